@@ -1,0 +1,245 @@
+package dev.mailkit.core;
+
+import dev.mailkit.core.internal.TlsContexts;
+
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Network and TLS settings for connections to mail servers. The defaults are safe: finite timeouts,
+ * the JDK's trusted certificate authorities, host-name verification, TLS 1.2 or newer, no plaintext,
+ * and a fixed EHLO name so no reverse-DNS lookup runs per connection.
+ *
+ * <p>Immutable and thread-safe; build one with {@link #builder()} or use {@link #defaults()}.
+ */
+public final class ConnectionOptions {
+
+    /** Default time allowed to open a TCP connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** Default time allowed for one read (a server reply) and for one write. */
+    public static final Duration DEFAULT_IO_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Default name sent in SMTP EHLO: the address literal {@code [127.0.0.1]}, as Thunderbird sends.
+     * It reveals nothing about the client and needs no DNS lookup.
+     */
+    public static final String DEFAULT_LOCAL_HOST_NAME = "[127.0.0.1]";
+
+    private static final ConnectionOptions DEFAULTS = builder().build();
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final String localHostName;
+    private final boolean allowPlaintext;
+    private final String trustDescription;
+    private final SSLSocketFactory socketFactory;
+
+    private ConnectionOptions(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.writeTimeout = b.writeTimeout;
+        this.localHostName = b.localHostName;
+        this.allowPlaintext = b.allowPlaintext;
+        if (b.trustPem != null) {
+            this.trustDescription = "certificates in " + b.trustPem;
+            this.socketFactory = TlsContexts.trusting(TlsContexts.loadPem(b.trustPem)).getSocketFactory();
+        } else if (b.trustStore != null) {
+            this.trustDescription = "a custom KeyStore";
+            this.socketFactory = TlsContexts.trusting(b.trustStore).getSocketFactory();
+        } else if (b.inheritedSocketFactory != null) {
+            this.trustDescription = b.inheritedTrustDescription;
+            this.socketFactory = b.inheritedSocketFactory;
+        } else {
+            this.trustDescription = "system trust store";
+            this.socketFactory = TlsContexts.systemDefault().getSocketFactory();
+        }
+    }
+
+    /** The safe defaults. */
+    public static ConnectionOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A new builder, starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder initialised with these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.connectTimeout = connectTimeout;
+        b.readTimeout = readTimeout;
+        b.writeTimeout = writeTimeout;
+        b.localHostName = localHostName;
+        b.allowPlaintext = allowPlaintext;
+        b.inheritedSocketFactory = socketFactory;
+        b.inheritedTrustDescription = trustDescription;
+        return b;
+    }
+
+    /** Time allowed to open a TCP connection. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Time allowed for one read from the server. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** Time allowed for one write to the server. */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
+    /** The name sent in SMTP EHLO. */
+    public String localHostName() {
+        return localHostName;
+    }
+
+    /** Whether endpoints with {@link Security#PLAIN} may be used. */
+    public boolean plaintextAllowed() {
+        return allowPlaintext;
+    }
+
+    /** The socket factory for TLS connections, restricted to TLS 1.2+ and to the configured trust anchors. */
+    public SSLSocketFactory sslSocketFactory() {
+        return socketFactory;
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", writeTimeout=" + writeTimeout + ", localHostName=" + localHostName
+                + ", allowPlaintext=" + allowPlaintext + ", trust=" + trustDescription + "]";
+    }
+
+    /** Mutable, not thread-safe builder for {@link ConnectionOptions}; {@link #build()} leaves it untouched. */
+    public static final class Builder {
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Duration readTimeout = DEFAULT_IO_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_IO_TIMEOUT;
+        private String localHostName = DEFAULT_LOCAL_HOST_NAME;
+        private boolean allowPlaintext;
+        private Path trustPem;
+        private KeyStore trustStore;
+        private SSLSocketFactory inheritedSocketFactory;
+        private String inheritedTrustDescription;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the time allowed to open a TCP connection.
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = checkTimeout(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the time allowed for one read from the server.
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = checkTimeout(timeout, "readTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the time allowed for one write to the server.
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder writeTimeout(Duration timeout) {
+            this.writeTimeout = checkTimeout(timeout, "writeTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the name sent in SMTP EHLO (a fully qualified host name or an address literal such as {@code [192.0.2.1]}).
+         *
+         * @param name the EHLO name
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank or contains white space
+         */
+        public Builder localHostName(String name) {
+            Objects.requireNonNull(name, "localHostName");
+            if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("localHostName '" + name + "' must be a host name or address literal without spaces");
+            }
+            this.localHostName = name;
+            return this;
+        }
+
+        /**
+         * Permits endpoints with {@link Security#PLAIN}: passwords and mail then cross the network
+         * unencrypted. Use only for loopback test servers or a local bridge.
+         *
+         * @return this builder
+         */
+        public Builder allowPlaintext() {
+            this.allowPlaintext = true;
+            return this;
+        }
+
+        /**
+         * Trusts exactly the certificates in a PEM file, instead of the system's certificate
+         * authorities: for self-signed test servers. Host names are still verified.
+         *
+         * @param pemFile a file with one or more {@code -----BEGIN CERTIFICATE-----} blocks
+         * @return this builder
+         * @throws InvalidConfigurationException (at {@link #build()}) if the file cannot be read or holds no certificate
+         */
+        public Builder trustCertificates(Path pemFile) {
+            this.trustPem = Objects.requireNonNull(pemFile, "pemFile");
+            this.trustStore = null;
+            this.inheritedSocketFactory = null;
+            return this;
+        }
+
+        /**
+         * Trusts exactly the certificates in a key store, instead of the system's certificate authorities.
+         *
+         * @param keyStore a loaded key store holding trusted certificate entries
+         * @return this builder
+         */
+        public Builder trustStore(KeyStore keyStore) {
+            this.trustStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.trustPem = null;
+            this.inheritedSocketFactory = null;
+            return this;
+        }
+
+        /**
+         * Builds the options; loads trusted certificates now so a bad file fails here.
+         *
+         * @return the options
+         * @throws InvalidConfigurationException if a trusted-certificate file is unreadable or malformed
+         */
+        public ConnectionOptions build() {
+            return new ConnectionOptions(this);
+        }
+
+        private static Duration checkTimeout(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative() || d.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be positive and at most one day, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.mailkit.core;
+
+import dev.mailkit.core.internal.ExceptionTranslator;
+import dev.mailkit.core.internal.TlsContexts;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Service;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The one place that turns an endpoint, credentials and {@link ConnectionOptions} into a Jakarta Mail
+ * {@link Session} with safe defaults, and connects with typed errors.
+ *
+ * <p>Defaults: finite connect, read and write timeouts; certificate and host-name verification on;
+ * STARTTLS required when chosen (never a silent fall-back to plaintext); TLS 1.2 or newer; a fixed
+ * EHLO name (no reverse-DNS look-up per connection); XOAUTH2 when the credentials are OAuth2, with a
+ * fresh token asked of the {@link TokenProvider} for every new connection. A {@link Security#PLAIN}
+ * endpoint is refused unless {@link ConnectionOptions.Builder#allowPlaintext()} was chosen.
+ *
+ * <p>Immutable and thread-safe; one instance can open any number of connections.
+ *
+ * <pre>{@code
+ * MailSession smtp = MailSession.builder(Protocol.SMTP, ServerEndpoint.of("smtp.example.com", 587, Security.STARTTLS))
+ *         .credentials(Credentials.password("me@example.com", secret))
+ *         .build();
+ * try (Transport t = smtp.connectTransport()) { ... }
+ * }</pre>
+ */
+public final class MailSession {
+
+    private final Protocol protocol;
+    private final ServerEndpoint endpoint;
+    private final Credentials credentials;
+    private final ConnectionOptions options;
+    private final ProviderSettings provider;
+    private final Session session;
+
+    private MailSession(Builder b) {
+        this.protocol = b.protocol;
+        this.endpoint = b.endpoint;
+        this.credentials = b.credentials;
+        this.options = b.options;
+        this.provider = b.provider;
+        if (endpoint.isPlaintext() && !options.plaintextAllowed()) {
+            throw new InvalidConfigurationException("endpoint " + endpoint + " is unencrypted: passwords and mail "
+                    + "would cross the network in clear text. Use SSL_TLS or STARTTLS, or opt in with "
+                    + "ConnectionOptions.builder().allowPlaintext() for a loopback test server", null);
+        }
+        this.session = Session.getInstance(properties());
+    }
+
+    /**
+     * A new builder.
+     *
+     * @param protocol SMTP or IMAP
+     * @param endpoint the server
+     * @return the builder
+     */
+    public static Builder builder(Protocol protocol, ServerEndpoint endpoint) {
+        return new Builder(protocol, endpoint);
+    }
+
+    /** The Jakarta protocol name used for the session's properties: {@code smtp} or {@code imap}. */
+    public String jakartaProtocol() {
+        return protocol.name().toLowerCase(Locale.ROOT);
+    }
+
+    private Properties properties() {
+        String p = "mail." + jakartaProtocol() + ".";
+        Properties props = new Properties();
+        props.setProperty(p + "host", endpoint.host());
+        props.setProperty(p + "port", String.valueOf(endpoint.port()));
+        props.setProperty(p + "connectiontimeout", String.valueOf(options.connectTimeout().toMillis()));
+        props.setProperty(p + "timeout", String.valueOf(options.readTimeout().toMillis()));
+        props.setProperty(p + "writetimeout", String.valueOf(options.writeTimeout().toMillis()));
+        switch (endpoint.security()) {
+            case SSL_TLS -> props.setProperty(p + "ssl.enable", "true");
+            case STARTTLS -> {
+                props.setProperty(p + "starttls.enable", "true");
+                props.setProperty(p + "starttls.required", "true");
+            }
+            case PLAIN -> props.setProperty(p + "ssl.enable", "false");
+            default -> throw new AssertionError(endpoint.security());
+        }
+        props.setProperty(p + "ssl.checkserveridentity", "true");
+        props.setProperty(p + "ssl.protocols", TlsContexts.PROTOCOLS);
+        props.put(p + "ssl.socketFactory", options.sslSocketFactory());
+        if (protocol == Protocol.SMTP) {
+            props.setProperty(p + "localhost", options.localHostName());
+            props.setProperty(p + "auth", String.valueOf(credentials != null));
+        }
+        if (credentials != null) {
+            props.setProperty(p + "user", credentials.username());
+            if (credentials.isOAuth2()) {
+                props.setProperty(p + "auth.mechanisms", "XOAUTH2");
+                props.setProperty(p + "auth.xoauth2.disable", "false");
+            }
+        }
+        return props;
+    }
+
+    /** The configured Jakarta session (no connection is open). */
+    public Session session() {
+        return session;
+    }
+
+    /** The server. */
+    public ServerEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** SMTP or IMAP. */
+    public Protocol protocol() {
+        return protocol;
+    }
+
+    /** The connection options in force. */
+    public ConnectionOptions options() {
+        return options;
+    }
+
+    /** The provider, when known (used for login hints). */
+    public Optional<ProviderSettings> provider() {
+        return Optional.ofNullable(provider);
+    }
+
+    /**
+     * Opens and authenticates an SMTP connection.
+     *
+     * @return the connected transport; the caller closes it
+     * @throws IllegalStateException if this is not an SMTP session
+     * @throws MailkitException      typed: {@link ConnectionException}, {@link TlsException}, {@link AuthenticationException}
+     */
+    public Transport connectTransport() {
+        requireProtocol(Protocol.SMTP);
+        try {
+            Transport t = session.getTransport(jakartaProtocol());
+            connect(t);
+            return t;
+        } catch (MessagingException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Opens and authenticates an IMAP connection.
+     *
+     * @return the connected store; the caller closes it
+     * @throws IllegalStateException if this is not an IMAP session
+     * @throws MailkitException      typed: {@link ConnectionException}, {@link TlsException}, {@link AuthenticationException}
+     */
+    public Store connectStore() {
+        requireProtocol(Protocol.IMAP);
+        try {
+            Store s = session.getStore(jakartaProtocol());
+            connect(s);
+            return s;
+        } catch (MessagingException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Connects a service created from {@link #session()}, asking for a fresh secret (password or
+     * OAuth2 token) now. The secret is passed straight to the service and never stored.
+     *
+     * @param service a transport or store of this session
+     * @throws MailkitException typed, see {@link #connectTransport()}
+     */
+    public void connect(Service service) {
+        try {
+            if (credentials == null) {
+                service.connect(endpoint.host(), endpoint.port(), null, null);
+            } else {
+                service.connect(endpoint.host(), endpoint.port(), credentials.username(), credentials.secret());
+            }
+        } catch (MessagingException | RuntimeException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Maps a Jakarta Mail or socket failure that happened on this session's server to a typed exception.
+     *
+     * @param failure the failure
+     * @return the typed exception, with a login hint from the provider when known
+     */
+    public MailkitException translate(Throwable failure) {
+        String hint = provider == null || credentials == null ? null : provider.authenticationHint(credentials.method());
+        return ExceptionTranslator.translate(failure, protocol, endpoint, options, hint);
+    }
+
+    private void requireProtocol(Protocol expected) {
+        if (protocol != expected) {
+            throw new IllegalStateException("this is an " + protocol + " session, not " + expected);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MailSession[" + protocol + " " + endpoint + ", " + credentials + ", " + options + "]";
+    }
+
+    /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
+    public static final class Builder {
+        private final Protocol protocol;
+        private final ServerEndpoint endpoint;
+        private Credentials credentials;
+        private ConnectionOptions options = ConnectionOptions.defaults();
+        private ProviderSettings provider;
+
+        private Builder(Protocol protocol, ServerEndpoint endpoint) {
+            this.protocol = Objects.requireNonNull(protocol, "protocol");
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        }
+
+        /**
+         * Sets the login; without it no authentication is attempted (an SMTP relay that trusts the client).
+         *
+         * @param credentials the login
+         * @return this builder
+         */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Sets network and TLS options (default {@link ConnectionOptions#defaults()}).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(ConnectionOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Names the provider, so a failed login carries the provider's hint (app password, OAuth2, ...).
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder provider(ProviderSettings provider) {
+            this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Builds the session.
+         *
+         * @return the session
+         * @throws InvalidConfigurationException if the endpoint is plaintext and plaintext was not allowed
+         */
+        public MailSession build() {
+            return new MailSession(this);
+        }
+    }
+}

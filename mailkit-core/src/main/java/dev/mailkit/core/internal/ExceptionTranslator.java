@@ -1,0 +1,162 @@
+package dev.mailkit.core.internal;
+
+import dev.mailkit.core.AuthenticationException;
+import dev.mailkit.core.ConnectionException;
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.ConnectionTimeoutException;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.TlsException;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/** Turns Jakarta Mail and socket failures into mailkit's typed exceptions. */
+public final class ExceptionTranslator {
+
+    private ExceptionTranslator() {
+    }
+
+    /**
+     * Maps a failure to the most specific mailkit exception.
+     *
+     * @param failure  what Jakarta Mail or the socket layer threw
+     * @param protocol the protocol spoken
+     * @param endpoint the server
+     * @param options  the connection options in force (for the timeout values)
+     * @param authHint how to fix a failed login, or null
+     * @return the typed exception (the argument itself if it already is one)
+     */
+    public static MailkitException translate(Throwable failure, Protocol protocol, ServerEndpoint endpoint,
+                                             ConnectionOptions options, String authHint) {
+        if (failure instanceof MailkitException mk) {
+            return mk;
+        }
+        List<Throwable> chain = chain(failure);
+        for (Throwable t : chain) {
+            if (t instanceof MailkitException mk) {
+                return mk;
+            }
+            if (t instanceof AuthenticationFailedException afe) {
+                return new AuthenticationException("login refused for the given credentials",
+                        afe.getMessage(), authHint, protocol, endpoint, failure);
+            }
+        }
+        String all = messages(chain);
+        if (all.contains("starttls is required") || all.contains("starttls not supported")
+                || all.contains("does not support starttls")) {
+            return new TlsException(TlsException.Reason.STARTTLS_NOT_OFFERED,
+                    "STARTTLS is required for this endpoint but the server did not offer it; "
+                            + "no credentials were sent. Check the port (SMTP 587 / IMAP 143 use STARTTLS, "
+                            + "465 / 993 use implicit TLS) or look for a proxy stripping STARTTLS",
+                    protocol, endpoint, failure);
+        }
+        boolean tls = chain.stream().anyMatch(t -> t instanceof SSLException
+                || t instanceof java.security.cert.CertificateException
+                || t instanceof CertPathValidatorException)
+                || all.contains("server identity") || all.contains("verify identity");
+        if (tls) {
+            return tlsFailure(chain, all, protocol, endpoint, failure);
+        }
+        for (Throwable t : chain) {
+            if (t instanceof SocketTimeoutException) {
+                boolean connect = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+                return new ConnectionTimeoutException(
+                        (connect ? "connecting" : "waiting for the server") + " timed out after "
+                                + (connect ? options.connectTimeout() : options.readTimeout()).toMillis() + " ms",
+                        connect ? options.connectTimeout() : options.readTimeout(), protocol, endpoint, failure);
+            }
+            if (t instanceof UnknownHostException) {
+                return new ConnectionException("unknown host '" + endpoint.host() + "' (DNS lookup failed)",
+                        protocol, endpoint, failure);
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return new ConnectionException("cannot connect: " + t.getMessage(), protocol, endpoint, failure);
+            }
+            if (t instanceof SocketException) {
+                return new ConnectionException("connection lost: " + t.getMessage(), protocol, endpoint, failure);
+            }
+        }
+        if (failure instanceof MessagingException && all.contains("connect")) {
+            return new ConnectionException("connection failed: " + failure.getMessage(), protocol, endpoint, failure);
+        }
+        return new MailkitException(protocol + " failure at " + endpoint + ": " + failure.getMessage(),
+                protocol, endpoint, failure);
+    }
+
+    private static TlsException tlsFailure(List<Throwable> chain, String all, Protocol protocol,
+                                           ServerEndpoint endpoint, Throwable failure) {
+        TlsException.Reason reason;
+        String fix;
+        if (chain.stream().anyMatch(t -> t instanceof CertificateExpiredException
+                || t instanceof CertificateNotYetValidException)) {
+            reason = TlsException.Reason.CERTIFICATE_EXPIRED;
+            fix = "the server's certificate has expired or is not yet valid";
+        } else if (all.contains("subject alternative") || all.contains("no name matching")
+                || all.contains("server identity") || all.contains("verify identity")) {
+            reason = TlsException.Reason.HOSTNAME_MISMATCH;
+            fix = "the server's certificate was not issued for '" + endpoint.host()
+                    + "'; connect with the host name the certificate names";
+        } else if (all.contains("pkix") || all.contains("certification path")
+                || chain.stream().anyMatch(t -> t instanceof CertPathValidatorException)) {
+            reason = TlsException.Reason.UNTRUSTED_CERTIFICATE;
+            fix = "the server's certificate is not trusted; for a self-signed test server use "
+                    + "ConnectionOptions.builder().trustCertificates(pemFile)";
+        } else if (all.contains("protocol_version") || all.contains("no appropriate protocol")
+                || all.contains("protocol is disabled")) {
+            reason = TlsException.Reason.PROTOCOL_VERSION;
+            fix = "the server offers no TLS version mailkit accepts (TLS 1.2 or newer)";
+        } else {
+            reason = TlsException.Reason.HANDSHAKE_FAILED;
+            fix = "TLS handshake failed (" + rootMessage(chain) + "); if the port expects STARTTLS, "
+                    + "use Security.STARTTLS instead of SSL_TLS";
+        }
+        return new TlsException(reason, fix + "; no credentials were sent", protocol, endpoint, failure);
+    }
+
+    private static List<Throwable> chain(Throwable failure) {
+        List<Throwable> out = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        List<Throwable> todo = new ArrayList<>(List.of(failure));
+        while (!todo.isEmpty() && out.size() < 32) {
+            Throwable t = todo.remove(0);
+            if (t == null || seen.put(t, Boolean.TRUE) != null) {
+                continue;
+            }
+            out.add(t);
+            todo.add(t.getCause());
+            if (t instanceof MessagingException me) {
+                todo.add(me.getNextException());
+            }
+        }
+        return out;
+    }
+
+    private static String messages(List<Throwable> chain) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t : chain) {
+            b.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static String rootMessage(List<Throwable> chain) {
+        Throwable root = chain.get(chain.size() - 1);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.mailkit.core.internal.registry;
+
+import dev.mailkit.core.AutoconfigSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Fetches clientConfig documents from a domain's own autoconfig locations, over HTTPS only. */
+public final class HttpsAutoconfigSource implements AutoconfigSource {
+
+    private static final int MAX_BYTES = 256 * 1024;
+
+    private final Duration timeout;
+    private final HttpClient client;
+
+    /**
+     * Creates the source.
+     *
+     * @param timeout the time each request may take
+     */
+    public HttpsAutoconfigSource(Duration timeout) {
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public Optional<String> fetch(String domain, String emailAddress) throws IOException {
+        String q = "?emailaddress=" + URLEncoder.encode(emailAddress, StandardCharsets.UTF_8);
+        for (String url : List.of("https://autoconfig." + domain + "/mail/config-v1.1.xml" + q,
+                "https://" + domain + "/.well-known/autoconfig/mail/config-v1.1.xml" + q)) {
+            try {
+                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() == 200 && r.body().length > 0 && r.body().length <= MAX_BYTES) {
+                    return Optional.of(new String(r.body(), StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                // try the next location
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while fetching autoconfig for " + domain, e);
+            }
+        }
+        return Optional.empty();
+    }
+}

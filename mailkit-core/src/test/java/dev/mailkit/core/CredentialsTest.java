@@ -1,0 +1,49 @@
+package dev.mailkit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CredentialsTest {
+
+    @Test
+    void toString_neverShowsSecret() {
+        assertThat(Credentials.password("me@example.com", "hunter2-secret").toString())
+                .contains("me@example.com").contains("PASSWORD").doesNotContain("hunter2-secret");
+        assertThat(Credentials.appPassword("me@example.com", "abcd efgh ijkl").toString()).doesNotContain("abcd efgh ijkl");
+        assertThat(Credentials.authorizationCode("me@qq.com", "qqcode123").toString()).doesNotContain("qqcode123");
+        Credentials oauth = Credentials.oauth2("me@example.com", () -> "ya29.token-value");
+        assertThat(oauth.toString()).contains("OAUTH2").doesNotContain("ya29.token-value");
+    }
+
+    @Test
+    void secret_oauth2_asksProviderEveryTime() {
+        AtomicInteger calls = new AtomicInteger();
+        Credentials c = Credentials.oauth2("me@example.com", () -> "token-" + calls.incrementAndGet());
+        assertThat(c.secret()).isEqualTo("token-1");
+        assertThat(c.secret()).isEqualTo("token-2");
+        assertThat(c.isOAuth2()).isTrue();
+    }
+
+    @Test
+    void secret_failingTokenProvider_isAuthenticationErrorWithoutDetailsOfTheSecret() {
+        Credentials c = Credentials.oauth2("me@example.com", () -> {
+            throw new IllegalStateException("refresh token rt-SECRET expired");
+        });
+        assertThatThrownBy(c::secret).isInstanceOf(AuthenticationException.class)
+                .hasMessageContaining("me@example.com").hasMessageNotContaining("rt-SECRET");
+        Credentials blank = Credentials.oauth2("me@example.com", () -> " ");
+        assertThatThrownBy(blank::secret).isInstanceOf(AuthenticationException.class).hasMessageContaining("no token");
+    }
+
+    @Test
+    void factories_rejectEmptyValues() {
+        assertThatThrownBy(() -> Credentials.password("", "x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("username");
+        assertThatThrownBy(() -> Credentials.password("me", "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("password");
+        assertThatThrownBy(() -> Credentials.oauth2("me", null)).isInstanceOf(NullPointerException.class);
+    }
+}
