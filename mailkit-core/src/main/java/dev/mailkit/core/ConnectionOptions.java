@@ -1,6 +1,7 @@
 package dev.mailkit.core;
 
 import dev.mailkit.core.internal.TlsContexts;
+import dev.mailkit.core.internal.VerifyingSocketFactory;
 
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -45,16 +46,16 @@ public final class ConnectionOptions {
         this.allowPlaintext = b.allowPlaintext;
         if (b.trustPem != null) {
             this.trustDescription = "certificates in " + b.trustPem;
-            this.socketFactory = TlsContexts.trusting(TlsContexts.loadPem(b.trustPem)).getSocketFactory();
+            this.socketFactory = new VerifyingSocketFactory(TlsContexts.trusting(TlsContexts.loadPem(b.trustPem)).getSocketFactory());
         } else if (b.trustStore != null) {
             this.trustDescription = "a custom KeyStore";
-            this.socketFactory = TlsContexts.trusting(b.trustStore).getSocketFactory();
+            this.socketFactory = new VerifyingSocketFactory(TlsContexts.trusting(b.trustStore).getSocketFactory());
         } else if (b.inheritedSocketFactory != null) {
             this.trustDescription = b.inheritedTrustDescription;
             this.socketFactory = b.inheritedSocketFactory;
         } else {
             this.trustDescription = "system trust store";
-            this.socketFactory = TlsContexts.systemDefault().getSocketFactory();
+            this.socketFactory = new VerifyingSocketFactory(TlsContexts.systemDefault().getSocketFactory());
         }
     }
 

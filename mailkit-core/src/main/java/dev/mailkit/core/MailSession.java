@@ -91,6 +91,8 @@ public final class MailSession {
         props.setProperty(p + "ssl.checkserveridentity", "true");
         props.setProperty(p + "ssl.protocols", TlsContexts.PROTOCOLS);
         props.put(p + "ssl.socketFactory", options.sslSocketFactory());
+        // A failed TLS connection must surface, not be retried through another socket factory.
+        props.setProperty(p + "socketFactory.fallback", "false");
         if (protocol == Protocol.SMTP) {
             props.setProperty(p + "localhost", options.localHostName());
             props.setProperty(p + "auth", String.valueOf(credentials != null));

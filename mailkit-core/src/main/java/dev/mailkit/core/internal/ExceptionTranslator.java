@@ -58,8 +58,7 @@ public final class ExceptionTranslator {
             }
         }
         String all = messages(chain);
-        if (all.contains("starttls is required") || all.contains("starttls not supported")
-                || all.contains("does not support starttls")) {
+        if (all.contains("starttls") && (all.contains("required") || all.contains("not support"))) {
             return new TlsException(TlsException.Reason.STARTTLS_NOT_OFFERED,
                     "STARTTLS is required for this endpoint but the server did not offer it; "
                             + "no credentials were sent. Check the port (SMTP 587 / IMAP 143 use STARTTLS, "

@@ -1,0 +1,79 @@
+package dev.mailkit.core.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Wraps a socket factory so that every TLS socket verifies the server's host name during the
+ * handshake (endpoint identification "HTTPS", RFC 2818 / RFC 6125 rules) and speaks only TLS 1.2+.
+ * This does not depend on how a protocol implementation configures its sockets.
+ */
+public final class VerifyingSocketFactory extends SSLSocketFactory {
+
+    private static final String[] PROTOCOLS = TlsContexts.PROTOCOLS.split(" ");
+
+    private final SSLSocketFactory delegate;
+
+    /**
+     * Wraps a factory.
+     *
+     * @param delegate the factory creating the sockets
+     */
+    public VerifyingSocketFactory(SSLSocketFactory delegate) {
+        this.delegate = delegate;
+    }
+
+    private Socket secure(Socket s) {
+        if (s instanceof SSLSocket ssl) {
+            SSLParameters p = ssl.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            p.setProtocols(PROTOCOLS);
+            ssl.setSSLParameters(p);
+        }
+        return s;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+        return delegate.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+        return delegate.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+        return secure(delegate.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        return secure(delegate.createSocket(s, host, port, autoClose));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        return secure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        return secure(delegate.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        return secure(delegate.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return secure(delegate.createSocket(address, port, localAddress, localPort));
+    }
+}

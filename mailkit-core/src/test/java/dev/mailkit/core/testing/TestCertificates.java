@@ -1,0 +1,58 @@
+package dev.mailkit.core.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A self-signed certificate for {@code localhost} (no IP address in it), made once per JVM with the
+ * JDK's keytool, and installed as GreenMail's TLS key before any GreenMail TLS server starts.
+ */
+public final class TestCertificates {
+
+    private static final String PASSWORD = "changeit";
+    private static Path pem;
+
+    private TestCertificates() {
+    }
+
+    /** Generates the key pair (once), points GreenMail at it, and returns the certificate as a PEM file. */
+    public static synchronized Path localhostPem() {
+        if (pem != null) {
+            return pem;
+        }
+        try {
+            Path dir = Files.createTempDirectory("mailkit-tls");
+            dir.toFile().deleteOnExit();
+            Path ks = dir.resolve("server.p12");
+            Path cert = dir.resolve("server.pem");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
+                    "-validity", "30", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
+                    "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+            run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(),
+                    "-storepass", PASSWORD, "-file", cert.toString()));
+            System.setProperty("greenmail.tls.keystore.file", ks.toString());
+            System.setProperty("greenmail.tls.keystore.password", PASSWORD);
+            System.setProperty("greenmail.tls.key.password", PASSWORD);
+            pem = cert;
+            return pem;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a test certificate", e);
+        }
+    }
+
+    private static void run(List<String> cmd) throws IOException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool failed: " + new String(p.getInputStream().readAllBytes()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
