@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The DNS look-ups provider discovery needs. Tests pass a fake; {@link #system()} asks the
+ * The DNS look-ups provider discovery needs. Tests pass a fake; {@link #system(java.time.Duration)} asks the
  * system's resolvers through the JDK's JNDI DNS provider.
  */
 public interface DnsResolver {
