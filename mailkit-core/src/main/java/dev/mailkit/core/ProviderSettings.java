@@ -278,17 +278,29 @@ public final class ProviderSettings {
         }
     }
 
+    /** Two settings are equal when every field, including {@link #source()}, is equal. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ProviderSettings other && toString().equals(other.toString())
-                && authMethods.equals(other.authMethods) && Objects.equals(oauth2, other.oauth2)
-                && specialFolders.equals(other.specialFolders) && limits.equals(other.limits)
-                && Objects.equals(documentation, other.documentation) && Objects.equals(note, other.note);
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ProviderSettings p)) {
+            return false;
+        }
+        return id.equals(p.id) && displayName.equals(p.displayName) && aliases.equals(p.aliases)
+                && domains.equals(p.domains) && mxPatterns.equals(p.mxPatterns) && imap.equals(p.imap)
+                && smtp.equals(p.smtp) && usernameTemplate.equals(p.usernameTemplate)
+                && authMethods.equals(p.authMethods) && Objects.equals(oauth2, p.oauth2)
+                && specialFolders.equals(p.specialFolders) && limits.equals(p.limits)
+                && savesSentCopy == p.savesSentCopy && imapIdRequired == p.imapIdRequired
+                && idleUnreliable == p.idleUnreliable && Objects.equals(enableInWebSettings, p.enableInWebSettings)
+                && Objects.equals(documentation, p.documentation) && Objects.equals(note, p.note)
+                && source.equals(p.source);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, domains, imap, smtp);
+        return Objects.hash(id, domains, imap, smtp, source);
     }
 
     @Override

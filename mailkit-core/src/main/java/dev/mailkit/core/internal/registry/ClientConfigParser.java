@@ -9,10 +9,12 @@ import dev.mailkit.core.ServerEndpoint;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.w3c.dom.Element;
 
 /**
@@ -163,7 +165,7 @@ public final class ClientConfigParser {
         }
     }
 
-    private java.util.Optional<OAuth2Settings> oauth2(Element ep) {
+    private Optional<OAuth2Settings> oauth2(Element ep) {
         Element root = ep.getOwnerDocument().getDocumentElement();
         List<Element> blocks = new ArrayList<>(SafeXml.children(root, "oAuth2"));
         blocks.addAll(SafeXml.children(ep, "oAuth2"));
@@ -173,33 +175,33 @@ public final class ClientConfigParser {
             String auth = firstText(o, "authURL").orElseThrow(() -> fail("oAuth2.authURL", "missing"));
             String token = firstText(o, "tokenURL").orElseThrow(() -> fail("oAuth2.tokenURL", "missing"));
             try {
-                return java.util.Optional.of(new OAuth2Settings(issuer, URI.create(auth), URI.create(token),
+                return Optional.of(new OAuth2Settings(issuer, URI.create(auth), URI.create(token),
                         Arrays.asList(scope.split("\\s+"))));
             } catch (IllegalArgumentException e) {
                 throw fail("oAuth2", e.getMessage());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
-    private static java.util.Optional<URI> uri(String value) {
+    private static Optional<URI> uri(String value) {
         try {
             URI u = new URI(value.strip());
             return "https".equals(u.getScheme()) || "http".equals(u.getScheme())
-                    ? java.util.Optional.of(u) : java.util.Optional.empty();
-        } catch (java.net.URISyntaxException e) {
-            return java.util.Optional.empty();
+                    ? Optional.of(u) : Optional.empty();
+        } catch (URISyntaxException e) {
+            return Optional.empty();
         }
     }
 
-    private static java.util.Optional<String> firstText(Element parent, String name) {
+    private static Optional<String> firstText(Element parent, String name) {
         for (Element e : SafeXml.children(parent, name)) {
             String t = SafeXml.text(e);
             if (!t.isEmpty()) {
-                return java.util.Optional.of(t);
+                return Optional.of(t);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private ProviderDataException fail(String field, String problem) {
