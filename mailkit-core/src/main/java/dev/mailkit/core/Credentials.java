@@ -106,6 +106,9 @@ public final class Credentials {
         try {
             token = tokenProvider.accessToken();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new AuthenticationException("the OAuth2 token provider for '" + username
                     + "' failed: " + e.getClass().getName(), null, null, null, null, e);
         }

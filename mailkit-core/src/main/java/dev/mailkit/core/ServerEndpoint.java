@@ -22,6 +22,9 @@ public record ServerEndpoint(String host, int port, Security security) {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(security, "security");
         host = host.trim().toLowerCase(Locale.ROOT);
+        if (host.endsWith(".") && host.indexOf(':') < 0) {
+            host = host.substring(0, host.length() - 1); // the root label of a fully qualified name
+        }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
@@ -62,7 +65,7 @@ public record ServerEndpoint(String host, int port, Security security) {
             return false;
         }
         for (String label : host.split("\\.", -1)) {
-            if (label.isEmpty() && !host.endsWith(".")) {
+            if (label.isEmpty()) {
                 return false;
             }
             if (label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {

@@ -132,6 +132,17 @@ class ProviderDiscoveryTest {
     }
 
     @Test
+    void registryProviderWithPlaintextEndpoints_isFilteredToo() {
+        ProviderRegistry registry = ProviderRegistry.builder().add(ProviderSettings.builder("legacy").domain("legacy.example")
+                .imap(ServerEndpoint.of("mail.legacy.example", 143, Security.PLAIN))
+                .smtp(ServerEndpoint.of("mail.legacy.example", 465, Security.SSL_TLS)).build()).build();
+        DiscoveryResult r = ProviderDiscovery.builder().registry(registry).build().discover("a@legacy.example").orElseThrow();
+        assertThat(r.settings().imap()).isEmpty();
+        assertThat(r.settings().smtp()).hasSize(1);
+        assertThat(r.plaintextEndpoints()).containsExactly(ServerEndpoint.of("mail.legacy.example", 143, Security.PLAIN));
+    }
+
+    @Test
     void mxStepCanBeSwitchedOff() {
         FakeDns dns = new FakeDns(Map.of("contoso.example", List.of(new DnsResolver.Mx(10, "x.mail.protection.outlook.com"))), Map.of());
         assertThat(ProviderDiscovery.builder().dns(dns).mxLookup(false).build().discover("a@contoso.example")).isEmpty();

@@ -100,6 +100,9 @@ class ProviderRegistryTest {
                 .satisfies(e -> assertThat(((ProviderNotFoundException) e).query()).isEqualTo("no-such-provider"));
         assertThatThrownBy(() -> REGISTRY.forEmail("not-an-address")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not-an-address");
+        assertThatThrownBy(() -> REGISTRY.lookup("someone@")).isInstanceOf(ProviderNotFoundException.class);
+        assertThatThrownBy(() -> REGISTRY.forEmail("x@evil.example:8443/path")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> REGISTRY.forEmail("x@/attacker.example/victim.example")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -16,6 +16,13 @@ class ServerEndpointTest {
     }
 
     @Test
+    void of_fullyQualifiedName_dropsTheRootDot_andEmptyLabelsAreRejected() {
+        assertThat(ServerEndpoint.of("imap.gmail.com.", 993, Security.SSL_TLS))
+                .isEqualTo(ServerEndpoint.of("imap.gmail.com", 993, Security.SSL_TLS));
+        assertThatThrownBy(() -> ServerEndpoint.of("a..b", 993, Security.SSL_TLS)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void of_badPort_namesPortAndRange() {
         assertThatThrownBy(() -> ServerEndpoint.of("imap.example.com", 0, Security.SSL_TLS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port 0").hasMessageContaining("1..65535");

@@ -122,8 +122,9 @@ public final class ExceptionTranslator {
             fix = "the server offers no TLS version mailkit accepts (TLS 1.2 or newer)";
         } else {
             reason = TlsException.Reason.HANDSHAKE_FAILED;
-            fix = "TLS handshake failed (" + rootMessage(chain) + "); if the port expects STARTTLS, "
-                    + "use Security.STARTTLS instead of SSL_TLS";
+            fix = "TLS handshake failed (" + rootMessage(chain) + ")"
+                    + (endpoint.security() == dev.mailkit.core.Security.SSL_TLS
+                    ? "; if the port expects STARTTLS (587, 143), use Security.STARTTLS instead of SSL_TLS" : "");
         }
         return new TlsException(reason, fix + "; no credentials were sent", protocol, endpoint, failure);
     }

@@ -50,7 +50,7 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         String domain = Lookups.domainOf(emailAddress);
         Optional<ProviderSettings> known = registry.forDomain(domain);
         if (known.isPresent()) {
-            return Optional.of(new DiscoveryResult(known.get(), DiscoveryResult.Method.REGISTRY_DOMAIN, List.of()));
+            return secureOnly(known.get(), DiscoveryResult.Method.REGISTRY_DOMAIN);
         }
         return fromAutoconfig(domain, emailAddress)
                 .or(() -> fromMx(domain))
@@ -90,7 +90,7 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         for (DnsResolver.Mx mx : records) {
             Optional<ProviderSettings> p = registry.forMxHost(mx.host());
             if (p.isPresent()) {
-                return Optional.of(new DiscoveryResult(p.get(), DiscoveryResult.Method.MX, List.of()));
+                return secureOnly(p.get(), DiscoveryResult.Method.MX);
             }
         }
         return Optional.empty();
@@ -168,7 +168,7 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         if (secure == 0) {
             return Optional.empty();
         }
-        return Optional.of(new DiscoveryResult(b.build(), method, plaintext));
+        return Optional.of(new DiscoveryResult(plaintext.isEmpty() ? found : b.build(), method, plaintext));
     }
 
     private static String idFor(String domain) {

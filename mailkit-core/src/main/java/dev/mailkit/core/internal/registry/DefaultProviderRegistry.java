@@ -25,13 +25,11 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
     /** Class-path resource holding the built-in providers. */
     public static final String BUILT_IN_RESOURCE = "/dev/mailkit/core/providers.xml";
 
-    private static final class Holder {
-        static final List<ProviderSettings> BUILT_INS = loadBuiltIns();
-        static final ProviderRegistry DEFAULTS = ProviderRegistry.builder()
-                .addBuiltIns()
-                .addServiceLoaderSources(DefaultProviderRegistry.class.getClassLoader())
-                .build();
+    private static final class BuiltIns {
+        static final List<ProviderSettings> LIST = loadBuiltIns();
     }
+
+    private static volatile ProviderRegistry defaults;
 
     private final List<ProviderSettings> all;
     private final Map<String, ProviderSettings> byName;
@@ -55,12 +53,24 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
 
     /** The shared default registry. */
     public static ProviderRegistry defaults() {
-        return Holder.DEFAULTS;
+        ProviderRegistry r = defaults;
+        if (r == null) {
+            synchronized (DefaultProviderRegistry.class) {
+                r = defaults;
+                if (r == null) {
+                    // A failing ProviderSource throws ProviderDataException here and is retried on the next call.
+                    r = ProviderRegistry.builder().addBuiltIns()
+                            .addServiceLoaderSources(DefaultProviderRegistry.class.getClassLoader()).build();
+                    defaults = r;
+                }
+            }
+        }
+        return r;
     }
 
     /** The built-in providers, parsed once. */
     public static List<ProviderSettings> builtIns() {
-        return Holder.BUILT_INS;
+        return BuiltIns.LIST;
     }
 
     private static List<ProviderSettings> loadBuiltIns() {
@@ -138,7 +148,12 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
     @Override
     public ProviderSettings lookup(String query) {
         String q = query.strip();
-        Optional<ProviderSettings> found = q.contains("@") ? forEmail(q) : byId(q).or(() -> forDomain(q));
+        Optional<ProviderSettings> found;
+        try {
+            found = q.contains("@") ? forEmail(q) : byId(q).or(() -> forDomain(q));
+        } catch (IllegalArgumentException e) {
+            found = Optional.empty();
+        }
         return found.orElseThrow(() -> new ProviderNotFoundException(q));
     }
 

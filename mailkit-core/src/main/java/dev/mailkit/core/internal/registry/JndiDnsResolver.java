@@ -34,8 +34,12 @@ public final class JndiDnsResolver implements DnsResolver {
         List<Mx> out = new ArrayList<>();
         for (String v : query(domain, "MX")) {
             String[] f = v.trim().split("\\s+");
-            if (f.length == 2) {
-                out.add(new Mx(Integer.parseInt(f[0]), Lookups.normaliseHost(f[1])));
+            try {
+                if (f.length == 2) {
+                    out.add(new Mx(Integer.parseInt(f[0]), Lookups.normaliseHost(f[1])));
+                }
+            } catch (NumberFormatException e) {
+                // a malformed record is skipped, the others still count
             }
         }
         return out;
@@ -46,8 +50,12 @@ public final class JndiDnsResolver implements DnsResolver {
         List<Srv> out = new ArrayList<>();
         for (String v : query(name, "SRV")) {
             String[] f = v.trim().split("\\s+");
-            if (f.length == 4) {
-                out.add(new Srv(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]));
+            try {
+                if (f.length == 4) {
+                    out.add(new Srv(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]));
+                }
+            } catch (NumberFormatException e) {
+                // a malformed record is skipped, the others still count
             }
         }
         return out;

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
 /** Normalisation and matching of domains, host names, addresses and MX patterns. */
 public final class Lookups {
 
+    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
     private Lookups() {
     }
 
@@ -32,12 +34,12 @@ public final class Lookups {
     public static String normaliseDomain(String domain) {
         String d = normaliseHost(domain);
         try {
-            d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + domain + "' is not a valid domain name", e);
         }
-        if (d.isEmpty()) {
-            throw new IllegalArgumentException("domain must not be blank");
+        if (!DOMAIN.matcher(d).matches()) {
+            throw new IllegalArgumentException("'" + domain + "' is not a valid domain name (letters, digits and '-' in dot-separated labels)");
         }
         return d;
     }
