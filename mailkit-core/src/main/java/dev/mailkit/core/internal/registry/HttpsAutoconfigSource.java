@@ -3,6 +3,8 @@ package dev.mailkit.core.internal.registry;
 import dev.mailkit.core.AutoconfigSource;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Fetches clientConfig documents from a domain's own autoconfig locations, over HTTPS only. */
 public final class HttpsAutoconfigSource implements AutoconfigSource {
@@ -38,11 +44,23 @@ public final class HttpsAutoconfigSource implements AutoconfigSource {
         for (String url : List.of("https://autoconfig." + domain + "/mail/config-v1.1.xml" + q,
                 "https://" + domain + "/.well-known/autoconfig/mail/config-v1.1.xml" + q)) {
             try {
-                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() == 200 && r.body().length > 0 && r.body().length <= MAX_BYTES) {
-                    return Optional.of(new String(r.body(), StandardCharsets.UTF_8));
+                HttpResponse<InputStream> r = client.sendAsync(
+                                HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
+                                HttpResponse.BodyHandlers.ofInputStream())
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                try (InputStream body = r.body()) {
+                    if (r.statusCode() != 200) {
+                        continue;
+                    }
+                    // Bounded read: a hostile server can neither exhaust memory nor stall past the deadline.
+                    byte[] bytes = CompletableFuture.supplyAsync(() -> readAtMost(body, MAX_BYTES + 1))
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    if (bytes.length > 0 && bytes.length <= MAX_BYTES) {
+                        return Optional.of(new String(bytes, StandardCharsets.UTF_8));
+                    }
                 }
+            } catch (ExecutionException | TimeoutException e) {
+                // try the next location
             } catch (IOException e) {
                 // try the next location
             } catch (InterruptedException e) {
@@ -51,5 +69,13 @@ public final class HttpsAutoconfigSource implements AutoconfigSource {
             }
         }
         return Optional.empty();
+    }
+
+    private static byte[] readAtMost(InputStream in, int limit) {
+        try {
+            return in.readNBytes(limit);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
