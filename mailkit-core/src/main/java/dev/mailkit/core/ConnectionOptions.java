@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -35,6 +36,8 @@ public final class ConnectionOptions {
     private final Duration writeTimeout;
     private final String localHostName;
     private final boolean allowPlaintext;
+    private final Path trustPem;
+    private final KeyStore trustStore;
     private final String trustDescription;
     private final SSLSocketFactory socketFactory;
 
@@ -44,19 +47,20 @@ public final class ConnectionOptions {
         this.writeTimeout = b.writeTimeout;
         this.localHostName = b.localHostName;
         this.allowPlaintext = b.allowPlaintext;
-        if (b.trustPem != null) {
-            this.trustDescription = "certificates in " + b.trustPem;
-            this.socketFactory = new VerifyingSocketFactory(TlsContexts.trusting(TlsContexts.loadPem(b.trustPem)).getSocketFactory());
-        } else if (b.trustStore != null) {
+        this.trustPem = b.trustPem;
+        this.trustStore = b.trustStore;
+        SSLContext context;
+        if (trustPem != null) {
+            this.trustDescription = "certificates in " + trustPem;
+            context = TlsContexts.trusting(TlsContexts.loadPem(trustPem));
+        } else if (trustStore != null) {
             this.trustDescription = "a custom KeyStore";
-            this.socketFactory = new VerifyingSocketFactory(TlsContexts.trusting(b.trustStore).getSocketFactory());
-        } else if (b.inheritedSocketFactory != null) {
-            this.trustDescription = b.inheritedTrustDescription;
-            this.socketFactory = b.inheritedSocketFactory;
+            context = TlsContexts.trusting(trustStore);
         } else {
             this.trustDescription = "system trust store";
-            this.socketFactory = new VerifyingSocketFactory(TlsContexts.systemDefault().getSocketFactory());
+            context = TlsContexts.systemDefault();
         }
+        this.socketFactory = new VerifyingSocketFactory(context.getSocketFactory());
     }
 
     /** The safe defaults. */
@@ -69,7 +73,7 @@ public final class ConnectionOptions {
         return new Builder();
     }
 
-    /** A builder initialised with these options. */
+    /** A builder initialised with these options; a trusted-certificate file is read again when it builds. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.connectTimeout = connectTimeout;
@@ -77,8 +81,8 @@ public final class ConnectionOptions {
         b.writeTimeout = writeTimeout;
         b.localHostName = localHostName;
         b.allowPlaintext = allowPlaintext;
-        b.inheritedSocketFactory = socketFactory;
-        b.inheritedTrustDescription = trustDescription;
+        b.trustPem = trustPem;
+        b.trustStore = trustStore;
         return b;
     }
 
@@ -128,8 +132,6 @@ public final class ConnectionOptions {
         private boolean allowPlaintext;
         private Path trustPem;
         private KeyStore trustStore;
-        private SSLSocketFactory inheritedSocketFactory;
-        private String inheritedTrustDescription;
 
         private Builder() {
         }
@@ -208,7 +210,6 @@ public final class ConnectionOptions {
         public Builder trustCertificates(Path pemFile) {
             this.trustPem = Objects.requireNonNull(pemFile, "pemFile");
             this.trustStore = null;
-            this.inheritedSocketFactory = null;
             return this;
         }
 
@@ -221,7 +222,6 @@ public final class ConnectionOptions {
         public Builder trustStore(KeyStore keyStore) {
             this.trustStore = Objects.requireNonNull(keyStore, "keyStore");
             this.trustPem = null;
-            this.inheritedSocketFactory = null;
             return this;
         }
 

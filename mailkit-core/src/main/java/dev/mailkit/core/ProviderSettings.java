@@ -25,6 +25,9 @@ public final class ProviderSettings {
     /** Username template for "the part of the address before the @". */
     public static final String EMAIL_LOCAL_PART = "%EMAILLOCALPART%";
 
+    /** The {@link #source()} of settings built in code without {@link Builder#source(String)}. */
+    public static final String PROGRAMMATIC = "programmatic";
+
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
     private final String id;
@@ -332,7 +335,7 @@ public final class ProviderSettings {
         private URI enableInWebSettings;
         private URI documentation;
         private String note;
-        private String source = "programmatic";
+        private String source = PROGRAMMATIC;
 
         private Builder(String id) {
             this.id = checkId(id, "id");

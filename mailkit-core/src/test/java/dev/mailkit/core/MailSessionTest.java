@@ -123,6 +123,19 @@ class MailSessionTest {
     }
 
     @Test
+    void toBuilder_keepsTheTrustedCertificates() {
+        ConnectionOptions derived = trusting().toBuilder().readTimeout(Duration.ofSeconds(5)).build();
+        assertThat(derived.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        MailSession s = MailSession.builder(Protocol.SMTP, ServerEndpoint.of("localhost", smtpsPort(), Security.SSL_TLS))
+                .credentials(Credentials.password("alice", "s3cret-pw")).options(derived).build();
+        try (Transport t = s.connectTransport()) {
+            assertThat(t.isConnected()).isTrue();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void trustedCertificate_forAnotherHostName_isRefused() {
         // The certificate names only "localhost"; connecting by IP must fail host-name verification.
         MailSession s = MailSession.builder(Protocol.SMTP, ServerEndpoint.of("127.0.0.1", smtpsPort(), Security.SSL_TLS))

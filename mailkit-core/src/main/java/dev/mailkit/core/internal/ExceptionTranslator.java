@@ -6,6 +6,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.ConnectionTimeoutException;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;
 import jakarta.mail.AuthenticationFailedException;
@@ -24,10 +25,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** Turns Jakarta Mail and socket failures into mailkit's typed exceptions. */
 public final class ExceptionTranslator {
+
+    /** Angus' wording when STARTTLS is required and not offered: SMTP "STARTTLS is required but host does not
+     * support STARTTLS", IMAP "STARTTLS required but not supported by server". */
+    private static final Pattern STARTTLS_MISSING = Pattern.compile("starttls (is )?required but");
 
     private ExceptionTranslator() {
     }
@@ -58,7 +64,7 @@ public final class ExceptionTranslator {
             }
         }
         String all = messages(chain);
-        if (all.contains("starttls") && (all.contains("required") || all.contains("not support"))) {
+        if (STARTTLS_MISSING.matcher(all).find()) {
             return new TlsException(TlsException.Reason.STARTTLS_NOT_OFFERED,
                     "STARTTLS is required for this endpoint but the server did not offer it; "
                             + "no credentials were sent. Check the port (SMTP 587 / IMAP 143 use STARTTLS, "
@@ -123,7 +129,7 @@ public final class ExceptionTranslator {
         } else {
             reason = TlsException.Reason.HANDSHAKE_FAILED;
             fix = "TLS handshake failed (" + rootMessage(chain) + ")"
-                    + (endpoint.security() == dev.mailkit.core.Security.SSL_TLS
+                    + (endpoint.security() == Security.SSL_TLS
                     ? "; if the port expects STARTTLS (587, 143), use Security.STARTTLS instead of SSL_TLS" : "");
         }
         return new TlsException(reason, fix + "; no credentials were sent", protocol, endpoint, failure);

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,32 +144,19 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
     }
 
     private static Optional<DiscoveryResult> secureOnly(ProviderSettings found, DiscoveryResult.Method method) {
-        List<ServerEndpoint> plaintext = new ArrayList<>();
-        ProviderSettings.Builder b = found.toBuilder().clearEndpoints();
-        int secure = 0;
-        for (ServerEndpoint e : found.imap()) {
-            if (e.isPlaintext()) {
-                plaintext.add(e);
-            } else {
-                b.imap(e);
-                secure++;
-            }
+        List<ServerEndpoint> plaintext = Stream.concat(found.imap().stream(), found.smtp().stream())
+                .filter(ServerEndpoint::isPlaintext).toList();
+        if (plaintext.isEmpty()) {
+            return Optional.of(new DiscoveryResult(found, method, List.of()));
         }
-        for (ServerEndpoint e : found.smtp()) {
-            if (e.isPlaintext()) {
-                plaintext.add(e);
-            } else {
-                b.smtp(e);
-                secure++;
-            }
-        }
-        if (!plaintext.isEmpty()) {
-            LOG.warn("{} offered plaintext endpoints {}; they are not used", found.source(), plaintext);
-        }
-        if (secure == 0) {
+        LOG.warn("{} offered plaintext endpoints {}; they are not used", found.source(), plaintext);
+        if (plaintext.size() == found.imap().size() + found.smtp().size()) {
             return Optional.empty();
         }
-        return Optional.of(new DiscoveryResult(plaintext.isEmpty() ? found : b.build(), method, plaintext));
+        ProviderSettings.Builder b = found.toBuilder().clearEndpoints();
+        found.imap().stream().filter(e -> !e.isPlaintext()).forEach(b::imap);
+        found.smtp().stream().filter(e -> !e.isPlaintext()).forEach(b::smtp);
+        return Optional.of(new DiscoveryResult(b.build(), method, plaintext));
     }
 
     private static String idFor(String domain) {

@@ -100,7 +100,7 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
                     throw new ProviderDataException(name, null, null, "ProviderSource returned null", null);
                 }
                 for (ProviderSettings p : provided) {
-                    out.add(p.source().equals("programmatic") ? p.toBuilder().source(name).build() : p);
+                    out.add(p.source().equals(ProviderSettings.PROGRAMMATIC) ? p.toBuilder().source(name).build() : p);
                 }
             }
         } catch (ServiceConfigurationError e) {

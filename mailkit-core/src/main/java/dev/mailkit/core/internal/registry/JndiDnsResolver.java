@@ -64,8 +64,9 @@ public final class JndiDnsResolver implements DnsResolver {
     private List<String> query(String name, String type) throws IOException {
         Hashtable<String, String> env = new Hashtable<>();
         env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
-        env.put("com.sun.jndi.dns.timeout.initial", String.valueOf(Math.max(1, timeout.toMillis() / 2)));
-        env.put("com.sun.jndi.dns.timeout.retries", "2");
+        // JNDI doubles the wait on each retry: one try of the full timeout keeps a look-up near the limit.
+        env.put("com.sun.jndi.dns.timeout.initial", String.valueOf(Math.max(1, timeout.toMillis())));
+        env.put("com.sun.jndi.dns.timeout.retries", "1");
         DirContext ctx = null;
         try {
             ctx = new InitialDirContext(env);

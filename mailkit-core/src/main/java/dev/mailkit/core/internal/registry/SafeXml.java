@@ -13,7 +13,9 @@ import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /** Parses XML with DTDs and external entities disabled (the documents may come from the network). */
 final class SafeXml {
@@ -34,7 +36,22 @@ final class SafeXml {
             f.setExpandEntityReferences(false);
             f.setNamespaceAware(false);
             DocumentBuilder b = f.newDocumentBuilder();
-            b.setErrorHandler(null);
+            b.setErrorHandler(new ErrorHandler() {
+                @Override
+                public void warning(SAXParseException e) {
+                    // warnings do not stop parsing
+                }
+
+                @Override
+                public void error(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+
+                @Override
+                public void fatalError(SAXParseException e) throws SAXException {
+                    throw e;
+                }
+            });
             return b.parse(in);
         } catch (SAXException e) {
             throw new ProviderDataException(source, null, null, "not well-formed XML: " + e.getMessage(), e);
