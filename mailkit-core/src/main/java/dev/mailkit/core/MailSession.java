@@ -8,7 +8,9 @@ import jakarta.mail.Session;
 import jakarta.mail.Store;
 import jakarta.mail.Transport;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -39,6 +41,7 @@ public final class MailSession {
     private final Credentials credentials;
     private final ConnectionOptions options;
     private final ProviderSettings provider;
+    private final Map<String, String> extraProperties;
     private final Session session;
 
     private MailSession(Builder b) {
@@ -47,6 +50,7 @@ public final class MailSession {
         this.credentials = b.credentials;
         this.options = b.options;
         this.provider = b.provider;
+        this.extraProperties = Map.copyOf(b.extraProperties);
         if (endpoint.isPlaintext() && !options.plaintextAllowed()) {
             throw new InvalidConfigurationException("endpoint " + endpoint + " is unencrypted: passwords and mail "
                     + "would cross the network in clear text. Use SSL_TLS or STARTTLS, or opt in with "
@@ -74,6 +78,7 @@ public final class MailSession {
     private Properties properties() {
         String p = "mail." + jakartaProtocol() + ".";
         Properties props = new Properties();
+        props.putAll(extraProperties); // first, so mailkit's safety settings below always win
         props.setProperty(p + "host", endpoint.host());
         props.setProperty(p + "port", String.valueOf(endpoint.port()));
         props.setProperty(p + "connectiontimeout", String.valueOf(options.connectTimeout().toMillis()));
@@ -216,6 +221,7 @@ public final class MailSession {
         private Credentials credentials;
         private ConnectionOptions options = ConnectionOptions.defaults();
         private ProviderSettings provider;
+        private final Map<String, String> extraProperties = new LinkedHashMap<>();
 
         private Builder(Protocol protocol, ServerEndpoint endpoint) {
             this.protocol = Objects.requireNonNull(protocol, "protocol");
@@ -252,6 +258,26 @@ public final class MailSession {
          */
         public Builder provider(ProviderSettings provider) {
             this.provider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * Adds a Jakarta Mail session property, for protocol tuning such as {@code mail.smtp.sendpartial}.
+         * Properties that carry mailkit's safe defaults (timeouts, TLS, host, port, authentication) always
+         * keep mailkit's value.
+         *
+         * @param name  the property name, starting with {@code mail.}
+         * @param value the value
+         * @return this builder
+         * @throws IllegalArgumentException if the name does not start with {@code mail.}
+         */
+        public Builder property(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (!name.startsWith("mail.")) {
+                throw new IllegalArgumentException("'" + name + "' is not a Jakarta Mail property (mail.*)");
+            }
+            extraProperties.put(name, value);
             return this;
         }
 

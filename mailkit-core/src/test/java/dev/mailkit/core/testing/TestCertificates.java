@@ -14,6 +14,7 @@ public final class TestCertificates {
 
     private static final String PASSWORD = "changeit";
     private static Path pem;
+    private static Path keyStore;
 
     private TestCertificates() {
     }
@@ -38,9 +39,27 @@ public final class TestCertificates {
             System.setProperty("greenmail.tls.keystore.password", PASSWORD);
             System.setProperty("greenmail.tls.key.password", PASSWORD);
             pem = cert;
+            keyStore = ks;
             return pem;
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a test certificate", e);
+        }
+    }
+
+    /** A server-side TLS context holding the localhost key, for scripted servers that speak TLS. */
+    public static synchronized javax.net.ssl.SSLContext serverContext() {
+        localhostPem();
+        try (java.io.InputStream in = Files.newInputStream(keyStore)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, PASSWORD.toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test key", e);
         }
     }
 

@@ -1,0 +1,311 @@
+package dev.mailkit.smtp;
+
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.MailSession;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.smtp.internal.pool.TransportPool;
+import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
+import dev.mailkit.smtp.internal.retry.SendFailures;
+import dev.mailkit.smtp.internal.sent.SentFolderAppender;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link SmtpSender}: a connection pool, retries, rate limits and the optional Sent copy. */
+final class PooledSmtpSender implements SmtpSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PooledSmtpSender.class);
+
+    private final MailSession session;
+    private final ProviderSettings provider;
+    private final TransportPool pool;
+    private final RetryPolicy retry;
+    private final RateLimiter limiter;
+    private final SendListener listener;
+    private final ExecutorService executor;
+    private final boolean ownsExecutor;
+    private final int parallelism;
+    private final SentFolderAppender sentAppender;
+    private final boolean providerSavesSent;
+
+    PooledSmtpSender(SmtpSender.Builder b) {
+        this.provider = b.provider != null ? b.provider
+                : b.providerQuery != null ? b.registry.lookup(b.providerQuery) : null;
+        ServerEndpoint endpoint = b.endpoint;
+        if (endpoint == null && provider != null) {
+            endpoint = provider.endpoint(Protocol.SMTP).orElseThrow(() -> new InvalidConfigurationException(
+                    "provider '" + provider.id() + "' has no SMTP endpoint; set one with endpoint(..)", null));
+        }
+        if (endpoint == null) {
+            throw new InvalidConfigurationException("SmtpSender needs provider(..) or endpoint(..)", null);
+        }
+        MailSession.Builder sb = MailSession.builder(Protocol.SMTP, endpoint).options(b.options)
+                // Report refused recipients and still deliver to the accepted ones.
+                .property("mail.smtp.sendpartial", "true");
+        if (b.credentials != null) {
+            sb.credentials(b.credentials);
+        }
+        if (provider != null) {
+            sb.provider(provider);
+        }
+        this.session = sb.build();
+        this.pool = new TransportPool(session, b.poolSize, b.maxMessagesPerConnection, b.validateAfterIdle);
+        this.retry = b.retryPolicy;
+        this.limiter = rateLimiter(b, provider);
+        this.listener = b.listener;
+        this.parallelism = b.poolSize;
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor != null ? b.executor : defaultExecutor(b.poolSize);
+        this.providerSavesSent = provider != null && provider.savesSentCopy();
+        this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, provider) : null;
+    }
+
+    private static RateLimiter rateLimiter(SmtpSender.Builder b, ProviderSettings provider) {
+        if (b.rateLimitOff) {
+            return null;
+        }
+        int perMinute = b.perMinute != null ? b.perMinute
+                : provider == null ? 0 : provider.limits().messagesPerMinute().orElse(0);
+        int perDay = b.perDay != null ? b.perDay
+                : provider == null ? 0 : provider.limits().messagesPerDay().orElse(0);
+        return perMinute == 0 && perDay == 0 ? null : new RateLimiter(perMinute, perDay);
+    }
+
+    private static SentFolderAppender sentAppender(SmtpSender.Builder b, ProviderSettings provider) {
+        ServerEndpoint imap = b.sentImapEndpoint != null ? b.sentImapEndpoint
+                : provider == null ? null : provider.endpoint(Protocol.IMAP).orElse(null);
+        if (imap == null) {
+            throw new InvalidConfigurationException("appendToSentFolder() needs an IMAP server: use a provider "
+                    + "with an IMAP endpoint or appendToSentFolder(ServerEndpoint)", null);
+        }
+        MailSession.Builder ib = MailSession.builder(Protocol.IMAP, imap).options(b.options);
+        if (b.credentials != null) {
+            ib.credentials(b.credentials);
+        }
+        if (provider != null) {
+            ib.provider(provider);
+        }
+        return new SentFolderAppender(ib.build(), provider);
+    }
+
+    private static ExecutorService defaultExecutor(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(1000), r -> {
+                    Thread t = new Thread(r, "mailkit-smtp-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        e.allowCoreThreadTimeOut(true);
+        return e;
+    }
+
+    @Override
+    public ServerEndpoint endpoint() {
+        return session.endpoint();
+    }
+
+    @Override
+    public SendResult send(Email email) {
+        long start = System.nanoTime();
+        Duration waited = waitForRateLimit(email);
+        MimeMessage message = email.toMimeMessage(session.session());
+        InternetAddress[] recipients = envelope(email);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                SendResult r = attemptOnce(email, message, recipients, attempt, start, waited);
+                r = saveSentCopy(message, r);
+                listener.onSent(email, r);
+                return r;
+            } catch (MailkitException e) {
+                Duration delay = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                boolean inTime = Duration.ofNanos(System.nanoTime() - start).plus(delay).compareTo(retry.maxElapsed()) <= 0;
+                if (!SendFailures.isRetryable(e) || attempt >= retry.maxAttempts() || !inTime) {
+                    listener.onFailed(email, e);
+                    throw e;
+                }
+                LOG.debug("retrying {} after attempt {} failed: {}", email.messageId(), attempt, e.getMessage());
+                listener.onRetry(email, attempt, e, delay);
+                sleep(delay);
+            }
+        }
+    }
+
+    private SendResult attemptOnce(Email email, MimeMessage message, InternetAddress[] recipients, int attempt,
+                                   long start, Duration waited) {
+        TransportPool.Lease lease = pool.acquire();
+        boolean reusable = false;
+        try {
+            lease.transport().sendMessage(message, recipients);
+            reusable = true;
+            return new SendResult(email.messageId(), email.recipients(), List.of(), attempt,
+                    Duration.ofNanos(System.nanoTime() - start), waited, SentCopy.NOT_REQUESTED);
+        } catch (SendFailedException e) {
+            SendFailures.Partial partial = SendFailures.partial(e);
+            if (partial != null) {
+                return new SendResult(email.messageId(), partial.accepted(), partial.rejected(), attempt,
+                        Duration.ofNanos(System.nanoTime() - start), waited, SentCopy.NOT_REQUESTED);
+            }
+            throw SendFailures.classify(e, session, email.messageId());
+        } catch (MessagingException e) {
+            throw SendFailures.classify(e, session, email.messageId());
+        } finally {
+            pool.release(lease, reusable);
+        }
+    }
+
+    private SendResult saveSentCopy(MimeMessage message, SendResult r) {
+        if (providerSavesSent) {
+            return r.withSentCopy(SentCopy.SAVED_BY_PROVIDER);
+        }
+        if (sentAppender == null) {
+            return r;
+        }
+        return r.withSentCopy(sentAppender.append(message) ? SentCopy.APPENDED : SentCopy.FAILED);
+    }
+
+    private Duration waitForRateLimit(Email email) {
+        if (limiter == null) {
+            return Duration.ZERO;
+        }
+        RateLimiter.Slot slot = limiter.reserve(System.nanoTime());
+        if (slot.dailyLimitFor() != null) {
+            RateLimitedException e = new RateLimitedException(SmtpReply.of(450,
+                    "450 4.7.0 daily sending limit of this account reached (mailkit rate limit)"),
+                    slot.dailyLimitFor(), email.messageId(), session.endpoint(), null);
+            listener.onFailed(email, e);
+            throw e;
+        }
+        if (!slot.delay().isZero()) {
+            listener.onRateLimitWait(email, slot.delay());
+            sleep(slot.delay());
+        }
+        return slot.delay();
+    }
+
+    private static InternetAddress[] envelope(Email email) {
+        List<String> all = email.recipients();
+        InternetAddress[] out = new InternetAddress[all.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = new InternetAddress();
+            out[i].setAddress(all.get(i));
+        }
+        return out;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to send", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<SendResult> sendAsync(Email email) {
+        return CompletableFuture.supplyAsync(() -> send(email), executor);
+    }
+
+    @Override
+    public BatchSummary sendAll(Iterable<Email> emails, Consumer<SendOutcome> onEach) {
+        long start = System.nanoTime();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        Semaphore inFlight = new Semaphore(parallelism * 2);
+        Object deliver = new Object();
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        long index = 0;
+        Iterator<Email> it = emails.iterator();
+        while (it.hasNext()) {
+            Email email = it.next();
+            long i = index++;
+            acquire(inFlight);
+            CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
+                SendOutcome outcome;
+                try {
+                    outcome = SendOutcome.success(i, send(email));
+                    sent.incrementAndGet();
+                } catch (MailkitException e) {
+                    outcome = SendOutcome.failure(i, email == null ? null : email.messageId(), e);
+                    failed.incrementAndGet();
+                }
+                synchronized (deliver) {
+                    onEach.accept(outcome);
+                }
+            }, executor).whenComplete((v, t) -> inFlight.release());
+            pending.add(f);
+            pending.removeIf(CompletableFuture::isDone); // keep memory flat on long runs
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        return new BatchSummary(sent.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    @Override
+    public List<SendOutcome> sendAll(Collection<Email> emails) {
+        SendOutcome[] out = new SendOutcome[emails.size()];
+        sendAll(emails, o -> out[(int) o.index()] = o);
+        return List.of(out);
+    }
+
+    private static void acquire(Semaphore s) {
+        try {
+            s.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending a batch", e);
+        }
+    }
+
+    @Override
+    public void testConnection() {
+        try (var t = session.connectTransport()) {
+            LOG.debug("test connection to {} succeeded", session.endpoint());
+        } catch (MessagingException e) {
+            throw session.translate(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (sentAppender != null) {
+            sentAppender.close();
+        }
+        if (ownsExecutor) {
+            executor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpSender[" + session + "]";
+    }
+}

@@ -1,0 +1,346 @@
+package dev.mailkit.smtp;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * Sends {@link Email}s through one SMTP submission server over a pool of reused connections, with
+ * retries of transient failures, the provider's rate limits, and typed errors. Thread-safe: share one
+ * sender per account and close it when done ({@link #close()} closes the connections and, if the
+ * sender created it, the executor of {@link #sendAsync(Email)}).
+ *
+ * <pre>{@code
+ * try (SmtpSender sender = SmtpSender.builder()
+ *         .provider("outlook")
+ *         .credentials(Credentials.oauth2("me@outlook.com", tokenProvider))
+ *         .build()) {
+ *     SendResult r = sender.send(Email.builder().from("me@outlook.com").to("you@example.com")
+ *             .subject("Hi").text("Hello").build());
+ * }
+ * }</pre>
+ */
+public interface SmtpSender extends AutoCloseable {
+
+    /** A new builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends a message, retrying transient failures.
+     *
+     * @param email the message
+     * @return the result; {@link SendResult#rejected()} lists recipients refused while others accepted
+     * @throws RecipientRejectedException       if every recipient was refused
+     * @throws MessageRejectedException         if the server refused the message (5xx)
+     * @throws RateLimitedException             if the server's or the provider's limit stopped it
+     * @throws SmtpException                    for another refusal that outlasted the retries
+     * @throws dev.mailkit.core.AuthenticationException if the login was refused
+     * @throws dev.mailkit.core.TlsException          if no secure connection could be made
+     * @throws dev.mailkit.core.ConnectionException   if the server could not be reached after the retries
+     * @throws IllegalStateException            if the sender is closed
+     */
+    SendResult send(Email email);
+
+    /**
+     * Sends a message on the sender's bounded executor.
+     *
+     * @param email the message
+     * @return completes with the result, or exceptionally with the exception {@link #send(Email)} would throw
+     */
+    CompletableFuture<SendResult> sendAsync(Email email);
+
+    /**
+     * Sends many messages over the pool, in parallel up to the pool size, consuming the input lazily
+     * (constant memory for any number of messages). Each outcome goes to {@code onEach}, one call at a
+     * time, in completion order.
+     *
+     * @param emails the messages
+     * @param onEach receives each outcome
+     * @return the totals
+     */
+    BatchSummary sendAll(Iterable<Email> emails, Consumer<SendOutcome> onEach);
+
+    /**
+     * Sends a collection of messages and returns every outcome, in input order.
+     *
+     * @param emails the messages
+     * @return one outcome per message
+     */
+    List<SendOutcome> sendAll(Collection<Email> emails);
+
+    /**
+     * Connects, negotiates TLS, logs in and quits, to check the settings.
+     *
+     * @throws dev.mailkit.core.MailkitException typed, as for {@link #send(Email)}
+     */
+    void testConnection();
+
+    /** The server this sender submits to. */
+    ServerEndpoint endpoint();
+
+    /** Closes the pooled connections; waits for no send in progress. Idempotent. */
+    @Override
+    void close();
+
+    /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
+    final class Builder {
+        ProviderRegistry registry = ProviderRegistry.defaults();
+        String providerQuery;
+        ProviderSettings provider;
+        ServerEndpoint endpoint;
+        Credentials credentials;
+        ConnectionOptions options = ConnectionOptions.defaults();
+        int poolSize = 4;
+        int maxMessagesPerConnection = 100;
+        Duration validateAfterIdle = Duration.ofSeconds(10);
+        RetryPolicy retryPolicy = RetryPolicy.defaults();
+        Integer perMinute;
+        Integer perDay;
+        boolean rateLimitOff;
+        ExecutorService executor;
+        SendListener listener = SendListener.NONE;
+        boolean appendToSent;
+        ServerEndpoint sentImapEndpoint;
+
+        Builder() {
+        }
+
+        /**
+         * Uses a provider from the registry: by id or alias ({@code "outlook"}), by e-mail address or by domain.
+         * Its first SMTP endpoint is used, and its limits and login hints apply.
+         *
+         * @param idOrAddress a provider id, alias, e-mail address or domain
+         * @return this builder
+         */
+        public Builder provider(String idOrAddress) {
+            this.providerQuery = Objects.requireNonNull(idOrAddress, "provider");
+            this.provider = null;
+            return this;
+        }
+
+        /**
+         * Uses the given provider settings.
+         *
+         * @param settings the provider
+         * @return this builder
+         */
+        public Builder provider(ProviderSettings settings) {
+            this.provider = Objects.requireNonNull(settings, "provider");
+            this.providerQuery = null;
+            return this;
+        }
+
+        /**
+         * Sets the registry that {@link #provider(String)} consults (default {@link ProviderRegistry#defaults()}).
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder registry(ProviderRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Uses an explicit server instead of (or overriding) the provider's.
+         *
+         * @param endpoint the server
+         * @return this builder
+         */
+        public Builder endpoint(ServerEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Uses an explicit server.
+         *
+         * @param host     host name
+         * @param port     port
+         * @param security protection
+         * @return this builder
+         */
+        public Builder endpoint(String host, int port, Security security) {
+            return endpoint(ServerEndpoint.of(host, port, security));
+        }
+
+        /**
+         * Sets the login (none: the server must relay without authentication).
+         *
+         * @param credentials the login
+         * @return this builder
+         */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Sets timeouts and TLS trust (default {@link ConnectionOptions#defaults()}).
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(ConnectionOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Sets the most connections open at once (default 4).
+         *
+         * @param size 1 to 64
+         * @return this builder
+         */
+        public Builder poolSize(int size) {
+            if (size < 1 || size > 64) {
+                throw new IllegalArgumentException("poolSize must be 1..64, was " + size);
+            }
+            this.poolSize = size;
+            return this;
+        }
+
+        /**
+         * Sets how many messages one connection carries before it is replaced (default 100).
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder maxMessagesPerConnection(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("maxMessagesPerConnection must be at least 1, was " + count);
+            }
+            this.maxMessagesPerConnection = count;
+            return this;
+        }
+
+        /**
+         * Sets the idle time after which a pooled connection is checked with NOOP before reuse (default 10 s).
+         *
+         * @param idle a positive duration
+         * @return this builder
+         */
+        public Builder validateAfterIdle(Duration idle) {
+            Objects.requireNonNull(idle, "validateAfterIdle");
+            if (idle.isNegative()) {
+                throw new IllegalArgumentException("validateAfterIdle must not be negative, was " + idle);
+            }
+            this.validateAfterIdle = idle;
+            return this;
+        }
+
+        /**
+         * Sets the retry policy (default {@link RetryPolicy#defaults()}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+            return this;
+        }
+
+        /**
+         * Overrides the sending limits (default: the provider's published limits, none for an explicit endpoint).
+         * Above the per-minute limit sending waits (reported to the listener and in {@link SendResult#rateLimitWait()});
+         * above the per-day limit it fails with {@link RateLimitedException}.
+         *
+         * @param messagesPerMinute at least 1, or 0 for no per-minute limit
+         * @param messagesPerDay    at least 1, or 0 for no per-day limit
+         * @return this builder
+         */
+        public Builder rateLimit(int messagesPerMinute, int messagesPerDay) {
+            if (messagesPerMinute < 0 || messagesPerDay < 0) {
+                throw new IllegalArgumentException("rate limits must not be negative");
+            }
+            this.perMinute = messagesPerMinute;
+            this.perDay = messagesPerDay;
+            this.rateLimitOff = false;
+            return this;
+        }
+
+        /**
+         * Switches rate limiting off, including the provider's limits.
+         *
+         * @return this builder
+         */
+        public Builder noRateLimit() {
+            this.rateLimitOff = true;
+            return this;
+        }
+
+        /**
+         * Runs {@link SmtpSender#sendAsync(Email)} and {@link SmtpSender#sendAll} on this executor; the
+         * caller owns it and shuts it down. Default: a bounded pool of {@code poolSize} threads with a
+         * queue of 1,000 tasks, beyond which the caller's thread sends (back-pressure).
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder executor(ExecutorService executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Sets the observer of per-message events.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(SendListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Appends each sent message to the account's Sent folder over IMAP (the folder flagged
+         * {@code \Sent}, else the provider's Sent folder name, else "Sent"), unless the provider is
+         * known to file a copy itself. Uses the provider's IMAP endpoint and the same credentials.
+         *
+         * @return this builder
+         */
+        public Builder appendToSentFolder() {
+            this.appendToSent = true;
+            return this;
+        }
+
+        /**
+         * Like {@link #appendToSentFolder()}, with an explicit IMAP server.
+         *
+         * @param imap the IMAP server of the account
+         * @return this builder
+         */
+        public Builder appendToSentFolder(ServerEndpoint imap) {
+            this.appendToSent = true;
+            this.sentImapEndpoint = Objects.requireNonNull(imap, "imap");
+            return this;
+        }
+
+        /**
+         * Builds the sender; no connection is opened yet.
+         *
+         * @return the sender
+         * @throws dev.mailkit.core.ProviderNotFoundException if {@link #provider(String)} matches nothing
+         * @throws InvalidConfigurationException if neither provider nor endpoint is set, the provider has no SMTP
+         *                                       endpoint, or appending to Sent has no IMAP server
+         */
+        public SmtpSender build() {
+            return new PooledSmtpSender(this);
+        }
+    }
+}

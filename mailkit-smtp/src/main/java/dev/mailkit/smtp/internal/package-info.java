@@ -1,0 +1,2 @@
+/** Implementation of mailkit SMTP; not API, may change in any release. */
+package dev.mailkit.smtp.internal;

@@ -1,0 +1,215 @@
+package dev.mailkit.smtp.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A scripted SMTP server on loopback for replies GreenMail cannot produce: chosen replies to RCPT and
+ * to the end of DATA, a connection dropped in the middle of DATA, STARTTLS with a test certificate.
+ * Counts connections and records every command line and every message received.
+ */
+public final class FakeSmtpServer implements AutoCloseable {
+
+    private final ServerSocket socket;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-smtp");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger dataCommands = new AtomicInteger();
+    private final AtomicInteger quits = new AtomicInteger();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 ok";
+    private volatile IntFunction<String> dataReply = n -> "250 2.0.0 queued as " + n;
+    private volatile int dropDuringData = -1;
+    private volatile SSLContext starttls;
+    private volatile String auth = "AUTH PLAIN XOAUTH2";
+
+    /** Starts listening on a random loopback port. */
+    public FakeSmtpServer() throws IOException {
+        socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+        threads.submit(this::acceptLoop);
+    }
+
+    /** Replies to RCPT TO by address (the text between the angle brackets). */
+    public FakeSmtpServer rcptReply(Function<String, String> reply) {
+        this.rcptReply = reply;
+        return this;
+    }
+
+    /** Replies to the end of DATA by the 1-based number of the DATA command across all connections. */
+    public FakeSmtpServer dataReply(IntFunction<String> reply) {
+        this.dataReply = reply;
+        return this;
+    }
+
+    /** Closes the connection after receiving part of the message of the given DATA command (1-based). */
+    public FakeSmtpServer dropDuringData(int dataNumber) {
+        this.dropDuringData = dataNumber;
+        return this;
+    }
+
+    /** Offers STARTTLS with the given server context. */
+    public FakeSmtpServer starttls(SSLContext context) {
+        this.starttls = context;
+        return this;
+    }
+
+    /** The port. */
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** QUIT commands received so far. */
+    public int quits() {
+        return quits.get();
+    }
+
+    /** DATA commands received so far. */
+    public int dataCommands() {
+        return dataCommands.get();
+    }
+
+    /** Every command line received. */
+    public List<String> commands() {
+        return List.copyOf(commands);
+    }
+
+    /** Every message completed with a 250 reply, as received. */
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            try {
+                Socket s = socket.accept();
+                connections.incrementAndGet();
+                threads.submit(() -> serve(s));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket raw) {
+        Socket s = raw;
+        try {
+            s.setSoTimeout(30_000);
+            write(s, "220 fake ESMTP ready");
+            BufferedReader in = reader(s);
+            String line;
+            while ((line = in.readLine()) != null) {
+                commands.add(line);
+                String upper = line.toUpperCase();
+                if (upper.startsWith("EHLO")) {
+                    boolean tls = s instanceof SSLSocket;
+                    write(s, "250-fake greets you\r\n" + (starttls != null && !tls ? "250-STARTTLS\r\n" : "")
+                            + "250-" + auth + "\r\n250-8BITMIME\r\n250 SIZE 10000000");
+                } else if (upper.startsWith("STARTTLS") && starttls != null) {
+                    write(s, "220 2.0.0 ready to start TLS");
+                    SSLSocket tls = (SSLSocket) starttls.getSocketFactory().createSocket(s, null, s.getPort(), true);
+                    tls.setUseClientMode(false);
+                    tls.startHandshake();
+                    s = tls;
+                    in = reader(s);
+                } else if (upper.startsWith("AUTH")) {
+                    if (line.split(" ").length == 2) { // AUTH LOGIN without initial response
+                        write(s, "535 5.7.8 only initial-response mechanisms here");
+                    } else {
+                        write(s, "235 2.7.0 authenticated");
+                    }
+                } else if (upper.startsWith("MAIL FROM")) {
+                    write(s, "250 2.1.0 ok");
+                } else if (upper.startsWith("RCPT TO")) {
+                    String addr = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                    write(s, rcptReply.apply(addr));
+                } else if (upper.equals("DATA")) {
+                    int n = dataCommands.incrementAndGet();
+                    write(s, "354 go ahead");
+                    StringBuilder msg = new StringBuilder();
+                    String l;
+                    int lines = 0;
+                    while ((l = in.readLine()) != null && !l.equals(".")) {
+                        msg.append(l).append("\n");
+                        if (++lines == 3 && n == dropDuringData) {
+                            s.close();
+                            return;
+                        }
+                    }
+                    String reply = dataReply.apply(n);
+                    if (reply.startsWith("250")) {
+                        messages.add(msg.toString());
+                    }
+                    write(s, reply);
+                } else if (upper.startsWith("QUIT")) {
+                    quits.incrementAndGet();
+                    write(s, "221 2.0.0 bye");
+                    break;
+                } else if (upper.startsWith("RSET") || upper.startsWith("NOOP")) {
+                    write(s, "250 2.0.0 ok");
+                } else {
+                    write(s, "502 5.5.2 not implemented");
+                }
+            }
+        } catch (IOException e) {
+            // client went away
+        } finally {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    private static BufferedReader reader(Socket s) throws IOException {
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void write(Socket s, String reply) throws IOException {
+        OutputStream out = s.getOutputStream();
+        out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    /** The lines of commands starting with a prefix, case-insensitively. */
+    public List<String> commandsStartingWith(String prefix) {
+        List<String> out = new ArrayList<>();
+        for (String c : commands) {
+            if (c.toUpperCase().startsWith(prefix.toUpperCase())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        threads.shutdownNow();
+    }
+}
