@@ -42,6 +42,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile int dropDuringData = -1;
     private volatile SSLContext starttls;
     private volatile String auth = "AUTH PLAIN XOAUTH2";
+    private volatile String authReply = "235 2.7.0 authenticated";
 
     /** Starts listening on a random loopback port. */
     public FakeSmtpServer() throws IOException {
@@ -64,6 +65,12 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Closes the connection after receiving part of the message of the given DATA command (1-based). */
     public FakeSmtpServer dropDuringData(int dataNumber) {
         this.dropDuringData = dataNumber;
+        return this;
+    }
+
+    /** Replies to AUTH with the given line. */
+    public FakeSmtpServer authReply(String reply) {
+        this.authReply = reply;
         return this;
     }
 
@@ -140,7 +147,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (line.split(" ").length == 2) { // AUTH LOGIN without initial response
                         write(s, "535 5.7.8 only initial-response mechanisms here");
                     } else {
-                        write(s, "235 2.7.0 authenticated");
+                        write(s, authReply);
                     }
                 } else if (upper.startsWith("MAIL FROM")) {
                     write(s, "250 2.1.0 ok");

@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal.retry;
 import dev.mailkit.core.ConnectionException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.smtp.MessageRejectedException;
 import dev.mailkit.smtp.RateLimitedException;
 import dev.mailkit.smtp.RecipientRejectedException;
@@ -59,7 +60,11 @@ public final class SendFailures {
      */
     public static Partial partial(SendFailedException e) {
         Address[] sent = e.getValidSentAddresses();
-        if (e instanceof SMTPSendFailedException || sent == null || sent.length == 0) {
+        if (sent == null || sent.length == 0) {
+            return null;
+        }
+        // With sendpartial, Angus reports refused recipients after a successful DATA as an exception with code 250.
+        if (e instanceof SMTPSendFailedException sf && sf.getReturnCode() / 100 != 2) {
             return null;
         }
         List<String> accepted = new ArrayList<>();
@@ -78,6 +83,11 @@ public final class SendFailures {
      * @return the typed exception
      */
     public static MailkitException classify(MessagingException e, MailSession session, String messageId) {
+        if (e instanceof SMTPSendFailedException sf && sf.getReturnCode() < 200) {
+            // No reply at all: the connection failed before the server's final answer.
+            return new ConnectionException("connection lost before the server's final reply: " + e.getMessage(),
+                    Protocol.SMTP, session.endpoint(), e);
+        }
         if (e instanceof SMTPSendFailedException sf) {
             SmtpReply reply = SmtpReply.of(sf.getReturnCode(), sf.getMessage());
             if (reply.isRateLimit()) {
