@@ -200,6 +200,45 @@ class SmtpSenderBehaviourTest {
     }
 
     @Test
+    void idleConnectionDroppedByServer_isDetectedByNoopBeforeReuse() {
+        server.closeAfterMessage();
+        try (SmtpSender sender = plain().poolSize(1).validateAfterIdle(Duration.ZERO).build()) {
+            assertThat(sender.send(email(1)).attempts()).isEqualTo(1);
+            assertThat(sender.send(email(2)).attempts()).isEqualTo(1);
+        }
+        assertThat(server.connections()).isEqualTo(2);
+        assertThat(server.messages()).hasSize(2);
+    }
+
+    @Test
+    void idleConnectionDroppedByServer_withoutValidation_costsOneRetryNotAMessage() {
+        server.closeAfterMessage();
+        try (SmtpSender sender = plain().poolSize(1).validateAfterIdle(Duration.ofHours(1)).build()) {
+            sender.send(email(1));
+            assertThat(sender.send(email(2)).attempts()).isEqualTo(2);
+        }
+        assertThat(server.messages()).hasSize(2);
+    }
+
+    @Test
+    void close_stopsTheSendersThreads() throws Exception {
+        SmtpSender sender = plain().poolSize(3).build();
+        sender.sendAll(IntStream.range(0, 10).mapToObj(SmtpSenderBehaviourTest::email).collect(Collectors.toList()));
+        assertThat(threadsNamed("mailkit-smtp-")).isPositive();
+        sender.close();
+        long deadline = System.currentTimeMillis() + 5000;
+        while (threadsNamed("mailkit-smtp-") > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(threadsNamed("mailkit-smtp-")).isZero();
+        assertThat(server.quits()).isEqualTo(server.connections());
+    }
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
     void sendAll_streamsOutcomesForAnIterable_andReportsFailuresPerMessage() {
         server.rcptReply(a -> a.startsWith("nobody") ? "550 5.1.1 unknown" : "250 ok");
         List<Long> failedIndexes = Collections.synchronizedList(new ArrayList<>());

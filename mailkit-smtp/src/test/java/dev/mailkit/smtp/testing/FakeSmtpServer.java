@@ -42,6 +42,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile int dropDuringData = -1;
     private volatile SSLContext starttls;
     private volatile String auth = "AUTH PLAIN XOAUTH2";
+    private volatile boolean closeAfterMessage;
     private volatile String authReply = "235 2.7.0 authenticated";
 
     /** Starts listening on a random loopback port. */
@@ -65,6 +66,12 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Closes the connection after receiving part of the message of the given DATA command (1-based). */
     public FakeSmtpServer dropDuringData(int dataNumber) {
         this.dropDuringData = dataNumber;
+        return this;
+    }
+
+    /** Closes each connection right after the reply to a message, as servers do with idle connections. */
+    public FakeSmtpServer closeAfterMessage() {
+        this.closeAfterMessage = true;
         return this;
     }
 
@@ -172,6 +179,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                         messages.add(msg.toString());
                     }
                     write(s, reply);
+                    if (closeAfterMessage) {
+                        return; // like a server that drops idle connections
+                    }
                 } else if (upper.startsWith("QUIT")) {
                     quits.incrementAndGet();
                     write(s, "221 2.0.0 bye");
