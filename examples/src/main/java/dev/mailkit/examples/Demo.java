@@ -10,20 +10,21 @@ import dev.mailkit.core.ProviderRegistry;
 import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.smtp.Email;
+import dev.mailkit.smtp.SendOutcome;
+import dev.mailkit.smtp.SendResult;
+import dev.mailkit.smtp.SmtpSender;
 import jakarta.mail.Folder;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.MimeMessage;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The demo: looks up providers in the built-in registry, then starts an embedded mail server on
- * loopback, sends a message through it and reads it back over IMAP, all through mailkit's
- * {@link MailSession}. Needs no network and no account.
+ * loopback, sends a message and a small batch through {@link SmtpSender} and reads them back over
+ * IMAP through {@link MailSession}. Needs no network and no account.
  */
 public final class Demo {
 
@@ -65,22 +66,26 @@ public final class Demo {
             Credentials credentials = Credentials.password("demo", "demo-password");
             // The embedded server listens on loopback without TLS, so plaintext is allowed explicitly.
             ConnectionOptions loopback = ConnectionOptions.builder().allowPlaintext().build();
-            MailSession smtp = MailSession.builder(Protocol.SMTP,
-                            ServerEndpoint.of("127.0.0.1", server.getSmtp().getPort(), Security.PLAIN))
-                    .credentials(credentials).options(loopback).build();
+            ServerEndpoint smtp = ServerEndpoint.of("127.0.0.1", server.getSmtp().getPort(), Security.PLAIN);
             MailSession imap = MailSession.builder(Protocol.IMAP,
                             ServerEndpoint.of("127.0.0.1", server.getImap().getPort(), Security.PLAIN))
                     .credentials(credentials).options(loopback).build();
-            out.println("embedded server: " + smtp.endpoint() + " (SMTP), " + imap.endpoint() + " (IMAP)");
+            out.println("embedded server: " + smtp + " (SMTP), " + imap.endpoint() + " (IMAP)");
 
-            try (Transport transport = smtp.connectTransport()) {
-                MimeMessage m = new MimeMessage(smtp.session());
-                m.setFrom(new InternetAddress("demo@localhost"));
-                m.setRecipients(Message.RecipientType.TO, "demo@localhost");
-                m.setSubject("Hello from mailkit — 你好", "UTF-8");
-                m.setText("Sent through MailSession with finite timeouts and typed errors.", "UTF-8");
-                transport.sendMessage(m, m.getAllRecipients());
-                out.println("sent: " + m.getSubject());
+            try (SmtpSender sender = SmtpSender.builder().endpoint(smtp).credentials(credentials)
+                    .options(loopback).build()) {
+                SendResult r = sender.send(Email.builder().from("Demo <demo@localhost>").to("demo@localhost")
+                        .subject("Hello from mailkit — 你好")
+                        .text("Sent through SmtpSender: pooled connections, finite timeouts, typed errors.")
+                        .html("<p>Sent through <b>SmtpSender</b>.</p>").build());
+                out.println("sent: " + r.messageId() + " accepted by " + r.accepted());
+                List<Email> batch = new ArrayList<>();
+                for (int i = 1; i <= 3; i++) {
+                    batch.add(Email.builder().from("demo@localhost").to("demo@localhost").subject("batch " + i)
+                            .text("message " + i).build());
+                }
+                long sent = sender.sendAll(batch).stream().filter(SendOutcome::isSuccess).count();
+                out.println("batch: " + sent + " of " + batch.size() + " sent over the connection pool");
             }
 
             Store store = imap.connectStore();

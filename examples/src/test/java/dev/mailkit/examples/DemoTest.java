@@ -15,7 +15,7 @@ class DemoTest {
         String subject = Demo.run(new PrintStream(buf, true, StandardCharsets.UTF_8));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertThat(subject).isEqualTo("Hello from mailkit — 你好");
-        assertThat(out).contains("smtp-mail.outlook.com:587 STARTTLS").contains("INBOX holds 1 message(s)")
+        assertThat(out).contains("smtp-mail.outlook.com:587 STARTTLS").contains("batch: 3 of 3 sent").contains("INBOX holds 4 message(s)")
                 .doesNotContain("demo-password");
     }
 }

@@ -50,6 +50,7 @@ final class PooledSmtpSender implements SmtpSender {
     private final int parallelism;
     private final SentFolderAppender sentAppender;
     private final boolean providerSavesSent;
+    private final int maxRecipients;
 
     PooledSmtpSender(SmtpSender.Builder b) {
         this.provider = b.provider != null ? b.provider
@@ -80,6 +81,7 @@ final class PooledSmtpSender implements SmtpSender {
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor : defaultExecutor(b.poolSize);
         this.providerSavesSent = provider != null && provider.savesSentCopy();
+        this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, provider) : null;
     }
 
@@ -130,6 +132,13 @@ final class PooledSmtpSender implements SmtpSender {
 
     @Override
     public SendResult send(Email email) {
+        if (maxRecipients > 0 && email.recipients().size() > maxRecipients) {
+            InvalidEmailException e = new InvalidEmailException(email.messageId() + " has " + email.recipients().size()
+                    + " recipients; " + provider.displayName() + " accepts at most " + maxRecipients
+                    + " per message: split it into several messages", null);
+            listener.onFailed(email, e);
+            throw e;
+        }
         long start = System.nanoTime();
         Duration waited = waitForRateLimit(email);
         MimeMessage message = email.toMimeMessage(session.session());

@@ -255,7 +255,9 @@ public interface SmtpSender extends AutoCloseable {
         }
 
         /**
-         * Overrides the sending limits (default: the provider's published limits, none for an explicit endpoint).
+         * Overrides the sending limits (default: the provider's published limits, none for an explicit endpoint;
+         * a message with more recipients than the provider's per-message limit fails with
+         * {@link InvalidEmailException} before anything is sent).
          * Above the per-minute limit sending waits (reported to the listener and in {@link SendResult#rateLimitWait()});
          * above the per-day limit it fails with {@link RateLimitedException}.
          *
@@ -274,7 +276,7 @@ public interface SmtpSender extends AutoCloseable {
         }
 
         /**
-         * Switches rate limiting off, including the provider's limits.
+         * Switches rate limiting off, including the provider's limits and its recipients-per-message check.
          *
          * @return this builder
          */

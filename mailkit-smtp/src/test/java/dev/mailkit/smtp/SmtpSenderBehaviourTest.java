@@ -284,6 +284,22 @@ class SmtpSenderBehaviourTest {
     }
 
     @Test
+    void providerLimits_applyByDefault_recipientsPerMessageFailsFast() {
+        var workspace = dev.mailkit.core.ProviderRegistry.defaults().byId("google-workspace").orElseThrow();
+        assertThat(workspace.limits().recipientsPerMessage()).hasValue(100);
+        String[] many = IntStream.range(0, 101).mapToObj(i -> "r" + i + "@example.com").toArray(String[]::new);
+        Email big = Email.builder().from("me@example.com").to(many).text("x").build();
+        try (SmtpSender sender = plain().provider(workspace).build()) {
+            assertThatThrownBy(() -> sender.send(big)).isInstanceOf(InvalidEmailException.class)
+                    .hasMessageContaining("at most 100");
+        }
+        try (SmtpSender sender = plain().provider(workspace).noRateLimit().build()) {
+            assertThat(sender.send(big).accepted()).hasSize(101);
+        }
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
     void starttls_withTrustedSelfSignedCertificate_sends() {
         server.starttls(TestCertificates.serverContext());
         try (SmtpSender sender = SmtpSender.builder().endpoint("localhost", server.port(), Security.STARTTLS)
