@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -175,6 +176,7 @@ final class PooledSmtpSender implements SmtpSender {
         } catch (SendFailedException e) {
             SendFailures.Partial partial = SendFailures.partial(e);
             if (partial != null) {
+                reusable = true; // the transaction completed; only some recipients were refused
                 return new SendResult(email.messageId(), partial.accepted(), partial.rejected(), attempt,
                         Duration.ofNanos(System.nanoTime() - start), waited, SentCopy.NOT_REQUESTED);
             }
@@ -250,8 +252,8 @@ final class PooledSmtpSender implements SmtpSender {
         long index = 0;
         Iterator<Email> it = emails.iterator();
         while (it.hasNext()) {
-            Email email = it.next();
             long i = index++;
+            Email email = Objects.requireNonNull(it.next(), () -> "emails element " + i + " is null");
             acquire(inFlight);
             CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
                 SendOutcome outcome;
@@ -259,7 +261,7 @@ final class PooledSmtpSender implements SmtpSender {
                     outcome = SendOutcome.success(i, send(email));
                     sent.incrementAndGet();
                 } catch (MailkitException e) {
-                    outcome = SendOutcome.failure(i, email == null ? null : email.messageId(), e);
+                    outcome = SendOutcome.failure(i, email.messageId(), e);
                     failed.incrementAndGet();
                 }
                 synchronized (deliver) {

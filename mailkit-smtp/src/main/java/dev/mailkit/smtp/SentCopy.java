@@ -8,6 +8,6 @@ public enum SentCopy {
     SAVED_BY_PROVIDER,
     /** mailkit appended the message to the Sent folder over IMAP. */
     APPENDED,
-    /** Appending failed; the message was sent all the same (see the log and the listener). */
+    /** Appending failed (logged as a warning); the message was sent all the same. */
     FAILED
 }

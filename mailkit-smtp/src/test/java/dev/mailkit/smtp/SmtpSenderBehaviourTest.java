@@ -65,8 +65,10 @@ class SmtpSenderBehaviourTest {
                 assertThat(rr.reply().enhanced()).contains("5.1.1");
                 assertThat(rr.reply().text()).contains("user unknown");
             });
+            sender.send(email(2)); // the connection stays in the pool after a partial acceptance
         }
-        assertThat(server.messages()).hasSize(1);
+        assertThat(server.messages()).hasSize(2);
+        assertThat(server.connections()).isEqualTo(1);
     }
 
     @Test

@@ -44,11 +44,6 @@ public final class SendFailures {
                 out.add(new RejectedRecipient(af.getAddress().getAddress(), SmtpReply.of(af.getReturnCode(), af.getMessage())));
             }
         }
-        if (out.isEmpty() && e.getInvalidAddresses() != null) {
-            for (Address a : e.getInvalidAddresses()) {
-                out.add(new RejectedRecipient(((InternetAddress) a).getAddress(), SmtpReply.of(550, "550 " + e.getMessage())));
-            }
-        }
         return out;
     }
 
