@@ -1,0 +1,220 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Mirrors an IMAP account into a local store: folders, messages byte for byte, flags, expunges and
+ * moves, incrementally (QRESYNC, else CONDSTORE, else a UID/FLAGS diff) and crash-safely. Not
+ * thread-safe: run one {@link #syncOnce()} at a time per account.
+ *
+ * <pre>{@code
+ * try (ImapSynchronizer sync = ImapSynchronizer.builder()
+ *         .provider("gmail").credentials(Credentials.appPassword("me@gmail.com", appPassword))
+ *         .maildir(Path.of("mail/me"))
+ *         .folders(FolderFilter.all().exclude("[Gmail]/All Mail"))
+ *         .build()) {
+ *     SyncReport report = sync.syncOnce();
+ * }
+ * }</pre>
+ */
+public interface ImapSynchronizer extends AutoCloseable {
+
+    /** A new builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Brings the local mirror up to date with the server.
+     *
+     * @return what changed, per folder
+     * @throws dev.mailkit.core.AuthenticationException if the login is refused
+     * @throws dev.mailkit.core.TlsException            if no secure connection can be made
+     * @throws dev.mailkit.core.ConnectionException     if the connection fails or drops; the next run resumes
+     * @throws SyncStateException                       if the local store or the state file fails
+     */
+    SyncReport syncOnce();
+
+    /** The sync state, which is also a local index (messages by folder, by Message-ID). */
+    SyncStateStore state();
+
+    /** The local store. */
+    LocalStore localStore();
+
+    /** Closes the state store (when the synchronizer opened it). */
+    @Override
+    void close();
+
+    /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
+    final class Builder {
+        ProviderRegistry registry = ProviderRegistry.defaults();
+        String providerQuery;
+        ProviderSettings provider;
+        ServerEndpoint endpoint;
+        Credentials credentials;
+        ConnectionOptions options = ConnectionOptions.defaults();
+        LocalStore localStore;
+        SyncStateStore stateStore;
+        Path maildir;
+        FolderFilter folders = FolderFilter.all();
+        SyncListener listener = SyncListener.NONE;
+
+        Builder() {
+        }
+
+        /**
+         * Uses a provider from the registry by id, alias, e-mail address or domain; its first IMAP endpoint is used.
+         *
+         * @param idOrAddress the provider
+         * @return this builder
+         */
+        public Builder provider(String idOrAddress) {
+            this.providerQuery = Objects.requireNonNull(idOrAddress, "provider");
+            this.provider = null;
+            return this;
+        }
+
+        /**
+         * Uses the given provider settings.
+         *
+         * @param settings the provider
+         * @return this builder
+         */
+        public Builder provider(ProviderSettings settings) {
+            this.provider = Objects.requireNonNull(settings, "provider");
+            this.providerQuery = null;
+            return this;
+        }
+
+        /**
+         * Sets the registry consulted by {@link #provider(String)}.
+         *
+         * @param registry the registry
+         * @return this builder
+         */
+        public Builder registry(ProviderRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Uses an explicit IMAP server.
+         *
+         * @param endpoint the server
+         * @return this builder
+         */
+        public Builder endpoint(ServerEndpoint endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * Uses an explicit IMAP server.
+         *
+         * @param host     host name
+         * @param port     port
+         * @param security protection
+         * @return this builder
+         */
+        public Builder endpoint(String host, int port, Security security) {
+            return endpoint(ServerEndpoint.of(host, port, security));
+        }
+
+        /**
+         * Sets the login.
+         *
+         * @param credentials the login
+         * @return this builder
+         */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /**
+         * Sets timeouts and TLS trust.
+         *
+         * @param options the options
+         * @return this builder
+         */
+        public Builder options(ConnectionOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Mirrors into a Maildir at this directory, with the state in {@code mailkit-state.db} inside it.
+         *
+         * @param root the Maildir root
+         * @return this builder
+         */
+        public Builder maildir(Path root) {
+            this.maildir = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Mirrors into this local store (default: the Maildir of {@link #maildir(Path)}).
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder localStore(LocalStore store) {
+            this.localStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Keeps the sync state here (default: {@code mailkit-state.db} in the Maildir root); the caller closes it.
+         *
+         * @param store the state store
+         * @return this builder
+         */
+        public Builder stateStore(SyncStateStore store) {
+            this.stateStore = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Chooses the folders to mirror (default all).
+         *
+         * @param filter the filter
+         * @return this builder
+         */
+        public Builder folders(FolderFilter filter) {
+            this.folders = Objects.requireNonNull(filter, "filter");
+            return this;
+        }
+
+        /**
+         * Sets the progress listener.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder listener(SyncListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Builds the synchronizer; opens the local store and the state, but no connection.
+         *
+         * @return the synchronizer
+         * @throws dev.mailkit.core.InvalidConfigurationException if the server, credentials or store are missing
+         * @throws dev.mailkit.core.ProviderNotFoundException       if {@link #provider(String)} matches nothing
+         * @throws SyncStateException                               if the Maildir or state file cannot be opened
+         */
+        public ImapSynchronizer build() {
+            return new DefaultImapSynchronizer(this);
+        }
+    }
+}

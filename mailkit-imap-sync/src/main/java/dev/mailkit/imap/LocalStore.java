@@ -1,0 +1,154 @@
+package dev.mailkit.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where mirrored mail is kept locally. {@link MaildirStore} is the default; implement this interface
+ * to keep mail elsewhere. Messages are identified by a local id that stays stable when flags change.
+ * Implementations are used by one synchronizer thread per folder at a time.
+ */
+public interface LocalStore {
+
+    /**
+     * Opens a folder, creating it when missing.
+     *
+     * @param serverName the server's full folder name (decoded), {@code INBOX} for the inbox
+     * @param separator  the server's hierarchy separator, or 0
+     * @return the folder
+     * @throws SyncStateException if it cannot be created
+     */
+    LocalFolder folder(String serverName, char separator);
+
+    /**
+     * Whether a local folder exists for a server folder.
+     *
+     * @param serverName the server's full folder name
+     * @param separator  the server's hierarchy separator, or 0
+     * @return true when it exists
+     */
+    boolean exists(String serverName, char separator);
+
+    /**
+     * Deletes a local folder whose server folder is gone. The synchronizer calls this only when every
+     * message in it is known to the state (nothing unsynced would be lost).
+     *
+     * @param serverName the server's full folder name
+     * @param separator  the server's hierarchy separator, or 0
+     * @throws SyncStateException if it cannot be deleted
+     */
+    void deleteFolder(String serverName, char separator);
+
+    /** One local folder. */
+    interface LocalFolder {
+
+        /**
+         * Starts writing a downloaded message; nothing is visible until {@link MessageWriter#commit}.
+         *
+         * @param uid the server UID, recorded so a file written before a crash is recognised as a download
+         * @return the writer
+         * @throws IOException if the file cannot be created
+         */
+        MessageWriter newMessage(long uid) throws IOException;
+
+        /**
+         * Finds a message written for a UID that the state may not know yet (after a crash).
+         *
+         * @param uid the server UID
+         * @return its local id, if present
+         */
+        Optional<String> findByUid(long uid);
+
+        /** Every message's local id. */
+        List<String> localIds();
+
+        /**
+         * Sets the flags of a message.
+         *
+         * @param localId the message
+         * @param flags   the new flags
+         * @throws IOException if the message is missing or cannot be changed
+         */
+        void setFlags(String localId, MessageFlags flags) throws IOException;
+
+        /**
+         * Deletes a message.
+         *
+         * @param localId the message
+         * @throws IOException if it cannot be deleted (a missing message is not an error)
+         */
+        void remove(String localId) throws IOException;
+
+        /**
+         * Copies a message in from another folder of the same store under a new UID, without the network
+         * (a message moved or copied on the server by another client). Maildir hard-links the file.
+         *
+         * @param from    the folder holding it
+         * @param localId its id there
+         * @param uid     its UID in this folder
+         * @param flags   its flags
+         * @return its id in this folder
+         * @throws IOException if it cannot be copied
+         */
+        String copyIn(LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException;
+
+        /**
+         * The size in bytes of a stored message.
+         *
+         * @param localId the message
+         * @return the size, or -1 when it does not exist
+         */
+        long size(String localId);
+
+        /**
+         * Gives a message a new UID (after a UIDVALIDITY change), or none ({@code uid <= 0}: the message
+         * is then a plain local message that no server UID describes).
+         *
+         * @param localId the message
+         * @param uid     the new UID, or 0
+         * @return the new local id
+         * @throws IOException if it cannot be renamed
+         */
+        String relabel(String localId, long uid) throws IOException;
+
+        /**
+         * Opens a message's bytes.
+         *
+         * @param localId the message
+         * @return the stream; the caller closes it
+         * @throws IOException if it cannot be read
+         */
+        InputStream open(String localId) throws IOException;
+
+        /**
+         * The flags stored with the message (for Maildir: the info suffix), keywords excluded.
+         *
+         * @param localId the message
+         * @return the flags, if the message exists
+         */
+        Optional<MessageFlags> storedFlags(String localId);
+    }
+
+    /** A message being written. */
+    interface MessageWriter extends AutoCloseable {
+
+        /** Where to write the bytes. */
+        OutputStream stream();
+
+        /**
+         * Makes the message visible with its flags.
+         *
+         * @param flags the flags
+         * @return the local id
+         * @throws IOException if it cannot be committed
+         */
+        String commit(MessageFlags flags) throws IOException;
+
+        /** Discards the message if it was not committed. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.mailkit.imap;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The flags of one message: the five system flags mirrored in Maildir file names, and other keywords
+ * (kept in the sync state).
+ *
+ * @param seen     {@code \Seen} (Maildir S)
+ * @param answered {@code \Answered} (Maildir R)
+ * @param flagged  {@code \Flagged} (Maildir F)
+ * @param draft    {@code \Draft} (Maildir D)
+ * @param deleted  {@code \Deleted} (Maildir T)
+ * @param keywords other keywords, such as {@code $Forwarded} or {@code $Junk}, sorted
+ */
+public record MessageFlags(boolean seen, boolean answered, boolean flagged, boolean draft, boolean deleted,
+                           Set<String> keywords) {
+
+    /** No flag set. */
+    public static final MessageFlags NONE = new MessageFlags(false, false, false, false, false, Set.of());
+
+    /**
+     * Copies the keywords into a sorted, unmodifiable set.
+     *
+     * @throws NullPointerException if keywords is null
+     */
+    public MessageFlags {
+        keywords = java.util.Collections.unmodifiableSet(new TreeSet<>(Objects.requireNonNull(keywords, "keywords")));
+    }
+
+    /** The Maildir info letters for the system flags, in ASCII order (for example {@code "FS"}). */
+    public String maildirLetters() {
+        StringBuilder b = new StringBuilder(5);
+        if (draft) {
+            b.append('D');
+        }
+        if (flagged) {
+            b.append('F');
+        }
+        if (answered) {
+            b.append('R');
+        }
+        if (seen) {
+            b.append('S');
+        }
+        if (deleted) {
+            b.append('T');
+        }
+        return b.toString();
+    }
+
+    /**
+     * Reads Maildir info letters; unknown letters are ignored; keywords come from elsewhere.
+     *
+     * @param letters for example {@code "FS"}
+     * @param keywords the keywords to keep
+     * @return the flags
+     */
+    public static MessageFlags fromMaildir(String letters, Set<String> keywords) {
+        return new MessageFlags(letters.indexOf('S') >= 0, letters.indexOf('R') >= 0, letters.indexOf('F') >= 0,
+                letters.indexOf('D') >= 0, letters.indexOf('T') >= 0, keywords);
+    }
+
+    /** A stable text form, for example {@code "\Seen \Flagged $Forwarded"}. */
+    public String toImapString() {
+        StringBuilder b = new StringBuilder();
+        if (seen) {
+            b.append("\\Seen ");
+        }
+        if (answered) {
+            b.append("\\Answered ");
+        }
+        if (flagged) {
+            b.append("\\Flagged ");
+        }
+        if (draft) {
+            b.append("\\Draft ");
+        }
+        if (deleted) {
+            b.append("\\Deleted ");
+        }
+        keywords.forEach(k -> b.append(k).append(' '));
+        return b.toString().strip();
+    }
+
+    /**
+     * Parses {@link #toImapString()} output or an IMAP flag list; {@code \Recent} is ignored.
+     *
+     * @param text space-separated flags
+     * @return the flags
+     */
+    public static MessageFlags parse(String text) {
+        boolean seen = false;
+        boolean answered = false;
+        boolean flagged = false;
+        boolean draft = false;
+        boolean deleted = false;
+        Set<String> keywords = new TreeSet<>();
+        for (String f : text.strip().split("\\s+")) {
+            switch (f.toLowerCase(java.util.Locale.ROOT)) {
+                case "" , "\\recent" -> { }
+                case "\\seen" -> seen = true;
+                case "\\answered" -> answered = true;
+                case "\\flagged" -> flagged = true;
+                case "\\draft" -> draft = true;
+                case "\\deleted" -> deleted = true;
+                default -> keywords.add(f);
+            }
+        }
+        return new MessageFlags(seen, answered, flagged, draft, deleted, keywords);
+    }
+}

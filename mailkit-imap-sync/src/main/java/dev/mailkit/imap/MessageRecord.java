@@ -1,0 +1,43 @@
+package dev.mailkit.imap;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One mirrored message in the sync state, which doubles as a local index.
+ *
+ * @param folder       the server folder name
+ * @param uid          the server UID (under the folder's UIDVALIDITY)
+ * @param localId      the local store's id for the file (for Maildir: the file name without the flag suffix)
+ * @param flags        the flags at the last sync
+ * @param messageId    the Message-ID header, or empty when the message has none
+ * @param size         the size in bytes (RFC822.SIZE)
+ * @param internalDate the server's INTERNALDATE
+ */
+public record MessageRecord(String folder, long uid, String localId, MessageFlags flags, String messageId, long size,
+                            Instant internalDate) {
+
+    /**
+     * Validates the record.
+     *
+     * @throws NullPointerException if a component is null
+     */
+    public MessageRecord {
+        Objects.requireNonNull(folder, "folder");
+        Objects.requireNonNull(localId, "localId");
+        Objects.requireNonNull(flags, "flags");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(internalDate, "internalDate");
+    }
+
+    /** The Message-ID, when the message has one. */
+    public Optional<String> optionalMessageId() {
+        return messageId.isEmpty() ? Optional.empty() : Optional.of(messageId);
+    }
+
+    /** A copy with other flags. */
+    public MessageRecord withFlags(MessageFlags newFlags) {
+        return new MessageRecord(folder, uid, localId, newFlags, messageId, size, internalDate);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.mailkit.imap;
+
+/**
+ * Observes a sync, for progress bars and logs. Called on the syncing thread; every method has an
+ * empty default and should return quickly.
+ */
+public interface SyncListener {
+
+    /** A listener that does nothing. */
+    SyncListener NONE = new SyncListener() {
+    };
+
+    /**
+     * A folder's sync starts.
+     *
+     * @param folder     the server folder name
+     * @param newOnServer messages to add (known once the folder is examined), or -1 when unknown
+     */
+    default void onFolderStart(String folder, int newOnServer) {
+    }
+
+    /**
+     * A message was added to the mirror.
+     *
+     * @param folder the server folder name
+     * @param uid    its UID
+     * @param bytes  bytes downloaded for it (0 when copied locally)
+     */
+    default void onMessage(String folder, long uid, long bytes) {
+    }
+
+    /**
+     * A folder's sync ended.
+     *
+     * @param report what was done
+     */
+    default void onFolderDone(FolderReport report) {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the synchronizer keeps what it knows of the server: per folder UIDVALIDITY, UIDNEXT and
+ * HIGHESTMODSEQ; per message UID, local id, last synced flags, Message-ID, size and date. It is also a
+ * local index applications can query. Implementations must be thread-safe; {@link #sqlite(Path)} is
+ * the default, one file per account.
+ */
+public interface SyncStateStore extends AutoCloseable {
+
+    /**
+     * Opens (creating if needed) a SQLite state file.
+     *
+     * @param file the database file, for example {@code mail/me/.mailkit/state.db}
+     * @return the store
+     * @throws SyncStateException if the file cannot be opened or was written by a newer mailkit
+     */
+    static SyncStateStore sqlite(Path file) {
+        return new SqliteSyncStateStore(file);
+    }
+
+    /** Every folder known, by name. */
+    List<FolderState> folders();
+
+    /**
+     * One folder's state.
+     *
+     * @param name the server folder name
+     * @return the state, if the folder was synced before
+     */
+    Optional<FolderState> folder(String name);
+
+    /**
+     * Saves a folder's state (after everything up to it is applied).
+     *
+     * @param state the state
+     */
+    void saveFolder(FolderState state);
+
+    /**
+     * Forgets a folder and all its messages.
+     *
+     * @param name the server folder name
+     */
+    void deleteFolder(String name);
+
+    /**
+     * The messages of a folder, by ascending UID.
+     *
+     * @param folder the server folder name
+     * @return the records
+     */
+    List<MessageRecord> messages(String folder);
+
+    /**
+     * Messages with a Message-ID, in any folder.
+     *
+     * @param messageId the Message-ID, with angle brackets
+     * @return the records
+     */
+    List<MessageRecord> findByMessageId(String messageId);
+
+    /**
+     * Applies changes to one folder's messages in a single transaction.
+     *
+     * @param folder  the server folder name
+     * @param upserts records to insert or replace (by UID)
+     * @param removed UIDs to forget
+     */
+    void update(String folder, Collection<MessageRecord> upserts, Collection<Long> removed);
+
+    /** Closes the store. */
+    @Override
+    void close();
+}

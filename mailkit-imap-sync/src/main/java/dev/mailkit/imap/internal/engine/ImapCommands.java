@@ -1,0 +1,211 @@
+package dev.mailkit.imap.internal.engine;
+
+import dev.mailkit.imap.MessageFlags;
+import jakarta.mail.Flags;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
+import org.eclipse.angus.mail.imap.protocol.UID;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The IMAP commands the engine issues, on the store's single connection: whole UID ranges per command
+ * (never one round trip per message), {@code BODY.PEEK} only (never marks mail read).
+ */
+final class ImapCommands {
+
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^message-id:\\s*(<[^>\\s]*>|\\S+)");
+
+    /** A protocol action. */
+    interface Action<T> {
+        T run(IMAPProtocol p) throws ProtocolException;
+    }
+
+    private final IMAPFolder root;
+
+    ImapCommands(IMAPStore store) throws MessagingException {
+        this.root = (IMAPFolder) store.getDefaultFolder();
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T run(Action<T> action) throws MessagingException {
+        return (T) root.doCommand(p -> action.run(p));
+    }
+
+    static Response[] command(IMAPProtocol p, String command) throws ProtocolException {
+        Response[] r = p.command(command, null);
+        p.handleResult(r[r.length - 1]);
+        return r;
+    }
+
+    /** UID FETCH of metadata: flags, date, size and the Message-ID header. */
+    static TreeMap<Long, ServerMessage> metadata(IMAPProtocol p, String uidSet) throws ProtocolException {
+        Response[] r = command(p, "UID FETCH " + uidSet
+                + " (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])");
+        TreeMap<Long, ServerMessage> out = new TreeMap<>();
+        for (Response resp : r) {
+            if (resp instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                RFC822SIZE size = f.getItem(RFC822SIZE.class);
+                BODY header = f.getItem(BODY.class);
+                if (uid == null || size == null) {
+                    continue; // an unsolicited FETCH (a flag change by another client) without our items
+                }
+                out.put(uid.uid, new ServerMessage(uid.uid, flags == null ? MessageFlags.NONE : flags(flags),
+                        date == null || date.getDate() == null ? Instant.EPOCH : date.getDate().toInstant(),
+                        size.size, header == null ? "" : messageId(header.getByteArray())));
+            }
+        }
+        return out;
+    }
+
+    /** UID FETCH of flags only, optionally CHANGEDSINCE a mod-sequence. */
+    static TreeMap<Long, MessageFlags> flags(IMAPProtocol p, String uidSet, long changedSince) throws ProtocolException {
+        Response[] r = command(p, "UID FETCH " + uidSet + " (UID FLAGS)"
+                + (changedSince > 0 ? " (CHANGEDSINCE " + changedSince + ")" : ""));
+        TreeMap<Long, MessageFlags> out = new TreeMap<>();
+        for (Response resp : r) {
+            if (resp instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                if (uid != null && flags != null) {
+                    out.put(uid.uid, flags(flags));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** UID SEARCH over a UID range: the UIDs that still exist. */
+    static TreeSet<Long> existingUids(IMAPProtocol p, String uidSet) throws ProtocolException {
+        Response[] r = command(p, "UID SEARCH UID " + uidSet);
+        TreeSet<Long> out = new TreeSet<>();
+        for (Response resp : r) {
+            String line = resp.toString();
+            if (line.startsWith("* SEARCH")) {
+                for (String n : line.substring("* SEARCH".length()).trim().split("\\s+")) {
+                    if (!n.isEmpty()) {
+                        out.add(Long.parseLong(n));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Receives the bytes of fetched bodies. */
+    interface BodySink {
+        void accept(long uid, ByteArray bytes) throws IOException;
+    }
+
+    /** UID FETCH of whole bodies for a set of UIDs, in one command. */
+    static void bodies(IMAPProtocol p, String uidSet, BodySink sink) throws ProtocolException, IOException {
+        Response[] r = command(p, "UID FETCH " + uidSet + " (UID BODY.PEEK[])");
+        for (int i = 0; i < r.length; i++) {
+            if (r[i] instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                BODY body = f.getItem(BODY.class);
+                r[i] = null; // let the bytes go as soon as they are written
+                if (uid != null && body != null && body.getByteArray() != null) {
+                    sink.accept(uid.uid, body.getByteArray());
+                }
+            }
+        }
+    }
+
+    /** Streams one large body to {@code out} in partial fetches of {@code block} bytes; returns the byte count. */
+    static long bodyInParts(IMAPProtocol p, long uid, int block, OutputStream out) throws ProtocolException, IOException {
+        long offset = 0;
+        while (true) {
+            Response[] r = command(p, "UID FETCH " + uid + " (BODY.PEEK[]<" + offset + "." + block + ">)");
+            int got = -1;
+            for (Response resp : r) {
+                if (resp instanceof FetchResponse f && f.getItem(BODY.class) != null) {
+                    ByteArray b = f.getItem(BODY.class).getByteArray();
+                    got = b == null ? 0 : b.getCount();
+                    if (got > 0) {
+                        out.write(b.getBytes(), b.getStart(), b.getCount());
+                    }
+                }
+            }
+            if (got < 0) {
+                throw new ProtocolException("the server returned no body for UID " + uid);
+            }
+            offset += got;
+            if (got < block) {
+                return offset;
+            }
+        }
+    }
+
+    /** Parses the UIDs of {@code * VANISHED [(EARLIER)] set} responses. */
+    static List<Long> vanished(List<? extends Response> responses) {
+        List<Long> out = new ArrayList<>();
+        for (Response r : responses) {
+            String line = r.toString().trim();
+            int at = line.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED");
+            if (at < 0 || !line.startsWith("*")) {
+                continue;
+            }
+            String rest = line.substring(at + "VANISHED".length()).trim();
+            if (rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
+                rest = rest.substring("(EARLIER)".length()).trim();
+            }
+            out.addAll(UidSets.parse(rest));
+        }
+        return out;
+    }
+
+    /** FETCH responses among the SELECT responses (QRESYNC): UID → flags. */
+    static Map<Long, MessageFlags> fetchedFlags(List<? extends Response> responses) {
+        Map<Long, MessageFlags> out = new TreeMap<>();
+        for (Response r : responses) {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                if (uid != null && flags != null) {
+                    out.put(uid.uid, flags(flags));
+                }
+            }
+        }
+        return out;
+    }
+
+    static MessageFlags flags(Flags f) {
+        TreeSet<String> keywords = new TreeSet<>(List.of(f.getUserFlags()));
+        return new MessageFlags(f.contains(Flags.Flag.SEEN), f.contains(Flags.Flag.ANSWERED),
+                f.contains(Flags.Flag.FLAGGED), f.contains(Flags.Flag.DRAFT), f.contains(Flags.Flag.DELETED), keywords);
+    }
+
+    static String messageId(ByteArray header) {
+        if (header == null) {
+            return "";
+        }
+        String text = new String(header.getBytes(), header.getStart(), header.getCount(), StandardCharsets.ISO_8859_1)
+                .replaceAll("\r?\n[ \t]+", " ");
+        Matcher m = MESSAGE_ID.matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+}

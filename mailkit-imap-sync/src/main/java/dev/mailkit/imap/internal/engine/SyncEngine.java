@@ -1,0 +1,533 @@
+package dev.mailkit.imap.internal.engine;
+
+import dev.mailkit.core.MailSession;
+import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.imap.FolderFilter;
+import dev.mailkit.imap.FolderReport;
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.SyncStateStore;
+import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.ResyncData;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One account's mirror algorithm (RFC 4549 as updated by RFC 7162 §6), over a single IMAP connection.
+ *
+ * <p>Phase 1, folder by folder: examine with the saved state (QRESYNC where offered, else CONDSTORE,
+ * else a UID/FLAGS diff), apply flag changes, and add new messages — adopting a file already written
+ * for the UID before a crash, copying a local file that holds the same message (same Message-ID and
+ * size) when another client moved or copied it, else downloading whole UID ranges in one command each.
+ * State is committed after every chunk of files. Phase 2, after every folder: remove what the server
+ * expunged, then save each folder's UIDNEXT and HIGHESTMODSEQ. A crash anywhere repeats, on the next
+ * run, only work that is idempotent.
+ */
+public final class SyncEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+    private static final int METADATA_WINDOW = 2000;
+    private static final int MAX_MESSAGES_PER_FETCH = 500;
+
+    /** Tuning knobs. */
+    public record Options(long chunkBytes, long largeMessageBytes, int partBytes) {
+        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts. */
+        public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20);
+    }
+
+    private final MailSession imap;
+    private final ProviderSettings provider;
+    private final LocalStore local;
+    private final SyncStateStore state;
+    private final FolderFilter filter;
+    private final SyncListener listener;
+    private final Options options;
+
+    /**
+     * Creates the engine.
+     *
+     * @param imap     the IMAP session
+     * @param provider the provider, or null (IMAP ID)
+     * @param local    the local store
+     * @param state    the sync state
+     * @param filter   the folders to mirror
+     * @param listener progress
+     * @param options  tuning
+     */
+    public SyncEngine(MailSession imap, ProviderSettings provider, LocalStore local, SyncStateStore state,
+                      FolderFilter filter, SyncListener listener, Options options) {
+        this.imap = imap;
+        this.provider = provider;
+        this.local = local;
+        this.state = state;
+        this.filter = filter;
+        this.listener = listener;
+        this.options = options;
+    }
+
+    private record ServerFolder(String name, char separator, String specialUse) {
+    }
+
+    /** Per-folder work carried from phase 1 to phase 2. */
+    private final class FolderRun {
+        final ServerFolder folder;
+        final long start = System.nanoTime();
+        final List<String> notes = new ArrayList<>();
+        LocalStore.LocalFolder localFolder;
+        String method;
+        int added;
+        int copied;
+        int changed;
+        int removed;
+        long bytes;
+        long uidValidity;
+        long uidNext;
+        long highestModSeq;
+        final List<MessageRecord> toRemove = new ArrayList<>();
+
+        FolderRun(ServerFolder folder) {
+            this.folder = folder;
+        }
+
+        FolderReport report() {
+            return new FolderReport(folder.name(), method, added, copied, changed, removed, bytes,
+                    Duration.ofNanos(System.nanoTime() - start), notes);
+        }
+    }
+
+    private final Map<String, LocalStore.LocalFolder> openFolders = new HashMap<>();
+    private final Map<String, Character> separators = new HashMap<>();
+
+    /**
+     * Runs one sync.
+     *
+     * @return the report
+     * @throws dev.mailkit.core.MailkitException typed connection, TLS and authentication failures
+     * @throws SyncStateException                when the local store or state fails
+     */
+    public SyncReport syncOnce() {
+        long start = System.nanoTime();
+        openFolders.clear();
+        IMAPStore store = (IMAPStore) imap.connectStore();
+        try {
+            ImapCommands commands = new ImapCommands(store);
+            boolean[] caps = new boolean[2];
+            ListInfo[] list = commands.run(p -> {
+                caps[0] = p.hasCapability("QRESYNC");
+                caps[1] = caps[0] || p.hasCapability("CONDSTORE");
+                if (caps[0] && !p.isEnabled("QRESYNC")) {
+                    p.enable("QRESYNC");
+                }
+                if (provider != null && provider.imapIdRequired() && p.hasCapability("ID")) {
+                    p.id(Map.of("name", "mailkit", "vendor", "mailkit"));
+                }
+                return p.list("", "*");
+            });
+            List<ServerFolder> folders = new ArrayList<>();
+            for (ListInfo li : list == null ? new ListInfo[0] : list) {
+                if (li.canOpen && filter.accepts(li.name)) {
+                    folders.add(new ServerFolder(li.name, li.separator, specialUse(li.attrs)));
+                    separators.put(li.name, li.separator);
+                }
+            }
+            state.folders().forEach(f -> separators.putIfAbsent(f.name(), f.separator()));
+            List<FolderRun> runs = new ArrayList<>();
+            for (ServerFolder f : folders) {
+                FolderRun run = new FolderRun(f);
+                listener.onFolderStart(f.name(), -1);
+                commands.run(p -> {
+                    syncFolder(p, run, caps[0], caps[1]);
+                    return null;
+                });
+                runs.add(run);
+            }
+            List<FolderReport> reports = new ArrayList<>();
+            for (FolderRun run : runs) {
+                finish(run);
+                FolderReport r = run.report();
+                listener.onFolderDone(r);
+                reports.add(r);
+            }
+            Set<String> onServer = new HashSet<>();
+            folders.forEach(f -> onServer.add(f.name()));
+            for (FolderState gone : state.folders()) {
+                if (!onServer.contains(gone.name()) && filter.accepts(gone.name())) {
+                    FolderReport r = removeGoneFolder(gone);
+                    listener.onFolderDone(r);
+                    reports.add(r);
+                }
+            }
+            return new SyncReport(reports, Duration.ofNanos(System.nanoTime() - start));
+        } catch (MessagingException e) {
+            throw unwrap(e);
+        } catch (UncheckedIOException e) {
+            throw new SyncStateException("local store failure: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            try {
+                store.close();
+            } catch (MessagingException e) {
+                LOG.debug("closing the IMAP connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    private RuntimeException unwrap(MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SyncStateException s) {
+                return s;
+            }
+            if (t instanceof UncheckedIOException u) {
+                return new SyncStateException("local store failure: " + u.getCause().getMessage(), u.getCause());
+            }
+        }
+        return imap.translate(e);
+    }
+
+    /** Carries a local I/O failure out of a protocol action. */
+    private static final class UncheckedIOException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UncheckedIOException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private static String specialUse(String[] attrs) {
+        if (attrs != null) {
+            for (String a : attrs) {
+                switch (a.toLowerCase(Locale.ROOT)) {
+                    case "\\sent", "\\drafts", "\\trash", "\\junk", "\\archive", "\\all", "\\flagged" -> {
+                        return a;
+                    }
+                    default -> { }
+                }
+            }
+        }
+        return "";
+    }
+
+    private LocalStore.LocalFolder localFolder(String name) {
+        return openFolders.computeIfAbsent(name, n -> local.folder(n, separators.getOrDefault(n, '/')));
+    }
+
+    private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
+        String name = run.folder.name();
+        run.localFolder = localFolder(name);
+        Optional<FolderState> saved = state.folder(name);
+        boolean useQresync = qresync && saved.isPresent() && saved.get().highestModSeq() > 0;
+        MailboxInfo mi = useQresync
+                ? p.examine(name, new ResyncData(saved.get().uidValidity(), saved.get().highestModSeq()))
+                : condstore ? p.examine(name, ResyncData.CONDSTORE) : p.examine(name);
+        run.uidValidity = mi.uidvalidity;
+        run.highestModSeq = Math.max(0, mi.highestmodseq);
+        run.uidNext = mi.uidnext;
+        long fromUid = 1;
+        try {
+            if (saved.isEmpty()) {
+                run.method = "INITIAL";
+                state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
+                        run.folder.specialUse()));
+            } else if (saved.get().uidValidity() != mi.uidvalidity) {
+                run.method = "UIDVALIDITY";
+                recoverUidValidity(p, run, saved.get());
+                fromUid = Long.MAX_VALUE; // everything was handled by the recovery
+            } else {
+                fromUid = saved.get().uidNext();
+                boolean unchanged = condstore && saved.get().highestModSeq() > 0
+                        && mi.highestmodseq == saved.get().highestModSeq() && mi.uidnext == saved.get().uidNext();
+                if (unchanged) {
+                    run.method = "UNCHANGED";
+                } else {
+                    applyChanges(p, run, saved.get(), mi, useQresync, condstore);
+                }
+            }
+            if (fromUid != Long.MAX_VALUE && (mi.uidnext <= 0 || mi.uidnext > fromUid)) {
+                addNew(p, run, fromUid, mi.uidnext);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void applyChanges(IMAPProtocol p, FolderRun run, FolderState saved, MailboxInfo mi, boolean qresync,
+                              boolean condstore) throws ProtocolException, IOException {
+        String name = run.folder.name();
+        Map<Long, MessageRecord> known = new LinkedHashMap<>();
+        for (MessageRecord r : state.messages(name)) {
+            known.put(r.uid(), r);
+        }
+        long maxKnown = saved.uidNext() - 1;
+        Map<Long, MessageFlags> flags;
+        Set<Long> gone = new HashSet<>();
+        if (qresync) {
+            run.method = "QRESYNC";
+            flags = ImapCommands.fetchedFlags(mi.responses == null ? List.of() : mi.responses);
+            gone.addAll(ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses));
+        } else if (condstore && saved.highestModSeq() > 0) {
+            run.method = "CONDSTORE";
+            flags = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, saved.highestModSeq());
+            if (maxKnown >= 1 && !known.isEmpty()) {
+                Set<Long> exist = ImapCommands.existingUids(p, "1:" + maxKnown);
+                known.keySet().stream().filter(u -> !exist.contains(u)).forEach(gone::add);
+            }
+        } else {
+            run.method = "FULL";
+            flags = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+            known.keySet().stream().filter(u -> !flags.containsKey(u)).forEach(gone::add);
+        }
+        List<MessageRecord> updates = new ArrayList<>();
+        for (Map.Entry<Long, MessageFlags> e : flags.entrySet()) {
+            MessageRecord r = known.get(e.getKey());
+            if (r != null && !gone.contains(r.uid()) && !r.flags().equals(e.getValue())) {
+                run.localFolder.setFlags(r.localId(), e.getValue());
+                updates.add(r.withFlags(e.getValue()));
+                run.changed++;
+            }
+        }
+        state.update(name, updates, List.of());
+        for (long uid : gone) {
+            MessageRecord r = known.get(uid);
+            if (r != null) {
+                run.toRemove.add(r);
+            }
+        }
+    }
+
+    private void addNew(IMAPProtocol p, FolderRun run, long fromUid, long uidNext) throws ProtocolException, IOException {
+        List<String> windows = new ArrayList<>();
+        if (uidNext > 0) {
+            for (long a = fromUid; a < uidNext; a += METADATA_WINDOW) {
+                windows.add(a + ":" + Math.min(a + METADATA_WINDOW - 1, uidNext - 1));
+            }
+        } else {
+            windows.add(fromUid + ":*");
+        }
+        long maxUid = fromUid - 1;
+        for (String window : windows) {
+            TreeMap<Long, ServerMessage> meta = ImapCommands.metadata(p, window);
+            meta.headMap(fromUid).clear(); // "n:*" also returns the last message when all are below n
+            List<ServerMessage> download = new ArrayList<>();
+            List<MessageRecord> records = new ArrayList<>();
+            for (ServerMessage m : meta.values()) {
+                maxUid = Math.max(maxUid, m.uid());
+                MessageRecord reused = reuseLocal(run, m);
+                if (reused != null) {
+                    records.add(reused);
+                } else {
+                    download.add(m);
+                }
+            }
+            state.update(run.folder.name(), records, List.of());
+            download(p, run, download);
+        }
+        if (run.uidNext <= 0) {
+            run.uidNext = maxUid + 1;
+        }
+    }
+
+    /** A file already holding this message: written before a crash, or the same message in another folder. */
+    private MessageRecord reuseLocal(FolderRun run, ServerMessage m) throws IOException {
+        Optional<String> adopted = run.localFolder.findByUid(m.uid());
+        if (adopted.isPresent() && run.localFolder.size(adopted.get()) == m.size()) {
+            run.localFolder.setFlags(adopted.get(), m.flags());
+            run.added++;
+            listener.onMessage(run.folder.name(), m.uid(), 0);
+            return record(run, m, adopted.get());
+        }
+        if (!m.messageId().isEmpty()) {
+            for (MessageRecord other : state.findByMessageId(m.messageId())) {
+                if (other.size() != m.size() || !separators.containsKey(other.folder())) {
+                    continue;
+                }
+                LocalStore.LocalFolder source = localFolder(other.folder());
+                if (source.size(other.localId()) == m.size()) {
+                    String id = run.localFolder.copyIn(source, other.localId(), m.uid(), m.flags());
+                    run.added++;
+                    run.copied++;
+                    listener.onMessage(run.folder.name(), m.uid(), 0);
+                    return record(run, m, id);
+                }
+            }
+        }
+        return null;
+    }
+
+    private MessageRecord record(FolderRun run, ServerMessage m, String localId) {
+        return new MessageRecord(run.folder.name(), m.uid(), localId, m.flags(), m.messageId(), m.size(), m.internalDate());
+    }
+
+    private void download(IMAPProtocol p, FolderRun run, List<ServerMessage> messages) throws ProtocolException, IOException {
+        Map<Long, ServerMessage> chunk = new LinkedHashMap<>();
+        long chunkSize = 0;
+        for (ServerMessage m : messages) {
+            if (m.size() > options.largeMessageBytes()) {
+                downloadLarge(p, run, m);
+                continue;
+            }
+            if (!chunk.isEmpty() && (chunkSize + m.size() > options.chunkBytes() || chunk.size() >= MAX_MESSAGES_PER_FETCH)) {
+                downloadChunk(p, run, chunk);
+                chunk.clear();
+                chunkSize = 0;
+            }
+            chunk.put(m.uid(), m);
+            chunkSize += m.size();
+        }
+        if (!chunk.isEmpty()) {
+            downloadChunk(p, run, chunk);
+        }
+    }
+
+    private void downloadChunk(IMAPProtocol p, FolderRun run, Map<Long, ServerMessage> chunk)
+            throws ProtocolException, IOException {
+        List<MessageRecord> records = new ArrayList<>();
+        ImapCommands.bodies(p, UidSets.format(chunk.keySet()), (uid, bytes) -> {
+            ServerMessage m = chunk.get(uid);
+            if (m == null) {
+                return;
+            }
+            try (LocalStore.MessageWriter w = run.localFolder.newMessage(uid)) {
+                w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
+                records.add(record(run, m, w.commit(m.flags())));
+            }
+            run.added++;
+            run.bytes += bytes.getCount();
+            listener.onMessage(run.folder.name(), uid, bytes.getCount());
+        });
+        state.update(run.folder.name(), records, List.of());
+    }
+
+    private void downloadLarge(IMAPProtocol p, FolderRun run, ServerMessage m) throws ProtocolException, IOException {
+        long n;
+        String id;
+        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+            OutputStream out = w.stream();
+            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out);
+            id = w.commit(m.flags());
+        }
+        state.update(run.folder.name(), List.of(record(run, m, id)), List.of());
+        run.added++;
+        run.bytes += n;
+        listener.onMessage(run.folder.name(), m.uid(), n);
+    }
+
+    private void recoverUidValidity(IMAPProtocol p, FolderRun run, FolderState saved) throws ProtocolException, IOException {
+        String name = run.folder.name();
+        List<MessageRecord> old = state.messages(name);
+        Map<String, Deque<MessageRecord>> byKey = new HashMap<>();
+        for (MessageRecord r : old) {
+            if (!r.messageId().isEmpty()) {
+                byKey.computeIfAbsent(r.messageId() + "|" + r.size(), k -> new ArrayDeque<>()).add(r);
+            }
+        }
+        TreeMap<Long, ServerMessage> all = new TreeMap<>();
+        if (run.uidNext > 1 || run.uidNext <= 0) {
+            all.putAll(ImapCommands.metadata(p, "1:*"));
+        }
+        List<MessageRecord> kept = new ArrayList<>();
+        List<ServerMessage> download = new ArrayList<>();
+        Set<String> matched = new HashSet<>();
+        for (ServerMessage m : all.values()) {
+            Deque<MessageRecord> candidates = byKey.get(m.messageId() + "|" + m.size());
+            MessageRecord r = m.messageId().isEmpty() || candidates == null ? null : candidates.poll();
+            if (r != null && run.localFolder.size(r.localId()) == m.size()) {
+                String id = run.localFolder.relabel(r.localId(), m.uid());
+                run.localFolder.setFlags(id, m.flags());
+                kept.add(record(run, m, id));
+                matched.add(r.localId());
+                continue;
+            }
+            Optional<String> adopted = run.localFolder.findByUid(m.uid());
+            if (adopted.isPresent() && run.localFolder.size(adopted.get()) == m.size()) {
+                run.localFolder.setFlags(adopted.get(), m.flags());
+                kept.add(record(run, m, adopted.get()));
+                continue;
+            }
+            download.add(m);
+        }
+        int localOnly = 0;
+        for (MessageRecord r : old) {
+            if (!matched.contains(r.localId()) && run.localFolder.size(r.localId()) >= 0) {
+                run.localFolder.relabel(r.localId(), 0);
+                localOnly++;
+            }
+        }
+        List<Long> oldUids = old.stream().map(MessageRecord::uid).toList();
+        state.update(name, List.of(), oldUids);
+        state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity, 1, 0, run.folder.specialUse()));
+        state.update(name, kept, List.of());
+        run.notes.add("UIDVALIDITY changed from " + saved.uidValidity() + " to " + run.uidValidity + ": "
+                + kept.size() + " messages matched by Message-ID and kept, " + download.size() + " downloaded"
+                + (localOnly > 0 ? ", " + localOnly + " not on the server any more kept as local-only files" : ""));
+        LOG.warn("{}: {}", name, run.notes.get(run.notes.size() - 1));
+        download(p, run, download);
+        if (run.uidNext <= 0) {
+            run.uidNext = all.isEmpty() ? 1 : all.lastKey() + 1;
+        }
+    }
+
+    private void finish(FolderRun run) {
+        String name = run.folder.name();
+        List<Long> uids = new ArrayList<>();
+        for (MessageRecord r : run.toRemove) {
+            try {
+                run.localFolder.remove(r.localId());
+            } catch (IOException e) {
+                throw new SyncStateException("cannot remove " + r.localId() + " from " + run.localFolder + ": " + e, e);
+            }
+            uids.add(r.uid());
+            run.removed++;
+        }
+        state.update(name, List.of(), uids);
+        state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity, Math.max(1, run.uidNext),
+                run.highestModSeq, run.folder.specialUse()));
+    }
+
+    private FolderReport removeGoneFolder(FolderState gone) {
+        long start = System.nanoTime();
+        List<MessageRecord> records = state.messages(gone.name());
+        List<String> notes = new ArrayList<>();
+        String method = "DELETED";
+        if (local.exists(gone.name(), gone.separator())) {
+            Set<String> known = new HashSet<>();
+            records.forEach(r -> known.add(r.localId()));
+            long unsynced = local.folder(gone.name(), gone.separator()).localIds().stream()
+                    .filter(id -> !known.contains(id)).count();
+            if (unsynced > 0) {
+                notes.add("the server folder is gone; the local folder is kept because it holds " + unsynced
+                        + " message(s) never synced");
+                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0,
+                        Duration.ofNanos(System.nanoTime() - start), notes);
+            }
+            local.deleteFolder(gone.name(), gone.separator());
+        }
+        state.deleteFolder(gone.name());
+        return new FolderReport(gone.name(), method, 0, 0, 0, records.size(), 0,
+                Duration.ofNanos(System.nanoTime() - start), notes);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.mailkit.imap.internal.maildir;
+
+import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One Maildir folder. Keeps an index of base name → current file (in {@code cur/} or {@code new/}),
+ * built by one directory scan when the folder is opened and kept up to date by its own operations.
+ */
+final class MaildirFolder implements LocalStore.LocalFolder {
+
+    private final Path dir;
+    private final Map<String, Path> files = new HashMap<>();
+    private final Map<Long, String> byUid = new HashMap<>();
+
+    MaildirFolder(Path dir) {
+        this.dir = dir;
+        scan();
+    }
+
+    private void scan() {
+        for (String sub : new String[] {"new", "cur"}) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
+                for (Path p : ds) {
+                    index(p);
+                }
+            } catch (IOException e) {
+                throw new dev.mailkit.imap.SyncStateException("cannot list " + dir.resolve(sub) + ": " + e, e);
+            }
+        }
+    }
+
+    private void index(Path p) {
+        String base = MaildirNames.baseName(p.getFileName().toString());
+        files.put(base, p);
+        long uid = MaildirNames.uidOf(base);
+        if (uid > 0) {
+            byUid.put(uid, base);
+        }
+    }
+
+    private void unindex(String base) {
+        files.remove(base);
+        long uid = MaildirNames.uidOf(base);
+        if (uid > 0) {
+            byUid.remove(uid, base);
+        }
+    }
+
+    private Path require(String base) throws IOException {
+        Path p = files.get(base);
+        if (p == null) {
+            throw new NoSuchFileException(dir + ": no message " + base);
+        }
+        return p;
+    }
+
+    private Path curFile(String base, MessageFlags flags) {
+        return dir.resolve("cur").resolve(base + ":2," + flags.maildirLetters());
+    }
+
+    @Override
+    public LocalStore.MessageWriter newMessage(long uid) throws IOException {
+        String base = MaildirNames.newBaseName(uid);
+        Path tmp = dir.resolve("tmp").resolve(base);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
+        return new LocalStore.MessageWriter() {
+            private boolean done;
+
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public String commit(MessageFlags flags) throws IOException {
+                out.close();
+                Path target = curFile(base, flags);
+                move(tmp, target);
+                done = true;
+                index(target);
+                return base;
+            }
+
+            @Override
+            public void close() {
+                if (!done) {
+                    try {
+                        out.close();
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // a leftover in tmp/ is harmless: Maildir readers ignore tmp/
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public Optional<String> findByUid(long uid) {
+        return Optional.ofNullable(byUid.get(uid));
+    }
+
+    @Override
+    public List<String> localIds() {
+        return new ArrayList<>(files.keySet());
+    }
+
+    @Override
+    public void setFlags(String localId, MessageFlags flags) throws IOException {
+        Path from = require(localId);
+        Path to = curFile(localId, flags);
+        if (!from.equals(to)) {
+            move(from, to);
+            files.put(localId, to);
+        }
+    }
+
+    @Override
+    public void remove(String localId) throws IOException {
+        Path p = files.get(localId);
+        if (p != null) {
+            Files.deleteIfExists(p);
+            unindex(localId);
+        }
+    }
+
+    @Override
+    public String copyIn(LocalStore.LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException {
+        MaildirFolder source = (MaildirFolder) from;
+        Path src = source.require(localId);
+        String base = MaildirNames.withUid(MaildirNames.newBaseName(0), uid);
+        Path tmp = dir.resolve("tmp").resolve(base);
+        try {
+            Files.createLink(tmp, src); // Maildir files never change in place, so sharing the inode is safe
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path target = curFile(base, flags);
+        move(tmp, target);
+        index(target);
+        return base;
+    }
+
+    @Override
+    public long size(String localId) {
+        Path p = files.get(localId);
+        try {
+            return p == null ? -1 : Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String relabel(String localId, long uid) throws IOException {
+        Path src = require(localId);
+        String base = MaildirNames.withUid(localId, uid);
+        Path target = src.resolveSibling(base + (src.getFileName().toString().contains(":2,")
+                ? ":2," + MaildirNames.letters(src.getFileName().toString()) : ""));
+        move(src, target);
+        unindex(localId);
+        index(target);
+        return base;
+    }
+
+    @Override
+    public InputStream open(String localId) throws IOException {
+        return Files.newInputStream(require(localId));
+    }
+
+    @Override
+    public Optional<MessageFlags> storedFlags(String localId) {
+        Path p = files.get(localId);
+        return p == null ? Optional.empty()
+                : Optional.of(MessageFlags.fromMaildir(MaildirNames.letters(p.getFileName().toString()), Set.of()));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MaildirFolder[" + dir + "]";
+    }
+}

@@ -1,0 +1,2 @@
+/** Maildir++ local store. Not API. */
+package dev.mailkit.imap.internal.maildir;

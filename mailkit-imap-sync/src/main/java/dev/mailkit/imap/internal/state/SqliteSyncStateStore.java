@@ -1,0 +1,215 @@
+package dev.mailkit.imap.internal.state;
+
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.SyncStateStore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** The sync state in one SQLite file (WAL journal), one connection, synchronized access. */
+public final class SqliteSyncStateStore implements SyncStateStore {
+
+    /** The schema version this code writes; a file with a higher one is refused. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private final Path file;
+    private final Connection db;
+
+    /**
+     * Opens or creates the database.
+     *
+     * @param file the database file
+     * @throws SyncStateException if it cannot be opened, or holds a newer schema
+     */
+    public SqliteSyncStateStore(Path file) {
+        this.file = file;
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            if (Files.isDirectory(file)) {
+                throw new SyncStateException("sync state path " + file + " is a directory, not a database file", null);
+            }
+            db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA foreign_keys=ON");
+                int version;
+                try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+                    version = rs.getInt(1);
+                }
+                if (version > SCHEMA_VERSION) {
+                    db.close();
+                    throw new SyncStateException("sync state " + file + " was written by a newer mailkit (schema "
+                            + version + ", this version reads up to " + SCHEMA_VERSION + "); upgrade mailkit", null);
+                }
+                if (version == 0) {
+                    s.execute("CREATE TABLE IF NOT EXISTS folders (name TEXT PRIMARY KEY, separator INTEGER NOT NULL,"
+                            + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
+                            + " special_use TEXT NOT NULL)");
+                    s.execute("CREATE TABLE IF NOT EXISTS messages (folder TEXT NOT NULL REFERENCES folders(name)"
+                            + " ON DELETE CASCADE, uid INTEGER NOT NULL, local_id TEXT NOT NULL, flags TEXT NOT NULL,"
+                            + " message_id TEXT NOT NULL, size INTEGER NOT NULL, internal_date INTEGER NOT NULL,"
+                            + " PRIMARY KEY (folder, uid))");
+                    s.execute("CREATE INDEX IF NOT EXISTS messages_by_message_id ON messages(message_id)");
+                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new SyncStateException("cannot open sync state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized List<FolderState> folders() {
+        List<FolderState> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM folders ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(folder(rs));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read folders", e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<FolderState> folder(String name) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM folders WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(folder(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw fail("read folder " + name, e);
+        }
+    }
+
+    private static FolderState folder(ResultSet rs) throws SQLException {
+        return new FolderState(rs.getString("name"), (char) rs.getInt("separator"), rs.getLong("uidvalidity"),
+                rs.getLong("uidnext"), rs.getLong("highestmodseq"), rs.getString("special_use"));
+    }
+
+    @Override
+    public synchronized void saveFolder(FolderState s) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO folders VALUES (?,?,?,?,?,?) ON CONFLICT(name) DO UPDATE"
+                + " SET separator=excluded.separator, uidvalidity=excluded.uidvalidity, uidnext=excluded.uidnext,"
+                + " highestmodseq=excluded.highestmodseq, special_use=excluded.special_use")) {
+            ps.setString(1, s.name());
+            ps.setInt(2, s.separator());
+            ps.setLong(3, s.uidValidity());
+            ps.setLong(4, s.uidNext());
+            ps.setLong(5, s.highestModSeq());
+            ps.setString(6, s.specialUse());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("save folder " + s.name(), e);
+        }
+    }
+
+    @Override
+    public synchronized void deleteFolder(String name) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM folders WHERE name = ?")) {
+            ps.setString(1, name);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("delete folder " + name, e);
+        }
+    }
+
+    @Override
+    public synchronized List<MessageRecord> messages(String folder) {
+        return query("SELECT * FROM messages WHERE folder = ? ORDER BY uid", folder);
+    }
+
+    @Override
+    public synchronized List<MessageRecord> findByMessageId(String messageId) {
+        return query("SELECT * FROM messages WHERE message_id = ? ORDER BY folder, uid", messageId);
+    }
+
+    private List<MessageRecord> query(String sql, String arg) {
+        List<MessageRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MessageRecord(rs.getString("folder"), rs.getLong("uid"), rs.getString("local_id"),
+                            MessageFlags.parse(rs.getString("flags")), rs.getString("message_id"), rs.getLong("size"),
+                            Instant.ofEpochMilli(rs.getLong("internal_date"))));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read messages", e);
+        }
+    }
+
+    @Override
+    public synchronized void update(String folder, Collection<MessageRecord> upserts, Collection<Long> removed) {
+        if (upserts.isEmpty() && removed.isEmpty()) {
+            return;
+        }
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement del = db.prepareStatement("DELETE FROM messages WHERE folder = ? AND uid = ?");
+                 PreparedStatement put = db.prepareStatement("INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?)")) {
+                for (long uid : removed) {
+                    del.setString(1, folder);
+                    del.setLong(2, uid);
+                    del.addBatch();
+                }
+                del.executeBatch();
+                for (MessageRecord m : upserts) {
+                    put.setString(1, folder);
+                    put.setLong(2, m.uid());
+                    put.setString(3, m.localId());
+                    put.setString(4, m.flags().toImapString());
+                    put.setString(5, m.messageId());
+                    put.setLong(6, m.size());
+                    put.setLong(7, m.internalDate().toEpochMilli());
+                    put.addBatch();
+                }
+                put.executeBatch();
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail("update messages of " + folder, e);
+        }
+    }
+
+    private SyncStateException fail(String what, SQLException e) {
+        return new SyncStateException("sync state " + file + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw fail("close", e);
+        }
+    }
+}
