@@ -353,8 +353,10 @@ public final class SyncEngine {
 
     /** A file already holding this message: written before a crash, or the same message in another folder. */
     private MessageRecord reuseLocal(FolderRun run, ServerMessage m) throws IOException {
+        // A file named with this UID under the current UIDVALIDITY is this message (UID recovery relabels
+        // or unlabels every file of an older UIDVALIDITY before new UIDs are used).
         Optional<String> adopted = run.localFolder.findByUid(m.uid());
-        if (adopted.isPresent() && run.localFolder.size(adopted.get()) == m.size()) {
+        if (adopted.isPresent()) {
             run.localFolder.setFlags(adopted.get(), m.flags());
             run.added++;
             listener.onMessage(run.folder.name(), m.uid(), 0);
@@ -366,7 +368,7 @@ public final class SyncEngine {
                     continue;
                 }
                 LocalStore.LocalFolder source = localFolder(other.folder());
-                if (source.size(other.localId()) == m.size()) {
+                if (source.size(other.localId()) >= 0) {
                     String id = run.localFolder.copyIn(source, other.localId(), m.uid(), m.flags());
                     run.added++;
                     run.copied++;
@@ -455,7 +457,7 @@ public final class SyncEngine {
         for (ServerMessage m : all.values()) {
             Deque<MessageRecord> candidates = byKey.get(m.messageId() + "|" + m.size());
             MessageRecord r = m.messageId().isEmpty() || candidates == null ? null : candidates.poll();
-            if (r != null && run.localFolder.size(r.localId()) == m.size()) {
+            if (r != null && run.localFolder.size(r.localId()) >= 0) {
                 String id = run.localFolder.relabel(r.localId(), m.uid());
                 run.localFolder.setFlags(id, m.flags());
                 kept.add(record(run, m, id));

@@ -1,0 +1,116 @@
+package dev.mailkit.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import jakarta.mail.Flags;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The mirror scenarios on a real Dovecot (CONDSTORE, QRESYNC, MOVE, SPECIAL-USE), plus what only it can show. */
+class DovecotMirrorIT extends MirrorScenarios {
+
+    private static DovecotServer dovecot;
+    private static final AtomicInteger ACCOUNTS = new AtomicInteger();
+    private String user;
+
+    @BeforeAll
+    static void startDovecot() throws Exception {
+        dovecot = DovecotServer.start();
+    }
+
+    @AfterAll
+    static void stopDovecot() throws Exception {
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    @Override
+    void newAccount() throws Exception {
+        // Each test gets an empty mailbox tree: the three users rotate and are emptied with doveadm.
+        user = new String[] {"alice", "bob", "carol"}[ACCOUNTS.getAndIncrement() % 3];
+        for (String mailbox : dovecot.doveadm("mailbox", "list", "-u", user).split("\n")) {
+            String m = mailbox.strip();
+            if (!m.isEmpty() && !m.equals("INBOX") && !m.equals("Sent") && !m.equals("Trash")) {
+                try {
+                    dovecot.doveadm("mailbox", "delete", "-u", user, "-r", "-s", m);
+                } catch (java.io.IOException alreadyGoneWithItsParent) {
+                    // "-r" on a parent already removed this child
+                }
+            }
+        }
+        dovecot.doveadm("expunge", "-u", user, "mailbox", "*", "all");
+    }
+
+    @Override
+    ServerEndpoint endpoint() {
+        return ServerEndpoint.of("127.0.0.1", dovecot.port(), Security.PLAIN);
+    }
+
+    @Override
+    String user() {
+        return user;
+    }
+
+    @Override
+    String password() {
+        return DovecotServer.PASSWORD;
+    }
+
+    @Override
+    char separator() {
+        return '/';
+    }
+
+    @Test
+    void incrementalSync_usesQresync_andAnUnchangedFolderIsUnchanged() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        assertThat(sync().folder("INBOX").orElseThrow().method()).isEqualTo("INITIAL");
+        assertThat(sync().folder("INBOX").orElseThrow().method()).isEqualTo("UNCHANGED");
+        long uid = server.uidOf("INBOX", 2);
+        server.setFlag("INBOX", uid, Flags.Flag.ANSWERED, true);
+        server.expunge("INBOX", server.uidOf("INBOX", 1));
+        FolderReport r = sync().folder("INBOX").orElseThrow();
+        assertThat(r.method()).isEqualTo("QRESYNC");
+        assertThat(r.changed()).isEqualTo(1);
+        assertThat(r.removed()).isEqualTo(1);
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void specialUseFolders_areRecordedInTheState() throws Exception {
+        sync();
+        try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+            assertThat(state.folder("Sent").orElseThrow().specialUse()).isEqualToIgnoringCase("\\Sent");
+            assertThat(state.folder("Trash").orElseThrow().specialUse()).isEqualToIgnoringCase("\\Trash");
+        }
+    }
+
+    @Test
+    void uidValidityChange_rematchesByMessageId_withoutDownloadingAgain() throws Exception {
+        server.append("Lists", ServerClient.message(1, "<l1@example.com>", "one"),
+                ServerClient.message(2, "<l2@example.com>", "two"));
+        sync();
+        long before;
+        try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+            before = state.folder("Lists").orElseThrow().uidValidity();
+        }
+        // Recreate the mailbox: new UIDVALIDITY, same messages, plus one new one.
+        server.deleteFolder("Lists");
+        Thread.sleep(1100); // Dovecot derives UIDVALIDITY from the clock in seconds
+        server.append("Lists", ServerClient.message(1, "<l1@example.com>", "one"),
+                ServerClient.message(2, "<l2@example.com>", "two"), ServerClient.message(3, "<l3@example.com>", "three"));
+        FolderReport r = sync().folder("Lists").orElseThrow();
+        assertThat(r.method()).isEqualTo("UIDVALIDITY");
+        assertThat(r.added()).isEqualTo(1);
+        assertThat(r.notes()).anyMatch(n -> n.contains("2 messages matched"));
+        try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+            assertThat(state.folder("Lists").orElseThrow().uidValidity()).isNotEqualTo(before);
+        }
+        assertMirrored("Lists");
+    }
+}

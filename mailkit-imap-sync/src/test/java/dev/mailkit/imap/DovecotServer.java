@@ -1,0 +1,180 @@
+package dev.mailkit.imap;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A throwaway Dovecot on a free loopback port, configured like shared/tools/dovecot-test-server.sh:
+ * Maildir storage, CONDSTORE/QRESYNC (always on in Dovecot 2.3), MOVE, SPECIAL-USE folders, users
+ * alice/bob/carol with password "secret". Without Dovecot installed the tests are skipped locally and
+ * fail when {@code CI} is set, so CI never passes without running them.
+ */
+final class DovecotServer implements AutoCloseable {
+
+    static final String PASSWORD = "secret";
+
+    private final Path base;
+    private final Path conf;
+    private final int port;
+
+    private DovecotServer(Path base, Path conf, int port) {
+        this.base = base;
+        this.conf = conf;
+        this.port = port;
+    }
+
+    static DovecotServer start() throws Exception {
+        Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        if (dovecot == null) {
+            if (System.getenv("CI") != null) {
+                fail("Dovecot is not installed but CI is set: install dovecot-imapd (.ci/run does)");
+            }
+            Assumptions.abort("Dovecot is not installed (apt-get install dovecot-imapd); skipping outside CI");
+        }
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "mailkit-dovecot-");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String d : List.of("run", "home")) {
+            Files.createDirectories(base.resolve(d));
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        String hash = run(List.of("doveadm", "pw", "-s", "SHA512-CRYPT", "-p", PASSWORD)).strip();
+        UserPrincipalLookupService users = base.getFileSystem().getUserPrincipalLookupService();
+        StringBuilder passwd = new StringBuilder();
+        String uid = run(List.of("id", "-u", "mail")).strip();
+        String gid = run(List.of("id", "-g", "mail")).strip();
+        for (String u : List.of("alice", "bob", "carol")) {
+            Path home = base.resolve("home").resolve(u);
+            Files.createDirectories(home);
+            Files.setOwner(home, users.lookupPrincipalByName("mail"));
+            passwd.append(u).append(':').append(hash).append(':').append(uid).append(':').append(gid)
+                    .append("::").append(home).append('\n');
+        }
+        Files.writeString(base.resolve("users"), passwd.toString());
+        Path conf = base.resolve("dovecot.conf");
+        Files.writeString(conf, String.join("\n",
+                "base_dir = " + base.resolve("run"),
+                "state_dir = " + base.resolve("run/state"),
+                "protocols = imap",
+                "listen = 127.0.0.1",
+                "log_path = " + base.resolve("dovecot.log"),
+                "ssl = no",
+                "disable_plaintext_auth = no",
+                "auth_mechanisms = plain login",
+                "mail_location = maildir:~/Maildir",
+                "mail_uid = mail",
+                "mail_gid = mail",
+                "first_valid_uid = 1",
+                "namespace inbox {",
+                "  inbox = yes",
+                "  separator = /",
+                "  mailbox Sent {",
+                "    special_use = \\Sent",
+                "    auto = subscribe",
+                "  }",
+                "  mailbox Trash {",
+                "    special_use = \\Trash",
+                "    auto = subscribe",
+                "  }",
+                "}",
+                "passdb {",
+                "  driver = passwd-file",
+                "  args = scheme=SHA512-CRYPT " + base.resolve("users"),
+                "}",
+                "userdb {",
+                "  driver = passwd-file",
+                "  args = " + base.resolve("users"),
+                "}",
+                "service imap-login {",
+                "  chroot =",
+                "  inet_listener imap {",
+                "    address = 127.0.0.1",
+                "    port = " + port,
+                "  }",
+                "  inet_listener imaps {",
+                "    port = 0",
+                "  }",
+                "}",
+                "service anvil {",
+                "  chroot =",
+                "}",
+                "protocol imap {",
+                "  mail_max_userip_connections = 50",
+                "}",
+                ""), StandardCharsets.US_ASCII);
+        // The master daemonizes and keeps its inherited output open: send it to a file, not a pipe.
+        Process master = new ProcessBuilder(dovecot.toString(), "-c", conf.toString()).redirectErrorStream(true)
+                .redirectOutput(base.resolve("dovecot.out").toFile()).start();
+        if (!master.waitFor(30, TimeUnit.SECONDS) || master.exitValue() != 0) {
+            fail("dovecot did not start: " + Files.readString(base.resolve("dovecot.out")) + log(base));
+        }
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) {
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                break;
+            } catch (IOException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    fail("Dovecot did not start listening on " + port + ": " + log(base));
+                }
+                Thread.sleep(50);
+            }
+        }
+        return new DovecotServer(base, conf, port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Runs doveadm against this server, for example to recreate a mailbox. */
+    String doveadm(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("doveadm", "-c", conf.toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
+    private static String log(Path base) {
+        try {
+            return Files.readString(base.resolve("dovecot.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private static String run(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(cmd + " failed: " + out);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            doveadm("stop");
+        } catch (IOException e) {
+            // already stopped
+        }
+        try (Stream<Path> walk = Files.walk(base)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
