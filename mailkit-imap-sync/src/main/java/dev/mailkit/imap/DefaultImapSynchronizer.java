@@ -7,6 +7,13 @@ import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
 /** The {@link ImapSynchronizer}: wiring of session, stores and engine. */
 final class DefaultImapSynchronizer implements ImapSynchronizer {
 
@@ -14,6 +21,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final LocalStore localStore;
     private final SyncStateStore state;
     private final boolean ownsState;
+    private final FileChannel lock;
 
     DefaultImapSynchronizer(ImapSynchronizer.Builder b) {
         ProviderSettings provider = b.provider != null ? b.provider
@@ -33,15 +41,66 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         if (b.stateStore == null && b.maildir == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs stateStore(..) when no maildir(..) is set", null);
         }
-        this.localStore = b.localStore != null ? b.localStore : MaildirStore.at(b.maildir);
-        this.ownsState = b.stateStore == null;
-        this.state = b.stateStore != null ? b.stateStore : SyncStateStore.sqlite(b.maildir.resolve("mailkit-state.db"));
+        this.lock = b.maildir == null ? null : lock(b.maildir);
+        try {
+            this.localStore = b.localStore != null ? b.localStore : MaildirStore.at(b.maildir);
+            this.ownsState = b.stateStore == null;
+            this.state = b.stateStore != null ? b.stateStore : SyncStateStore.sqlite(b.maildir.resolve("mailkit-state.db"));
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
         MailSession.Builder sb = MailSession.builder(Protocol.IMAP, endpoint).credentials(b.credentials).options(b.options);
         if (provider != null) {
             sb.provider(provider);
         }
+        SyncEngine.Options d = SyncEngine.Options.DEFAULTS;
         this.engine = new SyncEngine(sb.build(), provider, localStore, state, b.folders, b.listener,
-                SyncEngine.Options.DEFAULTS);
+                new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
+                        b.headersOnlyAbove));
+    }
+
+    /** One synchronizer per Maildir at a time, across processes: the OS drops the lock when a process dies. */
+    private static FileChannel lock(Path root) {
+        if (Files.exists(root) && !Files.isDirectory(root)) {
+            throw new SyncStateException("Maildir path " + root + " is a file, not a directory", null);
+        }
+        Path file = root.resolve("mailkit.lock");
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(root);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (channel.tryLock() == null) {
+                throw new OverlappingFileLockException();
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new SyncStateException("another synchronizer is using " + root + " (" + file + " is locked);"
+                    + " run one sync per Maildir at a time", null);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new SyncStateException("cannot lock " + file + ": " + e, e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    private void release() {
+        closeQuietly(lock);
+    }
+
+    @Override
+    public MessageRecord downloadFull(String folder, long uid) {
+        return engine.downloadFull(folder, uid);
     }
 
     @Override
@@ -61,8 +120,12 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public void close() {
-        if (ownsState) {
-            state.close();
+        try {
+            if (ownsState) {
+                state.close();
+            }
+        } finally {
+            release();
         }
     }
 }

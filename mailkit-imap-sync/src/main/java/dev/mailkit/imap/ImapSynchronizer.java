@@ -8,6 +8,9 @@ import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
@@ -43,13 +46,28 @@ public interface ImapSynchronizer extends AutoCloseable {
      */
     SyncReport syncOnce();
 
+    /**
+     * Completes a message that was stored headers-only (see {@link Builder#headersOnlyAbove(long)}): its
+     * whole body is streamed into the same local file, which keeps its name and flags. A message already
+     * complete is returned as it is.
+     *
+     * @param folder the server folder name
+     * @param uid    the message's UID
+     * @return the updated record
+     * @throws IllegalArgumentException                 if the mirror holds no such message
+     * @throws SyncStateException                       if the folder was recreated on the server since the
+     *                                                  last sync, or the local store fails
+     * @throws dev.mailkit.core.ConnectionException     if the connection fails
+     */
+    MessageRecord downloadFull(String folder, long uid);
+
     /** The sync state, which is also a local index (messages by folder, by Message-ID). */
     SyncStateStore state();
 
     /** The local store. */
     LocalStore localStore();
 
-    /** Closes the state store (when the synchronizer opened it). */
+    /** Closes the state store (when the synchronizer opened it) and releases the Maildir lock. */
     @Override
     void close();
 
@@ -66,6 +84,9 @@ public interface ImapSynchronizer extends AutoCloseable {
         Path maildir;
         FolderFilter folders = FolderFilter.all();
         SyncListener listener = SyncListener.NONE;
+        int connections = 1;
+        Instant since;
+        long headersOnlyAbove;
 
         Builder() {
         }
@@ -206,12 +227,71 @@ public interface ImapSynchronizer extends AutoCloseable {
         }
 
         /**
+         * Syncs up to this many folders at once, each on its own connection (default 1: one connection,
+         * folders in turn). Providers limit connections per account (Gmail 15, Outlook about 16 across
+         * all clients), so keep it small; 2 to 4 helps accounts with many folders.
+         *
+         * @param connections 1 to 8
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder connections(int connections) {
+            if (connections < 1 || connections > 8) {
+                throw new IllegalArgumentException("connections must be between 1 and 8, got " + connections);
+            }
+            this.connections = connections;
+            return this;
+        }
+
+        /**
+         * Mirrors only messages the server received at or after this instant (their INTERNALDATE).
+         * Older messages are left on the server, not downloaded, and not in the state. The limit applies
+         * to messages not yet seen: moving it earlier later does not fetch older messages already passed
+         * over; start a new mirror for that.
+         *
+         * @param since the earliest INTERNALDATE mirrored
+         * @return this builder
+         */
+        public Builder onlySince(Instant since) {
+            this.since = Objects.requireNonNull(since, "since");
+            return this;
+        }
+
+        /**
+         * Mirrors only messages received on or after this day (UTC), like {@link #onlySince(Instant)}.
+         *
+         * @param day the first day mirrored
+         * @return this builder
+         */
+        public Builder onlySince(LocalDate day) {
+            return onlySince(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+
+        /**
+         * Stores only the header of messages larger than this ({@code BODY.PEEK[HEADER]}), recorded as
+         * {@link MessageRecord#headersOnly()}; {@link ImapSynchronizer#downloadFull} fetches the rest on
+         * demand. Default 0: whole messages always.
+         *
+         * @param bytes the size limit, or 0 for none
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder headersOnlyAbove(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
+            }
+            this.headersOnlyAbove = bytes;
+            return this;
+        }
+
+        /**
          * Builds the synchronizer; opens the local store and the state, but no connection.
          *
          * @return the synchronizer
          * @throws dev.mailkit.core.InvalidConfigurationException if the server, credentials or store are missing
          * @throws dev.mailkit.core.ProviderNotFoundException       if {@link #provider(String)} matches nothing
-         * @throws SyncStateException                               if the Maildir or state file cannot be opened
+         * @throws SyncStateException                               if the Maildir or state file cannot be opened,
+         *                                                          or another synchronizer uses the same Maildir
          */
         public ImapSynchronizer build() {
             return new DefaultImapSynchronizer(this);

@@ -55,6 +55,17 @@ public interface LocalStore {
         MessageWriter newMessage(long uid) throws IOException;
 
         /**
+         * Starts rewriting the bytes of a stored message (a headers-only message completed later); the
+         * local id stays the same and the old bytes stay visible until {@link MessageWriter#commit}
+         * replaces them in one step.
+         *
+         * @param localId the message
+         * @return the writer
+         * @throws IOException if the message is missing or the file cannot be created
+         */
+        MessageWriter replace(String localId) throws IOException;
+
+        /**
          * Finds a message written for a UID that the state may not know yet (after a crash).
          *
          * @param uid the server UID

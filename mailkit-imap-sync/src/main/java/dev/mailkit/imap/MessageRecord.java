@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param messageId    the Message-ID header, or empty when the message has none
  * @param size         the size in bytes (RFC822.SIZE)
  * @param internalDate the server's INTERNALDATE
+ * @param headersOnly  true when only the header was downloaded (the message was above the
+ *                     {@code headersOnlyAbove} limit); {@link ImapSynchronizer#downloadFull} fetches the rest
  */
 public record MessageRecord(String folder, long uid, String localId, MessageFlags flags, String messageId, long size,
-                            Instant internalDate) {
+                            Instant internalDate, boolean headersOnly) {
 
     /**
      * Validates the record.
@@ -38,6 +40,11 @@ public record MessageRecord(String folder, long uid, String localId, MessageFlag
 
     /** A copy with other flags. */
     public MessageRecord withFlags(MessageFlags newFlags) {
-        return new MessageRecord(folder, uid, localId, newFlags, messageId, size, internalDate);
+        return new MessageRecord(folder, uid, localId, newFlags, messageId, size, internalDate, headersOnly);
+    }
+
+    /** A copy marked as holding the whole message. */
+    public MessageRecord complete() {
+        return new MessageRecord(folder, uid, localId, flags, messageId, size, internalDate, false);
     }
 }

@@ -60,6 +60,15 @@ public interface SyncStateStore extends AutoCloseable {
     List<MessageRecord> messages(String folder);
 
     /**
+     * One message.
+     *
+     * @param folder the server folder name
+     * @param uid    its UID
+     * @return the record, if the mirror holds it
+     */
+    Optional<MessageRecord> message(String folder, long uid);
+
+    /**
      * Messages with a Message-ID, in any folder.
      *
      * @param messageId the Message-ID, with angle brackets

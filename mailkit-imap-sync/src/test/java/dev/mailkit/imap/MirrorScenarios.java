@@ -4,6 +4,7 @@ import static dev.mailkit.imap.MirrorAssertions.assertExactMirror;
 import static dev.mailkit.imap.MirrorAssertions.files;
 import static dev.mailkit.imap.MirrorAssertions.folderDir;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
@@ -14,7 +15,14 @@ import jakarta.mail.Folder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,10 +64,14 @@ abstract class MirrorScenarios {
         server.close();
     }
 
-    ImapSynchronizer synchronizer() {
+    ImapSynchronizer.Builder builder() {
         return ImapSynchronizer.builder().endpoint(endpoint())
                 .options(ConnectionOptions.builder().allowPlaintext().build())
-                .credentials(Credentials.password(user(), password())).maildir(maildir).build();
+                .credentials(Credentials.password(user(), password())).maildir(maildir);
+    }
+
+    ImapSynchronizer synchronizer() {
+        return builder().build();
     }
 
     SyncReport sync() {
@@ -210,6 +222,113 @@ abstract class MirrorScenarios {
         }
         SyncReport r = sync();
         assertThat(r.folder("INBOX").orElseThrow().bytes()).as("nothing downloaded again").isZero();
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void severalConnections_syncFoldersInParallel_toTheSameMirror() throws Exception {
+        List<String> names = List.of("INBOX", "A", "B", "C", "D");
+        int n = 0;
+        for (String name : names) {
+            byte[][] batch = new byte[12][];
+            for (int i = 0; i < batch.length; i++, n++) {
+                batch[i] = ServerClient.message(n, "<p" + n + "@example.com>", "parallel " + n);
+            }
+            server.append(name, batch);
+        }
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        CountDownLatch twoThreads = new CountDownLatch(2);
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void onFolderStart(String folder, int messages) {
+                if (threads.add(Thread.currentThread().getName())) {
+                    twoThreads.countDown();
+                }
+                try {
+                    twoThreads.await(5, TimeUnit.SECONDS); // only a second connection can release the first
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        SyncReport r;
+        try (ImapSynchronizer s = builder().connections(3).listener(listener).build()) {
+            r = s.syncOnce();
+        }
+        assertThat(threads).as("folders synced on more than one connection at once").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(r.added()).isEqualTo(60);
+        for (String name : names) {
+            assertMirrored(name);
+        }
+        try (ImapSynchronizer s = builder().connections(3).build()) {
+            assertThat(s.syncOnce().added()).isZero();
+        }
+    }
+
+    @Test
+    void onlySince_leavesOlderMessagesOnTheServer() throws Exception {
+        Instant cut = Instant.parse("2026-06-01T00:00:00Z");
+        server.appendReceived("INBOX", java.util.Date.from(cut.minus(Duration.ofDays(30))),
+                ServerClient.message(1, "<old@example.com>", "old"));
+        server.appendReceived("INBOX", java.util.Date.from(cut.plus(Duration.ofDays(1))),
+                ServerClient.message(2, "<new@example.com>", "new"));
+        SyncReport r;
+        try (ImapSynchronizer s = builder().onlySince(cut).build()) {
+            r = s.syncOnce();
+            assertThat(s.state().messages("INBOX")).extracting(MessageRecord::messageId).containsExactly("<new@example.com>");
+        }
+        assertThat(r.folder("INBOX").orElseThrow().added()).isEqualTo(1);
+        assertThat(r.folder("INBOX").orElseThrow().notes()).anyMatch(note -> note.contains("1 message(s) older than"));
+        assertThat(files(maildir, "INBOX")).hasSize(1);
+        try (ImapSynchronizer s = builder().onlySince(cut).build()) {
+            assertThat(s.syncOnce().added()).as("the old message stays skipped").isZero();
+        }
+    }
+
+    @Test
+    void headersOnlyAbove_storesTheHeader_andDownloadFullCompletesTheSameFile() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<big@example.com>", "x".repeat(40_000)),
+                ServerClient.message(2, "<small@example.com>", "small"));
+        long big = server.uidOf("INBOX", 1);
+        byte[] raw = server.rawBodies("INBOX").get(big);
+        byte[] header = java.util.Arrays.copyOf(raw, new String(raw, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4);
+        try (ImapSynchronizer s = builder().headersOnlyAbove(10_000).build()) {
+            FolderReport r = s.syncOnce().folder("INBOX").orElseThrow();
+            assertThat(r.added()).isEqualTo(2);
+            assertThat(r.notes()).anyMatch(note -> note.contains("1 message(s) above 10000 bytes stored headers-only"));
+            MessageRecord rec = s.state().message("INBOX", big).orElseThrow();
+            assertThat(rec.headersOnly()).isTrue();
+            Path file = files(maildir, "INBOX").stream()
+                    .filter(f -> f.getFileName().toString().contains(",U=" + big + ":")).findFirst().orElseThrow();
+            assertThat(Files.readAllBytes(file)).isEqualTo(header);
+
+            MessageRecord full = s.downloadFull("INBOX", big);
+            assertThat(full.headersOnly()).isFalse();
+            assertThat(full.localId()).isEqualTo(rec.localId());
+            assertThat(s.state().message("INBOX", big).orElseThrow().headersOnly()).isFalse();
+            assertThatThrownBy(() -> s.downloadFull("INBOX", 999_999)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("UID 999999");
+            assertThat(s.syncOnce().bytes()).as("nothing downloaded again").isZero();
+        }
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void oneSynchronizerPerMaildir_andLeftoversOfAKilledRunAreCleaned() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        try (ImapSynchronizer first = synchronizer()) {
+            assertThatThrownBy(this::synchronizer).isInstanceOf(SyncStateException.class)
+                    .hasMessageContaining("another synchronizer is using");
+            first.syncOnce();
+        }
+        Path tmp = folderDir(maildir, "INBOX").resolve("tmp");
+        Path ours = tmp.resolve(dev.mailkit.imap.internal.maildir.MaildirNames.newBaseName(77));
+        Path foreign = tmp.resolve("1764320000.M1P2.otherhost");
+        Files.writeString(ours, "half a mess");
+        Files.writeString(foreign, "being delivered by another program");
+        sync();
+        assertThat(ours).doesNotExist();
+        assertThat(foreign).exists();
         assertMirrored("INBOX");
     }
 }

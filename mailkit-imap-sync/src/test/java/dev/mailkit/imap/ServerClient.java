@@ -63,6 +63,21 @@ final class ServerClient implements AutoCloseable {
         f.appendMessages(list.toArray(new Message[0]));
     }
 
+    /** Appends one message with the given INTERNALDATE. */
+    void appendReceived(String folder, java.util.Date received, byte[] message) throws MessagingException {
+        Folder f = folder(folder);
+        if (!f.exists()) {
+            f.create(Folder.HOLDS_MESSAGES);
+        }
+        MimeMessage m = new MimeMessage(session, new ByteArrayInputStream(message)) {
+            @Override
+            public java.util.Date getReceivedDate() {
+                return received;
+            }
+        };
+        f.appendMessages(new Message[] {m});
+    }
+
     /** Deletes a folder over a fresh connection (some servers drop other sessions of the account on DELETE). */
     void deleteFolder(String name) throws MessagingException {
         Store fresh = session.getStore("imap");

@@ -120,9 +120,9 @@ final class ImapCommands {
         void accept(long uid, ByteArray bytes) throws IOException;
     }
 
-    /** UID FETCH of whole bodies for a set of UIDs, in one command. */
-    static void bodies(IMAPProtocol p, String uidSet, BodySink sink) throws ProtocolException, IOException {
-        Response[] r = command(p, "UID FETCH " + uidSet + " (UID BODY.PEEK[])");
+    /** UID FETCH of a body section ({@code ""}: the whole message) for a set of UIDs, in one command. */
+    static void bodies(IMAPProtocol p, String uidSet, String section, BodySink sink) throws ProtocolException, IOException {
+        Response[] r = command(p, "UID FETCH " + uidSet + " (UID BODY.PEEK[" + section + "])");
         for (int i = 0; i < r.length; i++) {
             if (r[i] instanceof FetchResponse f) {
                 UID uid = f.getItem(UID.class);

@@ -13,6 +13,7 @@ import dev.mailkit.imap.SyncReport;
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
 import jakarta.mail.MessagingException;
+import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.ResyncData;
@@ -29,6 +30,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,10 +65,20 @@ public final class SyncEngine {
     private static final int METADATA_WINDOW = 2000;
     private static final int MAX_MESSAGES_PER_FETCH = 500;
 
-    /** Tuning knobs. */
-    public record Options(long chunkBytes, long largeMessageBytes, int partBytes) {
-        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts. */
-        public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20);
+    /**
+     * Tuning and partial-sync options.
+     *
+     * @param chunkBytes        bytes of bodies per FETCH command
+     * @param largeMessageBytes messages above this are streamed in parts
+     * @param partBytes         the part size for large messages
+     * @param connections       connections for folders synced in parallel (1: one folder at a time)
+     * @param since             messages with an earlier INTERNALDATE are not mirrored, or null for all
+     * @param headersOnlyAbove  messages above this size get only their header, or 0 for whole messages
+     */
+    public record Options(long chunkBytes, long largeMessageBytes, int partBytes, int connections, Instant since,
+                          long headersOnlyAbove) {
+        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything. */
+        public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0);
     }
 
     private final MailSession imap;
@@ -105,6 +125,8 @@ public final class SyncEngine {
         int copied;
         int changed;
         int removed;
+        int skippedOld;
+        int headersOnly;
         long bytes;
         long uidValidity;
         long uidNext;
@@ -116,13 +138,38 @@ public final class SyncEngine {
         }
 
         FolderReport report() {
+            if (skippedOld > 0) {
+                notes.add(skippedOld + " message(s) older than " + options.since() + " not mirrored");
+            }
+            if (headersOnly > 0) {
+                notes.add(headersOnly + " message(s) above " + options.headersOnlyAbove() + " bytes stored headers-only");
+            }
             return new FolderReport(folder.name(), method, added, copied, changed, removed, bytes,
                     Duration.ofNanos(System.nanoTime() - start), notes);
         }
     }
 
-    private final Map<String, LocalStore.LocalFolder> openFolders = new HashMap<>();
-    private final Map<String, Character> separators = new HashMap<>();
+    private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    private final Map<String, Character> separators = new ConcurrentHashMap<>();
+
+    /** What the server offers on a connection, after ENABLE. */
+    private record Capabilities(boolean qresync, boolean condstore) {
+    }
+
+    /** Enables what the engine uses on a fresh connection: QRESYNC, UTF8=ACCEPT, and IMAP ID where the provider needs it. */
+    private Capabilities prepare(IMAPProtocol p) throws ProtocolException {
+        boolean qresync = p.hasCapability("QRESYNC");
+        if (qresync && !p.isEnabled("QRESYNC")) {
+            p.enable("QRESYNC");
+        }
+        if (p.hasCapability("UTF8=ACCEPT") && !p.isEnabled("UTF8=ACCEPT")) {
+            p.enable("UTF8=ACCEPT"); // folder names then travel as UTF-8 instead of modified UTF-7
+        }
+        if (provider != null && provider.imapIdRequired() && p.hasCapability("ID")) {
+            p.id(Map.of("name", "mailkit", "vendor", "mailkit"));
+        }
+        return new Capabilities(qresync, qresync || p.hasCapability("CONDSTORE"));
+    }
 
     /**
      * Runs one sync.
@@ -137,16 +184,9 @@ public final class SyncEngine {
         IMAPStore store = (IMAPStore) imap.connectStore();
         try {
             ImapCommands commands = new ImapCommands(store);
-            boolean[] caps = new boolean[2];
+            Capabilities[] caps = new Capabilities[1];
             ListInfo[] list = commands.run(p -> {
-                caps[0] = p.hasCapability("QRESYNC");
-                caps[1] = caps[0] || p.hasCapability("CONDSTORE");
-                if (caps[0] && !p.isEnabled("QRESYNC")) {
-                    p.enable("QRESYNC");
-                }
-                if (provider != null && provider.imapIdRequired() && p.hasCapability("ID")) {
-                    p.id(Map.of("name", "mailkit", "vendor", "mailkit"));
-                }
+                caps[0] = prepare(p);
                 return p.list("", "*");
             });
             List<ServerFolder> folders = new ArrayList<>();
@@ -158,14 +198,14 @@ public final class SyncEngine {
             }
             state.folders().forEach(f -> separators.putIfAbsent(f.name(), f.separator()));
             List<FolderRun> runs = new ArrayList<>();
-            for (ServerFolder f : folders) {
-                FolderRun run = new FolderRun(f);
-                listener.onFolderStart(f.name(), -1);
-                commands.run(p -> {
-                    syncFolder(p, run, caps[0], caps[1]);
-                    return null;
-                });
-                runs.add(run);
+            folders.forEach(f -> runs.add(new FolderRun(f)));
+            int workers = Math.min(options.connections(), runs.size());
+            if (workers <= 1) {
+                for (FolderRun run : runs) {
+                    phaseOne(commands, caps[0], run);
+                }
+            } else {
+                inParallel(commands, caps[0], runs, workers);
             }
             List<FolderReport> reports = new ArrayList<>();
             for (FolderRun run : runs) {
@@ -189,6 +229,133 @@ public final class SyncEngine {
         } catch (UncheckedIOException e) {
             throw new SyncStateException("local store failure: " + e.getCause().getMessage(), e.getCause());
         } finally {
+            close(store);
+        }
+    }
+
+    /**
+     * Completes a message stored headers-only: streams its whole body into the same local file.
+     *
+     * @param folder the server folder
+     * @param uid    the message's UID
+     * @return the updated record
+     * @throws IllegalArgumentException if the mirror does not hold that message
+     * @throws SyncStateException       if the folder's UIDVALIDITY changed since the last sync, or the store fails
+     */
+    public MessageRecord downloadFull(String folder, long uid) {
+        MessageRecord r = state.message(folder, uid).orElseThrow(() -> new IllegalArgumentException(
+                "the mirror holds no message with UID " + uid + " in folder '" + folder + "'"));
+        if (!r.headersOnly()) {
+            return r;
+        }
+        FolderState saved = state.folder(folder).orElseThrow();
+        LocalStore.LocalFolder lf = local.folder(folder, saved.separator());
+        IMAPStore store = (IMAPStore) imap.connectStore();
+        try {
+            new ImapCommands(store).run(p -> {
+                prepare(p);
+                MailboxInfo mi = p.examine(folder);
+                if (mi.uidvalidity != saved.uidValidity()) {
+                    throw new SyncStateException("folder '" + folder + "' was recreated on the server (UIDVALIDITY "
+                            + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
+                }
+                try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
+                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream());
+                    w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw unwrap(e);
+        } catch (UncheckedIOException e) {
+            throw new SyncStateException("local store failure: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            close(store);
+        }
+        state.update(folder, List.of(r.complete()), List.of());
+        return r.complete();
+    }
+
+    private void phaseOne(ImapCommands commands, Capabilities caps, FolderRun run) throws MessagingException {
+        listener.onFolderStart(run.folder.name(), -1);
+        commands.run(p -> {
+            syncFolder(p, run, caps.qresync(), caps.condstore());
+            return null;
+        });
+    }
+
+    /**
+     * Phase 1 of several folders on {@code workers} connections (the first is the one already open), each
+     * taking the next folder when done. The first failure stops the others after their current folder
+     * and is thrown; phase 2 then does not run, so nothing is removed and the next run resumes.
+     */
+    private void inParallel(ImapCommands first, Capabilities firstCaps, List<FolderRun> runs, int workers)
+            throws MessagingException {
+        Queue<FolderRun> queue = new ConcurrentLinkedQueue<>(runs);
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
+            Thread t = new Thread(r, "mailkit-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> others = new ArrayList<>();
+            for (int i = 1; i < workers; i++) {
+                others.add(pool.submit(() -> {
+                    IMAPStore store = null;
+                    try {
+                        store = (IMAPStore) imap.connectStore();
+                        ImapCommands commands = new ImapCommands(store);
+                        drain(commands, commands.run(this::prepare), queue, failure);
+                    } catch (RuntimeException | MessagingException e) {
+                        failure.compareAndSet(null, e);
+                    } finally {
+                        close(store);
+                    }
+                }));
+            }
+            try {
+                drain(first, firstCaps, queue, failure);
+            } catch (RuntimeException | MessagingException e) {
+                failure.compareAndSet(null, e);
+            }
+            for (Future<?> f : others) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure.compareAndSet(null, new MessagingException("interrupted", e));
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause() instanceof Exception ex ? ex : e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        Exception e = failure.get();
+        if (e instanceof MessagingException m) {
+            throw m;
+        }
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+        if (e != null) {
+            throw new MessagingException(e.toString(), e);
+        }
+    }
+
+    private void drain(ImapCommands commands, Capabilities caps, Queue<FolderRun> queue, AtomicReference<Exception> failure)
+            throws MessagingException {
+        FolderRun run;
+        while (failure.get() == null && (run = queue.poll()) != null) {
+            phaseOne(commands, caps, run);
+        }
+    }
+
+    private static void close(IMAPStore store) {
+        if (store != null) {
             try {
                 store.close();
             } catch (MessagingException e) {
@@ -336,6 +503,10 @@ public final class SyncEngine {
             List<MessageRecord> records = new ArrayList<>();
             for (ServerMessage m : meta.values()) {
                 maxUid = Math.max(maxUid, m.uid());
+                if (tooOld(m)) {
+                    run.skippedOld++;
+                    continue;
+                }
                 MessageRecord reused = reuseLocal(run, m);
                 if (reused != null) {
                     records.add(reused);
@@ -351,6 +522,19 @@ public final class SyncEngine {
         }
     }
 
+    private boolean tooOld(ServerMessage m) {
+        return options.since() != null && m.internalDate().isBefore(options.since());
+    }
+
+    private boolean headersOnly(ServerMessage m) {
+        return options.headersOnlyAbove() > 0 && m.size() > options.headersOnlyAbove();
+    }
+
+    /** Whether a file found for a UID (after a crash) holds only the header: it was due to, and is shorter. */
+    private boolean adoptedHeadersOnly(FolderRun run, ServerMessage m, String localId) {
+        return headersOnly(m) && run.localFolder.size(localId) < m.size();
+    }
+
     /** A file already holding this message: written before a crash, or the same message in another folder. */
     private MessageRecord reuseLocal(FolderRun run, ServerMessage m) throws IOException {
         // A file named with this UID under the current UIDVALIDITY is this message (UID recovery relabels
@@ -360,7 +544,7 @@ public final class SyncEngine {
             run.localFolder.setFlags(adopted.get(), m.flags());
             run.added++;
             listener.onMessage(run.folder.name(), m.uid(), 0);
-            return record(run, m, adopted.get());
+            return record(run, m, adopted.get(), adoptedHeadersOnly(run, m, adopted.get()));
         }
         if (!m.messageId().isEmpty()) {
             for (MessageRecord other : state.findByMessageId(m.messageId())) {
@@ -373,27 +557,37 @@ public final class SyncEngine {
                     run.added++;
                     run.copied++;
                     listener.onMessage(run.folder.name(), m.uid(), 0);
-                    return record(run, m, id);
+                    return record(run, m, id, other.headersOnly());
                 }
             }
         }
         return null;
     }
 
-    private MessageRecord record(FolderRun run, ServerMessage m, String localId) {
-        return new MessageRecord(run.folder.name(), m.uid(), localId, m.flags(), m.messageId(), m.size(), m.internalDate());
+    private MessageRecord record(FolderRun run, ServerMessage m, String localId, boolean headersOnly) {
+        return new MessageRecord(run.folder.name(), m.uid(), localId, m.flags(), m.messageId(), m.size(), m.internalDate(),
+                headersOnly);
     }
 
     private void download(IMAPProtocol p, FolderRun run, List<ServerMessage> messages) throws ProtocolException, IOException {
         Map<Long, ServerMessage> chunk = new LinkedHashMap<>();
+        Map<Long, ServerMessage> headers = new LinkedHashMap<>();
         long chunkSize = 0;
         for (ServerMessage m : messages) {
+            if (headersOnly(m)) {
+                headers.put(m.uid(), m);
+                if (headers.size() >= MAX_MESSAGES_PER_FETCH) {
+                    downloadChunk(p, run, headers, true);
+                    headers.clear();
+                }
+                continue;
+            }
             if (m.size() > options.largeMessageBytes()) {
                 downloadLarge(p, run, m);
                 continue;
             }
             if (!chunk.isEmpty() && (chunkSize + m.size() > options.chunkBytes() || chunk.size() >= MAX_MESSAGES_PER_FETCH)) {
-                downloadChunk(p, run, chunk);
+                downloadChunk(p, run, chunk, false);
                 chunk.clear();
                 chunkSize = 0;
             }
@@ -401,27 +595,46 @@ public final class SyncEngine {
             chunkSize += m.size();
         }
         if (!chunk.isEmpty()) {
-            downloadChunk(p, run, chunk);
+            downloadChunk(p, run, chunk, false);
+        }
+        if (!headers.isEmpty()) {
+            downloadChunk(p, run, headers, true);
         }
     }
 
-    private void downloadChunk(IMAPProtocol p, FolderRun run, Map<Long, ServerMessage> chunk)
+    /** Downloads whole messages, or ({@code headersOnly}) only their headers, in one FETCH. */
+    private void downloadChunk(IMAPProtocol p, FolderRun run, Map<Long, ServerMessage> chunk, boolean headersOnly)
             throws ProtocolException, IOException {
         List<MessageRecord> records = new ArrayList<>();
-        ImapCommands.bodies(p, UidSets.format(chunk.keySet()), (uid, bytes) -> {
+        ImapCommands.bodies(p, UidSets.format(chunk.keySet()), headersOnly ? "HEADER" : "", (uid, bytes) -> {
             ServerMessage m = chunk.get(uid);
             if (m == null) {
                 return;
             }
             try (LocalStore.MessageWriter w = run.localFolder.newMessage(uid)) {
                 w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
-                records.add(record(run, m, w.commit(m.flags())));
+                if (headersOnly && !endsWithBlankLine(bytes)) {
+                    w.stream().write(CRLF); // some servers omit the header's closing empty line
+                }
+                records.add(record(run, m, w.commit(m.flags()), headersOnly));
             }
             run.added++;
+            if (headersOnly) {
+                run.headersOnly++;
+            }
             run.bytes += bytes.getCount();
             listener.onMessage(run.folder.name(), uid, bytes.getCount());
         });
         state.update(run.folder.name(), records, List.of());
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private static boolean endsWithBlankLine(ByteArray b) {
+        byte[] a = b.getBytes();
+        int end = b.getStart() + b.getCount();
+        return b.getCount() >= 2 && a[end - 1] == '\n' && (a[end - 2] == '\n'
+                || b.getCount() >= 3 && a[end - 2] == '\r' && a[end - 3] == '\n');
     }
 
     private void downloadLarge(IMAPProtocol p, FolderRun run, ServerMessage m) throws ProtocolException, IOException {
@@ -432,7 +645,7 @@ public final class SyncEngine {
             n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out);
             id = w.commit(m.flags());
         }
-        state.update(run.folder.name(), List.of(record(run, m, id)), List.of());
+        state.update(run.folder.name(), List.of(record(run, m, id, false)), List.of());
         run.added++;
         run.bytes += n;
         listener.onMessage(run.folder.name(), m.uid(), n);
@@ -460,14 +673,18 @@ public final class SyncEngine {
             if (r != null && run.localFolder.size(r.localId()) >= 0) {
                 String id = run.localFolder.relabel(r.localId(), m.uid());
                 run.localFolder.setFlags(id, m.flags());
-                kept.add(record(run, m, id));
+                kept.add(record(run, m, id, r.headersOnly()));
                 matched.add(r.localId());
                 continue;
             }
             Optional<String> adopted = run.localFolder.findByUid(m.uid());
             if (adopted.isPresent() && run.localFolder.size(adopted.get()) == m.size()) {
                 run.localFolder.setFlags(adopted.get(), m.flags());
-                kept.add(record(run, m, adopted.get()));
+                kept.add(record(run, m, adopted.get(), false));
+                continue;
+            }
+            if (tooOld(m)) {
+                run.skippedOld++;
                 continue;
             }
             download.add(m);

@@ -14,11 +14,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One Maildir folder. Keeps an index of base name → current file (in {@code cur/} or {@code new/}),
@@ -27,12 +27,29 @@ import java.util.Set;
 final class MaildirFolder implements LocalStore.LocalFolder {
 
     private final Path dir;
-    private final Map<String, Path> files = new HashMap<>();
-    private final Map<Long, String> byUid = new HashMap<>();
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
+    private final Map<Long, String> byUid = new ConcurrentHashMap<>();
 
     MaildirFolder(Path dir) {
         this.dir = dir;
+        removeOwnLeftovers();
         scan();
+    }
+
+    /**
+     * Deletes files this library left in {@code tmp/} when a process died mid-write (they carry a UID;
+     * other Maildir writers' files do not). The caller holds the store's lock, so none is being written.
+     */
+    private void removeOwnLeftovers() {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("tmp"))) {
+            for (Path p : ds) {
+                if (MaildirNames.isOwnTemporary(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new dev.mailkit.imap.SyncStateException("cannot clean " + dir.resolve("tmp") + ": " + e, e);
+        }
     }
 
     private void scan() {
@@ -107,6 +124,46 @@ final class MaildirFolder implements LocalStore.LocalFolder {
                         Files.deleteIfExists(tmp);
                     } catch (IOException ignored) {
                         // a leftover in tmp/ is harmless: Maildir readers ignore tmp/
+                    }
+                }
+            }
+        };
+    }
+
+    @Override
+    public LocalStore.MessageWriter replace(String localId) throws IOException {
+        Path current = require(localId);
+        Path tmp = dir.resolve("tmp").resolve(localId);
+        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
+        return new LocalStore.MessageWriter() {
+            private boolean done;
+
+            @Override
+            public OutputStream stream() {
+                return out;
+            }
+
+            @Override
+            public String commit(MessageFlags flags) throws IOException {
+                out.close();
+                Path target = curFile(localId, flags);
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (!target.equals(current)) {
+                    Files.deleteIfExists(current);
+                }
+                done = true;
+                files.put(localId, target);
+                return localId;
+            }
+
+            @Override
+            public void close() {
+                if (!done) {
+                    try {
+                        out.close();
+                        Files.deleteIfExists(tmp);
+                    } catch (IOException ignored) {
+                        // removed with the other leftovers when the folder is next opened
                     }
                 }
             }

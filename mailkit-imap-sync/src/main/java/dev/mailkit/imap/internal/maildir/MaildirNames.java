@@ -68,6 +68,13 @@ public final class MaildirNames {
         return uid > 0 ? base + ",U=" + uid : base;
     }
 
+    private static final Pattern OWN_TEMPORARY = Pattern.compile("\\d+\\.M\\d+P\\d+Q\\d+\\.[^/]*,U=\\d+");
+
+    /** Whether a file name in {@code tmp/} is one {@link #newBaseName} made for a download. */
+    public static boolean isOwnTemporary(String fileName) {
+        return OWN_TEMPORARY.matcher(fileName).matches();
+    }
+
     /** The same base name with another UID ({@code uid <= 0}: removed). */
     public static String withUid(String baseName, long uid) {
         String stripped = UID.matcher(baseName).replaceAll("");

@@ -25,7 +25,7 @@ import java.util.Optional;
 public final class SqliteSyncStateStore implements SyncStateStore {
 
     /** The schema version this code writes; a file with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private final Path file;
     private final Connection db;
@@ -60,20 +60,41 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                     throw new SyncStateException("sync state " + file + " was written by a newer mailkit (schema "
                             + version + ", this version reads up to " + SCHEMA_VERSION + "); upgrade mailkit", null);
                 }
-                if (version == 0) {
-                    s.execute("CREATE TABLE IF NOT EXISTS folders (name TEXT PRIMARY KEY, separator INTEGER NOT NULL,"
-                            + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
-                            + " special_use TEXT NOT NULL)");
-                    s.execute("CREATE TABLE IF NOT EXISTS messages (folder TEXT NOT NULL REFERENCES folders(name)"
-                            + " ON DELETE CASCADE, uid INTEGER NOT NULL, local_id TEXT NOT NULL, flags TEXT NOT NULL,"
-                            + " message_id TEXT NOT NULL, size INTEGER NOT NULL, internal_date INTEGER NOT NULL,"
-                            + " PRIMARY KEY (folder, uid))");
-                    s.execute("CREATE INDEX IF NOT EXISTS messages_by_message_id ON messages(message_id)");
-                    s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                if (version < SCHEMA_VERSION) {
+                    migrate(s, version);
                 }
             }
         } catch (SQLException | IOException e) {
             throw new SyncStateException("cannot open sync state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates or upgrades the schema in one transaction: a crash leaves the old version intact. */
+    private void migrate(Statement s, int from) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            int version = from;
+            if (version == 0) {
+                s.execute("CREATE TABLE IF NOT EXISTS folders (name TEXT PRIMARY KEY, separator INTEGER NOT NULL,"
+                        + " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL,"
+                        + " special_use TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS messages (folder TEXT NOT NULL REFERENCES folders(name)"
+                        + " ON DELETE CASCADE, uid INTEGER NOT NULL, local_id TEXT NOT NULL, flags TEXT NOT NULL,"
+                        + " message_id TEXT NOT NULL, size INTEGER NOT NULL, internal_date INTEGER NOT NULL,"
+                        + " PRIMARY KEY (folder, uid))");
+                s.execute("CREATE INDEX IF NOT EXISTS messages_by_message_id ON messages(message_id)");
+                version = 1;
+            }
+            if (version == 1) {
+                s.execute("ALTER TABLE messages ADD COLUMN headers_only INTEGER NOT NULL DEFAULT 0");
+            }
+            s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
         }
     }
 
@@ -141,6 +162,12 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public synchronized Optional<MessageRecord> message(String folder, long uid) {
+        List<MessageRecord> out = query("SELECT * FROM messages WHERE folder = ? AND uid = " + uid, folder);
+        return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
+    }
+
+    @Override
     public synchronized List<MessageRecord> findByMessageId(String messageId) {
         return query("SELECT * FROM messages WHERE message_id = ? ORDER BY folder, uid", messageId);
     }
@@ -153,7 +180,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 while (rs.next()) {
                     out.add(new MessageRecord(rs.getString("folder"), rs.getLong("uid"), rs.getString("local_id"),
                             MessageFlags.parse(rs.getString("flags")), rs.getString("message_id"), rs.getLong("size"),
-                            Instant.ofEpochMilli(rs.getLong("internal_date"))));
+                            Instant.ofEpochMilli(rs.getLong("internal_date")), rs.getInt("headers_only") != 0));
                 }
             }
             return out;
@@ -170,7 +197,9 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         try {
             db.setAutoCommit(false);
             try (PreparedStatement del = db.prepareStatement("DELETE FROM messages WHERE folder = ? AND uid = ?");
-                 PreparedStatement put = db.prepareStatement("INSERT OR REPLACE INTO messages VALUES (?,?,?,?,?,?,?)")) {
+                 PreparedStatement put = db.prepareStatement("INSERT OR REPLACE INTO messages"
+                         + " (folder, uid, local_id, flags, message_id, size, internal_date, headers_only)"
+                         + " VALUES (?,?,?,?,?,?,?,?)")) {
                 for (long uid : removed) {
                     del.setString(1, folder);
                     del.setLong(2, uid);
@@ -185,6 +214,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                     put.setString(5, m.messageId());
                     put.setLong(6, m.size());
                     put.setLong(7, m.internalDate().toEpochMilli());
+                    put.setInt(8, m.headersOnly() ? 1 : 0);
                     put.addBatch();
                 }
                 put.executeBatch();
