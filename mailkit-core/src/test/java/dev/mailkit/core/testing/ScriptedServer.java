@@ -43,9 +43,9 @@ public final class ScriptedServer implements AutoCloseable {
                     s.getInputStream().read(); // hold the connection open, answer nothing
                     continue;
                 }
-                out.write((greeting + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write((greeting + "\r\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
                 String line;
                 while ((line = in.readLine()) != null) {
                     received.add(line);
@@ -53,7 +53,7 @@ public final class ScriptedServer implements AutoCloseable {
                     if (reply == null) {
                         break;
                     }
-                    out.write(reply.getBytes(StandardCharsets.US_ASCII));
+                    out.write(reply.getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
             } catch (IOException e) {

@@ -1,0 +1,58 @@
+package dev.mailkit.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteSyncStateStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aVersion1File_isUpgradedInPlace_keepingItsRecords() throws Exception {
+        Path file = dir.resolve("state.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE folders (name TEXT PRIMARY KEY, separator INTEGER NOT NULL, uidvalidity INTEGER NOT NULL,"
+                    + " uidnext INTEGER NOT NULL, highestmodseq INTEGER NOT NULL, special_use TEXT NOT NULL)");
+            s.execute("CREATE TABLE messages (folder TEXT NOT NULL REFERENCES folders(name) ON DELETE CASCADE,"
+                    + " uid INTEGER NOT NULL, local_id TEXT NOT NULL, flags TEXT NOT NULL, message_id TEXT NOT NULL,"
+                    + " size INTEGER NOT NULL, internal_date INTEGER NOT NULL, PRIMARY KEY (folder, uid))");
+            s.execute("INSERT INTO folders VALUES ('INBOX', 47, 9, 3, 0, '')");
+            s.execute("INSERT INTO messages VALUES ('INBOX', 2, 'base,U=2', '\\Seen', '<a@b>', 120, 1000)");
+            s.execute("PRAGMA user_version=1");
+        }
+        try (SyncStateStore state = SyncStateStore.sqlite(file)) {
+            MessageRecord r = state.message("INBOX", 2).orElseThrow();
+            assertThat(r.localId()).isEqualTo("base,U=2");
+            assertThat(r.flags().seen()).isTrue();
+            assertThat(r.headersOnly()).isFalse();
+            state.update("INBOX", List.of(new MessageRecord("INBOX", 5, "other,U=5", MessageFlags.NONE, "", 10,
+                    Instant.EPOCH, true)), List.of());
+            assertThat(state.message("INBOX", 5).orElseThrow().headersOnly()).isTrue();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA user_version")) {
+            assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFileFromANewerVersion_isRefusedWithATypedError() throws Exception {
+        Path file = dir.resolve("state.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version=99");
+        }
+        assertThatThrownBy(() -> SyncStateStore.sqlite(file)).isInstanceOf(SyncStateException.class)
+                .hasMessageContaining("newer mailkit").hasMessageContaining("schema 99");
+    }
+}
