@@ -445,9 +445,13 @@ public final class SyncEngine {
     private void applyChanges(IMAPProtocol p, FolderRun run, FolderState saved, MailboxInfo mi, boolean qresync,
                               boolean condstore) throws ProtocolException, IOException {
         String name = run.folder.name();
+        // Only messages below the saved UIDNEXT are settled; records above it come from an interrupted run
+        // and are re-checked by addNew, which sees exactly which of those UIDs still exist.
         Map<Long, MessageRecord> known = new LinkedHashMap<>();
         for (MessageRecord r : state.messages(name)) {
-            known.put(r.uid(), r);
+            if (r.uid() < saved.uidNext()) {
+                known.put(r.uid(), r);
+            }
         }
         long maxKnown = saved.uidNext() - 1;
         Map<Long, MessageFlags> flags;
@@ -496,9 +500,17 @@ public final class SyncEngine {
             windows.add(fromUid + ":*");
         }
         long maxUid = fromUid - 1;
+        // Records at or above fromUid were stored by an interrupted run; those the server no longer has go.
+        Map<Long, MessageRecord> interrupted = new HashMap<>();
+        for (MessageRecord r : state.messages(run.folder.name())) {
+            if (r.uid() >= fromUid) {
+                interrupted.put(r.uid(), r);
+            }
+        }
         for (String window : windows) {
             TreeMap<Long, ServerMessage> meta = ImapCommands.metadata(p, window);
             meta.headMap(fromUid).clear(); // "n:*" also returns the last message when all are below n
+            meta.keySet().forEach(interrupted::remove);
             List<ServerMessage> download = new ArrayList<>();
             List<MessageRecord> records = new ArrayList<>();
             for (ServerMessage m : meta.values()) {
@@ -517,6 +529,7 @@ public final class SyncEngine {
             state.update(run.folder.name(), records, List.of());
             download(p, run, download);
         }
+        run.toRemove.addAll(interrupted.values());
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
         }

@@ -1,0 +1,176 @@
+package dev.mailkit.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Syncs in a separate JVM ({@link SyncProcess}) against Dovecot: killed forcibly (SIGKILL) at seeded
+ * random points and resumed, and with the heap capped at 128 MB.
+ */
+class SeparateJvmSyncIT {
+
+    private static DovecotServer dovecot;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startDovecot() throws Exception {
+        dovecot = DovecotServer.start();
+        MirrorAssertions.separator = '/';
+    }
+
+    @AfterAll
+    static void stopDovecot() throws Exception {
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    /** The result of one child run. */
+    private record Run(boolean killed, boolean done, String lastLine, int messages) {
+    }
+
+    /** Runs {@link SyncProcess}; kills it forcibly after {@code killAfter} stored messages (0: never). */
+    private Run run(String user, Path maildir, int killAfter, String... jvmOptions) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(jvmOptions));
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug");
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncProcess.class.getName(),
+                "127.0.0.1", String.valueOf(dovecot.port()), user, maildir.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child-stderr.log").toFile()));
+        pb.environment().put("MAILKIT_TEST_PASSWORD", DovecotServer.PASSWORD);
+        Process child = pb.start();
+        int messages = 0;
+        String last = "";
+        boolean killed = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                last = line;
+                if (line.startsWith("MESSAGE ") && ++messages == killAfter) {
+                    child.destroyForcibly();
+                    killed = true;
+                    break;
+                }
+            }
+        }
+        assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("child exits").isTrue();
+        if (!killed) {
+            assertThat(child.exitValue()).as("child exit; stderr: %s", stderr()).isZero();
+        }
+        return new Run(killed, last.startsWith("DONE"), last, messages);
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(dir.resolve("child-stderr.log"));
+    }
+
+    private static void fill(ServerClient server, String folder, int count, int firstNumber, Random random)
+            throws Exception {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = firstNumber + i;
+            String body = ("line " + n + " of a generated message\r\n").repeat(60 + random.nextInt(200));
+            batch.add(ServerClient.message(n, "<gen" + n + "@example.com>", body));
+            if (batch.size() == 250 || i == count - 1) {
+                server.append(folder, batch.toArray(new byte[0][]));
+                batch.clear();
+            }
+        }
+    }
+
+    private static void assertExactlyOnce(ServerClient server, Path maildir, List<String> folders) throws Exception {
+        try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+            for (String f : folders) {
+                MirrorAssertions.assertExactMirror(maildir, f, server.rawBodies(f), state);
+            }
+        }
+        try (Stream<Path> walk = Files.walk(maildir)) {
+            assertThat(walk.filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("tmp")))
+                    .as("no orphan file in any tmp/").isEmpty();
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + maildir.resolve("mailkit-state.db"));
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            assertThat(rs.getString(1)).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void killedAtRandomPoints_thenResumed_endsWithEveryMessageExactlyOnce() throws Exception {
+        String user = "alice";
+        long seed = Long.getLong("mailkit.killSeed", 20261128L);
+        Random random = new Random(seed);
+        List<String> folders = List.of("INBOX", "Archive", "Отчёты/2026");
+        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+            fill(server, "INBOX", 400, 0, random);
+            fill(server, "Archive", 300, 1000, random);
+            fill(server, "Отчёты/2026", 100, 2000, random);
+            // Two messages above the 8 MB limit take the partial-fetch path, so kills also land inside one.
+            server.append("Archive", ServerClient.message(3000, "<large1@example.com>", "L".repeat(9 << 20)),
+                    ServerClient.message(3001, "<large2@example.com>", "M".repeat(9 << 20)));
+            Path maildir = dir.resolve("mail");
+            int kills = 0;
+            int remaining = 802;
+            for (int round = 0; round < 5 && remaining > 1; round++) {
+                int killAfter = 1 + random.nextInt(Math.min(remaining, 300));
+                Run r = run(user, maildir, killAfter);
+                if (r.killed()) {
+                    kills++;
+                    remaining -= r.messages();
+                } else {
+                    break;
+                }
+            }
+            assertThat(kills).as("the sync was killed at least once (seed %d)", seed).isPositive();
+            Run last = run(user, maildir, 0);
+            if (Boolean.getBoolean("mailkit.keepKillTest")) {
+                new ProcessBuilder("cp", "-a", dir.toString(), "/tmp/killdebug").start().waitFor();
+            }
+            assertThat(last.done()).as("the resumed sync finishes: %s", last.lastLine()).isTrue();
+            assertExactlyOnce(server, maildir, folders);
+            Run again = run(user, maildir, 0);
+            assertThat(again.lastLine()).as("a further run has nothing to add").startsWith("DONE added=0 ");
+        }
+    }
+
+    @Test
+    void fiveThousandMessages_mirrorWithTheHeapCappedAt128MB() throws Exception {
+        String user = "bob";
+        Random random = new Random(5000);
+        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+            fill(server, "INBOX", 5000, 0, random);
+            // More bytes than the heap: four 24 MB messages on top of ~45 MB of ordinary mail.
+            for (int i = 0; i < 4; i++) {
+                server.append("INBOX", ServerClient.message(9000 + i, "<huge" + i + "@example.com>",
+                        String.valueOf((char) ('a' + i)).repeat(24 << 20)));
+            }
+            Path maildir = dir.resolve("mail");
+            Run r = run(user, maildir, 0, "-Xmx128m");
+            assertThat(r.lastLine()).startsWith("DONE added=5004 ");
+            System.out.println("5,004 messages (~140 MB) mirrored with -Xmx128m: " + r.lastLine());
+            assertExactlyOnce(server, maildir, List.of("INBOX"));
+        }
+    }
+}
