@@ -22,6 +22,8 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final SyncStateStore state;
     private final boolean ownsState;
     private final FileChannel lock;
+    private final ProviderSettings provider;
+    private final boolean deleteToTrash;
 
     DefaultImapSynchronizer(ImapSynchronizer.Builder b) {
         ProviderSettings provider = b.provider != null ? b.provider
@@ -41,6 +43,8 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         if (b.stateStore == null && b.maildir == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs stateStore(..) when no maildir(..) is set", null);
         }
+        this.provider = provider;
+        this.deleteToTrash = b.deleteToTrash;
         this.lock = b.maildir == null ? null : lock(b.maildir);
         try {
             this.localStore = b.localStore != null ? b.localStore : MaildirStore.at(b.maildir);
@@ -57,7 +61,8 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         SyncEngine.Options d = SyncEngine.Options.DEFAULTS;
         this.engine = new SyncEngine(sb.build(), provider, localStore, state, b.folders, b.listener,
                 new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
-                        b.headersOnlyAbove));
+                        b.headersOnlyAbove, !b.pullOnly, b.policy, b.deleteToTrash, b.massDeletionShare,
+                        b.allowMassDeletion));
     }
 
     /** One synchronizer per Maildir at a time, across processes: the OS drops the lock when a process dies. */
@@ -105,7 +110,22 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public SyncReport syncOnce() {
-        return engine.syncOnce();
+        synchronized (this) {
+            return engine.syncOnce();
+        }
+    }
+
+    @Override
+    public LocalMirror local() {
+        return name -> {
+            FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
+                    "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
+            return new DefaultLocalMailbox(this, state, localStore, f, deleteToTrash ? trash() : null);
+        };
+    }
+
+    private String trash() {
+        return SyncEngine.trashFolder(state.folders(), provider);
     }
 
     @Override

@@ -14,12 +14,14 @@ import java.util.Objects;
  * @param copiedLocally of those, how many were taken from a local file instead of the network
  * @param changed     messages whose flags changed
  * @param removed     messages removed from the mirror because the server expunged them
+ * @param pushed      local changes applied on the server (flag changes, moves, deletes, uploads)
+ * @param conflicts   changes made on both sides that could not both hold (see {@link ConflictPolicy})
  * @param bytes       bytes downloaded
  * @param duration    time spent on the folder
  * @param notes       things worth telling the user (kept local-only messages, a folder kept because it holds unsynced mail)
  */
 public record FolderReport(String folder, String method, int added, int copiedLocally, int changed, int removed,
-                           long bytes, Duration duration, List<String> notes) {
+                           int pushed, int conflicts, long bytes, Duration duration, List<String> notes) {
 
     /**
      * Validates and copies.

@@ -61,6 +61,13 @@ public interface ImapSynchronizer extends AutoCloseable {
      */
     MessageRecord downloadFull(String folder, long uid);
 
+    /**
+     * The local side, to change messages there: the changes are pushed by the next {@link #syncOnce()}.
+     *
+     * @return the local mirror
+     */
+    LocalMirror local();
+
     /** The sync state, which is also a local index (messages by folder, by Message-ID). */
     SyncStateStore state();
 
@@ -87,6 +94,11 @@ public interface ImapSynchronizer extends AutoCloseable {
         int connections = 1;
         Instant since;
         long headersOnlyAbove;
+        boolean pullOnly;
+        ConflictPolicy policy = ConflictPolicy.SERVER_WINS;
+        boolean deleteToTrash = true;
+        double massDeletionShare = 0.5;
+        boolean allowMassDeletion;
 
         Builder() {
         }
@@ -281,6 +293,69 @@ public interface ImapSynchronizer extends AutoCloseable {
                 throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
             }
             this.headersOnlyAbove = bytes;
+            return this;
+        }
+
+        /**
+         * Only mirrors the server: local changes are neither looked for nor pushed (default: two-way).
+         *
+         * @return this builder
+         */
+        public Builder pullOnly() {
+            this.pullOnly = true;
+            return this;
+        }
+
+        /**
+         * Chooses who wins a conflict (default {@link ConflictPolicy#SERVER_WINS}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder conflictPolicy(ConflictPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Whether a local delete moves the message to the server's Trash (default true, when the account
+         * has one: found by SPECIAL-USE, else the provider's folder names) or marks it \Deleted and
+         * expunges that UID only.
+         *
+         * @param toTrash true for Trash
+         * @return this builder
+         */
+        public Builder deleteToTrash(boolean toTrash) {
+            this.deleteToTrash = toTrash;
+            return this;
+        }
+
+        /**
+         * The share of a folder's messages one sync may delete on the server (default 0.5); above it, and
+         * when a local folder is missing or emptied, {@link #syncOnce()} throws {@link MassDeletionException}
+         * and changes nothing on the server. Deleting fewer than 5 messages never trips it, except all of
+         * a folder's.
+         *
+         * @param share between 0 and 1
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder massDeletionShare(double share) {
+            if (!(share >= 0 && share <= 1)) {
+                throw new IllegalArgumentException("massDeletionShare must be between 0 and 1, got " + share);
+            }
+            this.massDeletionShare = share;
+            return this;
+        }
+
+        /**
+         * Pushes deletions the mass-deletion guard would refuse: use for the one sync after the user
+         * confirmed them.
+         *
+         * @return this builder
+         */
+        public Builder allowMassDeletion() {
+            this.allowMassDeletion = true;
             return this;
         }
 

@@ -107,6 +107,17 @@ public interface LocalStore {
         String copyIn(LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException;
 
         /**
+         * Moves a message in from another folder of the same store (a local move not yet pushed): the
+         * file keeps its name without the UID, which only meant something in the old folder, and its flags.
+         *
+         * @param from    the folder holding it
+         * @param localId its id there
+         * @return its id in this folder
+         * @throws IOException if it cannot be moved
+         */
+        String moveIn(LocalFolder from, String localId) throws IOException;
+
+        /**
          * The size in bytes of a stored message.
          *
          * @param localId the message

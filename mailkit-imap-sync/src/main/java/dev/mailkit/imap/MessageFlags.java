@@ -30,6 +30,93 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
         keywords = java.util.Collections.unmodifiableSet(new TreeSet<>(Objects.requireNonNull(keywords, "keywords")));
     }
 
+    /** A copy with {@code \Seen} set or cleared. */
+    public MessageFlags withSeen(boolean value) {
+        return new MessageFlags(value, answered, flagged, draft, deleted, keywords);
+    }
+
+    /** A copy with {@code \Flagged} set or cleared. */
+    public MessageFlags withFlagged(boolean value) {
+        return new MessageFlags(seen, answered, value, draft, deleted, keywords);
+    }
+
+    /** A copy with other keywords. */
+    public MessageFlags withKeywords(Set<String> newKeywords) {
+        return new MessageFlags(seen, answered, flagged, draft, deleted, newKeywords);
+    }
+
+    /** The flags as IMAP names ({@code \Seen}, {@code $Forwarded}, ...). */
+    public Set<String> imapNames() {
+        Set<String> out = new TreeSet<>(keywords);
+        if (seen) {
+            out.add("\\Seen");
+        }
+        if (answered) {
+            out.add("\\Answered");
+        }
+        if (flagged) {
+            out.add("\\Flagged");
+        }
+        if (draft) {
+            out.add("\\Draft");
+        }
+        if (deleted) {
+            out.add("\\Deleted");
+        }
+        return java.util.Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * Merges flag by flag against the last synced state: a flag changed on one side takes that side's
+     * value; a flag changed on both sides has the same value on both. Never conflicts.
+     *
+     * @param base   the flags at the last sync
+     * @param local  the flags wanted locally
+     * @param server the flags on the server now
+     * @return the merged flags
+     */
+    public static MessageFlags merge(MessageFlags base, MessageFlags local, MessageFlags server) {
+        Set<String> names = new TreeSet<>(base.imapNames());
+        names.addAll(local.imapNames());
+        names.addAll(server.imapNames());
+        Set<String> out = new TreeSet<>();
+        for (String n : names) {
+            boolean inLocal = local.imapNames().contains(n);
+            boolean wanted = inLocal != base.imapNames().contains(n) ? inLocal : server.imapNames().contains(n);
+            if (wanted) {
+                out.add(n);
+            }
+        }
+        return fromImapNames(out);
+    }
+
+    /**
+     * Reads IMAP flag names.
+     *
+     * @param names system flags ({@code \Seen} ...) and keywords
+     * @return the flags
+     */
+    public static MessageFlags fromImapNames(Set<String> names) {
+        Set<String> keywords = new TreeSet<>();
+        boolean s = false;
+        boolean a = false;
+        boolean f = false;
+        boolean d = false;
+        boolean t = false;
+        for (String n : names) {
+            switch (n.toLowerCase(java.util.Locale.ROOT)) {
+                case "\\seen" -> s = true;
+                case "\\answered" -> a = true;
+                case "\\flagged" -> f = true;
+                case "\\draft" -> d = true;
+                case "\\deleted" -> t = true;
+                case "\\recent" -> { }
+                default -> keywords.add(n);
+            }
+        }
+        return new MessageFlags(s, a, f, d, t, keywords);
+    }
+
     /** The Maildir info letters for the system flags, in ASCII order (for example {@code "FS"}). */
     public String maildirLetters() {
         StringBuilder b = new StringBuilder(5);

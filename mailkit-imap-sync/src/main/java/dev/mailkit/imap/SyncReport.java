@@ -36,6 +36,16 @@ public record SyncReport(List<FolderReport> folders, Duration duration) {
         return folders.stream().mapToInt(FolderReport::removed).sum();
     }
 
+    /** Local changes pushed to the server across all folders. */
+    public int pushed() {
+        return folders.stream().mapToInt(FolderReport::pushed).sum();
+    }
+
+    /** Conflicts across all folders. */
+    public int conflicts() {
+        return folders.stream().mapToInt(FolderReport::conflicts).sum();
+    }
+
     /** Bytes downloaded across all folders. */
     public long bytes() {
         return folders.stream().mapToLong(FolderReport::bytes).sum();

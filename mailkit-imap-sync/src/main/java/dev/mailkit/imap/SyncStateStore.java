@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the synchronizer keeps what it knows of the server: per folder UIDVALIDITY, UIDNEXT and
@@ -84,6 +85,47 @@ public interface SyncStateStore extends AutoCloseable {
      * @param removed UIDs to forget
      */
     void update(String folder, Collection<MessageRecord> upserts, Collection<Long> removed);
+
+    /**
+     * Local changes not yet pushed, of one folder.
+     *
+     * @param folder the server folder name
+     * @return the changes, by ascending UID
+     */
+    List<LocalChange> localChanges(String folder);
+
+    /**
+     * Records (replacing) the local change of one message; it is forgotten with the message.
+     *
+     * @param change the change
+     */
+    void saveLocalChange(LocalChange change);
+
+    /**
+     * Forgets local changes once pushed.
+     *
+     * @param folder the server folder name
+     * @param uids   the messages
+     */
+    void clearLocalChanges(String folder, Collection<Long> uids);
+
+    /**
+     * Local files of a folder whose upload (APPEND) was started: after a crash the server may hold them
+     * already, so they are not uploaded again until a sync has looked for them.
+     *
+     * @param folder the server folder name
+     * @return their local ids
+     */
+    Set<String> uploadsStarted(String folder);
+
+    /**
+     * Records that an upload is about to start, or ({@code started == false}) forgets it.
+     *
+     * @param folder  the server folder name
+     * @param localId the local file
+     * @param started true before the APPEND, false once resolved
+     */
+    void markUpload(String folder, String localId, boolean started);
 
     /** Closes the store. */
     @Override

@@ -2,7 +2,11 @@ package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.FolderRole;
+import dev.mailkit.imap.ConflictPolicy;
 import dev.mailkit.imap.FolderFilter;
+import dev.mailkit.imap.LocalChange;
+import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.FolderReport;
 import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.LocalStore;
@@ -74,12 +78,22 @@ public final class SyncEngine {
      * @param connections       connections for folders synced in parallel (1: one folder at a time)
      * @param since             messages with an earlier INTERNALDATE are not mirrored, or null for all
      * @param headersOnlyAbove  messages above this size get only their header, or 0 for whole messages
+     * @param twoWay            push local changes before pulling (false: mirror only)
+     * @param policy            who wins a conflict
+     * @param deleteToTrash     local deletes move the message to the server's Trash (else \Deleted + UID EXPUNGE)
+     * @param massDeletionShare the share of a folder that may be deleted on the server in one sync
+     * @param allowMassDeletion push deletions even above the share, or of a missing local folder
      */
     public record Options(long chunkBytes, long largeMessageBytes, int partBytes, int connections, Instant since,
-                          long headersOnlyAbove) {
-        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything. */
-        public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0);
+                          long headersOnlyAbove, boolean twoWay, ConflictPolicy policy, boolean deleteToTrash,
+                          double massDeletionShare, boolean allowMassDeletion) {
+        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way. */
+        public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0, true,
+                ConflictPolicy.SERVER_WINS, true, 0.5, false);
     }
+
+    /** Deleting fewer messages than this from a folder never trips the mass-deletion guard. */
+    static final int MASS_DELETION_MINIMUM = 5;
 
     private final MailSession imap;
     private final ProviderSettings provider;
@@ -126,6 +140,9 @@ public final class SyncEngine {
         int changed;
         int removed;
         int skippedOld;
+        int pushed;
+        int conflicts;
+        Map<String, String> adoptable = new HashMap<>();
         int headersOnly;
         long bytes;
         long uidValidity;
@@ -144,7 +161,7 @@ public final class SyncEngine {
             if (headersOnly > 0) {
                 notes.add(headersOnly + " message(s) above " + options.headersOnlyAbove() + " bytes stored headers-only");
             }
-            return new FolderReport(folder.name(), method, added, copied, changed, removed, bytes,
+            return new FolderReport(folder.name(), method, added, copied, changed, removed, pushed, conflicts, bytes,
                     Duration.ofNanos(System.nanoTime() - start), notes);
         }
     }
@@ -199,6 +216,9 @@ public final class SyncEngine {
             state.folders().forEach(f -> separators.putIfAbsent(f.name(), f.separator()));
             List<FolderRun> runs = new ArrayList<>();
             folders.forEach(f -> runs.add(new FolderRun(f)));
+            if (options.twoWay()) {
+                push(commands, caps[0], runs);
+            }
             int workers = Math.min(options.connections(), runs.size());
             if (workers <= 1) {
                 for (FolderRun run : runs) {
@@ -276,6 +296,90 @@ public final class SyncEngine {
         }
         state.update(folder, List.of(r.complete()), List.of());
         return r.complete();
+    }
+
+    /** Finds local changes, refuses what looks like a lost local store, and pushes the rest, folder by folder. */
+    private void push(ImapCommands commands, Capabilities caps, List<FolderRun> runs) throws MessagingException {
+        List<FolderState> known = new ArrayList<>();
+        Map<String, FolderRun> byName = new HashMap<>();
+        for (FolderRun run : runs) {
+            state.folder(run.folder.name()).ifPresent(known::add);
+            byName.put(run.folder.name(), run);
+        }
+        Map<String, LocalScan.FolderFiles> scan;
+        try {
+            scan = new LocalScan(state, local, this::localFolder).run(known);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        guardMassDeletion(scan);
+        String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
+        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes());
+        for (FolderState saved : known) {
+            LocalScan.FolderFiles files = scan.get(saved.name());
+            FolderRun run = byName.get(saved.name());
+            run.adoptable = files.adoptable;
+            Pusher.Result r = commands.run(p -> {
+                try {
+                    return pusher.push(p, saved, files, caps.condstore());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            run.pushed += r.pushed;
+            run.conflicts += r.conflicts;
+            run.notes.addAll(r.notes);
+        }
+    }
+
+    /**
+     * The mirrored Trash folder: by SPECIAL-USE, else by the provider's folder name, else none.
+     *
+     * @param folders  the mirrored folders
+     * @param provider the provider, or null
+     * @return its name, or null
+     */
+    public static String trashFolder(List<FolderState> folders, ProviderSettings provider) {
+        for (FolderState f : folders) {
+            if (f.specialUse().equalsIgnoreCase("\\Trash")) {
+                return f.name();
+            }
+        }
+        Optional<String> named = provider == null ? Optional.empty() : provider.specialFolder(FolderRole.TRASH);
+        return named.filter(n -> folders.stream().anyMatch(f -> f.name().equals(n))).orElse(null);
+    }
+
+    private void guardMassDeletion(Map<String, LocalScan.FolderFiles> scan) {
+        Map<String, Integer> refused = new LinkedHashMap<>();
+        StringBuilder why = new StringBuilder();
+        for (Map.Entry<String, LocalScan.FolderFiles> e : scan.entrySet()) {
+            LocalScan.FolderFiles f = e.getValue();
+            if (f.missing && f.known > 0) {
+                refused.put(e.getKey(), f.known);
+                why.append("; local folder '").append(e.getKey()).append("' is missing (").append(f.known)
+                        .append(" messages)");
+            } else if (f.deleted >= 2 && f.deleted == f.known
+                    || f.deleted >= MASS_DELETION_MINIMUM && f.deleted > options.massDeletionShare() * f.known) {
+                refused.put(e.getKey(), f.deleted);
+                why.append("; '").append(e.getKey()).append("' would lose ").append(f.deleted).append(" of ")
+                        .append(f.known).append(" messages");
+            }
+        }
+        if (refused.isEmpty()) {
+            return;
+        }
+        if (!options.allowMassDeletion()) {
+            throw new MassDeletionException("nothing was changed on the server: the local store looks lost, not edited"
+                    + why + ". If these deletions are wanted, sync once with allowMassDeletion(); to download a"
+                    + " folder again instead, forget it with state().deleteFolder(name)", refused);
+        }
+        for (Map.Entry<String, LocalScan.FolderFiles> e : scan.entrySet()) {
+            if (e.getValue().missing) {
+                for (MessageRecord r : state.messages(e.getKey())) {
+                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), null, LocalChange.Kind.DELETED, null));
+                }
+            }
+        }
     }
 
     private void phaseOne(ImapCommands commands, Capabilities caps, FolderRun run) throws MessagingException {
@@ -548,11 +652,29 @@ public final class SyncEngine {
         return headersOnly(m) && run.localFolder.size(localId) < m.size();
     }
 
-    /** A file already holding this message: written before a crash, or the same message in another folder. */
+    /**
+     * A file already holding this message: written before a crash, uploaded or moved here by a push
+     * whose UID the server did not name, or the same message in another folder.
+     */
     private MessageRecord reuseLocal(FolderRun run, ServerMessage m) throws IOException {
         // A file named with this UID under the current UIDVALIDITY is this message (UID recovery relabels
-        // or unlabels every file of an older UIDVALIDITY before new UIDs are used).
+        // or unlabels every file of an older UIDVALIDITY before new UIDs are used), unless another client
+        // put a file from elsewhere here with its old name: then its Message-ID differs and it stays local.
         Optional<String> adopted = run.localFolder.findByUid(m.uid());
+        if (adopted.isPresent() && !m.messageId().isEmpty()) {
+            String inFile = LocalScan.messageId(run.localFolder, adopted.get());
+            if (!inFile.isEmpty() && !inFile.equals(m.messageId())) {
+                run.localFolder.relabel(adopted.get(), 0);
+                adopted = Optional.empty();
+            }
+        }
+        if (adopted.isEmpty() && !m.messageId().isEmpty()) {
+            String pending = run.adoptable.remove(m.messageId());
+            if (pending != null && run.localFolder.size(pending) >= 0) {
+                adopted = Optional.of(run.localFolder.relabel(pending, m.uid()));
+                state.markUpload(run.folder.name(), pending, false);
+            }
+        }
         if (adopted.isPresent()) {
             run.localFolder.setFlags(adopted.get(), m.flags());
             run.added++;
@@ -738,6 +860,10 @@ public final class SyncEngine {
         state.update(name, List.of(), uids);
         state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity, Math.max(1, run.uidNext),
                 run.highestModSeq, run.folder.specialUse()));
+        // The pull looked at every UID the server has: an upload it did not find never arrived, and may go again.
+        for (String id : state.uploadsStarted(name)) {
+            state.markUpload(name, id, false);
+        }
     }
 
     private FolderReport removeGoneFolder(FolderState gone) {
@@ -753,13 +879,13 @@ public final class SyncEngine {
             if (unsynced > 0) {
                 notes.add("the server folder is gone; the local folder is kept because it holds " + unsynced
                         + " message(s) never synced");
-                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0,
+                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                         Duration.ofNanos(System.nanoTime() - start), notes);
             }
             local.deleteFolder(gone.name(), gone.separator());
         }
         state.deleteFolder(gone.name());
-        return new FolderReport(gone.name(), method, 0, 0, 0, records.size(), 0,
+        return new FolderReport(gone.name(), method, 0, 0, 0, records.size(), 0, 0, 0,
                 Duration.ofNanos(System.nanoTime() - start), notes);
     }
 }

@@ -217,6 +217,19 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     }
 
     @Override
+    public String moveIn(LocalStore.LocalFolder from, String localId) throws IOException {
+        MaildirFolder source = (MaildirFolder) from;
+        Path src = source.require(localId);
+        String base = MaildirNames.withUid(localId, 0);
+        String letters = MaildirNames.letters(src.getFileName().toString());
+        Path target = dir.resolve("cur").resolve(base + ":2," + letters);
+        move(src, target);
+        source.unindex(localId);
+        index(target);
+        return base;
+    }
+
+    @Override
     public long size(String localId) {
         Path p = files.get(localId);
         try {

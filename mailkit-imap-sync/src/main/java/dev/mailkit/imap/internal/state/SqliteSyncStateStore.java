@@ -1,6 +1,7 @@
 package dev.mailkit.imap.internal.state;
 
 import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
@@ -18,6 +19,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +28,7 @@ import java.util.Optional;
 public final class SqliteSyncStateStore implements SyncStateStore {
 
     /** The schema version this code writes; a file with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     private final Path file;
     private final Connection db;
@@ -87,6 +90,14 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             }
             if (version == 1) {
                 s.execute("ALTER TABLE messages ADD COLUMN headers_only INTEGER NOT NULL DEFAULT 0");
+                version = 2;
+            }
+            if (version == 2) {
+                s.execute("CREATE TABLE local_changes (folder TEXT NOT NULL, uid INTEGER NOT NULL, flags TEXT,"
+                        + " kind TEXT NOT NULL, target TEXT, PRIMARY KEY (folder, uid),"
+                        + " FOREIGN KEY (folder, uid) REFERENCES messages(folder, uid) ON DELETE CASCADE)");
+                s.execute("CREATE TABLE uploads (folder TEXT NOT NULL REFERENCES folders(name) ON DELETE CASCADE,"
+                        + " local_id TEXT NOT NULL, PRIMARY KEY (folder, local_id))");
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -227,6 +238,92 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             }
         } catch (SQLException e) {
             throw fail("update messages of " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized List<LocalChange> localChanges(String folder) {
+        List<LocalChange> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM local_changes WHERE folder = ? ORDER BY uid")) {
+            ps.setString(1, folder);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String flags = rs.getString("flags");
+                    out.add(new LocalChange(folder, rs.getLong("uid"), flags == null ? null : MessageFlags.parse(flags),
+                            LocalChange.Kind.valueOf(rs.getString("kind")), rs.getString("target")));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read local changes of " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized void saveLocalChange(LocalChange c) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO local_changes VALUES (?,?,?,?,?)")) {
+            ps.setString(1, c.folder());
+            ps.setLong(2, c.uid());
+            ps.setString(3, c.flags() == null ? null : c.flags().toImapString());
+            ps.setString(4, c.kind().name());
+            ps.setString(5, c.target());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("save a local change in " + c.folder(), e);
+        }
+    }
+
+    @Override
+    public synchronized void clearLocalChanges(String folder, Collection<Long> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM local_changes WHERE folder = ? AND uid = ?")) {
+                for (long uid : uids) {
+                    ps.setString(1, folder);
+                    ps.setLong(2, uid);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail("clear local changes of " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized Set<String> uploadsStarted(String folder) {
+        Set<String> out = new HashSet<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT local_id FROM uploads WHERE folder = ?")) {
+            ps.setString(1, folder);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read uploads of " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized void markUpload(String folder, String localId, boolean started) {
+        try (PreparedStatement ps = db.prepareStatement(started
+                ? "INSERT OR REPLACE INTO uploads VALUES (?,?)" : "DELETE FROM uploads WHERE folder = ? AND local_id = ?")) {
+            ps.setString(1, folder);
+            ps.setString(2, localId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("record an upload in " + folder, e);
         }
     }
 

@@ -1,0 +1,193 @@
+package dev.mailkit.imap;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/** {@link LocalMailbox} over the local store and the sync state; serialised with syncs on {@code lock}. */
+final class DefaultLocalMailbox implements LocalMailbox {
+
+    private static final Pattern ATOM = Pattern.compile("[^\\x00-\\x20\\x7f(){%*\"\\\\\\]]+");
+
+    private final Object lock;
+    private final SyncStateStore state;
+    private final LocalStore local;
+    private final FolderState folder;
+    private final String trash;
+
+    /**
+     * @param trash where deletes go, or null to delete in place
+     */
+    DefaultLocalMailbox(Object lock, SyncStateStore state, LocalStore local, FolderState folder, String trash) {
+        this.lock = lock;
+        this.state = state;
+        this.local = local;
+        this.folder = folder;
+        this.trash = trash;
+    }
+
+    @Override
+    public String name() {
+        return folder.name();
+    }
+
+    private Map<Long, LocalChange> changes() {
+        Map<Long, LocalChange> out = new HashMap<>();
+        state.localChanges(folder.name()).forEach(c -> out.put(c.uid(), c));
+        return out;
+    }
+
+    @Override
+    public List<MessageRecord> messages() {
+        synchronized (lock) {
+            Map<Long, LocalChange> changes = changes();
+            List<MessageRecord> out = new ArrayList<>();
+            for (MessageRecord r : state.messages(folder.name())) {
+                LocalChange c = changes.get(r.uid());
+                if (c == null) {
+                    out.add(r);
+                } else if (c.kind() == LocalChange.Kind.KEPT) {
+                    out.add(c.flags() == null ? r : r.withFlags(c.flags()));
+                }
+            }
+            return out;
+        }
+    }
+
+    private MessageRecord present(long uid, Map<Long, LocalChange> changes) {
+        MessageRecord r = state.message(folder.name(), uid).orElseThrow(() -> new IllegalArgumentException(
+                "no message with UID " + uid + " in local folder '" + folder.name() + "'"));
+        LocalChange c = changes.get(uid);
+        if (c != null && c.kind() != LocalChange.Kind.KEPT) {
+            throw new IllegalArgumentException("UID " + uid + " in '" + folder.name() + "' was already "
+                    + (c.kind() == LocalChange.Kind.DELETED ? "deleted" : "moved to '" + c.target() + "'") + " locally");
+        }
+        return r;
+    }
+
+    private void changeFlags(long[] uids, UnaryOperator<MessageFlags> change) {
+        synchronized (lock) {
+            Map<Long, LocalChange> changes = changes();
+            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            for (long uid : uids) {
+                MessageRecord r = present(uid, changes);
+                LocalChange c = changes.get(uid);
+                MessageFlags wanted = c != null && c.flags() != null ? c.flags() : r.flags();
+                MessageFlags next = change.apply(wanted);
+                try {
+                    lf.setFlags(r.localId(), next);
+                } catch (IOException e) {
+                    throw new SyncStateException("cannot change the flags of " + r.localId() + ": " + e, e);
+                }
+                if (next.equals(r.flags())) {
+                    state.clearLocalChanges(folder.name(), List.of(uid));
+                } else {
+                    state.saveLocalChange(new LocalChange(folder.name(), uid, next, LocalChange.Kind.KEPT, null));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void markRead(long... uids) {
+        changeFlags(uids, f -> f.withSeen(true));
+    }
+
+    @Override
+    public void markUnread(long... uids) {
+        changeFlags(uids, f -> f.withSeen(false));
+    }
+
+    @Override
+    public void flag(long... uids) {
+        changeFlags(uids, f -> f.withFlagged(true));
+    }
+
+    @Override
+    public void unflag(long... uids) {
+        changeFlags(uids, f -> f.withFlagged(false));
+    }
+
+    @Override
+    public void setKeywords(long uid, Set<String> keywords) {
+        for (String k : keywords) {
+            if (!ATOM.matcher(k).matches() || k.startsWith("\\")) {
+                throw new IllegalArgumentException("'" + k + "' is not a valid IMAP keyword (an atom, no \\ prefix)");
+            }
+        }
+        changeFlags(new long[] {uid}, f -> f.withKeywords(keywords));
+    }
+
+    @Override
+    public void delete(long... uids) {
+        if (trash != null && !trash.equals(folder.name())) {
+            move(trash, uids);
+            return;
+        }
+        synchronized (lock) {
+            Map<Long, LocalChange> changes = changes();
+            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            for (long uid : uids) {
+                MessageRecord r = present(uid, changes);
+                LocalChange c = changes.get(uid);
+                try {
+                    lf.remove(r.localId());
+                } catch (IOException e) {
+                    throw new SyncStateException("cannot delete " + r.localId() + ": " + e, e);
+                }
+                state.saveLocalChange(new LocalChange(folder.name(), uid, c == null ? null : c.flags(),
+                        LocalChange.Kind.DELETED, null));
+            }
+        }
+    }
+
+    @Override
+    public void move(String target, long... uids) {
+        synchronized (lock) {
+            FolderState to = state.folder(target).orElseThrow(() -> new IllegalArgumentException(
+                    "folder '" + target + "' is not mirrored; sync it before moving messages there"));
+            if (to.name().equals(folder.name())) {
+                throw new IllegalArgumentException("cannot move messages from '" + target + "' to itself");
+            }
+            Map<Long, LocalChange> changes = changes();
+            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            LocalStore.LocalFolder tf = local.folder(to.name(), to.separator());
+            for (long uid : uids) {
+                MessageRecord r = present(uid, changes);
+                LocalChange c = changes.get(uid);
+                try {
+                    tf.moveIn(lf, r.localId());
+                } catch (IOException e) {
+                    throw new SyncStateException("cannot move " + r.localId() + " to '" + target + "': " + e, e);
+                }
+                state.saveLocalChange(new LocalChange(folder.name(), uid, c == null ? null : c.flags(),
+                        LocalChange.Kind.MOVED, to.name()));
+            }
+        }
+    }
+
+    @Override
+    public String append(byte[] rawMessage, MessageFlags flags) {
+        String head = new String(rawMessage, 0, Math.min(rawMessage.length, 1000), StandardCharsets.ISO_8859_1);
+        int firstLineEnd = head.indexOf('\n');
+        String firstLine = firstLineEnd < 0 ? head : head.substring(0, firstLineEnd);
+        if (rawMessage.length == 0 || !firstLine.contains(":")) {
+            throw new IllegalArgumentException("not an RFC 5322 message: it must start with a header line (Name: value)");
+        }
+        synchronized (lock) {
+            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            try (LocalStore.MessageWriter w = lf.newMessage(0)) {
+                w.stream().write(rawMessage);
+                return w.commit(flags);
+            } catch (IOException e) {
+                throw new SyncStateException("cannot store a new message in '" + folder.name() + "': " + e, e);
+            }
+        }
+    }
+}

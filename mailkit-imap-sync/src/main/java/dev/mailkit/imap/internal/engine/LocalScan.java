@@ -1,0 +1,192 @@
+package dev.mailkit.imap.internal.engine;
+
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.LocalChange;
+import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.maildir.MaildirNames;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Finds what changed in the local store since the last sync, like mbsync does for a Maildir another
+ * client (mutt, notmuch) edits: flags renamed in file names, files deleted, files moved between folders,
+ * new files. Each finding is saved as a {@link LocalChange} (API actions are saved the same way), so it
+ * survives a restart. Returns, per folder, the files to upload and those an upload may have reached.
+ */
+final class LocalScan {
+
+    /** What one folder holds that the server does not know yet. */
+    static final class FolderFiles {
+        /** Local files to upload (APPEND). */
+        final List<String> uploads = new ArrayList<>();
+        /** Message-ID to local file, for files a new server message may turn out to be (adopted, not downloaded). */
+        final Map<String, String> adoptable = new HashMap<>();
+        /** Messages whose file is gone from the folder (deleted locally). */
+        int deleted;
+        /** Messages the state knows in the folder. */
+        int known;
+        /** The local folder directory itself is missing. */
+        boolean missing;
+    }
+
+    private final SyncStateStore state;
+    private final LocalStore local;
+    private final Function<String, LocalStore.LocalFolder> open;
+
+    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open) {
+        this.state = state;
+        this.local = local;
+        this.open = open;
+    }
+
+    Map<String, FolderFiles> run(List<FolderState> folders) throws IOException {
+        Map<String, FolderFiles> out = new LinkedHashMap<>();
+        Map<String, Set<String>> unknownFiles = new HashMap<>(); // folder -> local ids no record describes
+        Map<String, List<MessageRecord>> missing = new HashMap<>();
+        Map<String, Set<String>> movedHere = new HashMap<>(); // folder -> ids of files a pending move put there
+        Map<String, Map<Long, LocalChange>> changesByFolder = new HashMap<>();
+        for (FolderState f : folders) {
+            FolderFiles files = new FolderFiles();
+            out.put(f.name(), files);
+            List<MessageRecord> records = state.messages(f.name());
+            files.known = records.size();
+            if (!local.exists(f.name(), f.separator())) {
+                files.missing = true;
+                continue;
+            }
+            LocalStore.LocalFolder lf = open.apply(f.name());
+            Set<String> ids = new HashSet<>(lf.localIds());
+            Map<Long, LocalChange> changes = new HashMap<>();
+            changesByFolder.put(f.name(), changes);
+            for (LocalChange c : state.localChanges(f.name())) {
+                changes.put(c.uid(), c);
+                if (c.kind() == LocalChange.Kind.MOVED) {
+                    movedHere.computeIfAbsent(c.target(), k -> new HashSet<>()).add(strip(recordId(records, c.uid())));
+                }
+            }
+            for (MessageRecord r : records) {
+                ids.remove(r.localId());
+                LocalChange c = changes.get(r.uid());
+                Optional<MessageFlags> stored = lf.storedFlags(r.localId());
+                if (stored.isEmpty()) {
+                    if (c == null || c.kind() == LocalChange.Kind.KEPT) {
+                        missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);
+                    }
+                    continue;
+                }
+                MessageFlags wanted = c != null && c.flags() != null ? c.flags() : r.flags();
+                if (c != null && c.kind() != LocalChange.Kind.KEPT) {
+                    // The file came back (restored by the user): the delete or move is undone.
+                    wanted = r.flags();
+                    c = null;
+                    state.clearLocalChanges(f.name(), List.of(r.uid()));
+                }
+                MessageFlags inFile = MessageFlags.fromMaildir(stored.get().maildirLetters(), wanted.keywords());
+                if (inFile.equals(r.flags())) {
+                    if (c != null) {
+                        state.clearLocalChanges(f.name(), List.of(r.uid())); // changed back: nothing to push
+                    }
+                } else if (c == null || !inFile.equals(wanted)) {
+                    state.saveLocalChange(new LocalChange(f.name(), r.uid(), inFile, LocalChange.Kind.KEPT, null));
+                }
+            }
+            unknownFiles.put(f.name(), ids);
+        }
+        // A file missing from one folder and found, under the same name, among another folder's unknown files
+        // was moved there by another client; anything else missing was deleted.
+        Map<String, String> unknownByName = new HashMap<>();
+        unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
+        for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
+            for (MessageRecord r : e.getValue()) {
+                String target = unknownByName.get(strip(r.localId()));
+                LocalChange prior = changesByFolder.get(e.getKey()).get(r.uid());
+                MessageFlags flags = prior == null ? null : prior.flags();
+                if (target != null && !target.equals(e.getKey())) {
+                    LocalStore.LocalFolder tf = open.apply(target);
+                    String id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    if (!id.equals(strip(id))) {
+                        id = tf.relabel(id, 0); // its UID belonged to the old folder
+                    }
+                    unknownFiles.get(target).remove(r.localId());
+                    unknownFiles.get(target).remove(id);
+                    movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
+                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.MOVED, target));
+                } else {
+                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.DELETED, null));
+                }
+            }
+        }
+        for (FolderState f : folders) {
+            FolderFiles files = out.get(f.name());
+            for (LocalChange c : state.localChanges(f.name())) {
+                if (c.kind() == LocalChange.Kind.DELETED) {
+                    files.deleted++;
+                }
+            }
+            Set<String> ids = unknownFiles.get(f.name());
+            if (ids == null) {
+                continue;
+            }
+            ids.removeAll(movedHere.getOrDefault(f.name(), Set.of()));
+            Set<String> started = state.uploadsStarted(f.name());
+            LocalStore.LocalFolder lf = open.apply(f.name());
+            for (String id : ids) {
+                long uid = MaildirNames.uidOf(id);
+                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it
+                String messageId = messageId(lf, id);
+                if (!messageId.isEmpty()) {
+                    files.adoptable.putIfAbsent(messageId, id);
+                }
+                if (!pendingDownload && !started.contains(id)) {
+                    files.uploads.add(id);
+                }
+            }
+            files.uploads.sort(null);
+        }
+        return out;
+    }
+
+    private static String recordId(List<MessageRecord> records, long uid) {
+        for (MessageRecord r : records) {
+            if (r.uid() == uid) {
+                return r.localId();
+            }
+        }
+        return "";
+    }
+
+    static String strip(String id) {
+        return MaildirNames.withUid(id, 0);
+    }
+
+    /** The Message-ID header of a local file, or empty. */
+    static String messageId(LocalStore.LocalFolder lf, String id) throws IOException {
+        try (InputStream in = lf.open(id)) {
+            byte[] head = in.readNBytes(64 * 1024);
+            int end = indexOfBlankLine(head);
+            return ImapCommands.messageId(new org.eclipse.angus.mail.iap.ByteArray(head, 0, end < 0 ? head.length : end));
+        }
+    }
+
+    private static int indexOfBlankLine(byte[] b) {
+        for (int i = 1; i < b.length; i++) {
+            if (b[i] == '\n' && (b[i - 1] == '\n' || i >= 2 && b[i - 1] == '\r' && b[i - 2] == '\n')) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

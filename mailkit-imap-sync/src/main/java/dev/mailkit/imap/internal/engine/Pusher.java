@@ -1,0 +1,369 @@
+package dev.mailkit.imap.internal.engine;
+
+import dev.mailkit.imap.ConflictPolicy;
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.LocalChange;
+import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateStore;
+import jakarta.mail.Flags;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.Literal;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Pushes one folder's local changes to the server before it is pulled (RFC 4549 §3): flags merged
+ * flag by flag with {@code UID STORE ... (UNCHANGEDSINCE)} where CONDSTORE exists, moves with
+ * {@code UID MOVE} (else COPY, \Deleted and {@code UID EXPUNGE} of those UIDs only), deletes to the Trash
+ * or expunged by UID, and new local files uploaded with APPEND (APPENDUID names the file's UID so the
+ * pull does not download it again). Never a bare EXPUNGE, never CLOSE.
+ *
+ * <p>Crash safety: every server command is idempotent when repeated, or recorded before it is sent
+ * (an upload), and its local effect is committed after it; a run killed between the two repeats or
+ * recognises the command on the next run (a moved or uploaded message is found by Message-ID).
+ */
+final class Pusher {
+
+    private static final Pattern COPYUID = Pattern.compile("\\[COPYUID (\\d+) ([0-9:,]+) ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MODIFIED = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
+
+    /** What the push did to one folder. */
+    static final class Result {
+        int pushed;
+        int conflicts;
+        final List<String> notes = new ArrayList<>();
+    }
+
+    private final SyncStateStore state;
+    private final Function<String, LocalStore.LocalFolder> open;
+    private final ConflictPolicy policy;
+    private final String trash;
+    private final int partBytes;
+
+    /**
+     * @param trash the server's Trash folder deletes go to, or null to expunge them
+     */
+    Pusher(SyncStateStore state, Function<String, LocalStore.LocalFolder> open, ConflictPolicy policy, String trash,
+           int partBytes) {
+        this.state = state;
+        this.open = open;
+        this.policy = policy;
+        this.trash = trash;
+        this.partBytes = partBytes;
+    }
+
+    Result push(IMAPProtocol p, FolderState saved, LocalScan.FolderFiles files, boolean condstore)
+            throws ProtocolException, IOException {
+        Result result = new Result();
+        String name = saved.name();
+        List<LocalChange> changes = state.localChanges(name);
+        if (changes.isEmpty() && files.uploads.isEmpty()) {
+            return result;
+        }
+        MailboxInfo mi = p.select(name);
+        if (mi.uidvalidity != saved.uidValidity()) {
+            result.notes.add("the folder was recreated on the server (UIDVALIDITY changed); local changes wait for"
+                    + " the recovery to map them");
+            return result;
+        }
+        LocalStore.LocalFolder lf = open.apply(name);
+        if (!changes.isEmpty()) {
+            pushChanges(p, name, lf, changes, condstore ? mi.highestmodseq : 0, result);
+        }
+        for (String id : files.uploads) {
+            upload(p, saved, lf, id, result);
+        }
+        return result;
+    }
+
+    private void pushChanges(IMAPProtocol p, String name, LocalStore.LocalFolder lf, List<LocalChange> changes,
+                             long unchangedSince, Result result) throws ProtocolException, IOException {
+        Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(changes.stream().map(LocalChange::uid).toList()), 0);
+        Map<String, List<Long>> stores = new LinkedHashMap<>(); // "+names" or "-names" -> UIDs
+        Map<Long, MessageFlags> merged = new HashMap<>();
+        Map<Long, MessageRecord> records = new HashMap<>();
+        List<Long> deletes = new ArrayList<>();
+        Map<String, List<Long>> moves = new LinkedHashMap<>();
+        List<Long> done = new ArrayList<>();
+        for (LocalChange c : changes) {
+            MessageRecord r = state.message(name, c.uid()).orElse(null);
+            if (r == null) {
+                done.add(c.uid());
+                continue;
+            }
+            records.put(r.uid(), r);
+            MessageFlags srv = server.get(c.uid());
+            if (srv == null) {
+                goneOnServer(name, c, r, result);
+                done.add(c.uid());
+                continue;
+            }
+            MessageFlags local = c.flags() != null ? c.flags() : r.flags();
+            MessageFlags m = MessageFlags.merge(r.flags(), local, srv);
+            merged.put(r.uid(), m);
+            if (c.kind() == LocalChange.Kind.DELETED && !srv.equals(r.flags()) && policy == ConflictPolicy.SERVER_WINS) {
+                restore(p, name, lf, r, srv);
+                result.conflicts++;
+                result.notes.add("UID " + r.uid() + " was deleted here but changed on the server: kept (SERVER_WINS)");
+                done.add(c.uid());
+                continue;
+            }
+            if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv)) {
+                Set<String> add = new TreeSet<>(m.imapNames());
+                add.removeAll(srv.imapNames());
+                Set<String> remove = new TreeSet<>(srv.imapNames());
+                remove.removeAll(m.imapNames());
+                if (!add.isEmpty()) {
+                    stores.computeIfAbsent("+" + String.join(" ", add), k -> new ArrayList<>()).add(r.uid());
+                }
+                if (!remove.isEmpty()) {
+                    stores.computeIfAbsent("-" + String.join(" ", remove), k -> new ArrayList<>()).add(r.uid());
+                }
+            }
+            switch (c.kind()) {
+                case KEPT -> { }
+                case DELETED -> deletes.add(r.uid());
+                case MOVED -> moves.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(r.uid());
+            }
+        }
+        state.clearLocalChanges(name, done);
+        // Flags first: a message about to move carries its new flags along.
+        TreeSet<Long> modified = new TreeSet<>();
+        for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
+            String op = e.getKey().charAt(0) + "FLAGS.SILENT (" + e.getKey().substring(1) + ")";
+            Response[] r = ImapCommands.command(p, "UID STORE " + UidSets.format(e.getValue())
+                    + (unchangedSince > 0 ? " (UNCHANGEDSINCE " + unchangedSince + ")" : "") + " " + op);
+            for (Response resp : r) {
+                Matcher m = MODIFIED.matcher(resp.toString());
+                if (m.find()) {
+                    modified.addAll(UidSets.parse(m.group(1)));
+                }
+            }
+        }
+        if (!modified.isEmpty()) {
+            result.notes.add(modified.size() + " message(s) changed on the server while pushing; merged again next sync");
+        }
+        List<MessageRecord> updated = new ArrayList<>();
+        List<Long> cleared = new ArrayList<>();
+        for (LocalChange c : changes) {
+            if (c.kind() != LocalChange.Kind.KEPT || done.contains(c.uid()) || modified.contains(c.uid())) {
+                continue;
+            }
+            MessageRecord r = records.get(c.uid());
+            MessageFlags m = merged.get(c.uid());
+            lf.setFlags(r.localId(), m);
+            updated.add(r.withFlags(m));
+            cleared.add(c.uid());
+            result.pushed++;
+        }
+        state.update(name, updated, List.of());
+        state.clearLocalChanges(name, cleared);
+        if (!deletes.isEmpty()) {
+            if (trash != null && !trash.equals(name)) {
+                moveOnServer(p, deletes, trash);
+            } else {
+                ImapCommands.command(p, "UID STORE " + UidSets.format(deletes) + " +FLAGS.SILENT (\\Deleted)");
+                if (p.hasCapability("UIDPLUS")) {
+                    ImapCommands.command(p, "UID EXPUNGE " + UidSets.format(deletes));
+                } else {
+                    result.notes.add("the server has no UIDPLUS: " + deletes.size()
+                            + " message(s) marked \\Deleted, to be expunged by the server or another client");
+                }
+            }
+            state.update(name, List.of(), deletes);
+            result.pushed += deletes.size();
+        }
+        for (Map.Entry<String, List<Long>> e : moves.entrySet()) {
+            List<Long> uids = new ArrayList<>(e.getValue());
+            uids.removeAll(modified);
+            if (uids.isEmpty()) {
+                continue;
+            }
+            Map<Long, Long> mapping = moveOnServer(p, uids, e.getKey());
+            LocalStore.LocalFolder target = open.apply(e.getKey());
+            List<MessageRecord> arrived = new ArrayList<>();
+            for (long uid : uids) {
+                MessageRecord r = records.get(uid);
+                String id = LocalScan.strip(r.localId());
+                Long newUid = mapping.get(uid);
+                if (newUid != null && target.size(id) >= 0) {
+                    String newId = target.relabel(id, newUid);
+                    arrived.add(new MessageRecord(e.getKey(), newUid, newId, merged.get(uid), r.messageId(), r.size(),
+                            r.internalDate(), r.headersOnly()));
+                } else if (target.size(id) >= 0) {
+                    state.markUpload(e.getKey(), id, true); // the pull of the target adopts it by Message-ID
+                }
+            }
+            state.update(e.getKey(), arrived, List.of());
+            state.update(name, List.of(), uids);
+            result.pushed += uids.size();
+        }
+    }
+
+    /** The message is gone from the server (expunged or moved by another device) but changed here. */
+    private void goneOnServer(String name, LocalChange c, MessageRecord r, Result result) throws IOException {
+        switch (c.kind()) {
+            case KEPT -> {
+                result.conflicts++;
+                result.notes.add("UID " + r.uid() + " had flag changes here but is gone from the server: removed here too");
+            }
+            case DELETED -> { } // deleted on both sides
+            case MOVED -> {
+                // Moved here, gone there: keep the content. The pull of the target adopts the file if the
+                // server has the message there (our own move before a crash, or the same move elsewhere);
+                // otherwise the next sync uploads it.
+                String id = LocalScan.strip(r.localId());
+                if (open.apply(c.target()).size(id) >= 0) {
+                    state.markUpload(c.target(), id, true);
+                }
+                result.conflicts++;
+                result.notes.add("UID " + r.uid() + " was moved here to " + c.target()
+                        + " but is gone from the server: kept in " + c.target());
+            }
+        }
+    }
+
+    /** Downloads a message deleted locally again (a conflict the server won). */
+    private void restore(IMAPProtocol p, String name, LocalStore.LocalFolder lf, MessageRecord r, MessageFlags srv)
+            throws ProtocolException, IOException {
+        String id;
+        try (LocalStore.MessageWriter w = lf.newMessage(r.uid())) {
+            ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream());
+            id = w.commit(srv);
+        }
+        state.update(name, List.of(new MessageRecord(name, r.uid(), id, srv, r.messageId(), r.size(), r.internalDate(),
+                false)), List.of());
+    }
+
+    /** UID MOVE (else COPY + \Deleted + UID EXPUNGE); returns source UID to target UID when the server says. */
+    private Map<Long, Long> moveOnServer(IMAPProtocol p, List<Long> uids, String target) throws ProtocolException {
+        String set = UidSets.format(uids);
+        Argument mailbox = new Argument();
+        mailbox.writeString(p.supportsUtf8() ? target : BASE64MailboxEncoder.encode(target), StandardCharsets.UTF_8);
+        Response[] r;
+        if (p.hasCapability("MOVE")) {
+            r = p.command("UID MOVE " + set, mailbox);
+            p.handleResult(r[r.length - 1]);
+        } else {
+            r = p.command("UID COPY " + set, mailbox);
+            p.handleResult(r[r.length - 1]);
+            ImapCommands.command(p, "UID STORE " + set + " +FLAGS.SILENT (\\Deleted)");
+            if (p.hasCapability("UIDPLUS")) {
+                ImapCommands.command(p, "UID EXPUNGE " + set);
+            }
+        }
+        Map<Long, Long> mapping = new HashMap<>();
+        for (Response resp : r) {
+            Matcher m = COPYUID.matcher(resp.toString());
+            if (m.find()) {
+                List<Long> from = UidSets.parse(m.group(2));
+                List<Long> to = UidSets.parse(m.group(3));
+                for (int i = 0; i < Math.min(from.size(), to.size()); i++) {
+                    mapping.put(from.get(i), to.get(i));
+                }
+            }
+        }
+        return mapping;
+    }
+
+    /** APPENDs a new local file; recorded first, so a crash after the APPEND never uploads it twice. */
+    private void upload(IMAPProtocol p, FolderState saved, LocalStore.LocalFolder lf, String id, Result result)
+            throws ProtocolException, IOException {
+        String name = saved.name();
+        MessageFlags flags = lf.storedFlags(id).orElse(MessageFlags.NONE);
+        Literal literal = crlfLiteral(lf, id);
+        String messageId = LocalScan.messageId(lf, id);
+        state.markUpload(name, id, true);
+        Flags f = new Flags();
+        flags.imapNames().forEach(n -> {
+            switch (n) {
+                case "\\Seen" -> f.add(Flags.Flag.SEEN);
+                case "\\Answered" -> f.add(Flags.Flag.ANSWERED);
+                case "\\Flagged" -> f.add(Flags.Flag.FLAGGED);
+                case "\\Draft" -> f.add(Flags.Flag.DRAFT);
+                case "\\Deleted" -> f.add(Flags.Flag.DELETED);
+                default -> f.add(n);
+            }
+        });
+        AppendUID au = p.appenduid(name, f, null, literal);
+        result.pushed++;
+        if (au != null && au.uidvalidity == saved.uidValidity() && au.uid > 0) {
+            String newId = lf.relabel(id, au.uid);
+            state.update(name, List.of(new MessageRecord(name, au.uid, newId, flags, messageId, literal.size(),
+                    Instant.now(), false)), List.of());
+            state.markUpload(name, id, false);
+        }
+    }
+
+    /** The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF). */
+    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id) throws IOException {
+        long size = 0;
+        try (InputStream in = lf.open(id)) {
+            int prev = -1;
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n' && prev != '\r') {
+                        size++;
+                    }
+                    size++;
+                    prev = buf[i];
+                }
+            }
+        }
+        if (size > Integer.MAX_VALUE) {
+            throw new IOException("message " + id + " is too large to upload (" + size + " bytes)");
+        }
+        int total = (int) size;
+        return new Literal() {
+            @Override
+            public int size() {
+                return total;
+            }
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                try (InputStream in = lf.open(id)) {
+                    int prev = -1;
+                    byte[] buf = new byte[64 * 1024];
+                    byte[] outBuf = new byte[128 * 1024];
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        int o = 0;
+                        for (int i = 0; i < n; i++) {
+                            if (buf[i] == '\n' && prev != '\r') {
+                                outBuf[o++] = '\r';
+                            }
+                            outBuf[o++] = buf[i];
+                            prev = buf[i];
+                        }
+                        out.write(outBuf, 0, o);
+                    }
+                }
+            }
+        };
+    }
+}
