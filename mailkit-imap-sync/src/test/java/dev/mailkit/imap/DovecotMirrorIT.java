@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The mirror scenarios on a real Dovecot (CONDSTORE, QRESYNC, MOVE, SPECIAL-USE), plus what only it can show. */
-class DovecotMirrorIT extends MirrorScenarios {
+class DovecotMirrorIT extends TwoWayScenarios {
 
     private static DovecotServer dovecot;
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();

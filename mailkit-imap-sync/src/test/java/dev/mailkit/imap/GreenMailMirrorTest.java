@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Disabled;
 
 /** The mirror scenarios on GreenMail: IMAP4rev1 without CONDSTORE, so every change is found by the full UID/FLAGS diff. */
-class GreenMailMirrorTest extends MirrorScenarios {
+class GreenMailMirrorTest extends TwoWayScenarios {
 
     private GreenMail greenMail;
 

@@ -140,9 +140,20 @@ final class LocalScan {
             if (ids == null) {
                 continue;
             }
-            ids.removeAll(movedHere.getOrDefault(f.name(), Set.of()));
+            Set<String> moved = movedHere.getOrDefault(f.name(), Set.of());
             Set<String> started = state.uploadsStarted(f.name());
             LocalStore.LocalFolder lf = open.apply(f.name());
+            for (String id : moved) {
+                // A file a pending move put here: if the server already holds the message here (the move was
+                // made before a crash, or by another device too), the pull adopts this file.
+                if (lf.size(id) >= 0) {
+                    String messageId = messageId(lf, id);
+                    if (!messageId.isEmpty()) {
+                        files.adoptable.putIfAbsent(messageId, id);
+                    }
+                }
+            }
+            ids.removeAll(moved);
             for (String id : ids) {
                 long uid = MaildirNames.uidOf(id);
                 boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it

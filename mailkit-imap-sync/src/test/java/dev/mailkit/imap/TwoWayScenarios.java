@@ -1,0 +1,300 @@
+package dev.mailkit.imap;
+
+import static dev.mailkit.imap.MirrorAssertions.files;
+import static dev.mailkit.imap.MirrorAssertions.folderDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Two-way behaviour every server must pass: local changes reach the server, "the other device" is {@link ServerClient}. */
+abstract class TwoWayScenarios extends MirrorScenarios {
+
+    private Flags serverFlags(String folder, long uid) throws Exception {
+        jakarta.mail.UIDFolder f = (jakarta.mail.UIDFolder) server.folder(folder);
+        ((Folder) f).open(Folder.READ_ONLY);
+        try {
+            Message m = f.getMessageByUID(uid);
+            return m == null ? null : m.getFlags();
+        } finally {
+            ((Folder) f).close(false);
+        }
+    }
+
+    private List<String> serverMessageIds(String folder) throws Exception {
+        return server.rawBodies(folder).values().stream().map(b -> {
+            String s = new String(b, StandardCharsets.ISO_8859_1);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^message-id:\\s*(\\S+)").matcher(s);
+            return m.find() ? m.group(1) : "";
+        }).sorted().toList();
+    }
+
+    private boolean hasTrash() {
+        try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+            return state.folders().stream().anyMatch(f -> f.specialUse().equalsIgnoreCase("\\Trash"));
+        }
+    }
+
+    @Test
+    void apiFlagChanges_arePushed_andNothingIsDownloadedAgain() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        long b = server.uidOf("INBOX", 2);
+        try (ImapSynchronizer s = synchronizer()) {
+            LocalMailbox inbox = s.local().folder("INBOX");
+            inbox.markRead(a);
+            inbox.flag(b);
+            inbox.setKeywords(b, Set.of("project-x"));
+            assertThat(inbox.messages()).filteredOn(m -> m.uid() == b).singleElement()
+                    .satisfies(m -> assertThat(m.flags().keywords()).containsExactly("project-x"));
+            SyncReport r = s.syncOnce();
+            assertThat(r.pushed()).isEqualTo(2);
+            assertThat(r.bytes()).isZero();
+            assertThat(s.syncOnce().pushed()).as("pushed once").isZero();
+        }
+        assertThat(serverFlags("INBOX", a).contains(Flags.Flag.SEEN)).isTrue();
+        assertThat(serverFlags("INBOX", b).contains(Flags.Flag.FLAGGED)).isTrue();
+        assertThat(serverFlags("INBOX", b).contains("project-x")).isTrue();
+        assertThat(files(maildir, "INBOX")).anyMatch(f -> f.toString().endsWith(",U=" + a + ":2,S"))
+                .anyMatch(f -> f.toString().endsWith(",U=" + b + ":2,F"));
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void flagsChangedOnBothSides_mergeFlagByFlag() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").markRead(a);
+            server.setFlag("INBOX", a, Flags.Flag.FLAGGED, true);
+            assertThat(s.syncOnce().conflicts()).isZero();
+        }
+        assertThat(serverFlags("INBOX", a).contains(Flags.Flag.SEEN)).isTrue();
+        assertThat(serverFlags("INBOX", a).contains(Flags.Flag.FLAGGED)).isTrue();
+        assertThat(files(maildir, "INBOX")).singleElement().satisfies(f -> assertThat(f.toString()).endsWith(":2,FS"));
+    }
+
+    @Test
+    void apiDelete_removesTheMessageOnTheServer_toTheTrashWhereThereIsOne() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<gone@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        sync();
+        boolean trash = hasTrash();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").delete(a);
+            assertThat(s.local().folder("INBOX").messages()).extracting(MessageRecord::uid).doesNotContain(a);
+            assertThat(s.syncOnce().pushed()).isEqualTo(1);
+        }
+        assertThat(serverMessageIds("INBOX")).containsExactly("<b@example.com>");
+        if (trash) {
+            assertThat(serverMessageIds("Trash")).containsExactly("<gone@example.com>");
+            assertMirrored("Trash");
+        }
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void deletedHere_changedThere_serverWinsByDefault_localWinsWhenAsked() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        long b = server.uidOf("INBOX", 2);
+        try (ImapSynchronizer s = builder().deleteToTrash(false).build()) {
+            s.local().folder("INBOX").delete(a);
+            server.setFlag("INBOX", a, Flags.Flag.FLAGGED, true);
+            SyncReport r = s.syncOnce();
+            assertThat(r.conflicts()).isEqualTo(1);
+            assertThat(r.folder("INBOX").orElseThrow().notes()).anyMatch(n -> n.contains("kept (SERVER_WINS)"));
+        }
+        assertThat(serverMessageIds("INBOX")).containsExactly("<a@example.com>", "<b@example.com>");
+        assertThat(files(maildir, "INBOX")).anyMatch(f -> f.toString().endsWith(",U=" + a + ":2,F"));
+        assertMirrored("INBOX");
+
+        try (ImapSynchronizer s = builder().deleteToTrash(false).conflictPolicy(ConflictPolicy.LOCAL_WINS).build()) {
+            s.local().folder("INBOX").delete(b);
+            server.setFlag("INBOX", b, Flags.Flag.SEEN, true);
+            s.syncOnce();
+        }
+        assertThat(serverMessageIds("INBOX")).containsExactly("<a@example.com>");
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void apiMove_movesOnTheServer_withoutDownloadingAgain() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<m@example.com>", "x".repeat(3000)));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "other"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").markRead(a);
+            s.local().folder("INBOX").move("Archive", a);
+            assertThat(files(maildir, "INBOX")).isEmpty();
+            SyncReport r = s.syncOnce();
+            assertThat(r.bytes()).isZero();
+            assertThatThrownBy(() -> s.local().folder("INBOX").move("Nowhere", 1))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(serverMessageIds("INBOX")).isEmpty();
+        assertThat(serverMessageIds("Archive")).containsExactly("<m@example.com>", "<o@example.com>");
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+        assertThat(files(maildir, "Archive")).anyMatch(f -> f.toString().endsWith(":2,S"));
+    }
+
+    @Test
+    void apiAppend_uploadsOnce_includingALargeMessage() throws Exception {
+        server.append("Archive", ServerClient.message(1, "<o@example.com>", "other"));
+        sync();
+        byte[] draft = ServerClient.message(7, "<draft@example.com>", "my draft");
+        byte[] large = ServerClient.message(8, "<large@example.com>", "0123456789abcdef\r\n".repeat(200_000)); // 3.6 MB
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("Archive").append(draft, MessageFlags.NONE.withSeen(true));
+            s.local().folder("Archive").append(large, MessageFlags.NONE);
+            assertThatThrownBy(() -> s.local().folder("Archive").append(new byte[0], MessageFlags.NONE))
+                    .isInstanceOf(IllegalArgumentException.class);
+            SyncReport r = s.syncOnce();
+            assertThat(r.pushed()).isEqualTo(2);
+            assertThat(r.bytes()).as("uploaded messages are not downloaded back").isZero();
+            assertThat(s.syncOnce().pushed()).isZero();
+        }
+        assertThat(serverMessageIds("Archive")).containsExactly("<draft@example.com>", "<large@example.com>", "<o@example.com>");
+        assertMirrored("Archive");
+    }
+
+    @Test
+    void maildirEditsByAnotherClient_arePushed() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<flag@example.com>", "1"), ServerClient.message(2, "<del@example.com>", "2"),
+                ServerClient.message(3, "<mv@example.com>", "3"), ServerClient.message(4, "<keep@example.com>", "4"));
+        server.append("Archive", ServerClient.message(5, "<a@example.com>", "5"));
+        sync();
+        Path inbox = folderDir(maildir, "INBOX");
+        Path archive = folderDir(maildir, "Archive");
+        Map<String, Path> byId = new java.util.HashMap<>();
+        for (Path f : files(maildir, "INBOX")) {
+            String text = Files.readString(f, StandardCharsets.ISO_8859_1);
+            for (String id : List.of("flag", "del", "mv", "keep")) {
+                if (text.contains("<" + id + "@example.com>")) {
+                    byId.put(id, f);
+                }
+            }
+        }
+        // What mutt does: rename for flags, unlink to delete, rename into another folder to move, write into new/.
+        Path flagged = byId.get("flag");
+        Files.move(flagged, flagged.resolveSibling(flagged.getFileName().toString().replace(":2,", ":2,RS")));
+        Files.delete(byId.get("del"));
+        Files.move(byId.get("mv"), archive.resolve("cur").resolve(byId.get("mv").getFileName()));
+        Files.write(archive.resolve("new").resolve("1795860000.M1P1.mutthost"),
+                "From: me@example.com\nSubject: written by mutt\nMessage-ID: <mutt@example.com>\n\nbody\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+        SyncReport r;
+        try (ImapSynchronizer s = builder().deleteToTrash(false).build()) {
+            r = s.syncOnce();
+        }
+        assertThat(r.pushed()).isEqualTo(4);
+        assertThat(serverMessageIds("INBOX")).containsExactly("<flag@example.com>", "<keep@example.com>");
+        assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>", "<mutt@example.com>", "<mv@example.com>");
+        Flags f = serverFlags("INBOX", server.uidOf("INBOX", 1));
+        assertThat(f.contains(Flags.Flag.SEEN) && f.contains(Flags.Flag.ANSWERED)).isTrue();
+        byte[] mutt = server.rawBodies("Archive").values().stream()
+                .filter(b -> new String(b, StandardCharsets.US_ASCII).contains("<mutt@example.com>")).findFirst().orElseThrow();
+        assertThat(new String(mutt, StandardCharsets.US_ASCII)).as("uploaded with CRLF line ends")
+                .isEqualTo("From: me@example.com\r\nSubject: written by mutt\r\nMessage-ID: <mutt@example.com>\r\n\r\nbody\r\n");
+        assertMirrored("INBOX");
+        assertThat(files(maildir, "Archive")).hasSize(3);
+        try (ImapSynchronizer s = synchronizer()) {
+            SyncReport again = s.syncOnce();
+            assertThat(again.pushed()).isZero();
+            assertThat(again.bytes()).isZero();
+        }
+    }
+
+    @Test
+    void massDeletion_isRefusedUntilAllowed() throws Exception {
+        byte[][] six = new byte[6][];
+        for (int i = 0; i < six.length; i++) {
+            six[i] = ServerClient.message(i, "<m" + i + "@example.com>", "m" + i);
+        }
+        server.append("INBOX", six);
+        sync();
+        List<Path> local = files(maildir, "INBOX");
+        for (Path p : local.subList(0, 5)) {
+            Files.delete(p);
+        }
+        assertThatThrownBy(this::sync).isInstanceOf(MassDeletionException.class)
+                .hasMessageContaining("would lose 5 of 6").hasMessageContaining("allowMassDeletion")
+                .satisfies(e -> assertThat(((MassDeletionException) e).deletions()).containsEntry("INBOX", 5));
+        assertThat(serverMessageIds("INBOX")).hasSize(6);
+        try (ImapSynchronizer s = builder().deleteToTrash(false).allowMassDeletion().build()) {
+            assertThat(s.syncOnce().pushed()).isEqualTo(5);
+        }
+        assertThat(serverMessageIds("INBOX")).hasSize(1);
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void actionsTakenOffline_surviveARestart() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").flag(a);   // no sync: the process ends here
+        }
+        try (ImapSynchronizer s = synchronizer()) {
+            assertThat(s.state().localChanges("INBOX")).singleElement()
+                    .satisfies(c -> assertThat(c.flags().flagged()).isTrue());
+            assertThat(s.syncOnce().pushed()).isEqualTo(1);
+            assertThat(s.state().localChanges("INBOX")).isEmpty();
+        }
+        assertThat(serverFlags("INBOX", a).contains(Flags.Flag.FLAGGED)).isTrue();
+    }
+
+    @Test
+    void moveInterruptedAfterTheServerMovedIt_isNotRepeatedNorDuplicated() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<m@example.com>", "moving"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "other"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").move("Archive", a);
+        }
+        server.move("INBOX", a, "Archive"); // the UID MOVE went through, then the process died
+        SyncReport r = sync();
+        assertThat(r.bytes()).as("the moved file is adopted, not downloaded").isZero();
+        assertThat(serverMessageIds("Archive")).containsExactly("<m@example.com>", "<o@example.com>");
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+        assertThat(sync().pushed()).isZero();
+        assertThat(serverMessageIds("Archive")).hasSize(2);
+    }
+
+    @Test
+    void appendInterruptedAfterTheServerStoredIt_isNotUploadedTwice() throws Exception {
+        server.append("Archive", ServerClient.message(1, "<o@example.com>", "other"));
+        sync();
+        byte[] draft = ServerClient.message(7, "<draft@example.com>", "my draft");
+        String id;
+        try (ImapSynchronizer s = synchronizer()) {
+            id = s.local().folder("Archive").append(draft, MessageFlags.NONE);
+            s.state().markUpload("Archive", id, true); // recorded before the APPEND ...
+        }
+        server.append("Archive", draft);              // ... which reached the server, then the process died
+        SyncReport r = sync();
+        assertThat(r.pushed()).isZero();
+        assertThat(r.bytes()).isZero();
+        assertThat(serverMessageIds("Archive")).containsExactly("<draft@example.com>", "<o@example.com>");
+        assertMirrored("Archive");
+        assertThat(sync().pushed()).isZero();
+        assertThat(serverMessageIds("Archive")).hasSize(2);
+    }
+}
