@@ -13,6 +13,8 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
 
 /** The {@link ImapSynchronizer}: wiring of session, stores and engine. */
 final class DefaultImapSynchronizer implements ImapSynchronizer {
@@ -24,6 +26,13 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final FileChannel lock;
     private final ProviderSettings provider;
     private final boolean deleteToTrash;
+    private final MailSession session;
+    private final Path maildir;
+    private final SyncListener listener;
+    private final List<String> watchFolders;
+    private final Duration idleRefresh;
+    private final Duration periodicSync;
+    private Watcher watcher;
 
     DefaultImapSynchronizer(ImapSynchronizer.Builder b) {
         ProviderSettings provider = b.provider != null ? b.provider
@@ -58,8 +67,15 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         if (provider != null) {
             sb.provider(provider);
         }
+        this.session = sb.build();
+        this.maildir = b.localStore == null ? b.maildir : null;
+        this.listener = b.listener;
+        this.watchFolders = b.watchFolders;
+        this.idleRefresh = b.idleRefresh;
+        this.periodicSync = provider != null && provider.idleUnreliable() && b.periodicSync.compareTo(Duration.ofMinutes(2)) > 0
+                ? Duration.ofMinutes(2) : b.periodicSync;
         SyncEngine.Options d = SyncEngine.Options.DEFAULTS;
-        this.engine = new SyncEngine(sb.build(), provider, localStore, state, b.folders, b.listener,
+        this.engine = new SyncEngine(session, provider, localStore, state, b.folders, b.listener,
                 new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
                         b.headersOnlyAbove, !b.pullOnly, b.policy, b.deleteToTrash, b.massDeletionShare,
                         b.allowMassDeletion));
@@ -116,11 +132,29 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
+    public synchronized SyncWatch watch() {
+        if (watcher != null && watcher.isRunning()) {
+            throw new IllegalStateException("a watch is already running on this synchronizer; close it first");
+        }
+        watcher = new Watcher(this, session, watchFolders, idleRefresh, periodicSync,
+                provider == null || !provider.idleUnreliable(), maildir, listener);
+        return watcher;
+    }
+
+    private void localChanged() {
+        Watcher w = watcher;
+        if (w != null) {
+            w.syncSoon();
+        }
+    }
+
+    @Override
     public LocalMirror local() {
         return name -> {
             FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
                     "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
-            return new DefaultLocalMailbox(this, state, localStore, f, deleteToTrash ? trash() : null);
+            return new DefaultLocalMailbox(this, state, localStore, f, deleteToTrash ? trash() : null,
+                    this::localChanged);
         };
     }
 
@@ -140,6 +174,10 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public void close() {
+        Watcher w = watcher;
+        if (w != null) {
+            w.close();
+        }
         try {
             if (ownsState) {
                 state.close();

@@ -20,11 +20,15 @@ final class DefaultLocalMailbox implements LocalMailbox {
     private final LocalStore local;
     private final FolderState folder;
     private final String trash;
+    private final Runnable changed;
 
     /**
-     * @param trash where deletes go, or null to delete in place
+     * @param trash   where deletes go, or null to delete in place
+     * @param changed told after every change (a running watch then syncs soon)
      */
-    DefaultLocalMailbox(Object lock, SyncStateStore state, LocalStore local, FolderState folder, String trash) {
+    DefaultLocalMailbox(Object lock, SyncStateStore state, LocalStore local, FolderState folder, String trash,
+                        Runnable changed) {
+        this.changed = changed;
         this.lock = lock;
         this.state = state;
         this.local = local;
@@ -92,6 +96,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
                 }
             }
         }
+        changed.run();
     }
 
     @Override
@@ -145,6 +150,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
                         LocalChange.Kind.DELETED, null));
             }
         }
+        changed.run();
     }
 
     @Override
@@ -170,6 +176,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
                         LocalChange.Kind.MOVED, to.name()));
             }
         }
+        changed.run();
     }
 
     @Override
@@ -182,12 +189,15 @@ final class DefaultLocalMailbox implements LocalMailbox {
         }
         synchronized (lock) {
             LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            String id;
             try (LocalStore.MessageWriter w = lf.newMessage(0)) {
                 w.stream().write(rawMessage);
-                return w.commit(flags);
+                id = w.commit(flags);
             } catch (IOException e) {
                 throw new SyncStateException("cannot store a new message in '" + folder.name() + "': " + e, e);
             }
+            changed.run();
+            return id;
         }
     }
 }

@@ -8,9 +8,11 @@ import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -62,6 +64,18 @@ public interface ImapSynchronizer extends AutoCloseable {
     MessageRecord downloadFull(String folder, long uid);
 
     /**
+     * Starts continuous two-way sync in the background: a sync now, then one whenever IMAP IDLE reports
+     * a change in a watched folder (see {@link Builder#watchFolders}), a local change is made (through
+     * {@link #local()} or, for a Maildir, by another client), and periodically for the other folders.
+     * IDLE is re-issued before servers drop it and reconnects with backoff. Close the returned watch
+     * (before this synchronizer) to stop it.
+     *
+     * @return the running watch
+     * @throws IllegalStateException if a watch is already running
+     */
+    SyncWatch watch();
+
+    /**
      * The local side, to change messages there: the changes are pushed by the next {@link #syncOnce()}.
      *
      * @return the local mirror
@@ -99,6 +113,9 @@ public interface ImapSynchronizer extends AutoCloseable {
         boolean deleteToTrash = true;
         double massDeletionShare = 0.5;
         boolean allowMassDeletion;
+        List<String> watchFolders = List.of("INBOX");
+        Duration idleRefresh = Duration.ofMinutes(25);
+        Duration periodicSync = Duration.ofMinutes(15);
 
         Builder() {
         }
@@ -356,6 +373,50 @@ public interface ImapSynchronizer extends AutoCloseable {
          */
         public Builder allowMassDeletion() {
             this.allowMassDeletion = true;
+            return this;
+        }
+
+        /**
+         * The folders {@link ImapSynchronizer#watch()} keeps an IDLE connection on (default INBOX); other
+         * folders are synced by the periodic sync and after local changes.
+         *
+         * @param folders server folder names
+         * @return this builder
+         */
+        public Builder watchFolders(String... folders) {
+            this.watchFolders = List.of(folders);
+            return this;
+        }
+
+        /**
+         * How often {@link ImapSynchronizer#watch()} re-issues IDLE (default 25 minutes; RFC 2177 servers
+         * may end it after 30; some providers sooner).
+         *
+         * @param every the interval, at most 29 minutes
+         * @return this builder
+         * @throws IllegalArgumentException if not positive or above 29 minutes
+         */
+        public Builder idleRefresh(Duration every) {
+            if (every.isNegative() || every.isZero() || every.compareTo(Duration.ofMinutes(29)) > 0) {
+                throw new IllegalArgumentException("idleRefresh must be between 0 and 29 minutes, got " + every);
+            }
+            this.idleRefresh = every;
+            return this;
+        }
+
+        /**
+         * How often {@link ImapSynchronizer#watch()} syncs every folder whatever IDLE says (default 15
+         * minutes; 2 minutes at most for providers whose IDLE is known to be unreliable).
+         *
+         * @param every the interval
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder periodicSync(Duration every) {
+            if (every.isNegative() || every.isZero()) {
+                throw new IllegalArgumentException("periodicSync must be positive, got " + every);
+            }
+            this.periodicSync = every;
             return this;
         }
 

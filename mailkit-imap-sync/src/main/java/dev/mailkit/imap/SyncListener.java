@@ -36,4 +36,22 @@ public interface SyncListener {
      */
     default void onFolderDone(FolderReport report) {
     }
+
+    /**
+     * {@link ImapSynchronizer#watch} finished a sync it started (after a server notification, a local
+     * change, or the periodic sync).
+     *
+     * @param report what the sync did
+     */
+    default void onSyncDone(SyncReport report) {
+    }
+
+    /**
+     * {@link ImapSynchronizer#watch} hit an error; it keeps running and retries after {@code retryIn}.
+     *
+     * @param error   the typed error
+     * @param retryIn the delay before the next attempt (doubling up to a minute)
+     */
+    default void onWatchError(RuntimeException error, java.time.Duration retryIn) {
+    }
 }

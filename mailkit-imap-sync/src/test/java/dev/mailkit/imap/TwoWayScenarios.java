@@ -297,4 +297,49 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         assertThat(sync().pushed()).isZero();
         assertThat(serverMessageIds("Archive")).hasSize(2);
     }
+
+    private static void within5s(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 5 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void watch_pullsServerChanges_andPushesLocalChanges_withinSeconds() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        java.util.List<RuntimeException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void onWatchError(RuntimeException error, java.time.Duration retryIn) {
+                errors.add(error);
+            }
+        };
+        SyncWatch watch;
+        try (ImapSynchronizer s = builder().listener(listener).build()) {
+            watch = s.watch();
+            try (watch) {
+                assertThatThrownBy(s::watch).isInstanceOf(IllegalStateException.class);
+                Thread.sleep(500); // the first sync and IDLE start
+                server.append("INBOX", ServerClient.message(2, "<b@example.com>", "b"));
+                within5s("a new server message is mirrored", () -> files(maildir, "INBOX").size() == 2);
+                s.local().folder("INBOX").markRead(a);
+                within5s("a local change reaches the server", () -> serverFlags("INBOX", a).contains(Flags.Flag.SEEN));
+                Path f = files(maildir, "INBOX").stream().filter(p -> !p.toString().contains(",U=" + a + ":"))
+                        .findFirst().orElseThrow();
+                Files.move(f, f.resolveSibling(f.getFileName().toString().replaceAll(":2,.*", ":2,F")));
+                long b = server.uidOf("INBOX", 2);
+                within5s("a Maildir edit by another client reaches the server",
+                        () -> serverFlags("INBOX", b).contains(Flags.Flag.FLAGGED));
+            }
+            assertThat(watch.isRunning()).isFalse();
+        }
+        assertThat(errors).isEmpty();
+        assertMirrored("INBOX");
+    }
 }

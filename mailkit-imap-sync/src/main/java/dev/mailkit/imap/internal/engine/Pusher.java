@@ -210,6 +210,7 @@ final class Pusher {
                 Long newUid = mapping.get(uid);
                 if (newUid != null && target.size(id) >= 0) {
                     String newId = target.relabel(id, newUid);
+                    target.setFlags(newId, merged.get(uid));
                     arrived.add(new MessageRecord(e.getKey(), newUid, newId, merged.get(uid), r.messageId(), r.size(),
                             r.internalDate(), r.headersOnly()));
                 } else if (target.size(id) >= 0) {

@@ -1,0 +1,250 @@
+package dev.mailkit.imap;
+
+import dev.mailkit.core.MailSession;
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Store;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * {@link SyncWatch}: one IDLE connection per watched folder, each on its own thread, re-issued before
+ * servers time it out; a scheduler that runs debounced syncs, a periodic sync for unwatched folders,
+ * and a cheap poll of the Maildir directories' modification times for edits by other clients.
+ */
+final class Watcher implements SyncWatch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
+    private static final Duration DEBOUNCE = Duration.ofMillis(300);
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final ImapSynchronizer sync;
+    private final MailSession session;
+    private final List<String> folders;
+    private final Duration idleRefresh;
+    private final Duration fullSyncEvery;
+    private final Path maildir;
+    private final SyncListener listener;
+    private final ScheduledExecutorService scheduler;
+    private final List<Thread> idlers = new ArrayList<>();
+    private final Map<Thread, IMAPFolder> idling = new HashMap<>();
+    private final AtomicBoolean queued = new AtomicBoolean();
+    private volatile boolean closed;
+    private volatile Map<Path, FileTime> snapshot = Map.of();
+    private Duration backoff = Duration.ofSeconds(1);
+
+    Watcher(ImapSynchronizer sync, MailSession session, List<String> folders, Duration idleRefresh,
+            Duration fullSyncEvery, boolean idleUsable, Path maildir, SyncListener listener) {
+        this.sync = sync;
+        this.session = session;
+        this.folders = List.copyOf(folders);
+        this.idleRefresh = idleRefresh;
+        this.fullSyncEvery = fullSyncEvery;
+        this.maildir = maildir;
+        this.listener = listener;
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "mailkit-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() waits only for a running sync
+        this.scheduler = executor;
+        scheduler.execute(this::runSync);
+        scheduler.scheduleWithFixedDelay(this::syncSoon, fullSyncEvery.toMillis(), fullSyncEvery.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (maildir != null) {
+            scheduler.scheduleWithFixedDelay(this::pollMaildir, 1, 1, TimeUnit.SECONDS);
+        }
+        if (idleUsable) {
+            for (String folder : this.folders) {
+                Thread t = new Thread(() -> idleLoop(folder), "mailkit-idle-" + folder);
+                t.setDaemon(true);
+                idlers.add(t);
+                t.start();
+            }
+            scheduler.scheduleWithFixedDelay(this::refreshIdle, idleRefresh.toMillis(), idleRefresh.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !closed;
+    }
+
+    @Override
+    public void syncSoon() {
+        if (!closed && queued.compareAndSet(false, true)) {
+            scheduler.schedule(this::runSync, DEBOUNCE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void runSync() {
+        queued.set(false);
+        if (closed) {
+            return;
+        }
+        try {
+            SyncReport report = sync.syncOnce();
+            snapshot = maildirTimes();
+            backoff = Duration.ofSeconds(1);
+            listener.onSyncDone(report);
+        } catch (RuntimeException e) {
+            Duration wait = backoff;
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            LOG.warn("sync failed, retrying in {}: {}", wait, e.toString());
+            listener.onWatchError(e, wait);
+            if (!closed && queued.compareAndSet(false, true)) {
+                scheduler.schedule(this::runSync, wait.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** IDLE on one folder; every notification asks for a sync; reconnects with backoff. */
+    private void idleLoop(String name) {
+        Duration wait = Duration.ofSeconds(1);
+        while (!closed) {
+            Store store = null;
+            try {
+                store = session.connectStore();
+                IMAPFolder folder = (IMAPFolder) store.getFolder(name);
+                folder.open(Folder.READ_ONLY);
+                synchronized (idling) {
+                    idling.put(Thread.currentThread(), folder);
+                }
+                wait = Duration.ofSeconds(1);
+                while (!closed && folder.isOpen()) {
+                    folder.idle(true);
+                    if (!closed) {
+                        syncSoon();
+                    }
+                }
+            } catch (MessagingException | RuntimeException e) {
+                if (closed) {
+                    break;
+                }
+                RuntimeException typed = e instanceof RuntimeException r ? r : session.translate((MessagingException) e);
+                listener.onWatchError(typed, wait);
+                LOG.warn("IDLE on {} failed, reconnecting in {}: {}", name, wait, typed.toString());
+                sleep(wait);
+                wait = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+            } finally {
+                synchronized (idling) {
+                    idling.remove(Thread.currentThread());
+                }
+                closeQuietly(store);
+            }
+        }
+    }
+
+    /** Ends each IDLE (any command on the folder does) so it is re-issued before the server's timeout. */
+    private void refreshIdle() {
+        List<IMAPFolder> folders;
+        synchronized (idling) {
+            folders = new ArrayList<>(idling.values());
+        }
+        for (IMAPFolder f : folders) {
+            try {
+                f.getMessageCount();
+            } catch (MessagingException | RuntimeException e) {
+                LOG.debug("IDLE refresh failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void pollMaildir() {
+        Map<Path, FileTime> now = maildirTimes();
+        if (!now.equals(snapshot) && !snapshot.isEmpty()) {
+            snapshot = now;
+            syncSoon();
+        }
+    }
+
+    /** Modification times of every cur/ and new/ directory: they change when a file is added, renamed or removed. */
+    private Map<Path, FileTime> maildirTimes() {
+        if (maildir == null) {
+            return Map.of();
+        }
+        Map<Path, FileTime> out = new HashMap<>();
+        try (Stream<Path> dirs = Files.list(maildir)) {
+            List<Path> roots = new ArrayList<>(dirs.filter(d -> d.getFileName().toString().startsWith(".")
+                    && Files.isDirectory(d)).toList());
+            roots.add(maildir);
+            for (Path root : roots) {
+                for (String sub : new String[] {"cur", "new"}) {
+                    Path d = root.resolve(sub);
+                    if (Files.isDirectory(d)) {
+                        out.put(d, Files.getLastModifiedTime(d));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot poll {}: {}", maildir, e.toString());
+        }
+        return out;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Store store) {
+        if (store != null) {
+            try {
+                store.close();
+            } catch (MessagingException e) {
+                LOG.debug("closing the IDLE connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<IMAPFolder> open;
+        synchronized (idling) {
+            open = new ArrayList<>(idling.values());
+        }
+        for (IMAPFolder f : open) {
+            try {
+                f.close(false); // ends IDLE (DONE) and the loop
+            } catch (MessagingException | RuntimeException e) {
+                LOG.debug("ending IDLE failed: {}", e.toString());
+            }
+        }
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(2, TimeUnit.MINUTES)) {
+                scheduler.shutdownNow();
+            }
+            for (Thread t : idlers) {
+                t.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
