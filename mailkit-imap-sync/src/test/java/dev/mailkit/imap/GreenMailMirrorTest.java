@@ -37,6 +37,12 @@ class GreenMailMirrorTest extends TwoWayScenarios {
     void deletedServerFolder_isKeptLocallyWhenItHoldsUnsyncedMail() {
     }
 
+    /** GreenMail answers some commands slowly; the long schedule runs on Dovecot. */
+    @Override
+    int convergenceSteps() {
+        return 40;
+    }
+
     @Override
     ServerEndpoint endpoint() {
         return ServerEndpoint.of("127.0.0.1", greenMail.getImap().getPort(), Security.PLAIN);

@@ -159,6 +159,21 @@ final class ServerClient implements AutoCloseable {
         }
     }
 
+    /** The UIDs of a folder, ascending. */
+    List<Long> uids(String folder) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            List<Long> out = new ArrayList<>();
+            for (Message m : f.getMessages()) {
+                out.add(f.getUID(m));
+            }
+            return out;
+        } finally {
+            f.close(false);
+        }
+    }
+
     long uidOf(String folder, int messageNumber) throws MessagingException {
         IMAPFolder f = (IMAPFolder) folder(folder);
         f.open(Folder.READ_ONLY);

@@ -342,4 +342,134 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         assertThat(errors).isEmpty();
         assertMirrored("INBOX");
     }
+
+    private static String messageIdOf(byte[] raw) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^message-id:\\s*(\\S+)")
+                .matcher(new String(raw, StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Steps of the randomized convergence test on this server. */
+    int convergenceSteps() {
+        return 200;
+    }
+
+    /**
+     * Seeded random interleavings of changes on the server ("another device") and locally (API and
+     * Maildir edits), with syncs at random points: afterwards both sides hold the same messages with the
+     * same flags, and every message not deliberately deleted still exists.
+     */
+    @Test
+    void randomInterleavings_converge_withoutLosingMail() throws Exception {
+        long seed = Long.getLong("mailkit.convergenceSeed", 4549L);
+        int steps = Integer.getInteger("mailkit.convergenceSteps", convergenceSteps());
+        java.util.Random random = new java.util.Random(seed);
+        List<String> folders = List.of("INBOX", "Archive");
+        Set<String> alive = new java.util.TreeSet<>();
+        int next = 0;
+        for (String f : folders) {
+            for (int i = 0; i < 4; i++, next++) {
+                server.append(f, ServerClient.message(next, "<r" + next + "@example.com>", "message " + next));
+                alive.add("<r" + next + "@example.com>");
+            }
+        }
+        Flags.Flag[] flags = {Flags.Flag.SEEN, Flags.Flag.FLAGGED, Flags.Flag.ANSWERED};
+        StringBuilder log = new StringBuilder("seed " + seed + ":");
+        try (ImapSynchronizer s = builder().deleteToTrash(false).build()) {
+            s.syncOnce();
+            for (int step = 0; step < steps; step++) {
+                String folder = folders.get(random.nextInt(folders.size()));
+                String other = folders.get(1 - folders.indexOf(folder));
+                List<Long> onServer = server.uids(folder);
+                List<MessageRecord> here = s.local().folder(folder).messages();
+                int action = random.nextInt(10);
+                log.append(' ').append(step).append(':').append(action);
+                switch (action) {
+                    case 0 -> {
+                        server.append(folder, ServerClient.message(next, "<r" + next + "@example.com>", "server " + next));
+                        alive.add("<r" + next++ + "@example.com>");
+                    }
+                    case 1 -> {
+                        if (!onServer.isEmpty()) {
+                            server.setFlag(folder, onServer.get(random.nextInt(onServer.size())),
+                                    flags[random.nextInt(flags.length)], random.nextBoolean());
+                        }
+                    }
+                    case 2 -> {
+                        if (!onServer.isEmpty()) {
+                            server.move(folder, onServer.get(random.nextInt(onServer.size())), other);
+                        }
+                    }
+                    case 3 -> {
+                        if (!onServer.isEmpty() && random.nextInt(3) == 0) {
+                            long uid = onServer.get(random.nextInt(onServer.size()));
+                            alive.remove(messageIdOf(server.rawBodies(folder).get(uid)));
+                            server.expunge(folder, uid);
+                        }
+                    }
+                    case 4 -> {
+                        if (!here.isEmpty()) {
+                            long uid = here.get(random.nextInt(here.size())).uid();
+                            switch (random.nextInt(4)) {
+                                case 0 -> s.local().folder(folder).markRead(uid);
+                                case 1 -> s.local().folder(folder).markUnread(uid);
+                                case 2 -> s.local().folder(folder).flag(uid);
+                                default -> s.local().folder(folder).unflag(uid);
+                            }
+                        }
+                    }
+                    case 5 -> {
+                        if (!here.isEmpty()) {
+                            s.local().folder(folder).move(other, here.get(random.nextInt(here.size())).uid());
+                        }
+                    }
+                    case 6 -> {
+                        if (!here.isEmpty() && random.nextInt(3) == 0) {
+                            MessageRecord r = here.get(random.nextInt(here.size()));
+                            alive.remove(r.messageId());
+                            s.local().folder(folder).delete(r.uid());
+                        }
+                    }
+                    case 7 -> {
+                        s.local().folder(folder).append(ServerClient.message(next, "<r" + next + "@example.com>",
+                                "local " + next), MessageFlags.NONE);
+                        alive.add("<r" + next++ + "@example.com>");
+                    }
+                    case 8 -> {
+                        List<Path> files = files(maildir, folder);
+                        if (!files.isEmpty()) {
+                            Path f = files.get(random.nextInt(files.size()));
+                            String name = f.getFileName().toString();
+                            String letters = name.contains(":2,") ? name.substring(name.indexOf(":2,") + 3) : "";
+                            String toggled = letters.contains("S") ? letters.replace("S", "") : letters + "S";
+                            char[] sorted = toggled.toCharArray();
+                            java.util.Arrays.sort(sorted);
+                            Files.move(f, f.resolveSibling(name.replaceAll(":2,.*$", "") + ":2," + new String(sorted)));
+                        }
+                    }
+                    default -> s.syncOnce();
+                }
+            }
+            s.syncOnce();
+            s.syncOnce();
+        }
+        java.util.Set<String> everywhere = new java.util.TreeSet<>();
+        for (String f : folders) {
+            Map<Long, byte[]> bodies = server.rawBodies(f);
+            bodies.values().forEach(b -> everywhere.add(messageIdOf(b)));
+            assertMirrored(f);
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                assertThat(state.localChanges(f)).as("nothing left to push in %s (%s)", f, log).isEmpty();
+                for (MessageRecord r : state.messages(f)) {
+                    Flags sf = serverFlags(f, r.uid());
+                    assertThat(r.flags().seen()).as("\\Seen of UID %d in %s (%s)", r.uid(), f, log)
+                            .isEqualTo(sf.contains(Flags.Flag.SEEN));
+                    assertThat(r.flags().flagged()).as("\\Flagged of UID %d in %s", r.uid(), f)
+                            .isEqualTo(sf.contains(Flags.Flag.FLAGGED));
+                    assertThat(r.flags().answered()).isEqualTo(sf.contains(Flags.Flag.ANSWERED));
+                }
+            }
+        }
+        assertThat(everywhere).as("no message lost that was not deliberately deleted (%s)", log).containsAll(alive);
+    }
 }
