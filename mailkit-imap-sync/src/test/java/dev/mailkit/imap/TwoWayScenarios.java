@@ -472,4 +472,74 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         }
         assertThat(everywhere).as("no message lost that was not deliberately deleted (%s)", log).containsAll(alive);
     }
+
+    @Test
+    void flagsChangedHere_expungedThere_isRemovedHereToo() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").flag(a);
+            server.expunge("INBOX", a);
+            SyncReport r = s.syncOnce();
+            assertThat(r.conflicts()).isEqualTo(1);
+            assertThat(s.state().localChanges("INBOX")).isEmpty();
+        }
+        assertThat(serverMessageIds("INBOX")).containsExactly("<b@example.com>");
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void flagsChangedHere_movedThere_endsInTheOtherFolder_withoutDownloading() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").flag(a);
+            server.move("INBOX", a, "Archive");
+            SyncReport r = s.syncOnce();
+            assertThat(r.bytes()).isZero();
+        }
+        assertThat(serverMessageIds("INBOX")).isEmpty();
+        assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>", "<o@example.com>");
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+    }
+
+    @Test
+    void movedHere_expungedThere_isKeptInTheTarget() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").move("Archive", a);
+            server.expunge("INBOX", a);
+            assertThat(s.syncOnce().conflicts()).isEqualTo(1);
+            s.syncOnce(); // the upload waits one sync: the first looked for it on the server
+        }
+        assertThat(serverMessageIds("INBOX")).isEmpty();
+        assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>", "<o@example.com>");
+        assertMirrored("Archive");
+    }
+
+    @Test
+    void movedHere_movedElsewhereThere_isInBothFolders_nothingLost() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        server.append("Later", ServerClient.message(3, "<l@example.com>", "l"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").move("Archive", a);
+            server.move("INBOX", a, "Later");
+            s.syncOnce();
+            s.syncOnce();
+        }
+        assertThat(serverMessageIds("Later")).containsExactly("<a@example.com>", "<l@example.com>");
+        assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>", "<o@example.com>");
+        assertMirrored("Later");
+        assertMirrored("Archive");
+    }
 }
