@@ -150,11 +150,55 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public LocalMirror local() {
-        return name -> {
-            FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
-                    "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
-            return new DefaultLocalMailbox(this, state, localStore, f, deleteToTrash ? trash() : null,
-                    this::localChanged);
+        return new LocalMirror() {
+            @Override
+            public LocalMailbox folder(String name) {
+                FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
+                        "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
+                return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state, localStore, f,
+                        deleteToTrash ? trash() : null, DefaultImapSynchronizer.this::localChanged);
+            }
+
+            @Override
+            public void createFolder(String name) {
+                synchronized (DefaultImapSynchronizer.this) {
+                    char sep = SyncEngine.separator(state);
+                    if (state.folder(name).isPresent() || localStore.exists(name, sep)) {
+                        throw new IllegalArgumentException("folder '" + name + "' exists already");
+                    }
+                    state.addFolderAction(FolderAction.Kind.CREATE, name, null);
+                    localStore.folder(name, sep);
+                }
+                localChanged();
+            }
+
+            @Override
+            public void renameFolder(String from, String to) {
+                synchronized (DefaultImapSynchronizer.this) {
+                    char sep = SyncEngine.separator(state);
+                    if (state.folder(from).isEmpty() || from.equalsIgnoreCase("INBOX")) {
+                        throw new IllegalArgumentException("cannot rename '" + from + "': not a mirrored folder other than INBOX");
+                    }
+                    if (state.folder(to).isPresent() || localStore.exists(to, sep) || to.equalsIgnoreCase("INBOX")) {
+                        throw new IllegalArgumentException("cannot rename to '" + to + "': it exists already");
+                    }
+                    state.addFolderAction(FolderAction.Kind.RENAME, from, to);
+                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.RENAME, from, to));
+                }
+                localChanged();
+            }
+
+            @Override
+            public void deleteFolder(String name) {
+                synchronized (DefaultImapSynchronizer.this) {
+                    if (state.folder(name).isEmpty() || name.equalsIgnoreCase("INBOX")) {
+                        throw new IllegalArgumentException("cannot delete '" + name + "': not a mirrored folder other than INBOX");
+                    }
+                    state.addFolderAction(FolderAction.Kind.DELETE, name, null);
+                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.DELETE, name, null));
+                }
+                localChanged();
+            }
         };
     }
 

@@ -180,6 +180,30 @@ final class DefaultLocalMailbox implements LocalMailbox {
     }
 
     @Override
+    public void copy(String target, long... uids) {
+        synchronized (lock) {
+            FolderState to = state.folder(target).orElseThrow(() -> new IllegalArgumentException(
+                    "folder '" + target + "' is not mirrored; sync it before copying messages there"));
+            if (to.name().equals(folder.name())) {
+                throw new IllegalArgumentException("cannot copy messages from '" + target + "' to itself");
+            }
+            Map<Long, LocalChange> changes = changes();
+            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            LocalStore.LocalFolder tf = local.folder(to.name(), to.separator());
+            for (long uid : uids) {
+                MessageRecord r = present(uid, changes);
+                LocalChange c = changes.get(uid);
+                try {
+                    tf.copyIn(lf, r.localId(), 0, c != null && c.flags() != null ? c.flags() : r.flags());
+                } catch (IOException e) {
+                    throw new SyncStateException("cannot copy " + r.localId() + " to '" + target + "': " + e, e);
+                }
+            }
+        }
+        changed.run();
+    }
+
+    @Override
     public String append(byte[] rawMessage, MessageFlags flags) {
         String head = new String(rawMessage, 0, Math.min(rawMessage.length, 1000), StandardCharsets.ISO_8859_1);
         int firstLineEnd = head.indexOf('\n');

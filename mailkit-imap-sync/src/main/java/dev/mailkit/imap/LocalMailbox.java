@@ -89,6 +89,15 @@ public interface LocalMailbox {
     void move(String folder, long... uids);
 
     /**
+     * Copies messages to another mirrored folder; each copy is uploaded (APPEND) by the next sync.
+     *
+     * @param folder the target's server name
+     * @param uids   the messages
+     * @throws IllegalArgumentException if a UID is not here, or the target is this folder or not mirrored
+     */
+    void copy(String folder, long... uids);
+
+    /**
      * Adds a new message (for example a draft); it is uploaded with APPEND on the next sync and then gets
      * its UID. Keywords are not kept (Maildir file names hold the five system flags only).
      *

@@ -42,6 +42,25 @@ public interface LocalStore {
      */
     void deleteFolder(String serverName, char separator);
 
+    /**
+     * Every local folder, by server name (for finding folders other clients created).
+     *
+     * @param separator the server's hierarchy separator, or 0
+     * @return the names, INBOX included
+     * @throws SyncStateException if the store cannot be listed
+     */
+    List<String> folderNames(char separator);
+
+    /**
+     * Renames a local folder and the folders below it.
+     *
+     * @param from      the current server name
+     * @param to        the new server name
+     * @param separator the server's hierarchy separator, or 0
+     * @throws SyncStateException if it cannot be renamed
+     */
+    void renameFolder(String from, String to, char separator);
+
     /** One local folder. */
     interface LocalFolder {
 

@@ -127,6 +127,38 @@ public interface SyncStateStore extends AutoCloseable {
      */
     void markUpload(String folder, String localId, boolean started);
 
+    /**
+     * Folder actions not yet pushed, oldest first.
+     *
+     * @return the queue
+     */
+    List<FolderAction> folderActions();
+
+    /**
+     * Queues a folder action.
+     *
+     * @param kind    what to do
+     * @param name    the folder
+     * @param newName the new name of a rename, else null
+     */
+    void addFolderAction(FolderAction.Kind kind, String name, String newName);
+
+    /**
+     * Removes a folder action once applied (or refused for good).
+     *
+     * @param id its id
+     */
+    void removeFolderAction(long id);
+
+    /**
+     * Renames a folder, the folders below it, and their messages and local changes, in one transaction.
+     *
+     * @param from      the old name
+     * @param to        the new name
+     * @param separator the hierarchy separator (children are {@code from + separator + ...})
+     */
+    void renameFolder(String from, String to, char separator);
+
     /** Closes the store. */
     @Override
     void close();

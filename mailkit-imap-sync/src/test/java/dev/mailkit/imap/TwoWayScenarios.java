@@ -542,4 +542,83 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         assertMirrored("Later");
         assertMirrored("Archive");
     }
+
+    private boolean serverHasFolder(String name) throws Exception {
+        return server.folder(name).exists();
+    }
+
+    @Test
+    void aFolderDeletedHere_isDeletedOnTheServer() throws Exception {
+        server.append("Scratch", ServerClient.message(3, "<s@example.com>", "s"));
+        server.append("INBOX", ServerClient.message(4, "<i@example.com>", "i"));
+        sync();
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().deleteFolder("Scratch");
+            assertThatThrownBy(() -> s.local().deleteFolder("INBOX")).isInstanceOf(IllegalArgumentException.class);
+            assertThat(s.syncOnce().folder("Scratch").orElseThrow().method()).isEqualTo("DELETE");
+            assertThat(s.state().folder("Scratch")).isEmpty();
+        }
+        assertThat(serverHasFolder("Scratch")).isFalse();
+        assertThat(Files.exists(folderDir(maildir, "Scratch"))).isFalse();
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void foldersCreatedAndRenamedHere_followOnTheServer() throws Exception {
+        server.append("Projects", ServerClient.message(1, "<p@example.com>", "p"));
+        server.append(sub("Projects", "Old"), ServerClient.message(2, "<po@example.com>", "po"));
+        server.append("INBOX", ServerClient.message(4, "<i@example.com>", "i"));
+        sync();
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().createFolder("Receipts");
+            assertThatThrownBy(() -> s.local().createFolder("Projects")).isInstanceOf(IllegalArgumentException.class);
+            s.local().renameFolder("Projects", "Work");
+            assertThat(Files.isDirectory(folderDir(maildir, "Work").resolve("cur"))).isTrue();
+            assertThat(Files.exists(folderDir(maildir, "Projects"))).isFalse();
+            SyncReport r = s.syncOnce();
+            assertThat(r.bytes()).as("a renamed folder is not downloaded again").isZero();
+            s.local().folder("INBOX").move("Receipts", server.uidOf("INBOX", 1));
+            s.local().folder(sub("Work", "Old")).copy("Receipts", server.uidOf(sub("Work", "Old"), 1));
+            s.syncOnce();
+        }
+        assertThat(serverHasFolder("Projects")).isFalse();
+        assertThat(serverMessageIds("Work")).containsExactly("<p@example.com>");
+        assertThat(serverMessageIds(sub("Work", "Old"))).containsExactly("<po@example.com>");
+        assertThat(serverMessageIds("Receipts")).containsExactly("<i@example.com>", "<po@example.com>");
+        assertMirrored("Work");
+        assertMirrored(sub("Work", "Old"));
+        assertMirrored("Receipts");
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void aFolderDeletedHere_thatReceivedMailMeanwhile_isKeptAndMirroredAgain() throws Exception {
+        server.append("Scratch", ServerClient.message(1, "<s@example.com>", "s"));
+        sync();
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().deleteFolder("Scratch");
+        }
+        server.append("Scratch", ServerClient.message(2, "<new@example.com>", "arrived meanwhile"));
+        SyncReport r = sync();
+        assertThat(r.folder("Scratch").orElseThrow().notes()).isNotEmpty();
+        assertThat(serverMessageIds("Scratch")).containsExactly("<new@example.com>", "<s@example.com>");
+        assertMirrored("Scratch");
+    }
+
+    @Test
+    void aFolderAnotherMaildirClientCreated_isCreatedOnTheServer_withItsMessages() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<i@example.com>", "i"));
+        sync();
+        Path dir = folderDir(maildir, "Mutt");
+        for (String d : List.of("cur", "new", "tmp")) {
+            Files.createDirectories(dir.resolve(d));
+        }
+        Files.write(dir.resolve("cur").resolve("1795860000.M2P2.mutthost:2,S"),
+                ServerClient.message(9, "<mutt@example.com>", "filed by mutt"));
+        sync();
+        assertThat(serverHasFolder("Mutt")).isTrue();
+        sync();
+        assertThat(serverMessageIds("Mutt")).containsExactly("<mutt@example.com>");
+        assertMirrored("Mutt");
+    }
 }

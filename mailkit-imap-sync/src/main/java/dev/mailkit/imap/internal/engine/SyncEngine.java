@@ -4,6 +4,7 @@ import dev.mailkit.core.MailSession;
 import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.FolderRole;
 import dev.mailkit.imap.ConflictPolicy;
+import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.MassDeletionException;
@@ -18,12 +19,14 @@ import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPStore;
 import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
 import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
+import org.eclipse.angus.mail.imap.protocol.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,13 +205,18 @@ public final class SyncEngine {
         try {
             ImapCommands commands = new ImapCommands(store);
             Capabilities[] caps = new Capabilities[1];
-            ListInfo[] list = commands.run(p -> {
+            ListInfo[] listed = commands.run(p -> {
                 caps[0] = prepare(p);
                 return p.list("", "*");
             });
+            List<FolderReport> folderActions = new ArrayList<>();
+            if (options.twoWay() && pushFolderActions(commands, listed, folderActions)) {
+                listed = commands.run(p -> p.list("", "*"));
+            }
+            ListInfo[] list = listed;
             List<ServerFolder> folders = new ArrayList<>();
             for (ListInfo li : list == null ? new ListInfo[0] : list) {
-                if (li.canOpen && filter.accepts(li.name)) {
+                if (li.canOpen && !hasAttribute(li, "\\NonExistent") && filter.accepts(li.name)) {
                     folders.add(new ServerFolder(li.name, li.separator, specialUse(li.attrs)));
                     separators.put(li.name, li.separator);
                 }
@@ -227,7 +235,7 @@ public final class SyncEngine {
             } else {
                 inParallel(commands, caps[0], runs, workers);
             }
-            List<FolderReport> reports = new ArrayList<>();
+            List<FolderReport> reports = new ArrayList<>(folderActions);
             for (FolderRun run : runs) {
                 finish(run);
                 FolderReport r = run.report();
@@ -296,6 +304,154 @@ public final class SyncEngine {
         }
         state.update(folder, List.of(r.complete()), List.of());
         return r.complete();
+    }
+
+    /**
+     * The account's hierarchy separator as the state knows it ('/' before the first sync).
+     *
+     * @param state the state
+     * @return the separator
+     */
+    public static char separator(SyncStateStore state) {
+        for (FolderState f : state.folders()) {
+            if (f.separator() != 0) {
+                return f.separator();
+            }
+        }
+        return '/';
+    }
+
+    /**
+     * Applies a queued folder action to the state and the local store, idempotently: done at once by the
+     * API, and again before pushing it (a crash in between leaves nothing half renamed).
+     *
+     * @param state the state
+     * @param local the local store
+     * @param a     the action
+     */
+    public static void completeLocally(SyncStateStore state, LocalStore local, FolderAction a) {
+        char sep = separator(state);
+        switch (a.kind()) {
+            case CREATE -> local.folder(a.name(), sep);
+            case RENAME -> {
+                if (state.folder(a.name()).isPresent() && state.folder(a.newName()).isEmpty()) {
+                    state.renameFolder(a.name(), a.newName(), sep);
+                }
+                if (local.exists(a.name(), sep) && !local.exists(a.newName(), sep)) {
+                    local.renameFolder(a.name(), a.newName(), sep);
+                }
+            }
+            case DELETE -> {
+                if (local.exists(a.name(), sep)) {
+                    local.deleteFolder(a.name(), sep);
+                }
+            }
+        }
+    }
+
+    /**
+     * Pushes queued folder actions, then creates on the server the folders other Maildir clients made.
+     *
+     * @return whether the server's folder list may have changed
+     */
+    private boolean pushFolderActions(ImapCommands commands, ListInfo[] listed, List<FolderReport> reports)
+            throws MessagingException {
+        Set<String> onServer = new HashSet<>();
+        char sep = separator(state);
+        for (ListInfo li : listed == null ? new ListInfo[0] : listed) {
+            onServer.add(li.name);
+            if (li.separator != 0) {
+                sep = li.separator;
+            }
+        }
+        boolean changed = false;
+        for (FolderAction a : state.folderActions()) {
+            completeLocally(state, local, a);
+            List<String> notes = new ArrayList<>();
+            commands.run(p -> {
+                applyFolderAction(p, a, onServer, notes);
+                return null;
+            });
+            onServer.add(a.kind() == FolderAction.Kind.RENAME ? a.newName() : a.name()); // not created again below
+            state.removeFolderAction(a.id());
+            reports.add(new FolderReport(a.name(), a.kind().name(), 0, 0, 0, 0, 1, 0, 0, Duration.ZERO, notes));
+            changed = true;
+        }
+        for (String name : local.folderNames(sep)) {
+            if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
+                    && !name.equalsIgnoreCase("INBOX")) {
+                String outcome = commands.run(p -> {
+                    try {
+                        p.create(name);
+                    } catch (CommandFailedException e) {
+                        return "a Maildir client made the folder locally, but the server refused to create it: "
+                                + e.getMessage();
+                    }
+                    subscribe(p, name);
+                    return "created on the server: a Maildir client made the folder locally";
+                });
+                reports.add(new FolderReport(name, "CREATE", 0, 0, 0, 0, 1, 0, 0, Duration.ZERO, List.of(outcome)));
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private static void subscribe(IMAPProtocol p, String name) {
+        try {
+            p.subscribe(name);
+        } catch (ProtocolException e) {
+            LOG.debug("SUBSCRIBE {} refused: {}", name, e.toString());
+        }
+    }
+
+    private void applyFolderAction(IMAPProtocol p, FolderAction a, Set<String> onServer, List<String> notes)
+            throws ProtocolException {
+        switch (a.kind()) {
+            case CREATE -> {
+                if (!onServer.contains(a.name())) {
+                    try {
+                        p.create(a.name());
+                    } catch (CommandFailedException e) {
+                        notes.add("the server refused to create it: " + e.getMessage());
+                        return;
+                    }
+                }
+                subscribe(p, a.name());
+            }
+            case RENAME -> {
+                if (onServer.contains(a.name())) {
+                    try {
+                        p.rename(a.name(), a.newName());
+                        subscribe(p, a.newName());
+                    } catch (CommandFailedException e) {
+                        char sep = separator(state);
+                        state.renameFolder(a.newName(), a.name(), sep);
+                        local.renameFolder(a.newName(), a.name(), sep);
+                        notes.add("the server refused to rename it to '" + a.newName() + "' (" + e.getMessage()
+                                + "); renamed back locally");
+                    }
+                } else if (!onServer.contains(a.newName())) {
+                    notes.add("it is gone from the server; '" + a.newName() + "' follows the server");
+                }
+            }
+            case DELETE -> {
+                Optional<FolderState> saved = state.folder(a.name());
+                if (onServer.contains(a.name()) && saved.isPresent()) {
+                    Status st = p.status(a.name(), new String[] {"UIDNEXT", "UIDVALIDITY"});
+                    if (st.uidvalidity != saved.get().uidValidity() || st.uidnext > saved.get().uidNext()) {
+                        notes.add("it received mail since the last sync: kept on the server and mirrored again");
+                    } else {
+                        try {
+                            p.delete(a.name());
+                        } catch (CommandFailedException e) {
+                            notes.add("the server refused to delete it (" + e.getMessage() + "); mirrored again");
+                        }
+                    }
+                }
+                state.deleteFolder(a.name());
+            }
+        }
     }
 
     /** Finds local changes, refuses what looks like a lost local store, and pushes the rest, folder by folder. */
@@ -487,6 +643,15 @@ public final class SyncEngine {
         UncheckedIOException(IOException cause) {
             super(cause);
         }
+    }
+
+    private static boolean hasAttribute(ListInfo li, String attribute) {
+        for (String a : li.attrs == null ? new String[0] : li.attrs) {
+            if (a.equalsIgnoreCase(attribute)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String specialUse(String[] attrs) {

@@ -6,7 +6,9 @@ import dev.mailkit.imap.SyncStateException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** A Maildir++ tree. */
@@ -54,6 +56,47 @@ public final class Maildir implements LocalStore {
             throw new SyncStateException("cannot create Maildir folder " + dir + ": " + e, e);
         }
         return new MaildirFolder(dir);
+    }
+
+    @Override
+    public List<String> folderNames(char separator) {
+        List<String> out = new ArrayList<>();
+        out.add("INBOX");
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String n = d.getFileName().toString();
+                if (n.startsWith(".") && !n.equals(".") && !n.equals("..") && Files.isDirectory(d.resolve("cur"))) {
+                    out.add(MaildirNames.serverName(n, separator));
+                }
+            }
+        } catch (IOException e) {
+            throw new SyncStateException("cannot list Maildir " + root + ": " + e, e);
+        }
+        return out;
+    }
+
+    @Override
+    public void renameFolder(String from, String to, char separator) {
+        String fromDir = MaildirNames.folderDirectory(from, separator);
+        String toDir = MaildirNames.folderDirectory(to, separator);
+        if (fromDir.isEmpty() || toDir.isEmpty()) {
+            throw new SyncStateException("the inbox is never renamed", null);
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            List<Path> moving = new ArrayList<>();
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                String n = d.getFileName().toString();
+                if (n.equals(fromDir) || n.startsWith(fromDir + ".")) {
+                    moving.add(d);
+                }
+            }
+            for (Path d : moving) {
+                String n = d.getFileName().toString();
+                Files.move(d, root.resolve(toDir + n.substring(fromDir.length())));
+            }
+        } catch (IOException e) {
+            throw new SyncStateException("cannot rename Maildir folder " + from + " to " + to + ": " + e, e);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailkit.imap.internal.state;
 
+import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.MessageFlags;
@@ -98,6 +99,8 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                         + " FOREIGN KEY (folder, uid) REFERENCES messages(folder, uid) ON DELETE CASCADE)");
                 s.execute("CREATE TABLE uploads (folder TEXT NOT NULL REFERENCES folders(name) ON DELETE CASCADE,"
                         + " local_id TEXT NOT NULL, PRIMARY KEY (folder, local_id))");
+                s.execute("CREATE TABLE folder_actions (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
+                        + " name TEXT NOT NULL, new_name TEXT)");
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -324,6 +327,83 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("record an upload in " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized List<FolderAction> folderActions() {
+        List<FolderAction> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT * FROM folder_actions ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new FolderAction(rs.getLong("id"), FolderAction.Kind.valueOf(rs.getString("kind")),
+                        rs.getString("name"), rs.getString("new_name")));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read folder actions", e);
+        }
+    }
+
+    @Override
+    public synchronized void addFolderAction(FolderAction.Kind kind, String name, String newName) {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO folder_actions (kind, name, new_name) VALUES (?,?,?)")) {
+            ps.setString(1, kind.name());
+            ps.setString(2, name);
+            ps.setString(3, newName);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("queue a folder action", e);
+        }
+    }
+
+    @Override
+    public synchronized void removeFolderAction(long id) {
+        try (PreparedStatement ps = db.prepareStatement("DELETE FROM folder_actions WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("remove a folder action", e);
+        }
+    }
+
+    @Override
+    public synchronized void renameFolder(String from, String to, char separator) {
+        String prefix = from + separator;
+        try {
+            db.setAutoCommit(false);
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA defer_foreign_keys = ON");
+                for (String table : new String[] {"folders", "messages", "local_changes", "uploads"}) {
+                    String column = table.equals("folders") ? "name" : "folder";
+                    try (PreparedStatement ps = db.prepareStatement("UPDATE " + table + " SET " + column + " = ? || substr("
+                            + column + ", ?) WHERE " + column + " = ? OR substr(" + column + ", 1, ?) = ?")) {
+                        ps.setString(1, to);
+                        ps.setInt(2, from.length() + 1);
+                        ps.setString(3, from);
+                        ps.setInt(4, prefix.length());
+                        ps.setString(5, prefix);
+                        ps.executeUpdate();
+                    }
+                }
+                try (PreparedStatement ps = db.prepareStatement("UPDATE local_changes SET target = ? || substr(target, ?)"
+                        + " WHERE target = ? OR substr(target, 1, ?) = ?")) {
+                    ps.setString(1, to);
+                    ps.setInt(2, from.length() + 1);
+                    ps.setString(3, from);
+                    ps.setInt(4, prefix.length());
+                    ps.setString(5, prefix);
+                    ps.executeUpdate();
+                }
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw fail("rename folder " + from, e);
         }
     }
 
