@@ -30,6 +30,16 @@ public interface SyncListener {
     }
 
     /**
+     * A local change was applied on the server.
+     *
+     * @param folder the server folder it was made in
+     * @param uid    the message's UID there, or 0 for an upload
+     * @param action {@code FLAGS}, {@code MOVE}, {@code DELETE} or {@code APPEND}
+     */
+    default void onPushed(String folder, long uid, String action) {
+    }
+
+    /**
      * A folder's sync ended.
      *
      * @param report what was done

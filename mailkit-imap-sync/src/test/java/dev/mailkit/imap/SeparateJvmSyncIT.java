@@ -52,6 +52,11 @@ class SeparateJvmSyncIT {
 
     /** Runs {@link SyncProcess}; kills it forcibly after {@code killAfter} stored messages (0: never). */
     private Run run(String user, Path maildir, int killAfter, String... jvmOptions) throws Exception {
+        return run(user, maildir, "MESSAGE ", killAfter, jvmOptions);
+    }
+
+    /** Runs {@link SyncProcess}; kills it forcibly after {@code killAfter} lines starting with {@code event} (0: never). */
+    private Run run(String user, Path maildir, String event, int killAfter, String... jvmOptions) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(List.of(jvmOptions));
@@ -69,7 +74,7 @@ class SeparateJvmSyncIT {
             String line;
             while ((line = out.readLine()) != null) {
                 last = line;
-                if (line.startsWith("MESSAGE ") && ++messages == killAfter) {
+                if (line.startsWith(event) && ++messages == killAfter) {
                     child.destroyForcibly();
                     killed = true;
                     break;
@@ -171,6 +176,87 @@ class SeparateJvmSyncIT {
             assertThat(r.lastLine()).startsWith("DONE added=5004 ");
             System.out.println("5,004 messages (~140 MB) mirrored with -Xmx128m: " + r.lastLine());
             assertExactlyOnce(server, maildir, List.of("INBOX"));
+        }
+    }
+
+    private static java.util.Map<String, Integer> messageIdCounts(ServerClient server, String folder) throws Exception {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        for (byte[] b : server.rawBodies(folder).values()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^message-id:\\s*(\\S+)")
+                    .matcher(new String(b, StandardCharsets.ISO_8859_1));
+            out.merge(m.find() ? m.group(1) : "", 1, Integer::sum);
+        }
+        return out;
+    }
+
+    @Test
+    void pushKilledAtRandomMoments_thenResumed_appliesEveryLocalChangeExactlyOnce() throws Exception {
+        String user = "carol";
+        long seed = Long.getLong("mailkit.killSeed", 20261128L);
+        Random random = new Random(seed);
+        Path maildir = dir.resolve("mail");
+        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+            fill(server, "INBOX", 120, 0, random);
+            server.append("Archive", ServerClient.message(999, "<archived@example.com>", "already archived"));
+            java.util.Set<String> expectInbox = new java.util.TreeSet<>();
+            java.util.Set<String> expectArchive = new java.util.TreeSet<>(List.of("<archived@example.com>"));
+            java.util.Set<String> readAndFlagged = new java.util.TreeSet<>();
+            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), dev.mailkit.core.Security.PLAIN)
+                    .options(dev.mailkit.core.ConnectionOptions.builder().allowPlaintext().build())
+                    .credentials(dev.mailkit.core.Credentials.password(user, DovecotServer.PASSWORD)).maildir(maildir).build()) {
+                s.syncOnce();
+                LocalMailbox inbox = s.local().folder("INBOX");
+                int i = 0;
+                for (MessageRecord r : inbox.messages()) {
+                    switch (i++ % 4) {
+                        case 0 -> {
+                            inbox.move("Archive", r.uid());
+                            expectArchive.add(r.messageId());
+                        }
+                        case 1 -> {
+                            inbox.markRead(r.uid());
+                            inbox.flag(r.uid());
+                            readAndFlagged.add(r.messageId());
+                            expectInbox.add(r.messageId());
+                        }
+                        case 2 -> {
+                            String id = "<local" + i + "@example.com>";
+                            s.local().folder("Archive").append(ServerClient.message(5000 + i, id, "written here " + i),
+                                    MessageFlags.NONE);
+                            expectArchive.add(id);
+                            expectInbox.add(r.messageId());
+                        }
+                        default -> expectInbox.add(r.messageId());
+                    }
+                }
+            }
+            int kills = 0;
+            for (int round = 0; round < 6; round++) {
+                Run r = run(user, maildir, "PUSH ", 1 + random.nextInt(60));
+                if (!r.killed()) {
+                    break;
+                }
+                kills++;
+            }
+            Run last = run(user, maildir, 0);
+            assertThat(last.done()).as("the resumed sync finishes: %s", last.lastLine()).isTrue();
+            assertThat(kills).as("the push was killed at least once (seed %d)", seed).isPositive();
+            run(user, maildir, 0);
+            System.out.println("push killed " + kills + " time(s) (seed " + seed + ")");
+            java.util.Map<String, Integer> inbox = messageIdCounts(server, "INBOX");
+            java.util.Map<String, Integer> archive = messageIdCounts(server, "Archive");
+            assertThat(inbox.keySet()).as("INBOX after %d kills", kills).isEqualTo(expectInbox);
+            assertThat(archive.keySet()).as("Archive after %d kills", kills).isEqualTo(expectArchive);
+            assertThat(inbox.values()).as("each message once in INBOX").allMatch(n -> n == 1);
+            assertThat(archive.values()).as("each message once in Archive").allMatch(n -> n == 1);
+            assertExactlyOnce(server, maildir, List.of("INBOX", "Archive"));
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                assertThat(state.localChanges("INBOX")).isEmpty();
+                for (MessageRecord r : state.messages("INBOX")) {
+                    boolean wanted = readAndFlagged.contains(r.messageId());
+                    assertThat(r.flags().seen() && r.flags().flagged()).as("flags of %s", r.messageId()).isEqualTo(wanted);
+                }
+            }
         }
     }
 }

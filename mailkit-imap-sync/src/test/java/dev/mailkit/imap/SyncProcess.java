@@ -25,6 +25,12 @@ public final class SyncProcess {
                 System.out.println("MESSAGE " + folder + " " + uid);
                 System.out.flush();
             }
+
+            @Override
+            public void onPushed(String folder, long uid, String action) {
+                System.out.println("PUSH " + folder + " " + uid + " " + action);
+                System.out.flush();
+            }
         };
         try (ImapSynchronizer sync = ImapSynchronizer.builder()
                 .endpoint(args[0], Integer.parseInt(args[1]), Security.PLAIN)

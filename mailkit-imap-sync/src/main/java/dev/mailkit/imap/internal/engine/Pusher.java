@@ -6,6 +6,7 @@ import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateStore;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
@@ -61,12 +62,14 @@ final class Pusher {
     private final ConflictPolicy policy;
     private final String trash;
     private final int partBytes;
+    private final SyncListener listener;
 
     /**
      * @param trash the server's Trash folder deletes go to, or null to expunge them
      */
     Pusher(SyncStateStore state, Function<String, LocalStore.LocalFolder> open, ConflictPolicy policy, String trash,
-           int partBytes) {
+           int partBytes, SyncListener listener) {
+        this.listener = listener;
         this.state = state;
         this.open = open;
         this.policy = policy;
@@ -161,6 +164,9 @@ final class Pusher {
                     modified.addAll(UidSets.parse(m.group(1)));
                 }
             }
+            for (long uid : e.getValue()) {
+                listener.onPushed(name, uid, "FLAGS");
+            }
         }
         if (!modified.isEmpty()) {
             result.notes.add(modified.size() + " message(s) changed on the server while pushing; merged again next sync");
@@ -194,6 +200,7 @@ final class Pusher {
             }
             state.update(name, List.of(), deletes);
             result.pushed += deletes.size();
+            deletes.forEach(uid -> listener.onPushed(name, uid, "DELETE"));
         }
         for (Map.Entry<String, List<Long>> e : moves.entrySet()) {
             List<Long> uids = new ArrayList<>(e.getValue());
@@ -220,6 +227,7 @@ final class Pusher {
             state.update(e.getKey(), arrived, List.of());
             state.update(name, List.of(), uids);
             result.pushed += uids.size();
+            uids.forEach(uid -> listener.onPushed(name, uid, "MOVE"));
         }
     }
 
@@ -316,6 +324,7 @@ final class Pusher {
                     Instant.now(), false)), List.of());
             state.markUpload(name, id, false);
         }
+        listener.onPushed(name, 0, "APPEND");
     }
 
     /** The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF). */

@@ -470,7 +470,7 @@ public final class SyncEngine {
         }
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
-        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes());
+        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(), listener);
         for (FolderState saved : known) {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
