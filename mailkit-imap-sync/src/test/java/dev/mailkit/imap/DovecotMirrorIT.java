@@ -1,5 +1,6 @@
 package dev.mailkit.imap;
 
+import static dev.mailkit.imap.MirrorAssertions.files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.core.Security;
@@ -112,5 +113,28 @@ class DovecotMirrorIT extends TwoWayScenarios {
             assertThat(state.folder("Lists").orElseThrow().uidValidity()).isNotEqualTo(before);
         }
         assertMirrored("Lists");
+    }
+
+    @Test
+    void aMoveTheServerRefuses_isUndoneHere_andTheOtherChangesGoThrough() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        server.append("Gone", ServerClient.message(3, "<g@example.com>", "g"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        long b = server.uidOf("INBOX", 2);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").move("Gone", a);
+            s.local().folder("INBOX").markRead(b);
+        }
+        server.deleteFolder("Gone"); // another device deletes the target before the move is pushed
+        SyncReport r = sync();
+        assertThat(r.folder("INBOX").orElseThrow().notes()).anyMatch(n -> n.contains("refused to move"));
+        assertThat(r.folder("Gone").orElseThrow().method()).isEqualTo("DELETED");
+        assertThat(serverMessageIds("INBOX")).containsExactly("<a@example.com>", "<b@example.com>");
+        assertThat(files(maildir, "INBOX")).hasSize(2).anyMatch(f -> f.toString().endsWith(",U=" + b + ":2,S"));
+        assertMirrored("INBOX");
+        SyncReport again = sync();
+        assertThat(again.pushed()).isZero();
+        assertThat(again.bytes()).isZero();
     }
 }

@@ -30,7 +30,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         }
     }
 
-    private List<String> serverMessageIds(String folder) throws Exception {
+    List<String> serverMessageIds(String folder) throws Exception {
         return server.rawBodies(folder).values().stream().map(b -> {
             String s = new String(b, StandardCharsets.ISO_8859_1);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^message-id:\\s*(\\S+)").matcher(s);

@@ -10,6 +10,8 @@ import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateStore;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.BadCommandException;
+import org.eclipse.angus.mail.iap.CommandFailedException;
 import org.eclipse.angus.mail.iap.Literal;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
@@ -154,10 +156,20 @@ final class Pusher {
         state.clearLocalChanges(name, done);
         // Flags first: a message about to move carries its new flags along.
         TreeSet<Long> modified = new TreeSet<>();
+        TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
             String op = e.getKey().charAt(0) + "FLAGS.SILENT (" + e.getKey().substring(1) + ")";
-            Response[] r = ImapCommands.command(p, "UID STORE " + UidSets.format(e.getValue())
-                    + (unchangedSince > 0 ? " (UNCHANGEDSINCE " + unchangedSince + ")" : "") + " " + op);
+            Response[] r;
+            try {
+                r = ImapCommands.command(p, "UID STORE " + UidSets.format(e.getValue())
+                        + (unchangedSince > 0 ? " (UNCHANGEDSINCE " + unchangedSince + ")" : "") + " " + op);
+            } catch (CommandFailedException | BadCommandException refusal) {
+                // For example a keyword the folder does not accept: the local side follows the server.
+                refused.addAll(e.getValue());
+                result.notes.add("the server refused " + op + " on " + e.getValue().size() + " message(s) ("
+                        + refusal.getMessage() + "); their local flags follow the server");
+                continue;
+            }
             for (Response resp : r) {
                 Matcher m = MODIFIED.matcher(resp.toString());
                 if (m.find()) {
@@ -173,8 +185,21 @@ final class Pusher {
         }
         List<MessageRecord> updated = new ArrayList<>();
         List<Long> cleared = new ArrayList<>();
+        for (long uid : refused) {
+            MessageRecord r = records.get(uid);
+            MessageFlags srv = server.get(uid);
+            if (lf.size(r.localId()) >= 0) {
+                lf.setFlags(r.localId(), srv);
+            }
+            updated.add(r.withFlags(srv));
+            merged.put(uid, srv);
+        }
         for (LocalChange c : changes) {
-            if (c.kind() != LocalChange.Kind.KEPT || done.contains(c.uid()) || modified.contains(c.uid())) {
+            if (c.kind() == LocalChange.Kind.KEPT && refused.contains(c.uid())) {
+                cleared.add(c.uid());
+            }
+            if (c.kind() != LocalChange.Kind.KEPT || done.contains(c.uid()) || modified.contains(c.uid())
+                    || refused.contains(c.uid())) {
                 continue;
             }
             MessageRecord r = records.get(c.uid());
@@ -187,20 +212,30 @@ final class Pusher {
         state.update(name, updated, List.of());
         state.clearLocalChanges(name, cleared);
         if (!deletes.isEmpty()) {
-            if (trash != null && !trash.equals(name)) {
-                moveOnServer(p, deletes, trash);
-            } else {
-                ImapCommands.command(p, "UID STORE " + UidSets.format(deletes) + " +FLAGS.SILENT (\\Deleted)");
-                if (p.hasCapability("UIDPLUS")) {
-                    ImapCommands.command(p, "UID EXPUNGE " + UidSets.format(deletes));
+            boolean toTrash = trash != null && !trash.equals(name);
+            try {
+                if (toTrash) {
+                    moveOnServer(p, deletes, trash);
                 } else {
-                    result.notes.add("the server has no UIDPLUS: " + deletes.size()
-                            + " message(s) marked \\Deleted, to be expunged by the server or another client");
+                    ImapCommands.command(p, "UID STORE " + UidSets.format(deletes) + " +FLAGS.SILENT (\\Deleted)");
+                    if (p.hasCapability("UIDPLUS")) {
+                        ImapCommands.command(p, "UID EXPUNGE " + UidSets.format(deletes));
+                    } else {
+                        result.notes.add("the server has no UIDPLUS: " + deletes.size()
+                                + " message(s) marked \\Deleted, to be expunged by the server or another client");
+                    }
                 }
+                state.update(name, List.of(), deletes);
+                result.pushed += deletes.size();
+                deletes.forEach(uid -> listener.onPushed(name, uid, "DELETE"));
+            } catch (CommandFailedException | BadCommandException refusal) {
+                result.notes.add("the server refused to delete " + deletes.size() + " message(s) ("
+                        + refusal.getMessage() + "); they are downloaded again");
+                for (long uid : deletes) {
+                    restore(p, name, lf, records.get(uid), server.get(uid));
+                }
+                state.clearLocalChanges(name, deletes);
             }
-            state.update(name, List.of(), deletes);
-            result.pushed += deletes.size();
-            deletes.forEach(uid -> listener.onPushed(name, uid, "DELETE"));
         }
         for (Map.Entry<String, List<Long>> e : moves.entrySet()) {
             List<Long> uids = new ArrayList<>(e.getValue());
@@ -208,8 +243,28 @@ final class Pusher {
             if (uids.isEmpty()) {
                 continue;
             }
-            Map<Long, Long> mapping = moveOnServer(p, uids, e.getKey());
             LocalStore.LocalFolder target = open.apply(e.getKey());
+            Map<Long, Long> mapping;
+            try {
+                mapping = moveOnServer(p, uids, e.getKey());
+            } catch (CommandFailedException | BadCommandException refusal) {
+                // For example the target was deleted on the server: the messages go back where they are there.
+                for (long uid : uids) {
+                    MessageRecord r = records.get(uid);
+                    String id = LocalScan.strip(r.localId());
+                    if (target.size(id) >= 0) {
+                        String back = lf.relabel(lf.moveIn(target, id), uid);
+                        lf.setFlags(back, merged.get(uid));
+                        state.update(name, List.of(new MessageRecord(name, uid, back, merged.get(uid), r.messageId(),
+                                r.size(), r.internalDate(), r.headersOnly())), List.of());
+                    }
+                }
+                state.clearLocalChanges(name, uids);
+                result.conflicts += uids.size();
+                result.notes.add("the server refused to move " + uids.size() + " message(s) to " + e.getKey() + " ("
+                        + refusal.getMessage() + "); moved back here");
+                continue;
+            }
             List<MessageRecord> arrived = new ArrayList<>();
             for (long uid : uids) {
                 MessageRecord r = records.get(uid);
@@ -316,7 +371,15 @@ final class Pusher {
                 default -> f.add(n);
             }
         });
-        AppendUID au = p.appenduid(name, f, null, literal);
+        AppendUID au;
+        try {
+            au = p.appenduid(name, f, null, literal);
+        } catch (CommandFailedException | BadCommandException refusal) {
+            state.markUpload(name, id, false);
+            result.notes.add("the server refused to store " + id + " (" + refusal.getMessage() + "); it stays local"
+                    + " and is offered again next sync");
+            return;
+        }
         result.pushed++;
         if (au != null && au.uidvalidity == saved.uidValidity() && au.uid > 0) {
             String newId = lf.relabel(id, au.uid);
