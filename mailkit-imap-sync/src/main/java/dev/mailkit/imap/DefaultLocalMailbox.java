@@ -153,54 +153,46 @@ final class DefaultLocalMailbox implements LocalMailbox {
         changed.run();
     }
 
-    @Override
-    public void move(String target, long... uids) {
+    /** What happens to one message's file when it goes to another folder. */
+    private interface Transfer {
+        void apply(LocalStore.LocalFolder from, LocalStore.LocalFolder to, MessageRecord r, LocalChange c) throws IOException;
+    }
+
+    private void toFolder(String verb, String target, long[] uids, Transfer transfer) {
         synchronized (lock) {
             FolderState to = state.folder(target).orElseThrow(() -> new IllegalArgumentException(
-                    "folder '" + target + "' is not mirrored; sync it before moving messages there"));
+                    "folder '" + target + "' is not mirrored; sync it before " + verb + " messages there"));
             if (to.name().equals(folder.name())) {
-                throw new IllegalArgumentException("cannot move messages from '" + target + "' to itself");
+                throw new IllegalArgumentException("cannot " + verb + " messages from '" + target + "' to itself");
             }
             Map<Long, LocalChange> changes = changes();
             LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
             LocalStore.LocalFolder tf = local.folder(to.name(), to.separator());
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
-                LocalChange c = changes.get(uid);
                 try {
-                    tf.moveIn(lf, r.localId());
+                    transfer.apply(lf, tf, r, changes.get(uid));
                 } catch (IOException e) {
-                    throw new SyncStateException("cannot move " + r.localId() + " to '" + target + "': " + e, e);
+                    throw new SyncStateException("cannot " + verb + " " + r.localId() + " to '" + target + "': " + e, e);
                 }
-                state.saveLocalChange(new LocalChange(folder.name(), uid, c == null ? null : c.flags(),
-                        LocalChange.Kind.MOVED, to.name()));
             }
         }
         changed.run();
     }
 
     @Override
+    public void move(String target, long... uids) {
+        toFolder("move", target, uids, (lf, tf, r, c) -> {
+            tf.moveIn(lf, r.localId());
+            state.saveLocalChange(new LocalChange(folder.name(), r.uid(), c == null ? null : c.flags(),
+                    LocalChange.Kind.MOVED, target));
+        });
+    }
+
+    @Override
     public void copy(String target, long... uids) {
-        synchronized (lock) {
-            FolderState to = state.folder(target).orElseThrow(() -> new IllegalArgumentException(
-                    "folder '" + target + "' is not mirrored; sync it before copying messages there"));
-            if (to.name().equals(folder.name())) {
-                throw new IllegalArgumentException("cannot copy messages from '" + target + "' to itself");
-            }
-            Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
-            LocalStore.LocalFolder tf = local.folder(to.name(), to.separator());
-            for (long uid : uids) {
-                MessageRecord r = present(uid, changes);
-                LocalChange c = changes.get(uid);
-                try {
-                    tf.copyIn(lf, r.localId(), 0, c != null && c.flags() != null ? c.flags() : r.flags());
-                } catch (IOException e) {
-                    throw new SyncStateException("cannot copy " + r.localId() + " to '" + target + "': " + e, e);
-                }
-            }
-        }
-        changed.run();
+        toFolder("copy", target, uids, (lf, tf, r, c) ->
+                tf.copyIn(lf, r.localId(), 0, c != null && c.flags() != null ? c.flags() : r.flags()));
     }
 
     @Override

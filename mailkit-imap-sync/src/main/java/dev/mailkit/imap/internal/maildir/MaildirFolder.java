@@ -93,81 +93,64 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         return dir.resolve("cur").resolve(base + ":2," + flags.maildirLetters());
     }
 
-    @Override
-    public LocalStore.MessageWriter newMessage(long uid) throws IOException {
-        String base = MaildirNames.newBaseName(uid);
-        Path tmp = dir.resolve("tmp").resolve(base);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
-        return new LocalStore.MessageWriter() {
-            private boolean done;
+    /** Writes a file in {@code tmp/}; {@link #commit} renames it into {@code cur/} (replacing {@code current}, if any). */
+    private final class TmpWriter implements LocalStore.MessageWriter {
+        private final String base;
+        private final Path current;
+        private final Path tmp;
+        private final OutputStream out;
+        private boolean done;
 
-            @Override
-            public OutputStream stream() {
-                return out;
-            }
+        TmpWriter(String base, Path current) throws IOException {
+            this.base = base;
+            this.current = current;
+            this.tmp = dir.resolve("tmp").resolve(base);
+            this.out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
+        }
 
-            @Override
-            public String commit(MessageFlags flags) throws IOException {
-                out.close();
-                Path target = curFile(base, flags);
+        @Override
+        public OutputStream stream() {
+            return out;
+        }
+
+        @Override
+        public String commit(MessageFlags flags) throws IOException {
+            out.close();
+            Path target = curFile(base, flags);
+            if (current == null) {
                 move(tmp, target);
-                done = true;
-                index(target);
-                return base;
-            }
-
-            @Override
-            public void close() {
-                if (!done) {
-                    try {
-                        out.close();
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // a leftover in tmp/ is harmless: Maildir readers ignore tmp/
-                    }
-                }
-            }
-        };
-    }
-
-    @Override
-    public LocalStore.MessageWriter replace(String localId) throws IOException {
-        Path current = require(localId);
-        Path tmp = dir.resolve("tmp").resolve(localId);
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
-        return new LocalStore.MessageWriter() {
-            private boolean done;
-
-            @Override
-            public OutputStream stream() {
-                return out;
-            }
-
-            @Override
-            public String commit(MessageFlags flags) throws IOException {
-                out.close();
-                Path target = curFile(localId, flags);
+            } else {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 if (!target.equals(current)) {
                     Files.deleteIfExists(current);
                 }
-                done = true;
-                files.put(localId, target);
-                return localId;
             }
+            done = true;
+            index(target);
+            return base;
+        }
 
-            @Override
-            public void close() {
-                if (!done) {
-                    try {
-                        out.close();
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // removed with the other leftovers when the folder is next opened
-                    }
+        @Override
+        public void close() {
+            if (!done) {
+                try {
+                    out.close();
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // removed with the other leftovers when the folder is next opened; Maildir readers ignore tmp/
                 }
             }
-        };
+        }
+    }
+
+    @Override
+    public LocalStore.MessageWriter newMessage(long uid) throws IOException {
+        return new TmpWriter(MaildirNames.newBaseName(uid), null);
+    }
+
+    @Override
+    public LocalStore.MessageWriter replace(String localId) throws IOException {
+        return new TmpWriter(localId, require(localId));
     }
 
     @Override

@@ -208,8 +208,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         if (upserts.isEmpty() && removed.isEmpty()) {
             return;
         }
-        try {
-            db.setAutoCommit(false);
+        inTransaction("update messages of " + folder, () -> {
             try (PreparedStatement del = db.prepareStatement("DELETE FROM messages WHERE folder = ? AND uid = ?");
                  PreparedStatement put = db.prepareStatement("INSERT OR REPLACE INTO messages"
                          + " (folder, uid, local_id, flags, message_id, size, internal_date, headers_only)"
@@ -232,6 +231,21 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                     put.addBatch();
                 }
                 put.executeBatch();
+            }
+        });
+    }
+
+    /** Work on the connection inside a transaction. */
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: all of it or, on failure, none. */
+    private void inTransaction(String what, SqlWork work) {
+        try {
+            db.setAutoCommit(false);
+            try {
+                work.run();
                 db.commit();
             } catch (SQLException e) {
                 db.rollback();
@@ -240,7 +254,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 db.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw fail("update messages of " + folder, e);
+            throw fail(what, e);
         }
     }
 
@@ -281,8 +295,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         if (uids.isEmpty()) {
             return;
         }
-        try {
-            db.setAutoCommit(false);
+        inTransaction("clear local changes of " + folder, () -> {
             try (PreparedStatement ps = db.prepareStatement("DELETE FROM local_changes WHERE folder = ? AND uid = ?")) {
                 for (long uid : uids) {
                     ps.setString(1, folder);
@@ -290,16 +303,8 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                db.commit();
-            } catch (SQLException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw fail("clear local changes of " + folder, e);
-        }
+        });
     }
 
     @Override
@@ -370,24 +375,15 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     @Override
     public synchronized void renameFolder(String from, String to, char separator) {
         String prefix = from + separator;
-        try {
-            db.setAutoCommit(false);
+        inTransaction("rename folder " + from, () -> {
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA defer_foreign_keys = ON");
-                for (String table : new String[] {"folders", "messages", "local_changes", "uploads"}) {
-                    String column = table.equals("folders") ? "name" : "folder";
-                    try (PreparedStatement ps = db.prepareStatement("UPDATE " + table + " SET " + column + " = ? || substr("
-                            + column + ", ?) WHERE " + column + " = ? OR substr(" + column + ", 1, ?) = ?")) {
-                        ps.setString(1, to);
-                        ps.setInt(2, from.length() + 1);
-                        ps.setString(3, from);
-                        ps.setInt(4, prefix.length());
-                        ps.setString(5, prefix);
-                        ps.executeUpdate();
-                    }
-                }
-                try (PreparedStatement ps = db.prepareStatement("UPDATE local_changes SET target = ? || substr(target, ?)"
-                        + " WHERE target = ? OR substr(target, 1, ?) = ?")) {
+            }
+            String[][] columns = {{"folders", "name"}, {"messages", "folder"}, {"local_changes", "folder"},
+                    {"uploads", "folder"}, {"local_changes", "target"}};
+            for (String[] c : columns) {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE " + c[0] + " SET " + c[1] + " = ? || substr("
+                        + c[1] + ", ?) WHERE " + c[1] + " = ? OR substr(" + c[1] + ", 1, ?) = ?")) {
                     ps.setString(1, to);
                     ps.setInt(2, from.length() + 1);
                     ps.setString(3, from);
@@ -395,16 +391,8 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                     ps.setString(5, prefix);
                     ps.executeUpdate();
                 }
-                db.commit();
-            } catch (SQLException e) {
-                db.rollback();
-                throw e;
-            } finally {
-                db.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw fail("rename folder " + from, e);
-        }
+        });
     }
 
     private SyncStateException fail(String what, SQLException e) {
