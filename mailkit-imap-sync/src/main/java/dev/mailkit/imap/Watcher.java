@@ -4,7 +4,9 @@ import dev.mailkit.core.MailSession;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
+import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,6 +127,9 @@ final class Watcher implements SyncWatch {
                 store = session.connectStore();
                 IMAPFolder folder = (IMAPFolder) store.getFolder(name);
                 folder.open(Folder.READ_ONLY);
+                if (name.equals(folders.get(0)) && ((IMAPStore) store).hasCapability("NOTIFY")) {
+                    notifyAll(folder);
+                }
                 synchronized (idling) {
                     idling.put(Thread.currentThread(), folder);
                 }
@@ -150,6 +155,24 @@ final class Watcher implements SyncWatch {
                 }
                 closeQuietly(store);
             }
+        }
+    }
+
+    /**
+     * RFC 5465 NOTIFY: new, expunged and re-flagged messages in every folder of the account also end the
+     * IDLE of this connection, so one connection watches the whole account. Refused: IDLE covers the
+     * watched folders only, and the periodic sync the rest.
+     */
+    private void notifyAll(IMAPFolder folder) {
+        try {
+            folder.doCommand(p -> {
+                Response[] r = p.command("NOTIFY SET (selected (MessageNew MessageExpunge FlagChange))"
+                        + " (personal (MessageNew MessageExpunge FlagChange))", null);
+                p.handleResult(r[r.length - 1]);
+                return null;
+            });
+        } catch (MessagingException e) {
+            LOG.debug("NOTIFY refused, watching {} only: {}", folder.getFullName(), e.toString());
         }
     }
 

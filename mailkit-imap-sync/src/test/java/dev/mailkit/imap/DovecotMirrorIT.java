@@ -137,4 +137,17 @@ class DovecotMirrorIT extends TwoWayScenarios {
         assertThat(again.pushed()).isZero();
         assertThat(again.bytes()).isZero();
     }
+
+    @Test
+    void watch_withNotify_seesChangesInFoldersItDoesNotIdleOn() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        sync();
+        try (ImapSynchronizer s = synchronizer(); SyncWatch watch = s.watch()) {
+            Thread.sleep(500); // the first sync, IDLE and NOTIFY start
+            server.append("Archive", ServerClient.message(3, "<n@example.com>", "new in Archive"));
+            within5s("a message new in a folder without IDLE is mirrored", () -> files(maildir, "Archive").size() == 2);
+        }
+        assertMirrored("Archive");
+    }
 }

@@ -298,7 +298,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         assertThat(serverMessageIds("Archive")).hasSize(2);
     }
 
-    private static void within5s(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    static void within5s(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         while (!condition.call()) {
             if (System.nanoTime() > deadline) {
