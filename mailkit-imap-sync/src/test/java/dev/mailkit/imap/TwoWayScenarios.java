@@ -243,6 +243,25 @@ abstract class TwoWayScenarios extends MirrorScenarios {
     }
 
     @Test
+    void aMissingLocalFolder_isNeverTakenForDeletes() throws Exception {
+        server.append("Archive", ServerClient.message(1, "<a@example.com>", "a"));
+        sync();
+        try (java.util.stream.Stream<Path> walk = Files.walk(folderDir(maildir, "Archive"))) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        assertThatThrownBy(this::sync).isInstanceOf(MassDeletionException.class)
+                .hasMessageContaining("local folder 'Archive' is missing").hasMessageContaining("state().deleteFolder");
+        assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>");
+        try (ImapSynchronizer s = synchronizer()) {
+            s.state().deleteFolder("Archive"); // the documented way to download it again
+            assertThat(s.syncOnce().folder("Archive").orElseThrow().added()).isEqualTo(1);
+        }
+        assertMirrored("Archive");
+    }
+
+    @Test
     void actionsTakenOffline_surviveARestart() throws Exception {
         server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
         sync();
