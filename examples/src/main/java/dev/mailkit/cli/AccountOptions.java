@@ -1,0 +1,112 @@
+package dev.mailkit.cli;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+/** The account options shared by {@code send} and {@code sync}. Passwords never come from the command line. */
+final class AccountOptions {
+
+    /** Either a provider from the registry or an explicit server. */
+    static final class Server {
+        @Option(names = "--provider", description = "Provider id, alias, domain or address from the registry "
+                + "(see 'mailkit providers list').")
+        String provider;
+
+        @ArgGroup(exclusive = false)
+        Explicit explicit;
+    }
+
+    /** An explicit server. */
+    static final class Explicit {
+        @Option(names = "--host", required = true, description = "Server host name.")
+        String host;
+
+        @Option(names = "--port", required = true, description = "Server port.")
+        int port;
+
+        @Option(names = "--security", required = true, description = "tls, starttls or plain (plain only on loopback or when you mean it).")
+        String security;
+    }
+
+    /** Where the password comes from. */
+    static final class Secret {
+        @Option(names = "--password-env", paramLabel = "VAR", description = "Read the password from this environment variable.")
+        String env;
+
+        @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of this file.")
+        Path file;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Server server;
+
+    @Option(names = "--user", required = true, description = "Login name, usually the e-mail address.")
+    String user;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Secret secret;
+
+    @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file "
+            + "(a self-signed test server).")
+    Path trustCert;
+
+    /** The explicit endpoint, or null when a provider is used. */
+    ServerEndpoint endpoint() {
+        if (server.explicit == null) {
+            return null;
+        }
+        Security security = switch (server.explicit.security.toLowerCase(Locale.ROOT)) {
+            case "tls", "ssl" -> Security.SSL_TLS;
+            case "starttls" -> Security.STARTTLS;
+            case "plain", "none" -> Security.PLAIN;
+            default -> throw new IllegalArgumentException("--security must be tls, starttls or plain, not '"
+                    + server.explicit.security + "'");
+        };
+        return ServerEndpoint.of(server.explicit.host, server.explicit.port, security);
+    }
+
+    Credentials credentials(UnaryOperator<String> environment) {
+        String password;
+        if (secret.env != null) {
+            password = environment.apply(secret.env);
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("environment variable " + secret.env + " is not set");
+            }
+        } else {
+            try {
+                String text = Files.readString(secret.file, StandardCharsets.UTF_8);
+                int end = text.indexOf('\n');
+                password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --password-file " + secret.file + ": " + e.getMessage());
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("--password-file " + secret.file + " is empty");
+            }
+        }
+        return Credentials.password(user, password);
+    }
+
+    ConnectionOptions connectionOptions() {
+        ConnectionOptions.Builder b = ConnectionOptions.builder();
+        ServerEndpoint e = endpoint();
+        if (e != null && e.security() == Security.PLAIN) {
+            b.allowPlaintext(); // asked for explicitly with --security plain
+        }
+        if (trustCert != null) {
+            b.trustCertificates(trustCert);
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.mailkit.cli;
+
+import dev.mailkit.core.AuthenticationException;
+import dev.mailkit.core.MailkitException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code mailkit}: the provider registry, sending and two-way IMAP sync from the command line.
+ *
+ * <pre>
+ * mailkit providers lookup me@outlook.com
+ * MAILKIT_PASSWORD=... mailkit send --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD \
+ *     --from me@gmail.com --to you@example.com --subject Hi --text "Hello"
+ * mailkit sync --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD --dir mail/me
+ * mailkit demo
+ * </pre>
+ */
+@Command(name = "mailkit", mixinStandardHelpOptions = true, version = "mailkit 0.1.0-SNAPSHOT",
+        description = "Send mail and keep IMAP mailboxes in two-way sync, with built-in provider settings.",
+        footer = ExitCodes.HELP,
+        subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DemoCommand.class})
+public final class Mailkit implements Runnable {
+
+    /** Where a command reads environment variables (tests replace it). */
+    final UnaryOperator<String> environment;
+    final PrintWriter out;
+    final PrintWriter err;
+    final boolean terminal;
+
+    Mailkit(UnaryOperator<String> environment, PrintWriter out, PrintWriter err, boolean terminal) {
+        this.environment = environment;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public void run() {
+        out.println(new CommandLine(this).getUsageMessage());
+    }
+
+    /**
+     * Runs {@code mailkit} and exits with its code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, System::getenv, out, err, System.console() != null));
+    }
+
+    /**
+     * Runs {@code mailkit} in this process.
+     *
+     * @param args        the command line
+     * @param environment environment variables
+     * @param out         standard output
+     * @param err         standard error
+     * @param terminal    whether output goes to a terminal (progress bar) or not (plain lines)
+     * @return the exit code, see {@link ExitCodes}
+     */
+    public static int run(String[] args, UnaryOperator<String> environment, PrintWriter out, PrintWriter err,
+                          boolean terminal) {
+        Mailkit root = new Mailkit(environment, out, err, terminal);
+        CommandLine cli = new CommandLine(root);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("mailkit: " + describe(e));
+            err.flush();
+            return ExitCodes.of(e);
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** One line: what failed, and the fix where one is known. */
+    static String describe(Exception e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (e instanceof AuthenticationException a && a.hint().isPresent()) {
+            return message + "\n  fix: " + a.hint().get();
+        }
+        if (e instanceof MailkitException || e instanceof IllegalArgumentException) {
+            return message;
+        }
+        return e.toString();
+    }
+
+    /** Convenience for tests: the environment as a map. */
+    static UnaryOperator<String> env(Map<String, String> values) {
+        return values::get;
+    }
+}

@@ -1,0 +1,163 @@
+package dev.mailkit.cli;
+
+import dev.mailkit.imap.FolderFilter;
+import dev.mailkit.imap.FolderReport;
+import dev.mailkit.imap.ImapSynchronizer;
+import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.SyncWatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code mailkit sync}. */
+@Command(name = "sync", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = {"Keeps a Maildir in DIR in two-way sync with an IMAP account.",
+                "Running it again is incremental; edits other Maildir clients made in DIR are pushed."})
+final class SyncCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Mailkit root;
+
+    @Mixin
+    AccountOptions account;
+
+    @Option(names = "--dir", required = true, description = "The Maildir (and its mailkit-state.db).")
+    Path dir;
+
+    @Option(names = "--folder", arity = "1..*", paramLabel = "NAME", description = "Only these folders (default all).")
+    List<String> folders = new ArrayList<>();
+
+    @Option(names = "--watch", description = "Keep syncing (IMAP IDLE) until interrupted.")
+    boolean watch;
+
+    @Option(names = "--json", description = "Print each sync report as JSON on standard output.")
+    boolean json;
+
+    /** Set by tests to stop a --watch run; otherwise it ends with the process. */
+    CountDownLatch stop = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Progress progress = new Progress(json ? root.err : root.out, root.terminal && !json);
+        AtomicLong messages = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        SyncListener listener = new SyncListener() {
+            @Override
+            public void onMessage(String folder, long uid, long size) {
+                progress.update(folder + ": " + messages.incrementAndGet() + " messages, "
+                        + String.format("%.1f MB", bytes.addAndGet(size) / 1e6));
+            }
+
+            @Override
+            public void onFolderDone(FolderReport r) {
+                if (!json) {
+                    progress.line(String.format("%-30s %-10s +%d ~%d -%d pushed %d%s", r.folder(), r.method(), r.added(),
+                            r.changed(), r.removed(), r.pushed(),
+                            r.conflicts() > 0 ? " conflicts " + r.conflicts() : ""));
+                    r.notes().forEach(n -> progress.line("    " + n));
+                }
+            }
+
+            @Override
+            public void onSyncDone(SyncReport report) {
+                print(report);
+            }
+
+            @Override
+            public void onWatchError(RuntimeException error, Duration retryIn) {
+                root.err.println("mailkit: " + Mailkit.describe(error) + " (retrying in " + retryIn.toSeconds() + " s)");
+                root.err.flush();
+            }
+        };
+        ImapSynchronizer.Builder b = ImapSynchronizer.builder().credentials(account.credentials(root.environment))
+                .options(account.connectionOptions()).maildir(dir).listener(listener)
+                .folders(folders.isEmpty() ? FolderFilter.all() : FolderFilter.only(folders.toArray(new String[0])));
+        if (account.endpoint() != null) {
+            b.endpoint(account.endpoint());
+        } else {
+            b.provider(account.server.provider);
+        }
+        try (ImapSynchronizer sync = b.build()) {
+            if (!watch) {
+                print(sync.syncOnce());
+                return ExitCodes.OK;
+            }
+            try (SyncWatch w = sync.watch()) {
+                Thread hook = new Thread(stop::countDown);
+                Runtime.getRuntime().addShutdownHook(hook);
+                stop.await();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the process is ending: close the watch and leave
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private void print(SyncReport report) {
+        if (json) {
+            root.out.println(toJson(report));
+        } else {
+            root.out.printf("synced in %d ms: %d new, %d changed, %d removed, %d pushed, %d conflict(s), %.1f MB%n",
+                    report.duration().toMillis(), report.added(), report.changed(), report.removed(), report.pushed(),
+                    report.conflicts(), report.bytes() / 1e6);
+        }
+        root.out.flush();
+    }
+
+    static String toJson(SyncReport report) {
+        StringBuilder b = new StringBuilder("{\"milliseconds\":").append(report.duration().toMillis()).append(",\"folders\":[");
+        for (int i = 0; i < report.folders().size(); i++) {
+            FolderReport f = report.folders().get(i);
+            b.append(i == 0 ? "" : ",").append("{\"folder\":").append(quote(f.folder()))
+                    .append(",\"method\":").append(quote(f.method()))
+                    .append(",\"new\":").append(f.added())
+                    .append(",\"changed\":").append(f.changed())
+                    .append(",\"removed\":").append(f.removed())
+                    .append(",\"pushed\":").append(f.pushed())
+                    .append(",\"conflicts\":").append(f.conflicts())
+                    .append(",\"bytes\":").append(f.bytes())
+                    .append(",\"milliseconds\":").append(f.duration().toMillis())
+                    .append(",\"notes\":[");
+            for (int n = 0; n < f.notes().size(); n++) {
+                b.append(n == 0 ? "" : ",").append(quote(f.notes().get(n)));
+            }
+            b.append("]}");
+        }
+        return b.append("]}").toString();
+    }
+
+    /** A JSON string (RFC 8259 escaping). */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

@@ -1,0 +1,2 @@
+/** The {@code mailkit} command-line tool: providers, send, sync, demo. */
+package dev.mailkit.cli;
