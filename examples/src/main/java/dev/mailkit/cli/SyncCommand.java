@@ -40,11 +40,14 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--watch", description = "Keep syncing (IMAP IDLE) until interrupted.")
     boolean watch;
 
+    @Option(names = "--watch-for", paramLabel = "SECONDS", description = "With --watch: stop after this many seconds "
+            + "(default: until interrupted).")
+    long watchSeconds;
+
     @Option(names = "--json", description = "Print each sync report as JSON on standard output.")
     boolean json;
 
-    /** Set by tests to stop a --watch run; otherwise it ends with the process. */
-    CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
     public Integer call() throws InterruptedException {
@@ -95,7 +98,11 @@ final class SyncCommand implements Callable<Integer> {
             try (SyncWatch w = sync.watch()) {
                 Thread hook = new Thread(stop::countDown);
                 Runtime.getRuntime().addShutdownHook(hook);
-                stop.await();
+                if (watchSeconds > 0) {
+                    stop.await(watchSeconds, java.util.concurrent.TimeUnit.SECONDS);
+                } else {
+                    stop.await();
+                }
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Assumptions;
  * alice/bob/carol with password "secret". Without Dovecot installed the tests are skipped locally and
  * fail when {@code CI} is set, so CI never passes without running them.
  */
-final class DovecotServer implements AutoCloseable {
+public final class DovecotServer implements AutoCloseable {
 
-    static final String PASSWORD = "secret";
+    /** The password of alice, bob and carol. */
+    public static final String PASSWORD = "secret";
 
     private final Path base;
     private final Path conf;
@@ -36,7 +37,13 @@ final class DovecotServer implements AutoCloseable {
         this.port = port;
     }
 
-    static DovecotServer start() throws Exception {
+    /**
+     * Starts a Dovecot, or skips the test (fails it when {@code CI} is set) when none is installed.
+     *
+     * @return the running server
+     * @throws Exception if it cannot start
+     */
+    public static DovecotServer start() throws Exception {
         Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
                 .filter(Files::isExecutable).findFirst().orElse(null);
         if (dovecot == null) {
@@ -138,12 +145,13 @@ final class DovecotServer implements AutoCloseable {
         return new DovecotServer(base, conf, port);
     }
 
-    int port() {
+    /** The IMAP port on 127.0.0.1. */
+    public int port() {
         return port;
     }
 
     /** Runs doveadm against this server, for example to recreate a mailbox. */
-    String doveadm(String... args) throws Exception {
+    public String doveadm(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("doveadm", "-c", conf.toString()));
         cmd.addAll(List.of(args));
         return run(cmd);

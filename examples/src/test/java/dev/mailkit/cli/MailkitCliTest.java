@@ -1,0 +1,188 @@
+package dev.mailkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every mailkit command, against GreenMail, asserting on what it did to the mail. */
+class MailkitCliTest {
+
+    @TempDir
+    Path dir;
+    GreenMail mail;
+    Path passwordFile;
+
+    @BeforeEach
+    void start() throws Exception {
+        mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
+        mail.start();
+        mail.setUser("me@localhost", "me", "s3cret-pw");
+        passwordFile = dir.resolve("password");
+        Files.writeString(passwordFile, "s3cret-pw\n");
+    }
+
+    @AfterEach
+    void stop() {
+        mail.stop();
+    }
+
+    private String[] smtp(String... rest) {
+        return Stream.concat(Stream.of("send", "--host", "127.0.0.1", "--port", String.valueOf(mail.getSmtp().getPort()),
+                "--security", "plain", "--user", "me", "--password-env", "MK_PW"), Stream.of(rest)).toArray(String[]::new);
+    }
+
+    private String[] imap(String... rest) {
+        return Stream.concat(Stream.of("sync", "--host", "127.0.0.1", "--port", String.valueOf(mail.getImap().getPort()),
+                "--security", "plain", "--user", "me", "--password-file", passwordFile.toString(),
+                "--dir", dir.resolve("mail").toString()), Stream.of(rest)).toArray(String[]::new);
+    }
+
+    @Test
+    void providers_listShowAndLookup() {
+        CliRun list = CliRun.of("providers", "list");
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("gmail").contains("outlook").contains("qq");
+        CliRun show = CliRun.of("providers", "show", "outlook");
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("smtp-mail.outlook.com:587 STARTTLS").contains("OAUTH2");
+        CliRun lookup = CliRun.of("providers", "lookup", "someone@qq.com");
+        assertThat(lookup.code()).isZero();
+        assertThat(lookup.out()).contains("QQ Mail").contains("AUTHORIZATION_CODE");
+        CliRun unknown = CliRun.of("providers", "show", "no-such-provider");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("no provider 'no-such-provider'");
+    }
+
+    @Test
+    void send_deliversTextHtmlAndAttachments_toEveryRecipient() throws Exception {
+        Path text = dir.resolve("body.txt");
+        Path html = dir.resolve("body.html");
+        Path pdf = dir.resolve("report.pdf");
+        Files.writeString(text, "Hello from the command line — ünïcödé");
+        Files.writeString(html, "<p>Hello <b>HTML</b></p>");
+        Files.write(pdf, new byte[] {'%', 'P', 'D', 'F', '-', '1', '.', '4'});
+        CliRun r = CliRun.of(Map.of("MK_PW", "s3cret-pw"), smtp("--from", "me@localhost", "--to", "a@localhost",
+                "--cc", "b@localhost", "--bcc", "c@localhost", "--subject", "CLI test", "--text-file", text.toString(),
+                "--html-file", html.toString(), "--attach", pdf.toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("to 3 recipient(s)");
+        assertThat(r.out() + r.err()).doesNotContain("s3cret-pw");
+        MimeMessage[] received = mail.getReceivedMessages();
+        assertThat(received).hasSize(3);
+        MimeMessage m = received[0];
+        assertThat(m.getSubject()).isEqualTo("CLI test");
+        assertThat(m.getHeader("Bcc")).isNull();
+        String raw = GreenMailUtil.getWholeMessage(m);
+        assertThat(raw).contains("report.pdf").contains("text/html");
+        assertThat(((MimeMultipart) m.getContent()).getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void send_errorsHaveTheirExitCodes_andNameTheProblem() throws Exception {
+        CliRun noEnv = CliRun.of(smtp("--from", "me@localhost", "--to", "a@localhost", "--subject", "s", "--text", "t"));
+        assertThat(noEnv.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noEnv.err()).contains("environment variable MK_PW is not set");
+        CliRun missingTo = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "me@localhost", "--subject", "s", "--text", "t"));
+        assertThat(missingTo.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missingTo.err()).contains("--to");
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        CliRun refused = CliRun.of(Map.of("MK_PW", "x"), "send", "--host", "127.0.0.1", "--port", String.valueOf(closedPort),
+                "--security", "plain", "--user", "me", "--password-env", "MK_PW", "--from", "me@localhost",
+                "--to", "a@localhost", "--subject", "s", "--text", "t");
+        assertThat(refused.code()).isEqualTo(ExitCodes.CONNECTION);
+        assertThat(refused.err()).startsWith("mailkit: ");
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
+    void sync_mirrorsAsJson_thenPushesAMaildirEdit() throws Exception {
+        GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "first", "one", mail.getSmtp().getServerSetup());
+        GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "second", "two", mail.getSmtp().getServerSetup());
+        CliRun r = CliRun.of(imap("--json"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("{\"milliseconds\":").contains("{\"folder\":\"INBOX\",\"method\":\"INITIAL\",\"new\":2,");
+        List<Path> files;
+        try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
+            files = cur.sorted().toList();
+        }
+        assertThat(files).hasSize(2);
+        Path f = files.get(0);
+        Files.move(f, f.resolveSibling(f.getFileName().toString().replace(":2,", ":2,F")));
+        CliRun again = CliRun.of(imap());
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("1 pushed");
+        jakarta.mail.Store store = mail.getImap().createStore();
+        store.connect("me", "s3cret-pw");
+        Folder inbox = store.getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        long flagged = Stream.of(inbox.getMessages()).filter(m -> {
+            try {
+                return m.isSet(Flags.Flag.FLAGGED);
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
+        store.close();
+        assertThat(flagged).isEqualTo(1);
+    }
+
+    @Test
+    void sync_wrongPassword_isAnAuthenticationError() throws Exception {
+        Files.writeString(passwordFile, "wrong");
+        CliRun r = CliRun.of(imap());
+        assertThat(r.code()).isEqualTo(ExitCodes.AUTHENTICATION);
+        assertThat(r.err()).startsWith("mailkit: ").doesNotContain("wrong");
+    }
+
+    @Test
+    void sync_watch_pullsWhatArrives_untilItsTimeIsUp() throws Exception {
+        CliRun[] result = new CliRun[1];
+        Thread t = new Thread(() -> result[0] = CliRun.of(imap("--watch", "--watch-for", "4")));
+        t.start();
+        Thread.sleep(1500);
+        GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "while watching", "w", mail.getSmtp().getServerSetup());
+        t.join(30_000);
+        assertThat(result[0].code()).as(result[0].err()).isZero();
+        try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
+            assertThat(cur.count()).isEqualTo(1);
+        }
+        assertThat(result[0].out()).contains("1 new");
+    }
+
+    @Test
+    void demo_runsAndExitsZero() {
+        CliRun r = CliRun.of("demo");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("The server and the Maildir agree.");
+    }
+
+    @Test
+    void help_listsTheCommandsAndExitCodes() {
+        CliRun r = CliRun.of("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("providers").contains("send").contains("sync").contains("demo")
+                .contains("3 login");
+    }
+}
