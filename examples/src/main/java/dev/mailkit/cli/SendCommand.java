@@ -1,5 +1,6 @@
 package dev.mailkit.cli;
 
+import dev.mailkit.smtp.BatchSummary;
 import dev.mailkit.smtp.Email;
 import dev.mailkit.smtp.RejectedRecipient;
 import dev.mailkit.smtp.SendResult;
@@ -62,32 +63,25 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--attach", paramLabel = "FILE", arity = "1..*", description = "Files to attach.")
     List<Path> attach = new ArrayList<>();
 
+    @Option(names = "--separately", description = "Send one message to each --to recipient (a batch over a pool of"
+            + " connections, with progress) instead of one message to all.")
+    boolean separately;
+
     @Override
     public Integer call() throws IOException {
-        Email.Builder email = Email.builder().from(from).to(to.toArray(new String[0])).subject(subject)
-                .text(body.text != null ? body.text : read(body.textFile));
+        if (separately) {
+            return sendEach();
+        }
+        Email.Builder email = message(to);
         if (!cc.isEmpty()) {
             email.cc(cc.toArray(new String[0]));
         }
         if (!bcc.isEmpty()) {
             email.bcc(bcc.toArray(new String[0]));
         }
-        if (htmlFile != null) {
-            email.html(read(htmlFile));
-        }
-        for (Path f : attach) {
-            email.attach(f);
-        }
         Email message = email.build();
-        SmtpSender.Builder sender = SmtpSender.builder().credentials(account.credentials(root.environment))
-                .options(account.connectionOptions()).poolSize(1);
-        if (account.endpoint() != null) {
-            sender.endpoint(account.endpoint());
-        } else {
-            sender.provider(account.server.provider);
-        }
         SendResult result;
-        try (SmtpSender s = sender.build()) {
+        try (SmtpSender s = sender(1)) {
             result = s.send(message);
         }
         root.out.println("sent " + result.messageId() + " to " + result.accepted().size() + " recipient(s)");
@@ -98,6 +92,51 @@ final class SendCommand implements Callable<Integer> {
             return ExitCodes.PARTIAL;
         }
         return ExitCodes.OK;
+    }
+
+    private Email.Builder message(List<String> recipients) throws IOException {
+        Email.Builder email = Email.builder().from(from).to(recipients.toArray(new String[0])).subject(subject)
+                .text(body.text != null ? body.text : read(body.textFile));
+        if (htmlFile != null) {
+            email.html(read(htmlFile));
+        }
+        for (Path f : attach) {
+            email.attach(f);
+        }
+        return email;
+    }
+
+    private SmtpSender sender(int connections) {
+        SmtpSender.Builder sender = SmtpSender.builder().credentials(account.credentials(root.environment))
+                .options(account.connectionOptions()).poolSize(connections);
+        if (account.endpoint() != null) {
+            sender.endpoint(account.endpoint());
+        } else {
+            sender.provider(account.server.provider);
+        }
+        return sender.build();
+    }
+
+    /** One message per recipient, with a progress bar on a terminal and a line per failure. */
+    private int sendEach() throws IOException {
+        List<Email> batch = new ArrayList<>();
+        for (String recipient : to) {
+            batch.add(message(List.of(recipient)).build());
+        }
+        Progress progress = new Progress(root.out, root.terminal);
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        BatchSummary summary;
+        try (SmtpSender s = sender(4)) {
+            summary = s.sendAll(batch, outcome -> {
+                long n = done.incrementAndGet();
+                progress.update(Progress.bar(n, batch.size(), 30) + " " + n + "/" + batch.size());
+                outcome.failure().ifPresent(f -> progress.line("mailkit: not sent to "
+                        + batch.get((int) outcome.index()).to() + ": " + Mailkit.describe(f)));
+            });
+        }
+        progress.line("sent " + summary.sent() + " of " + batch.size() + " message(s), " + summary.failed()
+                + " failed, in " + summary.duration().toMillis() + " ms");
+        return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
     }
 
     private static String read(Path file) throws IOException {

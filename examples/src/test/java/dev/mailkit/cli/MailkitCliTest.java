@@ -185,4 +185,25 @@ class MailkitCliTest {
         assertThat(r.out()).contains("providers").contains("send").contains("sync").contains("demo")
                 .contains("3 login");
     }
+
+    @Test
+    void send_separately_isABatch_withAProgressBarOnATerminal() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Mailkit.run(smtp("--from", "me@localhost", "--to", "a@localhost", "b@localhost", "c@localhost",
+                        "d@localhost", "e@localhost", "--subject", "one each", "--text", "t", "--separately"),
+                Mailkit.env(Map.of("MK_PW", "s3cret-pw")), new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true), true);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("\r").contains("[").contains("/5").contains("sent 5 of 5 message(s), 0 failed");
+        MimeMessage[] received = mail.getReceivedMessages();
+        assertThat(received).hasSize(5);
+        assertThat(Stream.of(received).map(m -> {
+            try {
+                return m.getHeader("To", ",");
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        })).containsExactlyInAnyOrder("a@localhost", "b@localhost", "c@localhost", "d@localhost", "e@localhost");
+    }
 }
