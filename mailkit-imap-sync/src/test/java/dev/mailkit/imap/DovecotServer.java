@@ -145,6 +145,16 @@ public final class DovecotServer implements AutoCloseable {
         return new DovecotServer(base, conf, port);
     }
 
+    /**
+     * A user's Maildir as Dovecot stores it (files written here appear in the mailbox; chown them to mail).
+     *
+     * @param user alice, bob or carol
+     * @return the directory
+     */
+    public Path maildir(String user) {
+        return base.resolve("home").resolve(user).resolve("Maildir");
+    }
+
     /** The IMAP port on 127.0.0.1. */
     public int port() {
         return port;

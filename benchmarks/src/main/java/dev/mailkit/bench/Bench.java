@@ -1,0 +1,97 @@
+package dev.mailkit.bench;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark runner: {@code smoke} (tiny sizes, so the harness cannot rot) or {@code full} (the
+ * figures of BENCHMARKS.md). Starts its servers itself on loopback, runs every contender in the same
+ * run, and writes {@code results.json}, {@code results.md} and {@code sync-time.svg} to the output directory.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean full = args.length > 0 && args[0].equals("full");
+        Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/target/bench");
+        Files.createDirectories(out);
+        PrintStream log = System.out;
+        List<Result> results = new ArrayList<>();
+        log.println("mailkit benchmarks, " + (full ? "full" : "smoke") + " mode, " + Runtime.getRuntime().availableProcessors()
+                + " cores, " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        new ImapBench(full, out, results, log).run();
+        String table = table(results);
+        log.println(table);
+        Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("results.json"), json(results), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("sync-time.svg"), Chart.svg(results), StandardCharsets.UTF_8);
+        log.println("written to " + out.toAbsolutePath());
+    }
+
+    /** One Markdown table per suite: a row per scenario and size, a column per contender, ratios after. */
+    static String table(List<Result> results) {
+        Map<String, List<Result>> byRow = new LinkedHashMap<>();
+        Set<String> contenders = new LinkedHashSet<>();
+        for (Result r : results) {
+            byRow.computeIfAbsent(r.suite() + "|" + r.scenario() + "|" + r.size(), k -> new ArrayList<>()).add(r);
+            contenders.add(r.contender());
+        }
+        StringBuilder b = new StringBuilder("| suite | scenario | messages |");
+        contenders.forEach(c -> b.append(' ').append(c).append(" |"));
+        b.append(" speed-up (other's time ÷ mailkit's) |\n|---|---|---:|");
+        contenders.forEach(c -> b.append("---:|"));
+        b.append("---|\n");
+        for (List<Result> row : byRow.values()) {
+            Result first = row.get(0);
+            b.append("| ").append(first.suite()).append(" | ").append(first.scenario()).append(" | ")
+                    .append(String.format("%,d", first.size())).append(" |");
+            Result mailkit = null;
+            for (String c : contenders) {
+                Result r = row.stream().filter(x -> x.contender().equals(c)).findFirst().orElse(null);
+                if (r != null && c.startsWith("mailkit") && mailkit == null) {
+                    mailkit = r;
+                }
+                b.append(' ').append(r == null ? "" : cell(r)).append(" |");
+            }
+            StringBuilder ratios = new StringBuilder();
+            for (Result r : row) {
+                if (mailkit != null && r != mailkit && !r.contender().startsWith("mailkit")) {
+                    ratios.append(ratios.length() == 0 ? "" : ", ").append(String.format("%.2f× vs %s",
+                            r.millis() / mailkit.millis(), r.contender()));
+                }
+            }
+            b.append(' ').append(ratios).append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String cell(Result r) {
+        String time = r.millis() >= 10_000 ? String.format("%.1f s", r.millis() / 1000)
+                : r.millis() >= 100 ? String.format("%.0f ms", r.millis()) : String.format("%.1f ms", r.millis());
+        return r.rssKb() > 0 ? time + " (" + r.rssKb() / 1024 + " MB)" : time;
+    }
+
+    static String json(List<Result> results) {
+        StringBuilder b = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"cores\":"
+                + Runtime.getRuntime().availableProcessors() + ",\"results\":[\n");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            b.append(i == 0 ? "" : ",\n").append(String.format(java.util.Locale.ROOT,
+                    "{\"suite\":\"%s\",\"scenario\":\"%s\",\"messages\":%d,\"contender\":\"%s\",\"medianMillis\":%.2f,"
+                            + "\"runs\":%d,\"peakRssKb\":%d}", r.suite(), r.scenario(), r.size(), r.contender(), r.millis(),
+                    r.runs(), r.rssKb()));
+        }
+        return b.append("\n]}\n").toString();
+    }
+}

@@ -1,0 +1,247 @@
+package dev.mailkit.bench;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.Security;
+import dev.mailkit.imap.DovecotServer;
+import dev.mailkit.imap.FolderFilter;
+import dev.mailkit.imap.ImapSynchronizer;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * IMAP sync on a Dovecot started here, same data for every contender: the initial mirror of a folder by
+ * mailkit, mbsync and a hand-written Jakarta Mail loop (each a whole process, JVM start included), then
+ * incremental syncs by mailkit (in-process, the synchronizer kept open as an application would) and
+ * mbsync (a process, as it is used) after the same change made by another client.
+ */
+final class ImapBench {
+
+    private static final String USER = "alice";
+
+    private final boolean full;
+    private final Path work;
+    private final List<Result> results;
+    private final PrintStream log;
+    private DovecotServer dovecot;
+
+    ImapBench(boolean full, Path work, List<Result> results, PrintStream log) {
+        this.full = full;
+        this.work = work;
+        this.results = results;
+        this.log = log;
+    }
+
+    void run() throws Exception {
+        dovecot = DovecotServer.start();
+        try {
+            int[] sizes = full ? new int[] {1_000, 10_000, 100_000} : new int[] {200};
+            for (int size : sizes) {
+                folder(size, full ? (size >= 100_000 ? 1 : 3) : 1);
+            }
+        } finally {
+            dovecot.close();
+        }
+    }
+
+    /** Writes a deterministic folder straight into Dovecot's Maildir (as delivery would), then lets Dovecot index it. */
+    private String populate(int size) throws Exception {
+        String folder = "bench" + size;
+        Path dir = dovecot.maildir(USER).resolve("." + folder);
+        for (String sub : List.of("cur", "new", "tmp")) {
+            Files.createDirectories(dir.resolve(sub));
+        }
+        Random random = new Random(size);
+        for (int i = 0; i < size; i++) {
+            byte[] m = message(i, random);
+            Files.write(dir.resolve("cur").resolve("1790000000.M" + i + "P1.bench,S=" + m.length + ",W=" + m.length + ":2,"
+                    + (i % 3 == 0 ? "S" : "")), m);
+        }
+        Process chown = new ProcessBuilder("chown", "-R", "mail:mail", dovecot.maildir(USER).toString()).inheritIO().start();
+        if (chown.waitFor() != 0) {
+            throw new IOException("chown failed");
+        }
+        try (Store store = connect()) {
+            IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+            f.open(Folder.READ_ONLY);
+            f.doCommand(p -> p.command("UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[])", null)); // warm Dovecot's cache
+            f.close(false);
+        }
+        return folder;
+    }
+
+    static byte[] message(int i, Random random) {
+        StringBuilder body = new StringBuilder();
+        while (body.length() < 3600 + random.nextInt(800)) {
+            body.append("Line ").append(body.length()).append(" of generated message ").append(i)
+                    .append(" with some ordinary words in it.\r\n");
+        }
+        String raw = "From: sender" + (i % 97) + "@example.com\r\nTo: alice@example.com\r\nSubject: message " + i
+                + "\r\nMessage-ID: <bench" + i + "@example.com>\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n"
+                + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body;
+        return raw.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Store connect() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("mail.imap.peek", "true");
+        Store store = Session.getInstance(p).getStore("imap");
+        store.connect("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD);
+        return store;
+    }
+
+    private Path mbsyncConfig(String folder, Path dir) throws IOException {
+        Path conf = work.resolve("mbsyncrc-" + folder);
+        Files.createDirectories(dir);
+        Files.writeString(conf, String.join("\n",
+                "IMAPAccount bench", "Host 127.0.0.1", "Port " + dovecot.port(), "User " + USER,
+                "Pass " + DovecotServer.PASSWORD, "SSLType None", "AuthMechs LOGIN", "",
+                "IMAPStore remote", "Account bench", "",
+                "MaildirStore local", "Path " + dir + "/", "Inbox " + dir + "/INBOX", "SubFolders Verbatim", "",
+                "Channel bench", "Far :remote:", "Near :local:", "Patterns " + folder, "Create Near", "Sync All",
+                "SyncState *", ""));
+        return conf;
+    }
+
+    private void folder(int size, int runs) throws Exception {
+        String folder = populate(size);
+        log.printf("imap: %,d messages in %s%n", size, folder);
+        Map<String, String> env = Map.of("BENCH_PASSWORD", DovecotServer.PASSWORD);
+        Path logFile = work.resolve("imap-processes.log");
+        List<Double> mk = new ArrayList<>();
+        List<Double> mb = new ArrayList<>();
+        List<Double> jk = new ArrayList<>();
+        long mkRss = 0;
+        long mbRss = 0;
+        long jkRss = 0;
+        Path mailkitDir = null;
+        Path mbsyncConf = null;
+        for (int run = 0; run < runs; run++) {
+            mailkitDir = fresh("mailkit-" + size + "-" + run);
+            Processes.Measured m = Processes.run(Processes.java(SyncOnce.class.getName(), String.valueOf(dovecot.port()),
+                    USER, folder, mailkitDir.toString()), env, logFile);
+            mk.add(m.millis());
+            mkRss = Math.max(mkRss, m.rssKb());
+            Path mbsyncDir = fresh("mbsync-" + size + "-" + run);
+            mbsyncConf = mbsyncConfig(folder, mbsyncDir);
+            m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
+            mb.add(m.millis());
+            mbRss = Math.max(mbRss, m.rssKb());
+            if (size <= 10_000 || run == 0) {
+                Path jakartaDir = fresh("jakarta-" + size + "-" + run);
+                m = Processes.run(Processes.java(JakartaLoop.class.getName(), String.valueOf(dovecot.port()), USER, folder,
+                        jakartaDir.toString()), env, logFile);
+                jk.add(m.millis());
+                jkRss = Math.max(jkRss, m.rssKb());
+                delete(jakartaDir);
+            }
+            if (run < runs - 1) {
+                delete(mailkitDir);
+                delete(mbsyncDir);
+            }
+        }
+        results.add(new Result("imap", "initial mirror", size, "mailkit", Processes.median(mk), runs, mkRss));
+        results.add(new Result("imap", "initial mirror", size, "mbsync", Processes.median(mb), runs, mbRss));
+        results.add(new Result("imap", "initial mirror", size, "Jakarta Mail loop", Processes.median(jk), jk.size(), jkRss));
+        incremental(size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
+    }
+
+    /** The same change on the server, then a sync by each; mailkit in-process, mbsync as a process. */
+    private void incremental(int size, String folder, Path mailkitDir, Path mbsyncConf, int runs, Map<String, String> env,
+                             Path logFile) throws Exception {
+        int reps = Math.max(3, runs);
+        try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), Security.PLAIN)
+                .options(ConnectionOptions.builder().allowPlaintext().build())
+                .credentials(Credentials.password(USER, DovecotServer.PASSWORD))
+                .folders(FolderFilter.only(folder)).maildir(mailkitDir).build();
+             Store store = connect()) {
+            sync.syncOnce(); // warm the JVM, as a running application is
+            String[] scenarios = {"no change", "100 flag changes", "100 new messages", "100 expunges"};
+            for (int s = 0; s < scenarios.length; s++) {
+                List<Double> mk = new ArrayList<>();
+                List<Double> mb = new ArrayList<>();
+                long mbRss = 0;
+                for (int r = 0; r < reps; r++) {
+                    change(store, folder, s, r);
+                    long start = System.nanoTime();
+                    sync.syncOnce();
+                    mk.add((System.nanoTime() - start) / 1e6);
+                    Processes.Measured m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env,
+                            logFile);
+                    mb.add(m.millis());
+                    mbRss = Math.max(mbRss, m.rssKb());
+                }
+                results.add(new Result("imap", "incremental: " + scenarios[s], size, "mailkit (in-process)",
+                        Processes.median(mk), reps, -1));
+                results.add(new Result("imap", "incremental: " + scenarios[s], size, "mbsync", Processes.median(mb), reps,
+                        mbRss));
+            }
+        }
+    }
+
+    private void change(Store store, String folder, int scenario, int rep) throws Exception {
+        IMAPFolder f = (IMAPFolder) store.getFolder(folder);
+        switch (scenario) {
+            case 1 -> {
+                f.open(Folder.READ_WRITE);
+                int n = f.getMessageCount();
+                int first = 1 + (rep * 137) % Math.max(1, n - 100);
+                Message[] msgs = f.getMessages(first, Math.min(n, first + 99));
+                f.setFlags(msgs, new Flags(Flags.Flag.FLAGGED), rep % 2 == 0);
+                f.close(false);
+            }
+            case 2 -> {
+                Message[] add = new Message[100];
+                Random random = new Random(rep);
+                for (int i = 0; i < add.length; i++) {
+                    add[i] = new MimeMessage(Session.getInstance(new Properties()),
+                            new ByteArrayInputStream(message(1_000_000 + rep * 100 + i, random)));
+                }
+                f.appendMessages(add);
+            }
+            case 3 -> {
+                f.open(Folder.READ_WRITE);
+                Message[] msgs = f.getMessages(1, Math.min(100, f.getMessageCount()));
+                f.setFlags(msgs, new Flags(Flags.Flag.DELETED), true);
+                f.expunge(msgs);
+                f.close(false);
+            }
+            default -> { }
+        }
+    }
+
+    private Path fresh(String name) throws IOException {
+        Path dir = work.resolve(name);
+        delete(dir);
+        return dir;
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
