@@ -222,6 +222,9 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         if (w != null) {
             w.close();
         }
+        synchronized (this) {
+            engine.close();
+        }
         try {
             if (ownsState) {
                 state.close();

@@ -165,6 +165,24 @@ public interface LocalStore {
         InputStream open(String localId) throws IOException;
 
         /**
+         * Remembers the folder as it is now; see {@link #changedSinceMark()}. An implementation marks a
+         * folder when it reads it (before reading, so that a change made while reading counts as a change).
+         */
+        default void mark() {
+        }
+
+        /**
+         * Whether anything may have changed the folder since {@link #mark()}: another program, or another
+         * instance of this folder. When false, the synchronizer skips looking for local edits in it.
+         * The default, true, is always safe.
+         *
+         * @return false only when the folder is certainly unchanged
+         */
+        default boolean changedSinceMark() {
+            return true;
+        }
+
+        /**
          * The flags stored with the message (for Maildir: the info suffix), keywords excluded.
          *
          * @param localId the message

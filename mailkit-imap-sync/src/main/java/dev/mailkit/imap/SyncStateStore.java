@@ -61,6 +61,17 @@ public interface SyncStateStore extends AutoCloseable {
     List<MessageRecord> messages(String folder);
 
     /**
+     * The messages of a folder from a UID on, by ascending UID.
+     *
+     * @param folder  the server folder name
+     * @param fromUid the first UID
+     * @return the records
+     */
+    default List<MessageRecord> messagesFrom(String folder, long fromUid) {
+        return messages(folder).stream().filter(r -> r.uid() >= fromUid).toList();
+    }
+
+    /**
      * One message.
      *
      * @param folder the server folder name

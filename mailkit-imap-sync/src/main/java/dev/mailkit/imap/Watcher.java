@@ -103,8 +103,9 @@ final class Watcher implements SyncWatch {
             return;
         }
         try {
+            Map<Path, FileTime> before = maildirTimes(); // taken first: an edit made during the sync triggers another
             SyncReport report = sync.syncOnce();
-            snapshot = maildirTimes();
+            snapshot = before;
             backoff = Duration.ofSeconds(1);
             listener.onSyncDone(report);
         } catch (RuntimeException e) {

@@ -52,7 +52,27 @@ final class LocalScan {
         this.open = open;
     }
 
-    Map<String, FolderFiles> run(List<FolderState> folders) throws IOException {
+    /**
+     * @param unchanged folders whose store reports no change since the last sync: with no local change or
+     *                  upload recorded either, they are not looked at
+     */
+    Map<String, FolderFiles> run(List<FolderState> folders, Set<String> unchanged) throws IOException {
+        List<FolderState> toScan = new ArrayList<>();
+        Map<String, FolderFiles> quiet = new LinkedHashMap<>();
+        for (FolderState f : folders) {
+            if (unchanged.contains(f.name()) && state.localChanges(f.name()).isEmpty()
+                    && state.uploadsStarted(f.name()).isEmpty()) {
+                quiet.put(f.name(), new FolderFiles());
+            } else {
+                toScan.add(f);
+            }
+        }
+        Map<String, FolderFiles> out = scan(toScan);
+        out.putAll(quiet);
+        return out;
+    }
+
+    private Map<String, FolderFiles> scan(List<FolderState> folders) throws IOException {
         Map<String, FolderFiles> out = new LinkedHashMap<>();
         Map<String, Set<String>> unknownFiles = new HashMap<>(); // folder -> local ids no record describes
         Map<String, List<MessageRecord>> missing = new HashMap<>();

@@ -170,6 +170,7 @@ public final class SyncEngine {
     }
 
     private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    private volatile IMAPStore connection;
     private final Map<String, Character> separators = new ConcurrentHashMap<>();
 
     /** What the server offers on a connection, after ENABLE. */
@@ -200,8 +201,11 @@ public final class SyncEngine {
      */
     public SyncReport syncOnce() {
         long start = System.nanoTime();
-        openFolders.clear();
-        IMAPStore store = (IMAPStore) imap.connectStore();
+        // Folders opened by an earlier sync keep their index unless something changed them since.
+        openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
+        Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
+        IMAPStore store = connection();
+        boolean completed = false;
         try {
             ImapCommands commands = new ImapCommands(store);
             Capabilities[] caps = new Capabilities[1];
@@ -225,7 +229,7 @@ public final class SyncEngine {
             List<FolderRun> runs = new ArrayList<>();
             folders.forEach(f -> runs.add(new FolderRun(f)));
             if (options.twoWay()) {
-                push(commands, caps[0], runs);
+                push(commands, caps[0], runs, unchangedLocally);
             }
             int workers = Math.min(options.connections(), runs.size());
             if (workers <= 1) {
@@ -251,14 +255,39 @@ public final class SyncEngine {
                     reports.add(r);
                 }
             }
+            completed = true;
             return new SyncReport(reports, Duration.ofNanos(System.nanoTime() - start));
         } catch (MessagingException e) {
             throw unwrap(e);
         } catch (UncheckedIOException e) {
             throw new SyncStateException("local store failure: " + e.getCause().getMessage(), e.getCause());
         } finally {
-            close(store);
+            if (!completed) {
+                openFolders.clear();
+                closeConnection();
+            }
         }
+    }
+
+    /** The connection kept open between syncs: checked with a NOOP, replaced when it went away. */
+    private IMAPStore connection() {
+        IMAPStore s = connection;
+        if (s != null && s.isConnected()) {
+            return s;
+        }
+        closeConnection();
+        connection = (IMAPStore) imap.connectStore();
+        return connection;
+    }
+
+    private void closeConnection() {
+        close(connection);
+        connection = null;
+    }
+
+    /** Closes the connection kept between syncs. */
+    public void close() {
+        closeConnection();
     }
 
     /**
@@ -455,7 +484,8 @@ public final class SyncEngine {
     }
 
     /** Finds local changes, refuses what looks like a lost local store, and pushes the rest, folder by folder. */
-    private void push(ImapCommands commands, Capabilities caps, List<FolderRun> runs) throws MessagingException {
+    private void push(ImapCommands commands, Capabilities caps, List<FolderRun> runs, Set<String> unchangedLocally)
+            throws MessagingException {
         List<FolderState> known = new ArrayList<>();
         Map<String, FolderRun> byName = new HashMap<>();
         for (FolderRun run : runs) {
@@ -464,7 +494,7 @@ public final class SyncEngine {
         }
         Map<String, LocalScan.FolderFiles> scan;
         try {
-            scan = new LocalScan(state, local, this::localFolder).run(known);
+            scan = new LocalScan(state, local, this::localFolder).run(known, unchangedLocally);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -717,29 +747,41 @@ public final class SyncEngine {
         // Only messages below the saved UIDNEXT are settled; records above it come from an interrupted run
         // and are re-checked by addNew, which sees exactly which of those UIDs still exist.
         Map<Long, MessageRecord> known = new LinkedHashMap<>();
-        for (MessageRecord r : state.messages(name)) {
-            if (r.uid() < saved.uidNext()) {
-                known.put(r.uid(), r);
-            }
-        }
         long maxKnown = saved.uidNext() - 1;
-        Map<Long, MessageFlags> flags;
         Set<Long> gone = new HashSet<>();
+        Map<Long, MessageFlags> flags;
         if (qresync) {
+            // Only the messages the server names are read from the state: the cost follows the changes,
+            // not the folder size.
             run.method = "QRESYNC";
             flags = ImapCommands.fetchedFlags(mi.responses == null ? List.of() : mi.responses);
             gone.addAll(ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses));
-        } else if (condstore && saved.highestModSeq() > 0) {
-            run.method = "CONDSTORE";
-            flags = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, saved.highestModSeq());
-            if (maxKnown >= 1 && !known.isEmpty()) {
-                Set<Long> exist = ImapCommands.existingUids(p, "1:" + maxKnown);
-                known.keySet().stream().filter(u -> !exist.contains(u)).forEach(gone::add);
+            Set<Long> named = new HashSet<>(flags.keySet());
+            named.addAll(gone);
+            for (long uid : named) {
+                if (uid < saved.uidNext()) {
+                    state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+                }
             }
         } else {
-            run.method = "FULL";
-            flags = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
-            known.keySet().stream().filter(u -> !flags.containsKey(u)).forEach(gone::add);
+            for (MessageRecord r : state.messages(name)) {
+                if (r.uid() < saved.uidNext()) {
+                    known.put(r.uid(), r);
+                }
+            }
+            if (condstore && saved.highestModSeq() > 0) {
+                run.method = "CONDSTORE";
+                flags = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, saved.highestModSeq());
+                if (maxKnown >= 1 && !known.isEmpty()) {
+                    Set<Long> exist = ImapCommands.existingUids(p, "1:" + maxKnown);
+                    known.keySet().stream().filter(u -> !exist.contains(u)).forEach(gone::add);
+                }
+            } else {
+                run.method = "FULL";
+                Map<Long, MessageFlags> all = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+                known.keySet().stream().filter(u -> !all.containsKey(u)).forEach(gone::add);
+                flags = all;
+            }
         }
         List<MessageRecord> updates = new ArrayList<>();
         for (Map.Entry<Long, MessageFlags> e : flags.entrySet()) {
@@ -771,10 +813,8 @@ public final class SyncEngine {
         long maxUid = fromUid - 1;
         // Records at or above fromUid were stored by an interrupted run; those the server no longer has go.
         Map<Long, MessageRecord> interrupted = new HashMap<>();
-        for (MessageRecord r : state.messages(run.folder.name())) {
-            if (r.uid() >= fromUid) {
-                interrupted.put(r.uid(), r);
-            }
+        for (MessageRecord r : state.messagesFrom(run.folder.name(), fromUid)) {
+            interrupted.put(r.uid(), r);
         }
         for (String window : windows) {
             TreeMap<Long, ServerMessage> meta = ImapCommands.metadata(p, window);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     MaildirFolder(Path dir) {
         this.dir = dir;
         removeOwnLeftovers();
+        mark(); // before the scan: anything changed after this is seen as a change next time
         scan();
     }
 
@@ -237,6 +239,45 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     @Override
     public InputStream open(String localId) throws IOException {
         return Files.newInputStream(require(localId));
+    }
+
+    /** Modification times of cur/ and new/ at {@link #mark()}, and when the mark was taken. */
+    private volatile FileTime[] marked;
+    private volatile long markedAt;
+
+    @Override
+    public synchronized void mark() {
+        try {
+            marked = times();
+            markedAt = System.currentTimeMillis();
+        } catch (IOException e) {
+            marked = null;
+        }
+    }
+
+    @Override
+    public boolean changedSinceMark() {
+        FileTime[] then = marked;
+        if (then == null) {
+            return true;
+        }
+        try {
+            FileTime[] now = times();
+            for (int i = 0; i < now.length; i++) {
+                // A change in the same clock tick as the mark could hide behind an equal time: treat
+                // directories modified within a second before the mark as changed.
+                if (!now[i].equals(then[i]) || markedAt - then[i].toMillis() < 1000) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private FileTime[] times() throws IOException {
+        return new FileTime[] {Files.getLastModifiedTime(dir.resolve("cur")), Files.getLastModifiedTime(dir.resolve("new"))};
     }
 
     @Override

@@ -176,6 +176,11 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public synchronized List<MessageRecord> messagesFrom(String folder, long fromUid) {
+        return query("SELECT * FROM messages WHERE folder = ? AND uid >= " + fromUid + " ORDER BY uid", folder);
+    }
+
+    @Override
     public synchronized Optional<MessageRecord> message(String folder, long uid) {
         List<MessageRecord> out = query("SELECT * FROM messages WHERE folder = ? AND uid = " + uid, folder);
         return out.isEmpty() ? Optional.empty() : Optional.of(out.get(0));
