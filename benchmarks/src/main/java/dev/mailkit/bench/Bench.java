@@ -30,7 +30,16 @@ public final class Bench {
         List<Result> results = new ArrayList<>();
         log.println("mailkit benchmarks, " + (full ? "full" : "smoke") + " mode, " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        new ImapBench(full, out, results, log).run();
+        String missing = missingTools();
+        if (!missing.isEmpty()) {
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException("CI is set but " + missing + " is missing: .ci/run installs it");
+            }
+            log.println("skipping the IMAP benchmark: " + missing + " not installed (apt-get install dovecot-imapd isync time)");
+        } else {
+            new ImapBench(full, out, results, log).run();
+        }
+        new SmtpBench(full, out, results, log).run();
         String table = table(results);
         log.println(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
@@ -39,8 +48,29 @@ public final class Bench {
         log.println("written to " + out.toAbsolutePath());
     }
 
+    private static String missingTools() {
+        StringBuilder b = new StringBuilder();
+        for (String tool : new String[] {"/usr/sbin/dovecot", "/usr/bin/mbsync", "/usr/bin/time"}) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                b.append(b.length() == 0 ? "" : ", ").append(tool);
+            }
+        }
+        return b.toString();
+    }
+
     /** One Markdown table per suite: a row per scenario and size, a column per contender, ratios after. */
     static String table(List<Result> results) {
+        StringBuilder all = new StringBuilder();
+        for (String suite : new String[] {"imap", "smtp"}) {
+            List<Result> part = results.stream().filter(r -> r.suite().equals(suite)).toList();
+            if (!part.isEmpty()) {
+                all.append(suiteTable(part)).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    private static String suiteTable(List<Result> results) {
         Map<String, List<Result>> byRow = new LinkedHashMap<>();
         Set<String> contenders = new LinkedHashSet<>();
         for (Result r : results) {
