@@ -39,7 +39,7 @@ public final class Bench {
         } else {
             new ImapBench(full, out, results, log).run();
         }
-        new SmtpBench(full, out, results, log).run();
+        new SmtpBench(full, results, log).run();
         String table = table(results);
         log.println(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);

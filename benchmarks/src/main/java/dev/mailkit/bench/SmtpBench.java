@@ -17,7 +17,6 @@ import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -34,7 +33,7 @@ final class SmtpBench {
     private final List<Result> results;
     private final PrintStream log;
 
-    SmtpBench(boolean full, Path work, List<Result> results, PrintStream log) {
+    SmtpBench(boolean full, List<Result> results, PrintStream log) {
         this.full = full;
         this.results = results;
         this.log = log;

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -93,10 +92,5 @@ public final class Mailkit implements Runnable {
             return message;
         }
         return e.toString();
-    }
-
-    /** Convenience for tests: the environment as a map. */
-    static UnaryOperator<String> env(Map<String, String> values) {
-        return values::get;
     }
 }

@@ -10,7 +10,7 @@ record CliRun(int code, String out, String err) {
     static CliRun of(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Mailkit.run(args, Mailkit.env(env), new PrintWriter(out, true), new PrintWriter(err, true), false);
+        int code = Mailkit.run(args, env::get, new PrintWriter(out, true), new PrintWriter(err, true), false);
         return new CliRun(code, out.toString(), err.toString());
     }
 

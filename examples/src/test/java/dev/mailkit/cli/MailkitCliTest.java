@@ -192,7 +192,7 @@ class MailkitCliTest {
         java.io.StringWriter err = new java.io.StringWriter();
         int code = Mailkit.run(smtp("--from", "me@localhost", "--to", "a@localhost", "b@localhost", "c@localhost",
                         "d@localhost", "e@localhost", "--subject", "one each", "--text", "t", "--separately"),
-                Mailkit.env(Map.of("MK_PW", "s3cret-pw")), new java.io.PrintWriter(out, true),
+                Map.of("MK_PW", "s3cret-pw")::get, new java.io.PrintWriter(out, true),
                 new java.io.PrintWriter(err, true), true);
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("\r").contains("[").contains("/5").contains("sent 5 of 5 message(s), 0 failed");

@@ -1,10 +1,10 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
-import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 
 import java.io.IOException;
@@ -34,16 +34,9 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final Duration periodicSync;
     private Watcher watcher;
 
-    DefaultImapSynchronizer(ImapSynchronizer.Builder b) {
-        ProviderSettings provider = b.provider != null ? b.provider
-                : b.providerQuery != null ? b.registry.lookup(b.providerQuery) : null;
-        ServerEndpoint endpoint = b.endpoint != null ? b.endpoint
-                : provider == null ? null : provider.endpoint(Protocol.IMAP).orElseThrow(() ->
-                new InvalidConfigurationException("provider '" + provider.id() + "' has no IMAP endpoint", null));
-        if (endpoint == null) {
-            throw new InvalidConfigurationException("ImapSynchronizer needs provider(..) or endpoint(..)", null);
-        }
-        if (b.credentials == null) {
+    DefaultImapSynchronizer(ImapSynchronizer.Builder b, AccountBuilder.Account account) {
+        ProviderSettings provider = account.provider();
+        if (account.credentials() == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs credentials(..)", null);
         }
         if (b.localStore == null && b.maildir == null) {
@@ -63,11 +56,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             release();
             throw e;
         }
-        MailSession.Builder sb = MailSession.builder(Protocol.IMAP, endpoint).credentials(b.credentials).options(b.options);
-        if (provider != null) {
-            sb.provider(provider);
-        }
-        this.session = sb.build();
+        this.session = account.session(Protocol.IMAP).build();
         this.maildir = b.localStore == null ? b.maildir : null;
         this.listener = b.listener;
         this.watchFolders = b.watchFolders;
@@ -155,7 +144,8 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             public LocalMailbox folder(String name) {
                 FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
                         "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
-                return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state, localStore, f,
+                return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state,
+                        fs -> engine.folder(fs.name(), fs.separator()), f,
                         deleteToTrash ? trash() : null, DefaultImapSynchronizer.this::localChanged);
             }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -17,21 +18,22 @@ final class DefaultLocalMailbox implements LocalMailbox {
 
     private final Object lock;
     private final SyncStateStore state;
-    private final LocalStore local;
+    private final Function<FolderState, LocalStore.LocalFolder> open;
     private final FolderState folder;
     private final String trash;
     private final Runnable changed;
 
     /**
+     * @param open    opens a local folder (the synchronizer's own instance, so its index is not rebuilt per call)
      * @param trash   where deletes go, or null to delete in place
      * @param changed told after every change (a running watch then syncs soon)
      */
-    DefaultLocalMailbox(Object lock, SyncStateStore state, LocalStore local, FolderState folder, String trash,
-                        Runnable changed) {
+    DefaultLocalMailbox(Object lock, SyncStateStore state, Function<FolderState, LocalStore.LocalFolder> open,
+                        FolderState folder, String trash, Runnable changed) {
         this.changed = changed;
         this.lock = lock;
         this.state = state;
-        this.local = local;
+        this.open = open;
         this.folder = folder;
         this.trash = trash;
     }
@@ -78,7 +80,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
     private void changeFlags(long[] uids, UnaryOperator<MessageFlags> change) {
         synchronized (lock) {
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            LocalStore.LocalFolder lf = open.apply(folder);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 LocalChange c = changes.get(uid);
@@ -137,7 +139,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
         }
         synchronized (lock) {
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            LocalStore.LocalFolder lf = open.apply(folder);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 LocalChange c = changes.get(uid);
@@ -166,8 +168,8 @@ final class DefaultLocalMailbox implements LocalMailbox {
                 throw new IllegalArgumentException("cannot " + verb + " messages from '" + target + "' to itself");
             }
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
-            LocalStore.LocalFolder tf = local.folder(to.name(), to.separator());
+            LocalStore.LocalFolder lf = open.apply(folder);
+            LocalStore.LocalFolder tf = open.apply(to);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 try {
@@ -204,7 +206,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
             throw new IllegalArgumentException("not an RFC 5322 message: it must start with a header line (Name: value)");
         }
         synchronized (lock) {
-            LocalStore.LocalFolder lf = local.folder(folder.name(), folder.separator());
+            LocalStore.LocalFolder lf = open.apply(folder);
             String id;
             try (LocalStore.MessageWriter w = lf.newMessage(0)) {
                 w.stream().write(rawMessage);

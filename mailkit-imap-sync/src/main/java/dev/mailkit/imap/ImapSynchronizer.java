@@ -1,11 +1,7 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.core.ConnectionOptions;
-import dev.mailkit.core.Credentials;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
-import dev.mailkit.core.Security;
-import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.AccountBuilder;
+import dev.mailkit.core.Protocol;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,13 +89,7 @@ public interface ImapSynchronizer extends AutoCloseable {
     void close();
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
-    final class Builder {
-        ProviderRegistry registry = ProviderRegistry.defaults();
-        String providerQuery;
-        ProviderSettings provider;
-        ServerEndpoint endpoint;
-        Credentials credentials;
-        ConnectionOptions options = ConnectionOptions.defaults();
+    final class Builder extends AccountBuilder<Builder> {
         LocalStore localStore;
         SyncStateStore stateStore;
         Path maildir;
@@ -118,86 +108,6 @@ public interface ImapSynchronizer extends AutoCloseable {
         Duration periodicSync = Duration.ofMinutes(15);
 
         Builder() {
-        }
-
-        /**
-         * Uses a provider from the registry by id, alias, e-mail address or domain; its first IMAP endpoint is used.
-         *
-         * @param idOrAddress the provider
-         * @return this builder
-         */
-        public Builder provider(String idOrAddress) {
-            this.providerQuery = Objects.requireNonNull(idOrAddress, "provider");
-            this.provider = null;
-            return this;
-        }
-
-        /**
-         * Uses the given provider settings.
-         *
-         * @param settings the provider
-         * @return this builder
-         */
-        public Builder provider(ProviderSettings settings) {
-            this.provider = Objects.requireNonNull(settings, "provider");
-            this.providerQuery = null;
-            return this;
-        }
-
-        /**
-         * Sets the registry consulted by {@link #provider(String)}.
-         *
-         * @param registry the registry
-         * @return this builder
-         */
-        public Builder registry(ProviderRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /**
-         * Uses an explicit IMAP server.
-         *
-         * @param endpoint the server
-         * @return this builder
-         */
-        public Builder endpoint(ServerEndpoint endpoint) {
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-            return this;
-        }
-
-        /**
-         * Uses an explicit IMAP server.
-         *
-         * @param host     host name
-         * @param port     port
-         * @param security protection
-         * @return this builder
-         */
-        public Builder endpoint(String host, int port, Security security) {
-            return endpoint(ServerEndpoint.of(host, port, security));
-        }
-
-        /**
-         * Sets the login.
-         *
-         * @param credentials the login
-         * @return this builder
-         */
-        public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /**
-         * Sets timeouts and TLS trust.
-         *
-         * @param options the options
-         * @return this builder
-         */
-        public Builder options(ConnectionOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
         }
 
         /**
@@ -430,7 +340,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          *                                                          or another synchronizer uses the same Maildir
          */
         public ImapSynchronizer build() {
-            return new DefaultImapSynchronizer(this);
+            return new DefaultImapSynchronizer(this, account(Protocol.IMAP, "ImapSynchronizer"));
         }
     }
 }

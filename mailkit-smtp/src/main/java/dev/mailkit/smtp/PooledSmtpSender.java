@@ -1,5 +1,6 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.MailkitException;
@@ -53,26 +54,10 @@ final class PooledSmtpSender implements SmtpSender {
     private final boolean providerSavesSent;
     private final int maxRecipients;
 
-    PooledSmtpSender(SmtpSender.Builder b) {
-        this.provider = b.provider != null ? b.provider
-                : b.providerQuery != null ? b.registry.lookup(b.providerQuery) : null;
-        ServerEndpoint endpoint = b.endpoint;
-        if (endpoint == null && provider != null) {
-            endpoint = provider.endpoint(Protocol.SMTP).orElseThrow(() -> new InvalidConfigurationException(
-                    "provider '" + provider.id() + "' has no SMTP endpoint; set one with endpoint(..)", null));
-        }
-        if (endpoint == null) {
-            throw new InvalidConfigurationException("SmtpSender needs provider(..) or endpoint(..)", null);
-        }
-        MailSession.Builder sb = MailSession.builder(Protocol.SMTP, endpoint).options(b.options)
-                // Report refused recipients and still deliver to the accepted ones.
-                .property("mail.smtp.sendpartial", "true");
-        if (b.credentials != null) {
-            sb.credentials(b.credentials);
-        }
-        if (provider != null) {
-            sb.provider(provider);
-        }
+    PooledSmtpSender(SmtpSender.Builder b, AccountBuilder.Account account) {
+        this.provider = account.provider();
+        // Report refused recipients and still deliver to the accepted ones.
+        MailSession.Builder sb = account.session(Protocol.SMTP).property("mail.smtp.sendpartial", "true");
         this.session = sb.build();
         this.pool = new TransportPool(session, b.poolSize, b.maxMessagesPerConnection, b.validateAfterIdle);
         this.retry = b.retryPolicy;
@@ -83,7 +68,7 @@ final class PooledSmtpSender implements SmtpSender {
         this.executor = b.executor != null ? b.executor : defaultExecutor(b.poolSize);
         this.providerSavesSent = provider != null && provider.savesSentCopy();
         this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
-        this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, provider) : null;
+        this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
     }
 
     private static RateLimiter rateLimiter(SmtpSender.Builder b, ProviderSettings provider) {
@@ -97,21 +82,15 @@ final class PooledSmtpSender implements SmtpSender {
         return perMinute == 0 && perDay == 0 ? null : new RateLimiter(perMinute, perDay);
     }
 
-    private static SentFolderAppender sentAppender(SmtpSender.Builder b, ProviderSettings provider) {
+    private static SentFolderAppender sentAppender(SmtpSender.Builder b, AccountBuilder.Account account) {
+        ProviderSettings provider = account.provider();
         ServerEndpoint imap = b.sentImapEndpoint != null ? b.sentImapEndpoint
                 : provider == null ? null : provider.endpoint(Protocol.IMAP).orElse(null);
         if (imap == null) {
             throw new InvalidConfigurationException("appendToSentFolder() needs an IMAP server: use a provider "
                     + "with an IMAP endpoint or appendToSentFolder(ServerEndpoint)", null);
         }
-        MailSession.Builder ib = MailSession.builder(Protocol.IMAP, imap).options(b.options);
-        if (b.credentials != null) {
-            ib.credentials(b.credentials);
-        }
-        if (provider != null) {
-            ib.provider(provider);
-        }
-        return new SentFolderAppender(ib.build(), provider);
+        return new SentFolderAppender(account.session(Protocol.IMAP, imap).build(), provider);
     }
 
     private static ExecutorService defaultExecutor(int threads) {

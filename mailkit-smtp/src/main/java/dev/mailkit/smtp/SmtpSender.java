@@ -1,11 +1,9 @@
 package dev.mailkit.smtp;
 
-import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.AccountBuilder;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.InvalidConfigurationException;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
-import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 
 import java.time.Duration;
@@ -97,13 +95,7 @@ public interface SmtpSender extends AutoCloseable {
     void close();
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
-    final class Builder {
-        ProviderRegistry registry = ProviderRegistry.defaults();
-        String providerQuery;
-        ProviderSettings provider;
-        ServerEndpoint endpoint;
-        Credentials credentials;
-        ConnectionOptions options = ConnectionOptions.defaults();
+    final class Builder extends AccountBuilder<Builder> {
         int poolSize = 4;
         int maxMessagesPerConnection = 100;
         Duration validateAfterIdle = Duration.ofSeconds(10);
@@ -117,87 +109,6 @@ public interface SmtpSender extends AutoCloseable {
         ServerEndpoint sentImapEndpoint;
 
         Builder() {
-        }
-
-        /**
-         * Uses a provider from the registry: by id or alias ({@code "outlook"}), by e-mail address or by domain.
-         * Its first SMTP endpoint is used, and its limits and login hints apply.
-         *
-         * @param idOrAddress a provider id, alias, e-mail address or domain
-         * @return this builder
-         */
-        public Builder provider(String idOrAddress) {
-            this.providerQuery = Objects.requireNonNull(idOrAddress, "provider");
-            this.provider = null;
-            return this;
-        }
-
-        /**
-         * Uses the given provider settings.
-         *
-         * @param settings the provider
-         * @return this builder
-         */
-        public Builder provider(ProviderSettings settings) {
-            this.provider = Objects.requireNonNull(settings, "provider");
-            this.providerQuery = null;
-            return this;
-        }
-
-        /**
-         * Sets the registry that {@link #provider(String)} consults (default {@link ProviderRegistry#defaults()}).
-         *
-         * @param registry the registry
-         * @return this builder
-         */
-        public Builder registry(ProviderRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /**
-         * Uses an explicit server instead of (or overriding) the provider's.
-         *
-         * @param endpoint the server
-         * @return this builder
-         */
-        public Builder endpoint(ServerEndpoint endpoint) {
-            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-            return this;
-        }
-
-        /**
-         * Uses an explicit server.
-         *
-         * @param host     host name
-         * @param port     port
-         * @param security protection
-         * @return this builder
-         */
-        public Builder endpoint(String host, int port, Security security) {
-            return endpoint(ServerEndpoint.of(host, port, security));
-        }
-
-        /**
-         * Sets the login (none: the server must relay without authentication).
-         *
-         * @param credentials the login
-         * @return this builder
-         */
-        public Builder credentials(Credentials credentials) {
-            this.credentials = Objects.requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /**
-         * Sets timeouts and TLS trust (default {@link ConnectionOptions#defaults()}).
-         *
-         * @param options the options
-         * @return this builder
-         */
-        public Builder options(ConnectionOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
         }
 
         /**
@@ -342,7 +253,7 @@ public interface SmtpSender extends AutoCloseable {
          *                                       endpoint, or appending to Sent has no IMAP server
          */
         public SmtpSender build() {
-            return new PooledSmtpSender(this);
+            return new PooledSmtpSender(this, account(Protocol.SMTP, "SmtpSender"));
         }
     }
 }

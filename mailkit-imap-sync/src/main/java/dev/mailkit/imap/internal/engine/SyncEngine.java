@@ -698,6 +698,18 @@ public final class SyncEngine {
         return "";
     }
 
+    /**
+     * The engine's open instance of a local folder, also used by the local-change API so a folder's index
+     * is built once, not per call.
+     *
+     * @param name      the server folder name
+     * @param separator its hierarchy separator
+     * @return the folder
+     */
+    public LocalStore.LocalFolder folder(String name, char separator) {
+        return openFolders.computeIfAbsent(name, n -> local.folder(n, separator));
+    }
+
     private LocalStore.LocalFolder localFolder(String name) {
         return openFolders.computeIfAbsent(name, n -> local.folder(n, separators.getOrDefault(n, '/')));
     }
