@@ -1,6 +1,7 @@
 package dev.mailkit.core;
 
 import dev.mailkit.core.internal.ExceptionTranslator;
+import dev.mailkit.core.internal.PlainSocketFactory;
 import dev.mailkit.core.internal.TlsContexts;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
@@ -96,6 +97,7 @@ public final class MailSession {
         props.setProperty(p + "ssl.checkserveridentity", "true");
         props.setProperty(p + "ssl.protocols", TlsContexts.PROTOCOLS);
         props.put(p + "ssl.socketFactory", options.sslSocketFactory());
+        props.put(p + "socketFactory", PlainSocketFactory.INSTANCE);
         // A failed TLS connection must surface, not be retried through another socket factory.
         props.setProperty(p + "socketFactory.fallback", "false");
         if (protocol == Protocol.SMTP) {

@@ -7,6 +7,7 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.smtp.internal.pool.PipeliningTransport;
 import dev.mailkit.smtp.internal.pool.TransportPool;
 import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
 import dev.mailkit.smtp.internal.retry.SendFailures;
@@ -59,6 +60,7 @@ final class PooledSmtpSender implements SmtpSender {
         // Report refused recipients and still deliver to the accepted ones.
         MailSession.Builder sb = account.session(Protocol.SMTP).property("mail.smtp.sendpartial", "true");
         this.session = sb.build();
+        PipeliningTransport.install(session.session()); // RFC 2920 where the server offers it
         this.pool = new TransportPool(session, b.poolSize, b.maxMessagesPerConnection, b.validateAfterIdle);
         this.retry = b.retryPolicy;
         this.limiter = rateLimiter(b, provider);

@@ -10,7 +10,8 @@ import javax.net.ssl.SSLSocketFactory;
 /**
  * Wraps a socket factory so that every TLS socket verifies the server's host name during the
  * handshake (endpoint identification "HTTPS", RFC 2818 / RFC 6125 rules) and speaks only TLS 1.2+.
- * This does not depend on how a protocol implementation configures its sockets.
+ * This does not depend on how a protocol implementation configures its sockets. Sockets get
+ * {@code TCP_NODELAY}, so pipelined commands are not held back waiting for acknowledgements.
  */
 public final class VerifyingSocketFactory extends SSLSocketFactory {
 
@@ -27,7 +28,8 @@ public final class VerifyingSocketFactory extends SSLSocketFactory {
         this.delegate = delegate;
     }
 
-    private Socket secure(Socket s) {
+    private Socket secure(Socket s) throws IOException {
+        PlainSocketFactory.noDelay(s);
         if (s instanceof SSLSocket ssl) {
             SSLParameters p = ssl.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");

@@ -44,6 +44,8 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile String auth = "AUTH PLAIN XOAUTH2";
     private volatile boolean closeAfterMessage;
     private volatile String authReply = "235 2.7.0 authenticated";
+    private volatile boolean pipelining;
+    private volatile String mailReply = "250 2.1.0 ok";
 
     /** Starts listening on a random loopback port. */
     public FakeSmtpServer() throws IOException {
@@ -72,6 +74,22 @@ public final class FakeSmtpServer implements AutoCloseable {
     /** Closes each connection right after the reply to a message, as servers do with idle connections. */
     public FakeSmtpServer closeAfterMessage() {
         this.closeAfterMessage = true;
+        return this;
+    }
+
+    /**
+     * Offers PIPELINING (RFC 2920) and holds the replies to MAIL and RCPT back until DATA arrives, as a
+     * server may: a client that waits for each reply before the next command then waits forever (its
+     * read timeout ends it). DATA is refused with 554 when no recipient was accepted.
+     */
+    public FakeSmtpServer pipelining() {
+        this.pipelining = true;
+        return this;
+    }
+
+    /** Replies to MAIL FROM with the given line. */
+    public FakeSmtpServer mailReply(String reply) {
+        this.mailReply = reply;
         return this;
     }
 
@@ -136,12 +154,15 @@ public final class FakeSmtpServer implements AutoCloseable {
             write(s, "220 fake ESMTP ready");
             BufferedReader in = reader(s);
             String line;
+            StringBuilder held = new StringBuilder(); // replies held back until DATA (pipelining mode)
+            boolean anyRecipient = false;
             while ((line = in.readLine()) != null) {
                 commands.add(line);
                 String upper = line.toUpperCase();
                 if (upper.startsWith("EHLO")) {
                     boolean tls = s instanceof SSLSocket;
                     write(s, "250-fake greets you\r\n" + (starttls != null && !tls ? "250-STARTTLS\r\n" : "")
+                            + (pipelining ? "250-PIPELINING\r\n" : "")
                             + "250-" + auth + "\r\n250-8BITMIME\r\n250 SIZE 10000000");
                 } else if (upper.startsWith("STARTTLS") && starttls != null) {
                     write(s, "220 2.0.0 ready to start TLS");
@@ -157,11 +178,22 @@ public final class FakeSmtpServer implements AutoCloseable {
                         write(s, authReply);
                     }
                 } else if (upper.startsWith("MAIL FROM")) {
-                    write(s, "250 2.1.0 ok");
+                    anyRecipient = false;
+                    reply(s, held, mailReply);
                 } else if (upper.startsWith("RCPT TO")) {
                     String addr = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
-                    write(s, rcptReply.apply(addr));
+                    String reply = mailReply.startsWith("2") ? rcptReply.apply(addr) : "503 5.5.1 MAIL first";
+                    anyRecipient |= reply.startsWith("2");
+                    reply(s, held, reply);
                 } else if (upper.equals("DATA")) {
+                    if (pipelining) {
+                        s.getOutputStream().write(held.toString().getBytes(StandardCharsets.UTF_8));
+                        held.setLength(0);
+                        if (!anyRecipient) {
+                            write(s, "554 5.5.1 no valid recipients");
+                            continue;
+                        }
+                    }
                     int n = dataCommands.incrementAndGet();
                     write(s, "354 go ahead");
                     StringBuilder msg = new StringBuilder();
@@ -200,6 +232,14 @@ public final class FakeSmtpServer implements AutoCloseable {
             } catch (IOException ignored) {
                 // already closed
             }
+        }
+    }
+
+    private void reply(Socket s, StringBuilder held, String reply) throws IOException {
+        if (pipelining) {
+            held.append(reply).append("\r\n");
+        } else {
+            write(s, reply);
         }
     }
 
