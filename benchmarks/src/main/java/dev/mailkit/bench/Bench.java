@@ -39,7 +39,7 @@ public final class Bench {
         } else {
             new ImapBench(full, out, results, log).run();
         }
-        new SmtpBench(full, results, log).run();
+        new SmtpBench(full, out, results, log).run();
         String table = table(results);
         log.println(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
@@ -101,9 +101,22 @@ public final class Bench {
                             r.millis() / mailkit.millis(), r.contender()));
                 }
             }
+            // Like for like: mailkit with 4 connections against simple-java-mail's pool of 4, and with one
+            // connection against one reused Jakarta Transport.
+            pair(row, "mailkit (4 conn.)", "simple-java-mail (batch, 4 conn.)", ratios);
+            pair(row, "mailkit (1 conn.)", "Jakarta reused Transport", ratios);
             b.append(' ').append(ratios).append(" |\n");
         }
         return b.toString();
+    }
+
+    private static void pair(List<Result> row, String ours, String theirs, StringBuilder out) {
+        Result a = row.stream().filter(r -> r.contender().equals(ours)).findFirst().orElse(null);
+        Result b = row.stream().filter(r -> r.contender().equals(theirs)).findFirst().orElse(null);
+        if (a != null && b != null) {
+            out.append("; ").append(String.format("%s: %.2f×", ours.replace("mailkit ", "").replace("(", "").replace(")", ""),
+                    b.millis() / a.millis())).append(" vs ").append(theirs);
+        }
     }
 
     private static String cell(Result r) {

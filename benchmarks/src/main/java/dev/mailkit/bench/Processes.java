@@ -44,8 +44,13 @@ final class Processes {
 
     /** The java launcher and class path of this JVM, to start the contenders written in Java. */
     static List<String> java(String mainClass, String... args) {
+        return javaWithHeap("-Xmx512m", mainClass, args);
+    }
+
+    /** As {@link #java}, with the given maximum heap option. */
+    static List<String> javaWithHeap(String xmx, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                xmx, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return cmd;

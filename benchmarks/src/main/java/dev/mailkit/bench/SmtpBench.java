@@ -15,26 +15,55 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import org.simplejavamail.api.email.EmailPopulatingBuilder;
+import org.simplejavamail.api.mailer.Mailer;
+import org.simplejavamail.api.mailer.config.TransportStrategy;
+import org.simplejavamail.email.EmailBuilder;
+import org.simplejavamail.mailer.MailerBuilder;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * SMTP throughput on GreenMail, on loopback and through a 20 ms round-trip proxy: mailkit's pool (default,
- * 1 and 4 connections) against hand-written Jakarta Mail ({@code Transport.send} per message, and one
- * reused {@code Transport}). Postfix and simple-java-mail are not in this run yet (see BENCHMARKS.md).
+ * SMTP throughput on GreenMail and on Postfix (discarding what it accepts), each on loopback and through
+ * a proxy adding 10 ms each way: mailkit's pool (default, 1 and 4 connections) against hand-written
+ * Jakarta Mail ({@code Transport.send} per message, one reused {@code Transport}) and simple-java-mail
+ * with its batch module. Then memory while one process with a 128 MB heap sends 100,000 messages.
  */
 final class SmtpBench {
 
+    /** One SMTP server under test: where it listens, whether it wants AUTH, how to empty it between runs. */
+    private record Server(String name, int port, boolean auth, Runnable purge) {
+    }
+
+    /** The same messages for every contender: built inside each contender's timed part from these specs. */
+    private record Spec(int index, String to, String subject, String text, byte[] attachment) {
+    }
+
+    private interface Contender {
+        void send(Server server, int port, List<Spec> specs) throws Exception;
+    }
+
     private final boolean full;
+    private final Path work;
     private final List<Result> results;
     private final PrintStream log;
 
-    SmtpBench(boolean full, List<Result> results, PrintStream log) {
+    SmtpBench(boolean full, Path work, List<Result> results, PrintStream log) {
         this.full = full;
+        this.work = work;
         this.results = results;
         this.log = log;
     }
@@ -42,118 +71,210 @@ final class SmtpBench {
     void run() throws Exception {
         GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
-        mail.setUser("bench@localhost", "bench", "bench");
-        try (LatencyProxy far = new LatencyProxy(mail.getSmtp().getPort(), 10)) {
-            int loopbackCount = full ? 1_000 : 100;
-            int farCount = full ? 300 : 40;
-            workload("~4 KB messages, loopback", loopbackCount, mail.getSmtp().getPort(), mail, 0);
-            workload("~4 KB messages, 20 ms round trip", farCount, far.port(), mail, 0);
-            if (full) {
-                workload("1 MB attachment, loopback", 100, mail.getSmtp().getPort(), mail, 1 << 20);
+        mail.setUser("bench@example.com", "bench", "bench");
+        PostfixServer postfix = null;
+        try {
+            List<Server> servers = new ArrayList<>();
+            servers.add(new Server("GreenMail", mail.getSmtp().getPort(), true, () -> {
+                try {
+                    mail.purgeEmailFromAllMailboxes();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            if (PostfixServer.available()) {
+                postfix = PostfixServer.start(work.resolve("postfix"));
+                servers.add(new Server("Postfix", postfix.port(), false, () -> { }));
+            } else if (System.getenv("CI") != null) {
+                throw new IllegalStateException("CI is set but Postfix cannot run here (needs /usr/sbin/postfix and root)");
+            } else {
+                log.println("skipping Postfix: not installed or not root (apt-get install postfix)");
             }
+            for (Server server : servers) {
+                try (LatencyProxy far = new LatencyProxy(server.port(), 10)) {
+                    workload(server, "~4 KB, loopback", full ? 1_000 : 50, server.port(), 0, true);
+                    if (full) {
+                        // Transport.send opens a connection per message; at 10,000 it would dominate the run.
+                        workload(server, "~4 KB, loopback", 10_000, server.port(), 0, false);
+                    }
+                    workload(server, "~4 KB, 20 ms round trip", full ? 300 : 20, far.port(), 0, true);
+                    if (full) {
+                        workload(server, "1 MB attachment, 10 recipients in turn, loopback", 200, server.port(), 1 << 20, true);
+                    }
+                }
+            }
+            Server target = servers.get(servers.size() - 1);
+            memory(target, full ? 100_000 : 2_000);
         } finally {
+            if (postfix != null) {
+                postfix.close();
+            }
             mail.stop();
         }
     }
 
-    private void workload(String scenario, int count, int port, GreenMail mail, int attachmentBytes) throws Exception {
-        log.printf("smtp: %s, %,d messages%n", scenario, count);
-        List<Email> emails = new ArrayList<>();
+    private static List<Spec> specs(int count, int attachmentBytes) {
         Random random = new Random(count);
         byte[] attachment = new byte[attachmentBytes];
         random.nextBytes(attachment);
+        List<Spec> specs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Email.Builder b = Email.builder().from("bench@localhost").to("rcpt" + (i % 10) + "@localhost")
-                    .subject("message " + i).text(new String(ImapBench.message(i, random), java.nio.charset.StandardCharsets.UTF_8));
-            if (attachmentBytes > 0) {
-                b.attach("data.bin", attachment, "application/octet-stream");
-            }
-            emails.add(b.build());
+            specs.add(new Spec(i, "rcpt" + (i % 10) + "@example.com", "message " + i,
+                    new String(ImapBench.message(i, random), StandardCharsets.UTF_8), attachment));
         }
+        return specs;
+    }
+
+    private void workload(Server server, String what, int count, int port, int attachmentBytes, boolean perMessageToo)
+            throws Exception {
+        String scenario = server.name() + ", " + what;
+        log.printf("smtp: %s, %,d messages%n", scenario, count);
+        List<Spec> specs = specs(count, attachmentBytes);
+        measure(server, scenario, specs, port, "mailkit (default pool)", (s, p, l) -> mailkit(s, p, l, 0));
+        measure(server, scenario, specs, port, "mailkit (1 conn.)", (s, p, l) -> mailkit(s, p, l, 1));
+        measure(server, scenario, specs, port, "mailkit (4 conn.)", (s, p, l) -> mailkit(s, p, l, 4));
+        measure(server, scenario, specs, port, "simple-java-mail (batch, 4 conn.)", SmtpBench::simpleJavaMail);
+        if (perMessageToo) {
+            measure(server, scenario, specs, port, "Jakarta Transport.send", (s, p, l) -> jakarta(s, p, l, false));
+        }
+        measure(server, scenario, specs, port, "Jakarta reused Transport", (s, p, l) -> jakarta(s, p, l, true));
+    }
+
+    private void measure(Server server, String scenario, List<Spec> specs, int port, String name, Contender contender)
+            throws Exception {
         int runs = full ? 3 : 1;
-        int warmups = 1; // an untimed first run of each contender: JIT and connection code warm for all alike
-        ServerEndpoint endpoint = ServerEndpoint.of("127.0.0.1", port, Security.PLAIN);
-        ConnectionOptions plain = ConnectionOptions.builder().allowPlaintext().build();
-        for (int pool : new int[] {0, 1, 4}) {
-            List<Double> times = new ArrayList<>();
-            for (int r = -warmups; r < runs; r++) {
-                mail.purgeEmailFromAllMailboxes();
-                SmtpSender.Builder b = SmtpSender.builder().endpoint(endpoint).options(plain).noRateLimit()
-                        .credentials(Credentials.password("bench", "bench"));
-                if (pool > 0) {
-                    b.poolSize(pool);
-                }
-                long start = System.nanoTime();
-                try (SmtpSender sender = b.build()) {
-                    java.util.concurrent.atomic.AtomicReference<Exception> first = new java.util.concurrent.atomic.AtomicReference<>();
-                    long failed = sender.sendAll(emails, o -> o.failure().ifPresent(f -> first.compareAndSet(null, f))).failed();
-                    if (failed > 0) {
-                        throw new IllegalStateException(failed + " messages failed", first.get());
-                    }
-                }
-                if (r >= 0) {
-                    times.add((System.nanoTime() - start) / 1e6);
-                }
+        List<Double> times = new ArrayList<>();
+        for (int r = -1; r < runs; r++) { // run -1: untimed warm-up, so JIT and class loading cost all alike
+            server.purge().run();
+            long start = System.nanoTime();
+            contender.send(server, port, specs);
+            if (r >= 0) {
+                times.add((System.nanoTime() - start) / 1e6);
             }
-            results.add(new Result("smtp", scenario, count, pool == 0 ? "mailkit (default pool)" : "mailkit (" + pool + " conn.)",
-                    Processes.median(times), runs, -1));
         }
+        results.add(new Result("smtp", scenario, specs.size(), name, Processes.median(times), runs, -1));
+    }
+
+    private static void mailkit(Server server, int port, List<Spec> specs, int pool) {
+        SmtpSender.Builder b = SmtpSender.builder().endpoint(ServerEndpoint.of("127.0.0.1", port, Security.PLAIN))
+                .options(ConnectionOptions.builder().allowPlaintext().build()).noRateLimit();
+        if (server.auth()) {
+            b.credentials(Credentials.password("bench", "bench"));
+        }
+        if (pool > 0) {
+            b.poolSize(pool);
+        }
+        try (SmtpSender sender = b.build()) {
+            AtomicReference<Exception> first = new AtomicReference<>();
+            Iterable<Email> emails = () -> specs.stream().map(SmtpBench::email).iterator();
+            long failed = sender.sendAll(emails, o -> o.failure().ifPresent(f -> first.compareAndSet(null, f))).failed();
+            if (failed > 0) {
+                throw new IllegalStateException(failed + " messages failed", first.get());
+            }
+        }
+    }
+
+    static Email email(Spec s) {
+        Email.Builder b = Email.builder().from("bench@example.com").to(s.to()).subject(s.subject()).text(s.text());
+        if (s.attachment().length > 0) {
+            b.attach("data.bin", s.attachment(), "application/octet-stream");
+        }
+        return b.build();
+    }
+
+    /** simple-java-mail 8 with its batch module on the class path: asynchronous sends over its default pool of 4. */
+    private static void simpleJavaMail(Server server, int port, List<Spec> specs) throws Exception {
+        Mailer mailer = (server.auth() ? MailerBuilder.withSMTPServer("127.0.0.1", port, "bench", "bench")
+                : MailerBuilder.withSMTPServer("127.0.0.1", port)).withTransportStrategy(TransportStrategy.SMTP).buildMailer();
+        try {
+            List<CompletableFuture<Void>> sends = new ArrayList<>(specs.size());
+            for (Spec s : specs) {
+                EmailPopulatingBuilder b = EmailBuilder.startingBlank().from("bench@example.com").to(s.to())
+                        .withSubject(s.subject()).withPlainText(s.text());
+                if (s.attachment().length > 0) {
+                    b.withAttachment("data.bin", s.attachment(), "application/octet-stream");
+                }
+                sends.add(mailer.sendMail(b.buildEmail(), true));
+            }
+            CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).join();
+        } finally {
+            mailer.shutdownConnectionPool().get();
+        }
+    }
+
+    private static void jakarta(Server server, int port, List<Spec> specs, boolean reuse) throws Exception {
         Properties props = new Properties();
         props.setProperty("mail.smtp.host", "127.0.0.1");
         props.setProperty("mail.smtp.port", String.valueOf(port));
+        props.setProperty("mail.smtp.auth", String.valueOf(server.auth()));
         Session session = Session.getInstance(props);
-        List<Double> perMessage = new ArrayList<>();
-        List<Double> reused = new ArrayList<>();
-        for (int r = -warmups; r < runs; r++) {
-            mail.purgeEmailFromAllMailboxes();
-            long start = System.nanoTime();
-            for (MimeMessage m : build(session, count, attachment)) {
-                Transport.send(m);                                   // a connection per message
+        String user = server.auth() ? "bench" : null;
+        String password = server.auth() ? "bench" : null;
+        if (!reuse) {
+            for (Spec s : specs) {
+                MimeMessage m = mime(session, s);
+                Transport.send(m, m.getAllRecipients(), user, password); // a connection per message
             }
-            if (r >= 0) {
-                perMessage.add((System.nanoTime() - start) / 1e6);
-            }
-            mail.purgeEmailFromAllMailboxes();
-            start = System.nanoTime();
-            try (Transport t = session.getTransport("smtp")) {
-                t.connect();
-                for (MimeMessage m : build(session, count, attachment)) {
-                    t.sendMessage(m, m.getAllRecipients());           // one connection reused
-                }
-            }
-            if (r >= 0) {
-                reused.add((System.nanoTime() - start) / 1e6);
+            return;
+        }
+        try (Transport t = session.getTransport("smtp")) {
+            t.connect(user, password);
+            for (Spec s : specs) {
+                MimeMessage m = mime(session, s);
+                t.sendMessage(m, m.getAllRecipients());                   // one connection reused
             }
         }
-        results.add(new Result("smtp", scenario, count, "Jakarta Transport.send", Processes.median(perMessage), runs, -1));
-        results.add(new Result("smtp", scenario, count, "Jakarta reused Transport", Processes.median(reused), runs, -1));
     }
 
-    /** The Jakarta contenders build their messages inside the timed loop, as mailkit does from its Email objects. */
-    private static List<MimeMessage> build(Session session, int count, byte[] attachment) throws Exception {
-        Random random = new Random(count);
-        List<MimeMessage> messages = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            MimeMessage m = new MimeMessage(session);
-            m.setFrom(new InternetAddress("bench@localhost"));
-            m.setRecipient(Message.RecipientType.TO, new InternetAddress("rcpt" + (i % 10) + "@localhost"));
-            m.setSubject("message " + i);
-            String text = new String(ImapBench.message(i, random), java.nio.charset.StandardCharsets.UTF_8);
-            if (attachment.length > 0) {
-                MimeMultipart mp = new MimeMultipart();
-                MimeBodyPart part = new MimeBodyPart();
-                part.setText(text);
-                MimeBodyPart data = new MimeBodyPart();
-                data.setContent(attachment, "application/octet-stream");
-                mp.addBodyPart(part);
-                mp.addBodyPart(data);
-                m.setContent(mp);
-            } else {
-                m.setText(text);
-            }
-            m.saveChanges();
-            messages.add(m);
+    private static MimeMessage mime(Session session, Spec s) throws Exception {
+        MimeMessage m = new MimeMessage(session);
+        m.setFrom(new InternetAddress("bench@example.com"));
+        m.setRecipient(Message.RecipientType.TO, new InternetAddress(s.to()));
+        m.setSubject(s.subject());
+        if (s.attachment().length > 0) {
+            MimeMultipart mp = new MimeMultipart();
+            MimeBodyPart part = new MimeBodyPart();
+            part.setText(s.text());
+            MimeBodyPart data = new MimeBodyPart();
+            data.setContent(s.attachment(), "application/octet-stream");
+            mp.addBodyPart(part);
+            mp.addBodyPart(data);
+            m.setContent(mp);
+        } else {
+            m.setText(s.text());
         }
-        return messages;
+        m.saveChanges();
+        return m;
+    }
+
+    private static final Pattern HEAP = Pattern.compile("heap-after-gc-mb (\\d+) (\\d+(?:\\.\\d+)?)");
+
+    /** One process, heap capped at 128 MB, sends {@code count} messages generated as it goes; its live heap is sampled. */
+    private void memory(Server server, int count) throws IOException, InterruptedException {
+        log.printf("smtp: %,d messages from a process with -Xmx128m to %s%n", count, server.name());
+        Path out = work.resolve("send-many.log");
+        Files.deleteIfExists(out);
+        List<String> cmd = Processes.javaWithHeap("-Xmx128m", SendMany.class.getName(), String.valueOf(server.port()),
+                String.valueOf(count), String.valueOf(server.auth()));
+        Processes.Measured m = Processes.run(cmd, Map.of(), out);
+        server.purge().run();
+        List<String> samples = new ArrayList<>();
+        double first = -1;
+        double max = 0;
+        for (String line : Files.readAllLines(out)) {
+            Matcher x = HEAP.matcher(line);
+            if (x.find()) {
+                double mb = Double.parseDouble(x.group(2));
+                first = first < 0 ? mb : first;
+                max = Math.max(max, mb);
+                samples.add(String.format("%,d: %.1f", Integer.parseInt(x.group(1)), mb));
+            }
+        }
+        if (samples.isEmpty()) {
+            throw new IOException("no heap samples in " + out);
+        }
+        log.println("live heap after GC (MB) by messages sent: " + String.join(", ", samples));
+        results.add(new Result("smtp", String.format("%s, one process -Xmx128m, live heap after GC %.1f MB at the first "
+                + "tenth, at most %.1f MB", server.name(), first, max), count, "mailkit (default pool)", m.millis(), 1, m.rssKb()));
     }
 }

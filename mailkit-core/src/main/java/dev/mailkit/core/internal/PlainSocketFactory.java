@@ -1,6 +1,9 @@
 package dev.mailkit.core.internal;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -10,7 +13,7 @@ import javax.net.SocketFactory;
  * The factory for the plain TCP sockets of a connection (before STARTTLS, or without TLS): ordinary
  * sockets with {@code TCP_NODELAY}. Mail protocols send short commands and wait for replies; with
  * pipelining (RFC 2920) several go out back to back, and Nagle's algorithm would hold each one until
- * the previous one was acknowledged.
+ * the previous one was acknowledged. Their output can be held back with {@link Cork}.
  */
 public final class PlainSocketFactory extends SocketFactory {
 
@@ -27,26 +30,93 @@ public final class PlainSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(new Socket());
+        return noDelay(new CorkableSocket());
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        return noDelay(new Socket(host, port));
+        Socket s = createSocket();
+        s.connect(new java.net.InetSocketAddress(host, port));
+        return s;
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        return noDelay(new Socket(host, port, localHost, localPort));
+        Socket s = createSocket();
+        s.bind(new java.net.InetSocketAddress(localHost, localPort));
+        s.connect(new java.net.InetSocketAddress(host, port));
+        return s;
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-        return noDelay(new Socket(host, port));
+        Socket s = createSocket();
+        s.connect(new java.net.InetSocketAddress(host, port));
+        return s;
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
-        return noDelay(new Socket(address, port, localAddress, localPort));
+        Socket s = createSocket();
+        s.bind(new java.net.InetSocketAddress(localAddress, localPort));
+        s.connect(new java.net.InetSocketAddress(address, port));
+        return s;
+    }
+
+    /** A socket whose output stream can be corked. */
+    private static final class CorkableSocket extends Socket {
+        private OutputStream out;
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (out == null) {
+                out = new CorkableOutputStream(super.getOutputStream());
+            }
+            return out;
+        }
+    }
+
+    /**
+     * While the writing thread holds a {@link Cork}, writes and flushes are kept here; afterwards the
+     * next write sends everything held together with its own bytes, in one write (Angus's write-timeout
+     * wrapper does not pass flushes on, so a flush cannot be what releases them).
+     */
+    private static final class CorkableOutputStream extends FilterOutputStream {
+        private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+
+        CorkableOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (Cork.active()) {
+                held.write(b, off, len);
+                Cork.held(len);
+            } else if (held.size() > 0) {
+                held.write(b, off, len); // what was held leaves together with this write
+                held.writeTo(out);
+                held.reset();
+            } else {
+                out.write(b, off, len);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (Cork.active()) {
+                return;
+            }
+            if (held.size() > 0) {
+                held.writeTo(out);
+                held.reset();
+            }
+            out.flush();
+        }
     }
 }

@@ -9,6 +9,7 @@ import jakarta.mail.URLName;
 import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import dev.mailkit.core.internal.Cork;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -35,6 +36,9 @@ public class PipeliningTransport extends SMTPTransport {
 
     /** The reply to a DATA already sent in the pipeline, handed to Angus's {@code data()} instead of a new DATA. */
     private int pipelinedDataReply = -1;
+
+    /** False once a pipeline could not be sent as one segment. */
+    private boolean corkable = true;
 
     /**
      * Called by Jakarta Mail's {@link Session} for the {@code smtp} protocol.
@@ -70,13 +74,22 @@ public class PipeliningTransport extends SMTPTransport {
         checkConnected();
         MimeMessage mime = (MimeMessage) message;
         boolean sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
-        // One flight: MAIL, RCPT..., DATA. Angus writes each command straight to the socket; the socket
-        // has TCP_NODELAY (set by mailkit's socket factories), so none waits for an acknowledgement.
-        sendCommand("MAIL FROM:" + angle(from));
-        for (Address a : addresses) {
-            sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
+        // One flight: MAIL, RCPT..., DATA, in one TCP segment where the socket can be corked (plain and
+        // STARTTLS connections); a server reading them one by one might answer in pieces and stall.
+        Cork.begin();
+        long held;
+        try {
+            sendCommand("MAIL FROM:" + angle(from));
+            for (Address a : addresses) {
+                sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
+            }
+        } finally {
+            held = Cork.end();
         }
         sendCommand("DATA");
+        if (held == 0) {
+            corkable = false; // implicit TLS: commands leave one by one, so later messages take the lock-step path
+        }
 
         int mailReply = readServerResponse();
         String mailResponse = getLastServerResponse();
@@ -171,7 +184,7 @@ public class PipeliningTransport extends SMTPTransport {
     }
 
     private boolean canPipeline(Message message, Address[] addresses) {
-        if (!supportsExtension("PIPELINING") || !(message instanceof MimeMessage)
+        if (!corkable || !supportsExtension("PIPELINING") || !(message instanceof MimeMessage)
                 || message instanceof SMTPMessage || addresses == null || addresses.length == 0) {
             return false;
         }
