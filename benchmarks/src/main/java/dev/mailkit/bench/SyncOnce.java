@@ -9,18 +9,25 @@ import dev.mailkit.imap.SyncReport;
 
 import java.nio.file.Path;
 
-/** The mailkit contender as a whole process: one {@code syncOnce()} of one folder. Args: port user folder dir. */
+/**
+ * The mailkit contender as a whole process: one {@code syncOnce()} of one folder. Args: port user folder
+ * dir, and {@code durable} for {@code durableWrites()}.
+ */
 public final class SyncOnce {
 
     private SyncOnce() {
     }
 
     public static void main(String[] args) {
-        try (ImapSynchronizer sync = ImapSynchronizer.builder()
+        ImapSynchronizer.Builder b = ImapSynchronizer.builder()
                 .endpoint("127.0.0.1", Integer.parseInt(args[0]), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().build())
                 .credentials(Credentials.password(args[1], System.getenv("BENCH_PASSWORD")))
-                .folders(FolderFilter.only(args[2])).maildir(Path.of(args[3])).build()) {
+                .folders(FolderFilter.only(args[2])).maildir(Path.of(args[3]));
+        if (args.length > 4 && args[4].equals("durable")) {
+            b.durableWrites();
+        }
+        try (ImapSynchronizer sync = b.build()) {
             SyncReport r = sync.syncOnce();
             System.out.println("mailkit: " + r.added() + " added in " + r.duration().toMillis() + " ms");
         }

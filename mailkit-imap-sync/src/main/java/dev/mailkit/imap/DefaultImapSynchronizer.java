@@ -6,6 +6,9 @@ import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.imap.internal.engine.SyncEngine;
+import dev.mailkit.imap.internal.maildir.Maildir;
+import dev.mailkit.imap.internal.state.DurableStateStore;
+import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -48,11 +51,18 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.provider = provider;
         this.deleteToTrash = b.deleteToTrash;
         this.lock = b.maildir == null ? null : lock(b.maildir);
+        LocalStore created = null;
         try {
-            this.localStore = b.localStore != null ? b.localStore : MaildirStore.at(b.maildir);
+            created = b.localStore != null ? null : new Maildir(b.maildir, b.durableWrites);
+            this.localStore = b.localStore != null ? b.localStore : created;
             this.ownsState = b.stateStore == null;
-            this.state = b.stateStore != null ? b.stateStore : SyncStateStore.sqlite(b.maildir.resolve("mailkit-state.db"));
+            SyncStateStore raw = b.stateStore != null ? b.stateStore
+                    : new SqliteSyncStateStore(b.maildir.resolve("mailkit-state.db"), b.durableWrites);
+            this.state = b.durableWrites ? new DurableStateStore(raw, localStore) : raw;
         } catch (RuntimeException e) {
+            if (created != null) {
+                created.close();
+            }
             release();
             throw e;
         }
@@ -220,7 +230,13 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
                 state.close();
             }
         } finally {
-            release();
+            try {
+                if (maildir != null) {
+                    localStore.close(); // the store this synchronizer created
+                }
+            } finally {
+                release();
+            }
         }
     }
 }

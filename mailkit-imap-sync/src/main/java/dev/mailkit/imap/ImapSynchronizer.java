@@ -99,6 +99,7 @@ public interface ImapSynchronizer extends AutoCloseable {
         Instant since;
         long headersOnlyAbove;
         boolean pullOnly;
+        boolean durableWrites;
         ConflictPolicy policy = ConflictPolicy.SERVER_WINS;
         boolean deleteToTrash = true;
         double massDeletionShare = 0.5;
@@ -220,6 +221,22 @@ public interface ImapSynchronizer extends AutoCloseable {
                 throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
             }
             this.headersOnlyAbove = bytes;
+            return this;
+        }
+
+        /**
+         * Makes every sync safe against power loss and operating-system crashes, not only against a killed
+         * process (which is always safe): each message file is forced to disk before it is renamed into
+         * place, changed Maildir directories are forced before the sync state records the change (once per
+         * fetched batch, not per message), and the state database waits for the disk at each commit
+         * ({@code synchronous=FULL}). Off by default, like most mail tools: it costs time on every write;
+         * BENCHMARKS.md gives the measured cost. With your own {@link #localStore(LocalStore)} this calls its
+         * {@link LocalStore#sync()}.
+         *
+         * @return this builder
+         */
+        public Builder durableWrites() {
+            this.durableWrites = true;
             return this;
         }
 

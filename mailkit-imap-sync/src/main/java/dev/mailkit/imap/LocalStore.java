@@ -11,7 +11,7 @@ import java.util.Optional;
  * to keep mail elsewhere. Messages are identified by a local id that stays stable when flags change.
  * Implementations are used by one synchronizer thread per folder at a time.
  */
-public interface LocalStore {
+public interface LocalStore extends AutoCloseable {
 
     /**
      * Opens a folder, creating it when missing.
@@ -60,6 +60,21 @@ public interface LocalStore {
      * @throws SyncStateException if it cannot be renamed
      */
     void renameFolder(String from, String to, char separator);
+
+    /**
+     * Makes every change committed so far durable: written to the disk, not only to the operating
+     * system's cache, so that a power loss cannot undo it. Called before the sync state records a
+     * change, when the synchronizer was built with {@code durableWrites()}. The default does nothing.
+     *
+     * @throws SyncStateException if the data cannot be written
+     */
+    default void sync() {
+    }
+
+    /** Releases what the store holds open (file watches). The synchronizer calls it for a store it created. */
+    @Override
+    default void close() {
+    }
 
     /** One local folder. */
     interface LocalFolder {

@@ -71,6 +71,22 @@ abstract class TwoWayScenarios extends MirrorScenarios {
     }
 
     @Test
+    void durableWrites_mirrorAndPushTheSame() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"), ServerClient.message(2, "<b@example.com>", "b"));
+        try (ImapSynchronizer s = builder().durableWrites().build()) {
+            assertThat(s.syncOnce().added()).isEqualTo(2);
+            long a = server.uidOf("INBOX", 1);
+            s.local().folder("INBOX").markRead(a);
+            server.append("INBOX", ServerClient.message(3, "<c@example.com>", "c"));
+            SyncReport r = s.syncOnce();
+            assertThat(r.pushed()).isEqualTo(1);
+            assertThat(r.added()).isEqualTo(1);
+            assertThat(serverFlags("INBOX", a).contains(Flags.Flag.SEEN)).isTrue();
+        }
+        assertMirrored("INBOX");
+    }
+
+    @Test
     void flagsChangedOnBothSides_mergeFlagByFlag() throws Exception {
         server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
         sync();

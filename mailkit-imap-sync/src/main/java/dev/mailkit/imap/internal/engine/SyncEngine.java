@@ -170,6 +170,8 @@ public final class SyncEngine {
     }
 
     private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
+    private final Set<String> rescanNext = ConcurrentHashMap.newKeySet();
     private volatile IMAPStore connection;
     private final Map<String, Character> separators = new ConcurrentHashMap<>();
 
@@ -204,6 +206,8 @@ public final class SyncEngine {
         // Folders opened by an earlier sync keep their index unless something changed them since.
         openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
+        unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
+        rescanNext.clear();
         IMAPStore store = connection();
         boolean completed = false;
         try {
@@ -515,6 +519,9 @@ public final class SyncEngine {
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
+            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()) {
+                rescanNext.add(saved.name());
+            }
         }
     }
 

@@ -4,17 +4,65 @@ import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.SyncStateException;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A Maildir++ tree. */
 public final class Maildir implements LocalStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Maildir.class);
+
     private final Path root;
+    /** inotify on Linux; null elsewhere (polling watch services report late), then directory times are compared. */
+    private final WatchService watcher;
+    private final Map<Path, ChangeTracker> trackers = new ConcurrentHashMap<>();
+    /** With durable writes: the directories changed since the last {@link #sync()}; else null. */
+    private final Durability durability;
+
+    /** Message files are forced to disk before they are renamed into place; changed directories at {@link #sync()}. */
+    static final class Durability {
+        private final Set<Path> dirtyDirectories = ConcurrentHashMap.newKeySet();
+
+        void changed(Path directory) {
+            dirtyDirectories.add(directory);
+        }
+
+        void sync() throws IOException {
+            for (Path dir : List.copyOf(dirtyDirectories)) {
+                dirtyDirectories.remove(dir);
+                if (Files.isDirectory(dir)) {
+                    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void sync() {
+        if (durability != null) {
+            try {
+                durability.sync();
+            } catch (IOException e) {
+                throw new SyncStateException("cannot write Maildir " + root + " to disk: " + e, e);
+            }
+        }
+    }
 
     /**
      * Opens (creating) the tree.
@@ -23,6 +71,18 @@ public final class Maildir implements LocalStore {
      * @throws SyncStateException if the path is not a writable directory
      */
     public Maildir(Path root) {
+        this(root, false);
+    }
+
+    /**
+     * Opens (creating) the tree.
+     *
+     * @param root    the root directory
+     * @param durable whether {@link #sync()} makes writes durable (fsync of files and directories)
+     * @throws SyncStateException if the path is not a writable directory
+     */
+    public Maildir(Path root, boolean durable) {
+        this.durability = durable ? new Durability() : null;
         this.root = root;
         if (Files.exists(root) && !Files.isDirectory(root)) {
             throw new SyncStateException("Maildir path " + root + " is a file, not a directory", null);
@@ -34,6 +94,62 @@ public final class Maildir implements LocalStore {
         }
         if (!Files.isWritable(root)) {
             throw new SyncStateException("Maildir " + root + " is not writable", null);
+        }
+        this.watcher = inotify(root);
+    }
+
+    private static WatchService inotify(Path root) {
+        try {
+            WatchService w = root.getFileSystem().newWatchService();
+            if (w.getClass().getName().contains("Linux")) {
+                return w;
+            }
+            w.close();
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("no file notifications for {}: {}", root, e.toString());
+        }
+        return null;
+    }
+
+    /** The tracker of a folder directory, shared by every instance opened for it; null without notifications. */
+    private ChangeTracker tracker(Path dir) {
+        if (watcher == null) {
+            return null;
+        }
+        ChangeTracker t = trackers.get(dir);
+        if (t != null) {
+            return t;
+        }
+        try {
+            WatchEvent.Kind<?>[] kinds = {StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE};
+            t = new ChangeTracker(dir, dir.resolve("cur").register(watcher, kinds), dir.resolve("new").register(watcher, kinds));
+            ChangeTracker raced = trackers.putIfAbsent(dir, t);
+            return raced != null ? raced : t;
+        } catch (IOException e) {
+            // for example the inotify watch limit (fs.inotify.max_user_watches): compare directory times instead
+            LOG.debug("cannot watch {}: {}", dir, e.toString());
+            return null;
+        }
+    }
+
+    private void forgetTrackers(Path dir) {
+        trackers.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(dir)) {
+                e.getValue().cancelWatch();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            try {
+                watcher.close();
+            } catch (IOException e) {
+                LOG.debug("closing the file watch of {}: {}", root, e.toString());
+            }
         }
     }
 
@@ -55,7 +171,7 @@ public final class Maildir implements LocalStore {
         } catch (IOException e) {
             throw new SyncStateException("cannot create Maildir folder " + dir + ": " + e, e);
         }
-        return new MaildirFolder(dir);
+        return new MaildirFolder(dir, tracker(dir), durability);
     }
 
     @Override
@@ -91,6 +207,7 @@ public final class Maildir implements LocalStore {
                 }
             }
             for (Path d : moving) {
+                forgetTrackers(d);
                 String n = d.getFileName().toString();
                 Files.move(d, root.resolve(toDir + n.substring(fromDir.length())));
             }
@@ -110,6 +227,7 @@ public final class Maildir implements LocalStore {
         if (dir.equals(root)) {
             throw new SyncStateException("the inbox is never deleted", null);
         }
+        forgetTrackers(dir);
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);

@@ -7,12 +7,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +33,16 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     private final Path dir;
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<Long, String> byUid = new ConcurrentHashMap<>();
+    /** Tells outside changes from this process's own, or null where file notifications are not used. */
+    private final ChangeTracker tracker;
 
-    MaildirFolder(Path dir) {
+    /** With durable writes, where changed directories are noted; else null. */
+    private final Maildir.Durability durability;
+
+    MaildirFolder(Path dir, ChangeTracker tracker, Maildir.Durability durability) {
         this.dir = dir;
+        this.tracker = tracker;
+        this.durability = durability;
         removeOwnLeftovers();
         mark(); // before the scan: anything changed after this is seen as a change next time
         scan();
@@ -100,6 +110,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         private final String base;
         private final Path current;
         private final Path tmp;
+        private final FileChannel channel;
         private final OutputStream out;
         private boolean done;
 
@@ -107,7 +118,9 @@ final class MaildirFolder implements LocalStore.LocalFolder {
             this.base = base;
             this.current = current;
             this.tmp = dir.resolve("tmp").resolve(base);
-            this.out = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024);
+            this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         }
 
         @Override
@@ -117,18 +130,32 @@ final class MaildirFolder implements LocalStore.LocalFolder {
 
         @Override
         public String commit(MessageFlags flags) throws IOException {
+            out.flush();
+            if (durability != null) {
+                channel.force(false); // the bytes reach the disk before the name does
+            }
             out.close();
             Path target = curFile(base, flags);
             if (current == null) {
                 move(tmp, target);
             } else {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                expect(target);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    cancel(target);
+                    throw e;
+                }
+                changed(target);
                 if (!target.equals(current)) {
-                    Files.deleteIfExists(current);
+                    delete(current);
                 }
             }
             done = true;
             index(target);
+            if (MaildirNames.uidOf(base) <= 0) {
+                localAddition(); // a message added here, not downloaded: the next sync must find and upload it
+            }
             return base;
         }
 
@@ -170,7 +197,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         Path from = require(localId);
         Path to = curFile(localId, flags);
         if (!from.equals(to)) {
-            move(from, to);
+            rename(from, to, this);
             files.put(localId, to);
         }
     }
@@ -179,7 +206,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     public void remove(String localId) throws IOException {
         Path p = files.get(localId);
         if (p != null) {
-            Files.deleteIfExists(p);
+            delete(p);
             unindex(localId);
         }
     }
@@ -194,10 +221,18 @@ final class MaildirFolder implements LocalStore.LocalFolder {
             Files.createLink(tmp, src); // Maildir files never change in place, so sharing the inode is safe
         } catch (IOException | UnsupportedOperationException e) {
             Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+            if (durability != null) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                }
+            }
         }
         Path target = curFile(base, flags);
         move(tmp, target);
         index(target);
+        if (uid <= 0) {
+            localAddition();
+        }
         return base;
     }
 
@@ -208,9 +243,10 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         String base = MaildirNames.withUid(localId, 0);
         String letters = MaildirNames.letters(src.getFileName().toString());
         Path target = dir.resolve("cur").resolve(base + ":2," + letters);
-        move(src, target);
+        rename(src, target, source);
         source.unindex(localId);
         index(target);
+        localAddition();
         return base;
     }
 
@@ -230,9 +266,12 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         String base = MaildirNames.withUid(localId, uid);
         Path target = src.resolveSibling(base + (src.getFileName().toString().contains(":2,")
                 ? ":2," + MaildirNames.letters(src.getFileName().toString()) : ""));
-        move(src, target);
+        rename(src, target, this);
         unindex(localId);
         index(target);
+        if (uid <= 0) {
+            localAddition();
+        }
         return base;
     }
 
@@ -247,6 +286,9 @@ final class MaildirFolder implements LocalStore.LocalFolder {
 
     @Override
     public synchronized void mark() {
+        if (tracker != null) {
+            tracker.reset();
+        }
         try {
             marked = times();
             markedAt = System.currentTimeMillis();
@@ -257,6 +299,9 @@ final class MaildirFolder implements LocalStore.LocalFolder {
 
     @Override
     public boolean changedSinceMark() {
+        if (tracker != null) {
+            return tracker.changedOutside();
+        }
         FileTime[] then = marked;
         if (then == null) {
             return true;
@@ -287,7 +332,72 @@ final class MaildirFolder implements LocalStore.LocalFolder {
                 : Optional.of(MessageFlags.fromMaildir(MaildirNames.letters(p.getFileName().toString()), Set.of()));
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    /** Moves a file from {@code tmp/} (not watched) into {@code cur/} or {@code new/}. */
+    private void move(Path from, Path to) throws IOException {
+        expect(to);
+        try {
+            atomicMove(from, to);
+        } catch (IOException e) {
+            cancel(to);
+            throw e;
+        }
+        changed(to);
+    }
+
+    /** Renames a message file of {@code owner} (this folder or another of the store) to a name in this folder. */
+    private void rename(Path from, Path to, MaildirFolder owner) throws IOException {
+        owner.expect(from);
+        expect(to);
+        try {
+            atomicMove(from, to);
+        } catch (IOException e) {
+            owner.cancel(from);
+            cancel(to);
+            throw e;
+        }
+        changed(from);
+        changed(to);
+    }
+
+    private void delete(Path file) throws IOException {
+        expect(file);
+        try {
+            if (!Files.deleteIfExists(file)) {
+                cancel(file);
+            }
+            changed(file);
+        } catch (IOException e) {
+            cancel(file);
+            throw e;
+        }
+    }
+
+    /** Notes, for durable writes, that the directory holding {@code file} changed. */
+    private void changed(Path file) {
+        if (durability != null) {
+            durability.changed(file.getParent());
+        }
+    }
+
+    private void localAddition() {
+        if (tracker != null) {
+            tracker.markChanged();
+        }
+    }
+
+    private void expect(Path file) {
+        if (tracker != null) {
+            tracker.expect(file);
+        }
+    }
+
+    private void cancel(Path file) {
+        if (tracker != null) {
+            tracker.cancel(file);
+        }
+    }
+
+    private static void atomicMove(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

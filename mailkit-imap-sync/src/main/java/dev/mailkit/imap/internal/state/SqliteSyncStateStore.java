@@ -41,6 +41,18 @@ public final class SqliteSyncStateStore implements SyncStateStore {
      * @throws SyncStateException if it cannot be opened, or holds a newer schema
      */
     public SqliteSyncStateStore(Path file) {
+        this(file, false);
+    }
+
+    /**
+     * Opens or creates the database.
+     *
+     * @param file    the database file
+     * @param durable whether each commit waits for the disk ({@code synchronous=FULL}); otherwise a
+     *                power loss may undo the last commits (never corrupt the file)
+     * @throws SyncStateException if it cannot be opened, or holds a newer schema
+     */
+    public SqliteSyncStateStore(Path file, boolean durable) {
         this.file = file;
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -53,7 +65,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
             try (Statement s = db.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute(durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
                 s.execute("PRAGMA foreign_keys=ON");
                 int version;
                 try (ResultSet rs = s.executeQuery("PRAGMA user_version")) {
