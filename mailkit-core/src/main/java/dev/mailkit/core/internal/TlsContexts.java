@@ -40,8 +40,14 @@ public final class TlsContexts {
         try {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trusted);
+            javax.net.ssl.TrustManager[] managers = tmf.getTrustManagers();
+            for (int i = 0; i < managers.length; i++) {
+                if (managers[i] instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+                    managers[i] = new ValidityCheckingTrustManager(x); // anchors' dates are not checked by PKIX
+                }
+            }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(null, managers, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException("cannot use the given trust store: " + e.getMessage(), e);

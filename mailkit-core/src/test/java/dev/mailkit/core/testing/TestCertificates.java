@@ -15,6 +15,8 @@ public final class TestCertificates {
     private static final String PASSWORD = "changeit";
     private static Path pem;
     private static Path keyStore;
+    private static Path expiredPem;
+    private static Path expiredKeyStore;
 
     private TestCertificates() {
     }
@@ -50,6 +52,51 @@ public final class TestCertificates {
     public static synchronized javax.net.ssl.SSLContext serverContext() {
         localhostPem();
         try (java.io.InputStream in = Files.newInputStream(keyStore)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, PASSWORD.toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, PASSWORD.toCharArray());
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the test key", e);
+        }
+    }
+
+    /** A certificate for {@code localhost} that expired yesterday (valid for one day, two days ago), as PEM. */
+    public static synchronized Path expiredLocalhostPem() {
+        if (expiredPem != null) {
+            return expiredPem;
+        }
+        try {
+            Path dir = Files.createTempDirectory("mailkit-tls-expired");
+            dir.toFile().deleteOnExit();
+            Path ks = dir.resolve("expired.p12");
+            Path cert = dir.resolve("expired.pem");
+            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
+                    "-startdate", "-2d", "-validity", "1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
+                    "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+            run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(),
+                    "-storepass", PASSWORD, "-file", cert.toString()));
+            expiredPem = cert;
+            expiredKeyStore = ks;
+            return cert;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create an expired test certificate", e);
+        }
+    }
+
+    /** A server-side TLS context holding the expired localhost key. */
+    public static synchronized javax.net.ssl.SSLContext expiredServerContext() {
+        expiredLocalhostPem();
+        return context(expiredKeyStore);
+    }
+
+    private static javax.net.ssl.SSLContext context(Path store) {
+        try (java.io.InputStream in = Files.newInputStream(store)) {
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(in, PASSWORD.toCharArray());
             javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
