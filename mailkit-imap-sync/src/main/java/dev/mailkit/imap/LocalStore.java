@@ -24,6 +24,19 @@ public interface LocalStore extends AutoCloseable {
     LocalFolder folder(String serverName, char separator);
 
     /**
+     * Whether a server folder of this name can be kept here safely. Server names are untrusted input: a
+     * store must never let one address anything outside itself. The synchronizer skips (and reports)
+     * folders for which this is false. The default accepts every name.
+     *
+     * @param serverName the server's full folder name
+     * @param separator  the server's hierarchy separator, or 0
+     * @return false when the name cannot be stored safely
+     */
+    default boolean canStore(String serverName, char separator) {
+        return true;
+    }
+
+    /**
      * Whether a local folder exists for a server folder.
      *
      * @param serverName the server's full folder name

@@ -225,6 +225,14 @@ public final class SyncEngine {
             List<ServerFolder> folders = new ArrayList<>();
             for (ListInfo li : list == null ? new ListInfo[0] : list) {
                 if (li.canOpen && !hasAttribute(li, "\\NonExistent") && filter.accepts(li.name)) {
+                    if (!local.canStore(li.name, li.separator)) {
+                        // A name the local store cannot hold safely (for Maildir: an empty component, which
+                        // would make the directory "." or ".."): never let a server name leave the store.
+                        LOG.warn("not mirroring server folder {}: its name cannot be stored safely here", quoted(li.name));
+                        folderActions.add(new FolderReport(li.name, "SKIPPED", 0, 0, 0, 0, 0, 0, 0, Duration.ZERO,
+                                List.of("not mirrored: the local store cannot hold a folder of this name safely")));
+                        continue;
+                    }
                     folders.add(new ServerFolder(li.name, li.separator, specialUse(li.attrs)));
                     separators.put(li.name, li.separator);
                 }
@@ -247,6 +255,7 @@ public final class SyncEngine {
             for (FolderRun run : runs) {
                 finish(run);
                 FolderReport r = run.report();
+                LOG.debug("{}", r);
                 listener.onFolderDone(r);
                 reports.add(r);
             }
@@ -281,6 +290,7 @@ public final class SyncEngine {
         }
         closeConnection();
         connection = (IMAPStore) imap.connectStore();
+        LOG.debug("connected to {}", imap.endpoint());
         return connection;
     }
 
@@ -680,6 +690,15 @@ public final class SyncEngine {
         UncheckedIOException(IOException cause) {
             super(cause);
         }
+    }
+
+    /** A server-supplied name for a log line: quoted, control characters escaped. */
+    private static String quoted(String name) {
+        StringBuilder b = new StringBuilder("'");
+        for (char c : name.toCharArray()) {
+            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return b.append('\'').toString();
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {

@@ -154,14 +154,38 @@ public final class Maildir implements LocalStore {
     }
 
     Path directory(String serverName, char separator) {
-        String dir = MaildirNames.folderDirectory(serverName, separator);
-        return dir.isEmpty() ? root : root.resolve(dir);
+        String dir;
+        try {
+            dir = MaildirNames.folderDirectory(serverName, separator);
+        } catch (IllegalArgumentException e) {
+            throw new SyncStateException("the server folder name cannot be stored in a Maildir: " + e.getMessage(), e);
+        }
+        if (dir.isEmpty()) {
+            return root;
+        }
+        Path p = root.resolve(dir).normalize();
+        // Never reached by MaildirNames' encoding; checked anyway, as the last guard before any write.
+        if (!root.normalize().equals(p.getParent()) || dir.equals(".") || dir.equals("..") || dir.indexOf('\0') >= 0) {
+            throw new SyncStateException("the server folder name would leave the Maildir; not stored", null);
+        }
+        return p;
+    }
+
+    @Override
+    public boolean canStore(String serverName, char separator) {
+        return MaildirNames.storable(serverName, separator);
     }
 
     @Override
     public LocalFolder folder(String serverName, char separator) {
         Path dir = directory(serverName, separator);
         try {
+            for (Path p : new Path[] {dir, dir.resolve("cur"), dir.resolve("new"), dir.resolve("tmp")}) {
+                if (!p.equals(root) && Files.isSymbolicLink(p)) {
+                    throw new SyncStateException(p + " is a symbolic link: mailkit does not write through links"
+                            + " inside a Maildir (it could lead out of the store); replace it with a directory", null);
+                }
+            }
             for (String sub : new String[] {"cur", "new", "tmp"}) {
                 Files.createDirectories(dir.resolve(sub));
             }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -118,8 +119,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
             this.base = base;
             this.current = current;
             this.tmp = dir.resolve("tmp").resolve(base);
-            this.channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            this.channel = create(tmp);
             this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
         }
 
@@ -169,6 +169,19 @@ final class MaildirFolder implements LocalStore.LocalFolder {
                     // removed with the other leftovers when the folder is next opened; Maildir readers ignore tmp/
                 }
             }
+        }
+    }
+
+    /**
+     * Creates a new file, never following a link: a link (or any file) already at that name in
+     * {@code tmp/} is removed first, as nothing but an unfinished write of ours can own it.
+     */
+    private static FileChannel create(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Files.delete(file); // deletes a link itself, not what it points to
+            return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         }
     }
 

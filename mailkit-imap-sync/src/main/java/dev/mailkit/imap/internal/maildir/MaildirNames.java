@@ -22,9 +22,17 @@ public final class MaildirNames {
 
     /**
      * The directory name of a server folder: empty for INBOX, else {@code .} + components in modified
-     * UTF-7 joined with {@code .}; a literal '.' or '/' inside a component is encoded.
+     * UTF-7 joined with {@code .}; a literal '.' or '/' inside a component is encoded, so the result is
+     * always one path component inside the store.
+     *
+     * @throws IllegalArgumentException for a name with an empty component (such as {@code "/"} or
+     *                                  {@code "a//b"} with separator '/'), which no directory can stand for
+     *                                  safely (two empty components would make {@code ".."})
      */
     public static String folderDirectory(String serverName, char separator) {
+        if (!storable(serverName, separator)) {
+            throw new IllegalArgumentException("folder name with an empty component cannot be stored in a Maildir");
+        }
         if (serverName.equalsIgnoreCase("INBOX")) {
             return "";
         }
@@ -42,6 +50,22 @@ public final class MaildirNames {
             b.append('.').append(enc);
         }
         return b.toString();
+    }
+
+    /** Whether {@link #folderDirectory} accepts the name: no empty component. */
+    public static boolean storable(String serverName, char separator) {
+        if (serverName.isEmpty()) {
+            return false;
+        }
+        if (separator == 0) {
+            return true;
+        }
+        for (String p : serverName.split(Pattern.quote(String.valueOf(separator)), -1)) {
+            if (p.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The server folder name for a directory made by {@link #folderDirectory}. */

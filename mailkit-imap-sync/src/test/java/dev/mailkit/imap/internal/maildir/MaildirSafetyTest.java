@@ -1,0 +1,90 @@
+package dev.mailkit.imap.internal.maildir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.SyncStateException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server folder names and links planted in the Maildir cannot make mailkit write outside the store. */
+class MaildirSafetyTest {
+
+    @TempDir
+    Path base;
+
+    private static List<Path> tree(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void hostileFolderNames_stayInsideTheStore() throws Exception {
+        Path root = base.resolve("store");
+        Path outside = base.resolve("outside");
+        Files.createDirectories(outside);
+        Maildir store = new Maildir(root);
+        try {
+            String[][] names = {{"..", "/"}, {"../../outside", "/"}, {"a/../../outside", "/"}, {"/etc/passwd", "."},
+                {"x\u0000y", "/"}, {".", "/"}, {"..", "."}, {"\\..\\outside", "\\"}};
+            for (String[] n : names) {
+                char sep = n[1].charAt(0);
+                if (!store.canStore(n[0], sep)) {
+                    assertThatThrownBy(() -> store.folder(n[0], sep)).isInstanceOf(SyncStateException.class);
+                    continue;
+                }
+                LocalStore.LocalFolder f = store.folder(n[0], sep);
+                try (LocalStore.MessageWriter w = f.newMessage(1)) {
+                    w.stream().write("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
+                    w.commit(MessageFlags.NONE);
+                }
+                assertThat(store.directory(n[0], sep).getParent()).isEqualTo(root);
+            }
+            assertThat(tree(outside)).containsExactly(outside);
+            assertThat(tree(base)).allMatch(p -> p.startsWith(root) || p.startsWith(outside) || p.equals(base));
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void emptyNameComponents_areRefused_notMappedToDotDot() {
+        Maildir store = new Maildir(base.resolve("store"));
+        try {
+            for (String name : new String[] {"/", "a//b", "/abs", "trailing/", ""}) {
+                assertThat(store.canStore(name, '/')).as(name).isFalse();
+                assertThatThrownBy(() -> store.folder(name, '/')).isInstanceOf(SyncStateException.class);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void aFolderDirectoryThatIsASymlink_isRefused_andNothingIsWrittenThroughIt() throws Exception {
+        Path root = base.resolve("store");
+        Path outside = base.resolve("outside");
+        Files.createDirectories(outside.resolve("cur"));
+        Files.createDirectories(root);
+        Files.createSymbolicLink(root.resolve(".Archive"), outside);
+        Maildir store = new Maildir(root);
+        try {
+            assertThatThrownBy(() -> store.folder("Archive", '/')).isInstanceOf(SyncStateException.class)
+                    .hasMessageContaining("symbolic link");
+            Files.createDirectories(root.resolve(".Work"));
+            Files.createSymbolicLink(root.resolve(".Work").resolve("tmp"), outside);
+            assertThatThrownBy(() -> store.folder("Work", '/')).isInstanceOf(SyncStateException.class);
+        } finally {
+            store.close();
+        }
+        assertThat(tree(outside)).containsExactlyInAnyOrder(outside, outside.resolve("cur"));
+    }
+}
