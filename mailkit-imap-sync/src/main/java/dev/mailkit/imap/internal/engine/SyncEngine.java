@@ -926,7 +926,10 @@ public final class SyncEngine {
         }
         if (!m.messageId().isEmpty()) {
             for (MessageRecord other : state.findByMessageId(m.messageId())) {
-                if (other.size() != m.size() || !separators.containsKey(other.folder())) {
+                // Same Message-ID, size and INTERNALDATE (which COPY and MOVE keep): taken for the same
+                // message. Two different messages agreeing on all three are still stored as one.
+                if (other.size() != m.size() || !other.internalDate().equals(m.internalDate())
+                        || !separators.containsKey(other.folder())) {
                     continue;
                 }
                 LocalStore.LocalFolder source = localFolder(other.folder());
