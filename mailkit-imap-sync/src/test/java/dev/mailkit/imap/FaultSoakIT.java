@@ -1,0 +1,211 @@
+package dev.mailkit.imap;
+
+import static dev.mailkit.imap.MirrorAssertions.assertExactMirror;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.testing.FaultProxy;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.UIDFolder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault injection soak on Dovecot: the synchronizer talks to the server through a proxy that cuts the
+ * connection at a seeded random byte offset, in a seeded direction, during every sync of a seeded run of
+ * changes on both sides (new mail, flags, moves and expunges on the server; flags, moves, deletions and
+ * appends — some of them 1.5 MB, so cuts land inside FETCH and APPEND literals — through the API). A
+ * fault schedule is one such sync with its cut. Afterwards, with the proxy relaying again, two syncs must
+ * leave both sides equal, byte for byte, with nothing left to push, no message lost that was not
+ * deliberately deleted, and no message twice in a folder (no action applied twice).
+ *
+ * <p>{@code -Dmailkit.soak.schedules=N} (default 200) and {@code -Dmailkit.soak.seed=N} (default: a new
+ * seed each run, printed) select the run; a failure names the seed to replay it.
+ */
+class FaultSoakIT {
+
+    private static final String USER = "bob";
+    private static DovecotServer dovecot;
+
+    @TempDir
+    Path maildir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dovecot = DovecotServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    private static String messageIdOf(byte[] raw) {
+        Matcher m = Pattern.compile("(?im)^message-id:\\s*(\\S+)").matcher(new String(raw, StandardCharsets.ISO_8859_1));
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static byte[] message(int n, String text, boolean large) {
+        return ServerClient.message(n, "<s" + n + "@example.com>", large ? text + "\r\n" + "0123456789abcdef\r\n".repeat(90_000) : text);
+    }
+
+    @Test
+    void everyInjectedFault_isFollowedByConvergence_withNothingLostOrDoubled() throws Exception {
+        long seed = Long.getLong("mailkit.soak.seed", new SecureRandom().nextLong());
+        int schedules = Integer.getInteger("mailkit.soak.schedules", 200);
+        String replay = "replay: -Dmailkit.soak.seed=" + seed + " -Dmailkit.soak.schedules=" + schedules;
+        System.out.println("fault soak: " + schedules + " schedules, seed " + seed);
+        Random random = new Random(seed);
+        List<String> folders = List.of("INBOX", "Archive");
+        Set<String> alive = new TreeSet<>();
+        int failedSyncs = 0;
+        try (FaultProxy proxy = new FaultProxy(dovecot.port());
+             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD)) {
+            int next = 0;
+            for (String f : folders) {
+                for (int i = 0; i < 4; i++, next++) {
+                    server.append(f, message(next, "message " + next, i == 0));
+                    alive.add("<s" + next + "@example.com>");
+                }
+            }
+            ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
+                    .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(10)).build())
+                    .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
+                    .folders(FolderFilter.only("INBOX", "Archive")).deleteToTrash(false);
+            Flags.Flag[] flags = {Flags.Flag.SEEN, Flags.Flag.FLAGGED, Flags.Flag.ANSWERED};
+            try (ImapSynchronizer s = b.build()) {
+                s.syncOnce();
+                for (int schedule = 0; schedule < schedules; schedule++) {
+                    int changes = 1 + random.nextInt(3);
+                    for (int c = 0; c < changes; c++) {
+                        String folder = folders.get(random.nextInt(2));
+                        String other = folders.get(1 - folders.indexOf(folder));
+                        List<Long> onServer = server.uids(folder);
+                        List<MessageRecord> here = s.local().folder(folder).messages();
+                        switch (random.nextInt(8)) {
+                            case 0 -> {
+                                server.append(folder, message(next, "server " + next, random.nextInt(6) == 0));
+                                alive.add("<s" + next++ + "@example.com>");
+                            }
+                            case 1 -> {
+                                if (!onServer.isEmpty()) {
+                                    server.setFlag(folder, onServer.get(random.nextInt(onServer.size())),
+                                            flags[random.nextInt(flags.length)], random.nextBoolean());
+                                }
+                            }
+                            case 2 -> {
+                                if (!onServer.isEmpty()) {
+                                    server.move(folder, onServer.get(random.nextInt(onServer.size())), other);
+                                }
+                            }
+                            case 3 -> {
+                                if (!onServer.isEmpty() && random.nextInt(3) == 0) {
+                                    long uid = onServer.get(random.nextInt(onServer.size()));
+                                    alive.remove(messageIdOf(server.rawBodies(folder).get(uid)));
+                                    server.expunge(folder, uid);
+                                }
+                            }
+                            case 4 -> {
+                                if (!here.isEmpty()) {
+                                    long uid = here.get(random.nextInt(here.size())).uid();
+                                    if (random.nextBoolean()) {
+                                        s.local().folder(folder).markRead(uid);
+                                    } else {
+                                        s.local().folder(folder).flag(uid);
+                                    }
+                                }
+                            }
+                            case 5 -> {
+                                if (!here.isEmpty()) {
+                                    s.local().folder(folder).move(other, here.get(random.nextInt(here.size())).uid());
+                                }
+                            }
+                            case 6 -> {
+                                if (!here.isEmpty() && random.nextInt(3) == 0) {
+                                    MessageRecord r = here.get(random.nextInt(here.size()));
+                                    alive.remove(r.messageId());
+                                    s.local().folder(folder).delete(r.uid());
+                                }
+                            }
+                            default -> {
+                                s.local().folder(folder).append(message(next, "local " + next, random.nextInt(4) == 0),
+                                        MessageFlags.NONE);
+                                alive.add("<s" + next++ + "@example.com>");
+                            }
+                        }
+                    }
+                    FaultProxy.Direction direction = random.nextBoolean() ? FaultProxy.Direction.TO_CLIENT
+                            : FaultProxy.Direction.TO_SERVER;
+                    long offset = random.nextInt(5) == 0 ? random.nextInt(2_000_000) : random.nextInt(2_500);
+                    proxy.cutAfter(direction, offset);
+                    try {
+                        s.syncOnce();
+                    } catch (MailkitException e) {
+                        failedSyncs++;
+                    } finally {
+                        proxy.disarm();
+                    }
+                }
+                s.syncOnce();
+                s.syncOnce();
+            }
+            System.out.printf("fault soak: %d schedules, %d cuts, %d syncs failed and were resumed (seed %d)%n",
+                    schedules, proxy.cuts(), failedSyncs, seed);
+            assertThat(proxy.cuts()).as("faults actually fired (%s)", replay).isGreaterThan(schedules / 3);
+
+            Set<String> everywhere = new TreeSet<>();
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                for (String f : folders) {
+                    Map<Long, byte[]> bodies = server.rawBodies(f);
+                    Map<String, Integer> perId = new HashMap<>();
+                    for (byte[] body : bodies.values()) {
+                        String id = messageIdOf(body);
+                        everywhere.add(id);
+                        perId.merge(id, 1, Integer::sum);
+                    }
+                    assertThat(perId).as("no message twice in %s (%s)", f, replay).allSatisfy((id, n) -> assertThat(n).isOne());
+                    assertExactMirror(maildir, f, bodies, state);
+                    assertThat(state.localChanges(f)).as("nothing left to push in %s (%s)", f, replay).isEmpty();
+                    UIDFolder uf = (UIDFolder) server.folder(f);
+                    ((Folder) uf).open(Folder.READ_ONLY);
+                    try {
+                        for (MessageRecord r : state.messages(f)) {
+                            Message m = uf.getMessageByUID(r.uid());
+                            assertThat(r.flags().seen()).as("\\Seen of %d in %s (%s)", r.uid(), f, replay)
+                                    .isEqualTo(m.isSet(Flags.Flag.SEEN));
+                            assertThat(r.flags().flagged()).as("\\Flagged of %d in %s (%s)", r.uid(), f, replay)
+                                    .isEqualTo(m.isSet(Flags.Flag.FLAGGED));
+                        }
+                    } finally {
+                        ((Folder) uf).close(false);
+                    }
+                }
+            }
+            List<String> lost = new ArrayList<>(alive);
+            lost.removeAll(everywhere);
+            assertThat(lost).as("messages lost (%s)", replay).isEmpty();
+        }
+    }
+}
