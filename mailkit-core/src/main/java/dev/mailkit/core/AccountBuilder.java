@@ -10,6 +10,8 @@ import java.util.Objects;
  */
 public abstract class AccountBuilder<B extends AccountBuilder<B>> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AccountBuilder.class);
+
     private ProviderRegistry registry = ProviderRegistry.defaults();
     private String providerQuery;
     private ProviderSettings provider;
@@ -114,7 +116,8 @@ public abstract class AccountBuilder<B extends AccountBuilder<B>> {
      * @param component the product's name, for error messages ({@code "SmtpSender"})
      * @return the resolved account
      * @throws ProviderNotFoundException      if {@link #provider(String)} matches nothing
-     * @throws InvalidConfigurationException if no server can be chosen
+     * @throws InvalidConfigurationException if no server can be chosen, or a server set with
+     *                                       {@link #endpoint(ServerEndpoint)} is a known mix-up (see {@link SettingsCheck})
      */
     protected Account account(Protocol protocol, String component) {
         ProviderSettings p = provider != null ? provider : providerQuery != null ? registry.lookup(providerQuery) : null;
@@ -125,6 +128,12 @@ public abstract class AccountBuilder<B extends AccountBuilder<B>> {
         }
         if (e == null) {
             throw new InvalidConfigurationException(component + " needs provider(..) or endpoint(..)", null);
+        }
+        if (endpoint != null) {
+            // A server typed in by hand: catch the swapped host and the port/security mix-up before connecting.
+            java.util.List<SettingsCheck.Finding> findings = SettingsCheck.check(registry, protocol, endpoint);
+            SettingsCheck.failOnError(findings, component);
+            findings.forEach(f -> LOG.warn("{}: {}", component, f.message()));
         }
         return new Account(p, e, credentials, options);
     }

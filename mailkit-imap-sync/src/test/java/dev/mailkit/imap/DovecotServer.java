@@ -17,14 +17,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway Dovecot on a free loopback port, configured like shared/tools/dovecot-test-server.sh:
- * Maildir storage, CONDSTORE/QRESYNC (always on in Dovecot 2.3), MOVE, SPECIAL-USE folders, users
- * alice/bob/carol with password "secret". Without Dovecot installed the tests are skipped locally and
+ * A throwaway Dovecot on a free loopback port: Maildir storage, CONDSTORE/QRESYNC (always on in
+ * Dovecot 2.3), MOVE, SPECIAL-USE folders, users alice/bob/carol/dave with password "secret". Without Dovecot installed the tests are skipped locally and
  * fail when {@code CI} is set, so CI never passes without running them.
  */
 public final class DovecotServer implements AutoCloseable {
 
-    /** The password of alice, bob and carol. */
+    /** The password of alice, bob, carol and dave. */
     public static final String PASSWORD = "secret";
 
     private final Path base;
@@ -66,7 +65,7 @@ public final class DovecotServer implements AutoCloseable {
         StringBuilder passwd = new StringBuilder();
         String uid = run(List.of("id", "-u", "mail")).strip();
         String gid = run(List.of("id", "-g", "mail")).strip();
-        for (String u : List.of("alice", "bob", "carol")) {
+        for (String u : List.of("alice", "bob", "carol", "dave")) {
             Path home = base.resolve("home").resolve(u);
             Files.createDirectories(home);
             Files.setOwner(home, users.lookupPrincipalByName("mail"));
@@ -148,7 +147,7 @@ public final class DovecotServer implements AutoCloseable {
     /**
      * A user's Maildir as Dovecot stores it (files written here appear in the mailbox; chown them to mail).
      *
-     * @param user alice, bob or carol
+     * @param user alice, bob, carol or dave
      * @return the directory
      */
     public Path maildir(String user) {

@@ -160,6 +160,126 @@ class SeparateJvmSyncIT {
         }
     }
 
+    /**
+     * Seeded kills at random points of pulls and pushes, with changes on both sides between them:
+     * {@code -Dmailkit.kills=N} kills (default 10; the full soak uses 50), {@code -Dmailkit.killSoakSeed=S}
+     * (default: a new seed each run, printed). After every kill the next run resumes; at the end both sides
+     * are equal byte for byte, each message is once in its folder, nothing deliberately kept is lost, and
+     * SQLite's integrity check passes.
+     */
+    @Test
+    void seededKills_duringPullsAndPushes_loseAndDoubleNothing() throws Exception {
+        String user = "dave";
+        int wanted = Integer.getInteger("mailkit.kills", 10);
+        long seed = Long.getLong("mailkit.killSoakSeed", new java.security.SecureRandom().nextLong());
+        String replay = "replay: -Dmailkit.killSoakSeed=" + seed + " -Dmailkit.kills=" + wanted;
+        System.out.println("kill soak: " + wanted + " kills, seed " + seed);
+        Random random = new Random(seed);
+        Path maildir = dir.resolve("soak");
+        List<String> folders = List.of("INBOX", "Archive");
+        java.util.Set<String> alive = new java.util.TreeSet<>();
+        int next = 10_000;
+        int kills = 0;
+        int runs = 0;
+        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+            fill(server, "INBOX", 120, next, random);
+            fill(server, "Archive", 40, next + 1000, random);
+            server.append("Archive", ServerClient.message(next + 2000, "<big-soak@example.com>", "B".repeat(9 << 20)));
+            for (int i = 0; i < 120; i++) {
+                alive.add("<gen" + (next + i) + "@example.com>");
+            }
+            for (int i = 0; i < 40; i++) {
+                alive.add("<gen" + (next + 1000 + i) + "@example.com>");
+            }
+            alive.add("<big-soak@example.com>");
+            next += 3000;
+            while (kills < wanted && runs < wanted * 4) {
+                runs++;
+                boolean push = random.nextBoolean();
+                int events;
+                if (push && new java.io.File(maildir.resolve("mailkit-state.db").toString()).exists()) {
+                    events = 0;
+                    try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(),
+                                    dev.mailkit.core.Security.PLAIN)
+                            .options(dev.mailkit.core.ConnectionOptions.builder().allowPlaintext().build())
+                            .credentials(dev.mailkit.core.Credentials.password(user, DovecotServer.PASSWORD))
+                            .maildir(maildir).deleteToTrash(false).build()) {
+                        for (String f : folders) {
+                            String other = folders.get(1 - folders.indexOf(f));
+                            for (MessageRecord r : s.local().folder(f).messages()) {
+                                switch (random.nextInt(12)) {
+                                    case 0 -> {
+                                        s.local().folder(f).markRead(r.uid());
+                                        events++;
+                                    }
+                                    case 1 -> {
+                                        s.local().folder(f).move(other, r.uid());
+                                        events++;
+                                    }
+                                    case 2 -> {
+                                        if (random.nextInt(4) == 0) {
+                                            s.local().folder(f).delete(r.uid());
+                                            alive.remove(r.messageId());
+                                            events++;
+                                        }
+                                    }
+                                    default -> { }
+                                }
+                            }
+                            for (int a = random.nextInt(4); a > 0; a--) {
+                                String id = "<up" + next + "@example.com>";
+                                s.local().folder(f).append(ServerClient.message(next++, id, "appended here"), MessageFlags.NONE);
+                                alive.add(id);
+                                events++;
+                            }
+                        }
+                    }
+                } else {
+                    events = 1 + random.nextInt(60);
+                    fill(server, folders.get(random.nextInt(2)), events, next, random);
+                    for (int i = 0; i < events; i++) {
+                        alive.add("<gen" + (next + i) + "@example.com>");
+                    }
+                    next += events;
+                    List<Long> uids = server.uids("INBOX");
+                    if (!uids.isEmpty()) {
+                        server.setFlag("INBOX", uids.get(random.nextInt(uids.size())), jakarta.mail.Flags.Flag.FLAGGED, true);
+                    }
+                }
+                if (events == 0) {
+                    continue;
+                }
+                Run r = run(user, maildir, push ? "PUSH " : "MESSAGE ", 1 + random.nextInt(events));
+                if (r.killed()) {
+                    kills++;
+                } else {
+                    assertThat(r.done()).as("an unkilled run finishes (%s): %s", replay, r.lastLine()).isTrue();
+                }
+            }
+            Run last = run(user, maildir, 0);
+            assertThat(last.done()).as("the resumed sync finishes (%s): %s", replay, last.lastLine()).isTrue();
+            Run again = run(user, maildir, 0);
+            assertThat(again.lastLine()).as("nothing left (%s)", replay).startsWith("DONE added=0 ");
+            System.out.println("kill soak: " + kills + " kills in " + runs + " runs (seed " + seed + ")");
+            assertThat(kills).as("kills (%s)", replay).isEqualTo(wanted);
+            java.util.Set<String> everywhere = new java.util.TreeSet<>();
+            for (String f : folders) {
+                java.util.Map<String, Integer> counts = messageIdCounts(server, f);
+                assertThat(counts.values()).as("each message once in %s (%s)", f, replay).allMatch(n -> n == 1);
+                everywhere.addAll(counts.keySet());
+            }
+            java.util.Set<String> lost = new java.util.TreeSet<>(alive);
+            lost.removeAll(everywhere);
+            assertThat(lost).as("lost messages (%s)", replay).isEmpty();
+            assertExactlyOnce(server, maildir, folders);
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                for (String f : folders) {
+                    assertThat(state.localChanges(f)).as("nothing left to push in %s (%s)", f, replay).isEmpty();
+                }
+            }
+        }
+    }
+
     @Test
     void fiveThousandMessages_mirrorWithTheHeapCappedAt128MB() throws Exception {
         String user = "bob";

@@ -345,4 +345,19 @@ class SmtpSenderBehaviourTest {
             assertThat(outlook.endpoint().toString()).isEqualTo("smtp-mail.outlook.com:587 STARTTLS");
         }
     }
+
+    @Test
+    void anImapServerGivenForSending_failsAtBuild_namingTheSmtpServer() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpSender.builder()
+                        .endpoint("imap.gmail.com", 993, Security.SSL_TLS)
+                        .credentials(Credentials.password("me@gmail.com", "app-password")).build())
+                .isInstanceOf(dev.mailkit.core.InvalidConfigurationException.class)
+                .hasMessageContaining("imap.gmail.com is Gmail's IMAP server")
+                .hasMessageContaining("use smtp.gmail.com:465 SSL_TLS for SMTP");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SmtpSender.builder()
+                        .endpoint("mail.example.org", 465, Security.STARTTLS)
+                        .credentials(Credentials.password("me@example.org", "pw")).build())
+                .isInstanceOf(dev.mailkit.core.InvalidConfigurationException.class)
+                .hasMessageContaining("port 465 is implicit TLS");
+    }
 }

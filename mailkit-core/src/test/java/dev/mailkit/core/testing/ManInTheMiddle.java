@@ -17,6 +17,9 @@ import java.util.function.UnaryOperator;
  */
 public final class ManInTheMiddle implements AutoCloseable {
 
+    /** Ends a replacement line: what comes before it is sent, then the connection is closed. */
+    public static final String HANG_UP = "\u0000hang-up";
+
     private final ServerSocket socket;
     private final ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
@@ -83,6 +86,13 @@ public final class ManInTheMiddle implements AutoCloseable {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 line.reset();
                 String replaced = rewrite.apply(text.substring(0, text.length() - (text.endsWith("\r\n") ? 2 : 1)));
+                if (replaced != null && replaced.endsWith(HANG_UP)) {
+                    out.write(replaced.substring(0, replaced.length() - HANG_UP.length()).getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    client.close();
+                    server.close();
+                    return;
+                }
                 if (replaced != null) {
                     out.write((replaced + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();

@@ -87,4 +87,10 @@ class MaildirSafetyTest {
         }
         assertThat(tree(outside)).containsExactlyInAnyOrder(outside, outside.resolve("cur"));
     }
+
+    @Test
+    void aMaildirPathThatIsAFile_isATypedError() throws Exception {
+        Path file = Files.writeString(base.resolve("not-a-dir"), "x");
+        assertThatThrownBy(() -> new Maildir(file)).isInstanceOf(SyncStateException.class).hasMessageContaining("is a file");
+    }
 }

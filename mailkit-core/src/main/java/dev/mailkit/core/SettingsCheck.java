@@ -1,0 +1,176 @@
+package dev.mailkit.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Checks a server setting against what the provider registry and the standard ports say, without any
+ * network access: the mix-ups that make mail "not work" — the IMAP host typed where the SMTP host
+ * belongs (or the reverse), port 465 with STARTTLS or 587 with implicit TLS, plaintext to a provider
+ * that offers TLS. The builders of {@code SmtpSender} and {@code ImapSynchronizer} fail fast on the
+ * errors found here.
+ */
+public final class SettingsCheck {
+
+    /** How bad a finding is. */
+    public enum Severity {
+        /** Nothing wrong. */
+        OK,
+        /** Works, but not as it should (for example plaintext where TLS is offered). */
+        WARNING,
+        /** Cannot work as given. */
+        ERROR
+    }
+
+    /**
+     * One finding.
+     *
+     * @param severity how bad
+     * @param check    what was checked, for example {@code "smtp host"}
+     * @param evidence what was seen
+     * @param fix      the fix in one sentence, empty when nothing is to be done
+     */
+    public record Finding(Severity severity, String check, String evidence, String fix) {
+
+        /**
+         * Validates.
+         *
+         * @throws NullPointerException if a component is null
+         */
+        public Finding {
+            Objects.requireNonNull(severity, "severity");
+            Objects.requireNonNull(check, "check");
+            Objects.requireNonNull(evidence, "evidence");
+            Objects.requireNonNull(fix, "fix");
+        }
+
+        /** The evidence and, when there is one, the fix. */
+        public String message() {
+            return fix.isEmpty() ? evidence : evidence + ": " + fix;
+        }
+    }
+
+    private SettingsCheck() {
+    }
+
+    /**
+     * Checks a server setting.
+     *
+     * @param registry the providers to compare with
+     * @param protocol what the setting is used for
+     * @param endpoint the setting
+     * @return the findings, errors first; empty when nothing is known about the server
+     */
+    public static List<Finding> check(ProviderRegistry registry, Protocol protocol, ServerEndpoint endpoint) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(endpoint, "endpoint");
+        List<Finding> out = new ArrayList<>();
+        String host = endpoint.host().toLowerCase(Locale.ROOT);
+        Protocol other = protocol == Protocol.SMTP ? Protocol.IMAP : Protocol.SMTP;
+        String what = protocol == Protocol.SMTP ? "smtp" : "imap";
+        List<ProviderSettings> listing = new ArrayList<>();
+        for (ProviderSettings p : registry.all()) {
+            if (endpoints(p, protocol).stream().anyMatch(e -> e.host().equalsIgnoreCase(host))) {
+                listing.add(p);
+            }
+        }
+        if (listing.isEmpty()) {
+            for (ProviderSettings p : registry.all()) {
+                if (endpoints(p, other).stream().anyMatch(e -> e.host().equalsIgnoreCase(host))) {
+                    List<ServerEndpoint> same = endpoints(p, protocol);
+                    ServerEndpoint right = same.isEmpty() ? null : same.get(0);
+                    out.add(new Finding(Severity.ERROR, what + " host", host + " is " + p.displayName() + "'s " + other
+                            + " server (" + role(other) + "), not its " + protocol + " server (" + role(protocol) + ")",
+                            right == null ? p.displayName() + " has no " + protocol + " server in mailkit's data"
+                                    : "use " + describe(right) + " for " + protocol));
+                    return out;
+                }
+            }
+        } else {
+            for (ProviderSettings p : listing) {
+                if (endpoints(p, protocol).stream().anyMatch(e -> e.host().equalsIgnoreCase(host)
+                        && e.port() == endpoint.port() && e.security() == endpoint.security())) {
+                    return out; // exactly as the registry lists it
+                }
+            }
+            ProviderSettings p = listing.get(0);
+            List<ServerEndpoint> here = endpoints(p, protocol).stream().filter(e -> e.host().equalsIgnoreCase(host)).toList();
+            ServerEndpoint samePort = here.stream().filter(e -> e.port() == endpoint.port()).findFirst().orElse(null);
+            if (samePort != null && endpoint.security() == Security.PLAIN) {
+                out.add(new Finding(Severity.WARNING, what + " security", describe(endpoint) + " sends in plaintext, but "
+                        + p.displayName() + " offers " + samePort.security() + " there", "use " + describe(samePort)));
+            } else if (samePort != null) {
+                out.add(new Finding(Severity.ERROR, what + " security", p.displayName() + " speaks "
+                        + samePort.security() + " on port " + endpoint.port() + ", not " + endpoint.security(),
+                        "use " + describe(samePort)));
+            } else {
+                standardPorts(protocol, endpoint, what).ifPresent(out::add);
+                out.add(new Finding(Severity.WARNING, what + " port", p.displayName() + " lists " + describeAll(here, host)
+                        + ", not port " + endpoint.port(), "use " + describe(here.get(0))));
+            }
+            return out;
+        }
+        standardPorts(protocol, endpoint, what).ifPresent(out::add);
+        return out;
+    }
+
+    /** RFC 8314 conventions: 465 and 993 are implicit TLS, 587 and 143 plaintext upgraded with STARTTLS. */
+    private static java.util.Optional<Finding> standardPorts(Protocol protocol, ServerEndpoint e, String what) {
+        int port = e.port();
+        Security s = e.security();
+        boolean implicit = protocol == Protocol.SMTP ? port == 465 : port == 993;
+        boolean upgrade = protocol == Protocol.SMTP ? port == 587 || port == 25 : port == 143;
+        if (implicit && s == Security.STARTTLS) {
+            return java.util.Optional.of(new Finding(Severity.ERROR, what + " security", "port " + port
+                    + " is implicit TLS: the server starts TLS at once and never offers STARTTLS (Jakarta Mail reports"
+                    + " a bad greeting or a timeout)", "use Security.SSL_TLS on port " + port + ", or STARTTLS on port "
+                    + (protocol == Protocol.SMTP ? 587 : 143)));
+        }
+        if (upgrade && s == Security.SSL_TLS) {
+            return java.util.Optional.of(new Finding(Severity.ERROR, what + " security", "port " + port
+                    + " speaks plaintext first and upgrades with STARTTLS: a TLS handshake there fails", "use Security.STARTTLS on port "
+                    + port + ", or SSL_TLS on port " + (protocol == Protocol.SMTP ? 465 : 993)));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The first error among the findings, as the exception a builder throws.
+     *
+     * @param findings  findings of {@link #check}
+     * @param component the builder's product, for the message
+     * @throws InvalidConfigurationException when there is an error
+     */
+    public static void failOnError(List<Finding> findings, String component) {
+        for (Finding f : findings) {
+            if (f.severity() == Severity.ERROR) {
+                throw new InvalidConfigurationException(component + ": " + f.message(), null);
+            }
+        }
+    }
+
+    private static List<ServerEndpoint> endpoints(ProviderSettings p, Protocol protocol) {
+        return protocol == Protocol.SMTP ? p.smtp() : p.imap();
+    }
+
+    private static String role(Protocol protocol) {
+        return protocol == Protocol.SMTP ? "sending" : "receiving";
+    }
+
+    private static String describe(ServerEndpoint e) {
+        return e.host() + ":" + e.port() + " " + e.security();
+    }
+
+    private static String describeAll(List<ServerEndpoint> all, String host) {
+        List<String> out = new ArrayList<>();
+        for (ServerEndpoint e : all) {
+            if (e.host().equalsIgnoreCase(host)) {
+                out.add(describe(e));
+            }
+        }
+        return String.join(" and ", out);
+    }
+}

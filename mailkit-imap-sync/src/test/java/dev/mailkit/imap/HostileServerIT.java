@@ -1,0 +1,113 @@
+package dev.mailkit.imap;
+
+import static dev.mailkit.imap.MirrorAssertions.assertExactMirror;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.testing.ManInTheMiddle;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A hostile or broken server, made from Dovecot and a proxy that rewrites its k-th tagged reply: NO, BAD,
+ * an unexpected BYE, an overlong line, or a literal announced larger than what follows. For every kind
+ * and every k in a sync, the sync ends within its timeouts with a typed {@link MailkitException} (or
+ * succeeds when the reply did not matter); nothing else escapes; and a clean sync afterwards leaves an
+ * exact mirror.
+ */
+class HostileServerIT {
+
+    private static final String USER = "carol";
+    private static DovecotServer dovecot;
+
+    @TempDir
+    Path maildir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dovecot = DovecotServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    private static UnaryOperator<String> kth(int k, String kind, AtomicInteger seen) {
+        return line -> {
+            if (!line.matches("A\\d+ OK.*") || seen.incrementAndGet() != k) {
+                return line;
+            }
+            String tag = line.substring(0, line.indexOf(' '));
+            return switch (kind) {
+                case "NO" -> tag + " NO [SERVERBUG] hostile refusal";
+                case "BAD" -> tag + " BAD hostile complaint";
+                case "BYE" -> "* BYE hostile goodbye\r\n" + ManInTheMiddle.HANG_UP;
+                case "LONG" -> "* " + "x".repeat(4 << 20) + "\r\n" + line;
+                default -> "* 1 FETCH (UID 1 BODY[] {5000000}\r\nonly a few bytes" + ManInTheMiddle.HANG_UP;
+            };
+        };
+    }
+
+    @Test
+    void everyRewrittenReply_endsInATypedErrorOrSuccess_andACleanSyncConverges() throws Exception {
+        List<String> outcomes = new ArrayList<>();
+        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD)) {
+            for (int i = 0; i < 6; i++) {
+                server.append(i % 2 == 0 ? "INBOX" : "Archive", ServerClient.message(i, "<h" + i + "@example.com>", "m" + i));
+            }
+            int next = 100;
+            for (String kind : List.of("NO", "BAD", "BYE", "LONG", "LITERAL")) {
+                for (int k = 1; k <= 14; k++) {
+                    server.append("INBOX", ServerClient.message(next, "<h" + next + "@example.com>", "m" + next));
+                    next++;
+                    AtomicInteger seen = new AtomicInteger();
+                    try (ManInTheMiddle proxy = new ManInTheMiddle(dovecot.port(), kth(k, kind, seen))) {
+                        ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
+                                .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(3)).build())
+                                .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
+                                .folders(FolderFilter.only("INBOX", "Archive"));
+                        try (ImapSynchronizer s = b.build()) {
+                            s.syncOnce();
+                            outcomes.add(kind + "@" + k + ": ok");
+                        } catch (MailkitException e) {
+                            outcomes.add(kind + "@" + k + ": " + e.getClass().getSimpleName());
+                        }
+                    }
+                }
+            }
+            System.out.println("hostile replies: " + outcomes);
+            assertThat(outcomes).as("most rewritten replies must have mattered").filteredOn(o -> !o.endsWith(": ok"))
+                    .hasSizeGreaterThan(30);
+            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), Security.PLAIN)
+                    .options(ConnectionOptions.builder().allowPlaintext().build())
+                    .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
+                    .folders(FolderFilter.only("INBOX", "Archive")).build()) {
+                s.syncOnce();
+            }
+            Map<String, Integer> kinds = new TreeMap<>();
+            outcomes.forEach(o -> kinds.merge(o.substring(o.indexOf(": ") + 2), 1, Integer::sum));
+            System.out.println("hostile replies by outcome: " + kinds);
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                for (String f : List.of("INBOX", "Archive")) {
+                    assertExactMirror(maildir, f, server.rawBodies(f), state);
+                }
+            }
+        }
+    }
+}

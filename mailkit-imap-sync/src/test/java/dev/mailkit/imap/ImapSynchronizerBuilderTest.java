@@ -1,0 +1,32 @@
+package dev.mailkit.imap;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.Security;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings mix-ups the registry knows fail when the synchronizer is built, before any connection or file. */
+class ImapSynchronizerBuilderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anSmtpServerGivenForReceiving_failsAtBuild_namingTheImapServer() throws Exception {
+        Path maildir = dir.resolve("mail");
+        assertThatThrownBy(() -> ImapSynchronizer.builder().endpoint("smtp.gmail.com", 587, Security.STARTTLS)
+                .credentials(Credentials.password("me@gmail.com", "app-password")).maildir(maildir).build())
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("smtp.gmail.com is Gmail's SMTP server")
+                .hasMessageContaining("use imap.gmail.com:993 SSL_TLS for IMAP");
+        assertThatThrownBy(() -> ImapSynchronizer.builder().endpoint("imap.example.org", 993, Security.STARTTLS)
+                .credentials(Credentials.password("me@example.org", "pw")).maildir(maildir).build())
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("port 993 is implicit TLS");
+        org.assertj.core.api.Assertions.assertThat(Files.exists(maildir)).as("nothing created").isFalse();
+    }
+}
