@@ -17,13 +17,14 @@ import java.util.function.UnaryOperator;
  * MAILKIT_PASSWORD=... mailkit send --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD \
  *     --from me@gmail.com --to you@example.com --subject Hi --text "Hello"
  * mailkit sync --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD --dir mail/me
+ * mailkit doctor me@outlook.com --password-env MAILKIT_PASSWORD
  * mailkit demo
  * </pre>
  */
 @Command(name = "mailkit", mixinStandardHelpOptions = true, version = "mailkit 0.1.0-SNAPSHOT",
         description = "Send mail and keep IMAP mailboxes in two-way sync, with built-in provider settings.",
         footer = ExitCodes.HELP,
-        subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DemoCommand.class})
+        subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DoctorCommand.class, DemoCommand.class})
 public final class Mailkit implements Runnable {
 
     /** Where a command reads environment variables (tests replace it). */

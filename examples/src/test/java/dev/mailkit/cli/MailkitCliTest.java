@@ -206,4 +206,30 @@ class MailkitCliTest {
             }
         })).containsExactlyInAnyOrder("a@localhost", "b@localhost", "c@localhost", "d@localhost", "e@localhost");
     }
+
+    @Test
+    void doctor_swappedHosts_areCaughtWithoutTheNetwork_andExit2() {
+        CliRun r = CliRun.of("doctor", "me@gmail.com", "--smtp", "imap.gmail.com:993:tls", "--imap", "smtp.gmail.com:465:tls");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out()).contains("✗ settings   imap.gmail.com is Gmail's IMAP server (receiving), not its SMTP server (sending)")
+                .contains("fix: use smtp.gmail.com:465 SSL_TLS for SMTP")
+                .contains("fix: use imap.gmail.com:993 SSL_TLS for IMAP")
+                .contains("Sending will not work").contains("Receiving will not work");
+    }
+
+    @Test
+    void doctor_loginChecked_onBothServers_asAChecklistAndAsJson() {
+        String smtpSetting = "localhost:" + mail.getSmtp().getPort() + ":plain";
+        String imapSetting = "localhost:" + mail.getImap().getPort() + ":plain";
+        CliRun ok = CliRun.of(Map.of("MK_PW", "s3cret-pw"), "doctor", "me@localhost", "--smtp", smtpSetting, "--imap", imapSetting,
+                "--user", "me", "--password-env", "MK_PW");
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("✓ login      logged in as me").contains("Sending should work. Receiving should work.")
+                .doesNotContain("s3cret-pw");
+        CliRun bad = CliRun.of(Map.of("MK_PW", "wrong-pw"), "doctor", "me@localhost", "--smtp", smtpSetting, "--imap", imapSetting,
+                "--user", "me", "--password-env", "MK_PW", "--json");
+        assertThat(bad.code()).isIn(ExitCodes.USAGE, ExitCodes.PARTIAL); // GreenMail's SMTP may take any password
+        assertThat(bad.out()).startsWith("{\"address\":\"me@localhost\",\"sending\":").contains("\"receiving\":false,")
+                .contains("\"check\":\"login\"").contains("\"severity\":\"ERROR\"").doesNotContain("wrong-pw");
+    }
 }

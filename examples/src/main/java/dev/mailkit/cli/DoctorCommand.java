@@ -1,0 +1,173 @@
+package dev.mailkit.cli;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.MailDiagnostics;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.SettingsCheck.Severity;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code mailkit doctor}: why mail does not work, and how to fix it. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = "Checks an account's SMTP (sending) and IMAP (receiving) settings step by step: the settings "
+                + "against the provider registry, DNS, the connection, TLS, the server's capabilities and, with a "
+                + "password, the login. Each problem comes with its fix.",
+        footer = {"", "Exit codes: 0 sending and receiving should work; 5 only one of them should; 2 neither should."})
+final class DoctorCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Mailkit root;
+
+    @Parameters(index = "0", paramLabel = "EMAIL", description = "The e-mail address.")
+    String address;
+
+    @Option(names = "--smtp", paramLabel = "HOST:PORT:SECURITY", description = "Your SMTP setting, for example "
+            + "smtp.example.com:587:starttls (security: tls, starttls or plain). Default: the provider's.")
+    String smtp;
+
+    @Option(names = "--imap", paramLabel = "HOST:PORT:SECURITY", description = "Your IMAP setting, for example "
+            + "imap.example.com:993:tls. Default: the provider's.")
+    String imap;
+
+    @Option(names = "--user", description = "Login name for a login attempt (default: the address).")
+    String user;
+
+    @ArgGroup(exclusive = true)
+    AccountOptions.Secret secret;
+
+    @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file.")
+    Path trustCert;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ServerEndpoint smtpEndpoint = endpoint("--smtp", smtp);
+        ServerEndpoint imapEndpoint = endpoint("--imap", imap);
+        ConnectionOptions.Builder options = ConnectionOptions.builder();
+        if (smtpEndpoint != null && smtpEndpoint.security() == Security.PLAIN
+                || imapEndpoint != null && imapEndpoint.security() == Security.PLAIN) {
+            options.allowPlaintext(); // asked for explicitly
+        }
+        if (trustCert != null) {
+            options.trustCertificates(trustCert);
+        }
+        MailDiagnostics.Request request = MailDiagnostics.Request.forAddress(address).smtp(smtpEndpoint).imap(imapEndpoint);
+        if (secret != null) {
+            request = request.credentials(Credentials.password(user != null ? user : address, password()));
+        }
+        MailDiagnostics.Report report = MailDiagnostics.builder().options(options.build()).build().diagnose(request);
+        if (json) {
+            root.out.println(toJson(address, report));
+        } else {
+            print(root.out, address, report);
+        }
+        boolean send = report.sendingShouldWork();
+        boolean receive = report.receivingShouldWork();
+        return send && receive ? ExitCodes.OK : send || receive ? ExitCodes.PARTIAL : ExitCodes.USAGE;
+    }
+
+    private String password() {
+        String password;
+        if (secret.env != null) {
+            password = root.environment.apply(secret.env);
+            if (password == null || password.isEmpty()) {
+                throw new IllegalArgumentException("environment variable " + secret.env + " is not set");
+            }
+            return password;
+        }
+        try {
+            String text = Files.readString(secret.file, StandardCharsets.UTF_8);
+            int end = text.indexOf('\n');
+            password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read --password-file " + secret.file + ": " + e.getMessage());
+        }
+        if (password.isEmpty()) {
+            throw new IllegalArgumentException("--password-file " + secret.file + " is empty");
+        }
+        return password;
+    }
+
+    static ServerEndpoint endpoint(String option, String value) {
+        if (value == null) {
+            return null;
+        }
+        String[] parts = value.split(":");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(option + " must be HOST:PORT:SECURITY, for example smtp.example.com:587:starttls");
+        }
+        int port;
+        try {
+            port = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": port '" + parts[1] + "' is not a number");
+        }
+        Security security = switch (parts[2].toLowerCase(Locale.ROOT)) {
+            case "tls", "ssl", "ssl_tls" -> Security.SSL_TLS;
+            case "starttls" -> Security.STARTTLS;
+            case "plain", "none" -> Security.PLAIN;
+            default -> throw new IllegalArgumentException(option + ": security must be tls, starttls or plain, not '"
+                    + parts[2] + "'");
+        };
+        return ServerEndpoint.of(parts[0], port, security);
+    }
+
+    private static String mark(Severity s) {
+        return switch (s) {
+            case OK -> "✓";
+            case WARNING -> "⚠";
+            case ERROR -> "✗";
+        };
+    }
+
+    static void print(PrintWriter out, String address, MailDiagnostics.Report report) {
+        out.println("mailkit doctor: " + address);
+        Protocol current = null;
+        boolean first = true;
+        for (MailDiagnostics.Finding f : report.findings()) {
+            if (f.protocol() != current || first) {
+                first = false;
+                current = f.protocol();
+                out.println(current == null ? "Address" : current == Protocol.SMTP ? "SMTP (sending: your program pushes mail out)"
+                        : "IMAP (receiving: your program pulls mail in)");
+            }
+            out.printf("  %s %-10s %s%n", mark(f.severity()), f.check(), f.evidence());
+            if (!f.fix().isEmpty() && f.severity() != Severity.OK) {
+                out.printf("    %-10s fix: %s%n", "", f.fix());
+            }
+        }
+        out.println((report.sendingShouldWork() ? "Sending should work." : "Sending will not work: fix the ✗ above.") + " "
+                + (report.receivingShouldWork() ? "Receiving should work." : "Receiving will not work: fix the ✗ above."));
+    }
+
+    static String toJson(String address, MailDiagnostics.Report report) {
+        StringBuilder b = new StringBuilder("{\"address\":").append(SyncCommand.quote(address))
+                .append(",\"sending\":").append(report.sendingShouldWork())
+                .append(",\"receiving\":").append(report.receivingShouldWork()).append(",\"findings\":[");
+        for (int i = 0; i < report.findings().size(); i++) {
+            MailDiagnostics.Finding f = report.findings().get(i);
+            b.append(i == 0 ? "" : ",").append("{\"protocol\":").append(f.protocol() == null ? "null" : SyncCommand.quote(f.protocol().name()))
+                    .append(",\"severity\":").append(SyncCommand.quote(f.severity().name()))
+                    .append(",\"check\":").append(SyncCommand.quote(f.check()))
+                    .append(",\"evidence\":").append(SyncCommand.quote(f.evidence()))
+                    .append(",\"fix\":").append(SyncCommand.quote(f.fix())).append('}');
+        }
+        return b.append("]}").toString();
+    }
+}
