@@ -208,4 +208,39 @@ class FaultSoakIT {
             assertThat(lost).as("messages lost (%s)", replay).isEmpty();
         }
     }
+
+    @Test
+    void anIdleConnectionCutByTheNetwork_isReestablished_andNewMailStillArrives() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(dovecot.port());
+             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), "alice", DovecotServer.PASSWORD)) {
+            server.append("INBOX", message(900, "before", false));
+            ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
+                    .options(ConnectionOptions.builder().allowPlaintext().build())
+                    .credentials(Credentials.password("alice", DovecotServer.PASSWORD)).maildir(maildir)
+                    .folders(FolderFilter.only("INBOX"));
+            try (ImapSynchronizer s = b.build(); SyncWatch w = s.watch()) {
+                waitFor(() -> s.state().findByMessageId("<s900@example.com>").size() == 1, "the first sync");
+                for (int cut = 0; cut < 3; cut++) {
+                    Thread.sleep(500);
+                    proxy.cutNow(); // IDLE and the sync connection die without a BYE
+                    server.append("INBOX", message(901 + cut, "after cut " + cut, false));
+                    String id = "<s" + (901 + cut) + "@example.com>";
+                    waitFor(() -> s.state().findByMessageId(id).size() == 1, "mail after cut " + cut);
+                }
+            }
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                assertExactMirror(maildir, "INBOX", server.rawBodies("INBOX"), state);
+            }
+        }
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
 }

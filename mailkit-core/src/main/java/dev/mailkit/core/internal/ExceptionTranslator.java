@@ -96,6 +96,11 @@ public final class ExceptionTranslator {
             if (t instanceof SocketException) {
                 return new ConnectionException("connection lost: " + t.getMessage(), protocol, endpoint, failure);
             }
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException || t instanceof jakarta.mail.StoreClosedException
+                    || t instanceof jakarta.mail.FolderClosedException) {
+                return new ConnectionException("the server closed the connection: " + t.getMessage(), protocol, endpoint,
+                        failure);
+            }
         }
         if (failure instanceof MessagingException && all.contains("connect")) {
             return new ConnectionException("connection failed: " + failure.getMessage(), protocol, endpoint, failure);

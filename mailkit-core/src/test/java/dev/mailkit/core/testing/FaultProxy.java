@@ -53,6 +53,12 @@ public final class FaultProxy implements AutoCloseable {
         this.cutAfter = bytes;
     }
 
+    /** Cuts every open connection now (a server restart, a NAT timeout), counted as a fault. */
+    public void cutNow() {
+        cuts.incrementAndGet();
+        cutAll();
+    }
+
     /** Relays everything from now on. */
     public void disarm() {
         this.cutAfter = -1;
