@@ -135,6 +135,9 @@ final class Watcher implements SyncWatch {
                     idling.put(Thread.currentThread(), folder);
                 }
                 wait = Duration.ofSeconds(1);
+                // Whatever changed while no IDLE was listening (before the first one, or while the connection
+                // was down) produced no notification: sync once now that one is listening.
+                syncSoon();
                 while (!closed && folder.isOpen()) {
                     folder.idle(true);
                     if (!closed) {

@@ -234,6 +234,27 @@ class FaultSoakIT {
         }
     }
 
+    @Test
+    void aSlowThinLink_withLatency_stillSyncs_becauseTimeoutsArePerRead() throws Exception {
+        try (FaultProxy proxy = new FaultProxy(dovecot.port());
+             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), "carol", DovecotServer.PASSWORD)) {
+            server.append("Slow", message(950, "large over a thin link", true), message(951, "small", false));
+            proxy.slow(Duration.ofMillis(40), 400_000); // 40 ms per chunk each way, 400 KB/s: the 1.5 MB message takes ~4 s
+            ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
+                    .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(2)).build())
+                    .credentials(Credentials.password("carol", DovecotServer.PASSWORD)).maildir(maildir)
+                    .folders(FolderFilter.only("Slow"));
+            long start = System.nanoTime();
+            try (ImapSynchronizer s = b.build()) {
+                assertThat(s.syncOnce().added()).isEqualTo(2);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the link really was slow").isGreaterThan(Duration.ofSeconds(2));
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                assertExactMirror(maildir, "Slow", server.rawBodies("Slow"), state);
+            }
+        }
+    }
+
     private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {

@@ -29,6 +29,8 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Direction direction = Direction.TO_CLIENT;
     private volatile long cutAfter = -1;
     private final AtomicLong counted = new AtomicLong();
+    private volatile long bytesPerSecond;
+    private volatile long delayMillis;
 
     public FaultProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -57,6 +59,15 @@ public final class FaultProxy implements AutoCloseable {
     public void cutNow() {
         cuts.incrementAndGet();
         cutAll();
+    }
+
+    /**
+     * Slows every relayed chunk: {@code delay} before it is forwarded (latency, each way), and a
+     * bandwidth of {@code bytesPerSecond} in each direction (0: unlimited).
+     */
+    public void slow(java.time.Duration delay, long bytesPerSecond) {
+        this.delayMillis = delay.toMillis();
+        this.bytesPerSecond = bytesPerSecond;
     }
 
     /** Relays everything from now on. */
@@ -110,6 +121,7 @@ public final class FaultProxy implements AutoCloseable {
                         return;
                     }
                 }
+                pace(n);
                 out.write(buf, 0, n);
                 out.flush();
             }
@@ -120,6 +132,17 @@ public final class FaultProxy implements AutoCloseable {
             open.remove(to);
             closeQuietly(from);
             closeQuietly(to);
+        }
+    }
+
+    private void pace(int n) {
+        long sleep = delayMillis + (bytesPerSecond > 0 ? n * 1000L / bytesPerSecond : 0);
+        if (sleep > 0) {
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
