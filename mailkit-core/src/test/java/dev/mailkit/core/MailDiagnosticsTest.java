@@ -167,15 +167,21 @@ class MailDiagnosticsTest {
     }
 
     @Test
-    void microsoftsBasicAuthRefusal_pointsToOAuth2() throws Exception {
-        try (ScriptedServer s = smtp("250-scripted\r\n250 AUTH PLAIN LOGIN\r\n",
-                l -> "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.\r\n")) {
+    void microsoftsBasicAuthRefusals_pointToOAuth2() throws Exception {
+        for (String reply : new String[] {"535 5.7.139 Authentication unsuccessful, basic authentication is disabled.",
+            "550 5.7.30 Basic authentication is not supported for Client Submission."}) {
+            microsoftRefusal(reply, reply.substring(4, 10));
+        }
+    }
+
+    private void microsoftRefusal(String reply, String code) throws Exception {
+        try (ScriptedServer s = smtp("250-scripted\r\n250 AUTH PLAIN LOGIN\r\n", l -> reply + "\r\n")) {
             Report r = diagnostics(plain()).diagnose(Request.forAddress("me@example.org")
                     .smtp(ServerEndpoint.of("localhost", s.port(), Security.PLAIN))
                     .credentials(Credentials.password("me@example.org", "s3cret-pw")));
             assertThat(last(r, Protocol.SMTP)).satisfies(f -> {
                 assertThat(f.check()).isEqualTo("login");
-                assertThat(f.evidence()).contains("5.7.139");
+                assertThat(f.evidence()).contains(code);
                 assertThat(f.fix()).contains("OAuth2");
             });
             assertThat(r.findings().toString()).doesNotContain("s3cret-pw");
