@@ -46,6 +46,29 @@ final class AccountOptions {
 
         @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of this file.")
         Path file;
+
+        /** The password, from the variable or the file's first line. */
+        String password(UnaryOperator<String> environment) {
+            String password;
+            if (env != null) {
+                password = environment.apply(env);
+                if (password == null || password.isEmpty()) {
+                    throw new IllegalArgumentException("environment variable " + env + " is not set");
+                }
+                return password;
+            }
+            try {
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                int end = text.indexOf('\n');
+                password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read --password-file " + file + ": " + e.getMessage());
+            }
+            if (password.isEmpty()) {
+                throw new IllegalArgumentException("--password-file " + file + " is empty");
+            }
+            return password;
+        }
     }
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -77,25 +100,7 @@ final class AccountOptions {
     }
 
     Credentials credentials(UnaryOperator<String> environment) {
-        String password;
-        if (secret.env != null) {
-            password = environment.apply(secret.env);
-            if (password == null || password.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + secret.env + " is not set");
-            }
-        } else {
-            try {
-                String text = Files.readString(secret.file, StandardCharsets.UTF_8);
-                int end = text.indexOf('\n');
-                password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --password-file " + secret.file + ": " + e.getMessage());
-            }
-            if (password.isEmpty()) {
-                throw new IllegalArgumentException("--password-file " + secret.file + " is empty");
-            }
-        }
-        return Credentials.password(user, password);
+        return Credentials.password(user, secret.password(environment));
     }
 
     ConnectionOptions connectionOptions() {

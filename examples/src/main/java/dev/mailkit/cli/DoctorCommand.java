@@ -13,10 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,7 +66,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         MailDiagnostics.Request request = MailDiagnostics.Request.forAddress(address).smtp(smtpEndpoint).imap(imapEndpoint);
         if (secret != null) {
-            request = request.credentials(Credentials.password(user != null ? user : address, password()));
+            request = request.credentials(Credentials.password(user != null ? user : address, secret.password(root.environment)));
         }
         MailDiagnostics.Report report = MailDiagnostics.builder().options(options.build()).build().diagnose(request);
         if (json) {
@@ -80,28 +77,6 @@ final class DoctorCommand implements Callable<Integer> {
         boolean send = report.sendingShouldWork();
         boolean receive = report.receivingShouldWork();
         return send && receive ? ExitCodes.OK : send || receive ? ExitCodes.PARTIAL : ExitCodes.USAGE;
-    }
-
-    private String password() {
-        String password;
-        if (secret.env != null) {
-            password = root.environment.apply(secret.env);
-            if (password == null || password.isEmpty()) {
-                throw new IllegalArgumentException("environment variable " + secret.env + " is not set");
-            }
-            return password;
-        }
-        try {
-            String text = Files.readString(secret.file, StandardCharsets.UTF_8);
-            int end = text.indexOf('\n');
-            password = (end < 0 ? text : text.substring(0, end)).replace("\r", "");
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read --password-file " + secret.file + ": " + e.getMessage());
-        }
-        if (password.isEmpty()) {
-            throw new IllegalArgumentException("--password-file " + secret.file + " is empty");
-        }
-        return password;
     }
 
     static ServerEndpoint endpoint(String option, String value) {

@@ -26,23 +26,32 @@ public final class TestCertificates {
         if (pem != null) {
             return pem;
         }
+        Path[] made = generate("mailkit-tls", "server", List.of("-validity", "30"));
+        System.setProperty("greenmail.tls.keystore.file", made[0].toString());
+        System.setProperty("greenmail.tls.keystore.password", PASSWORD);
+        System.setProperty("greenmail.tls.key.password", PASSWORD);
+        keyStore = made[0];
+        pem = made[1];
+        return pem;
+    }
+
+    /** A self-signed localhost key in a new PKCS12 store, and its certificate as PEM: {store, pem}. */
+    private static Path[] generate(String dirPrefix, String name, List<String> validity) {
         try {
-            Path dir = Files.createTempDirectory("mailkit-tls");
+            Path dir = Files.createTempDirectory(dirPrefix);
             dir.toFile().deleteOnExit();
-            Path ks = dir.resolve("server.p12");
-            Path cert = dir.resolve("server.pem");
+            Path ks = dir.resolve(name + ".p12");
+            Path cert = dir.resolve(name + ".pem");
             String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-                    "-validity", "30", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
-                    "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+            List<String> gen = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA",
+                    "-keysize", "2048"));
+            gen.addAll(validity);
+            gen.addAll(List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-keystore", ks.toString(),
+                    "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
+            run(gen);
             run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(),
                     "-storepass", PASSWORD, "-file", cert.toString()));
-            System.setProperty("greenmail.tls.keystore.file", ks.toString());
-            System.setProperty("greenmail.tls.keystore.password", PASSWORD);
-            System.setProperty("greenmail.tls.key.password", PASSWORD);
-            pem = cert;
-            keyStore = ks;
-            return pem;
+            return new Path[] {ks, cert};
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a test certificate", e);
         }
@@ -51,42 +60,17 @@ public final class TestCertificates {
     /** A server-side TLS context holding the localhost key, for scripted servers that speak TLS. */
     public static synchronized javax.net.ssl.SSLContext serverContext() {
         localhostPem();
-        try (java.io.InputStream in = Files.newInputStream(keyStore)) {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            ks.load(in, PASSWORD.toCharArray());
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, PASSWORD.toCharArray());
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), null, null);
-            return ctx;
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the test key", e);
-        }
+        return context(keyStore);
     }
 
     /** A certificate for {@code localhost} that expired yesterday (valid for one day, two days ago), as PEM. */
     public static synchronized Path expiredLocalhostPem() {
-        if (expiredPem != null) {
-            return expiredPem;
+        if (expiredPem == null) {
+            Path[] made = generate("mailkit-tls-expired", "expired", List.of("-startdate", "-2d", "-validity", "1"));
+            expiredKeyStore = made[0];
+            expiredPem = made[1];
         }
-        try {
-            Path dir = Files.createTempDirectory("mailkit-tls-expired");
-            dir.toFile().deleteOnExit();
-            Path ks = dir.resolve("expired.p12");
-            Path cert = dir.resolve("expired.pem");
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            run(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-                    "-startdate", "-2d", "-validity", "1", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost",
-                    "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
-            run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(),
-                    "-storepass", PASSWORD, "-file", cert.toString()));
-            expiredPem = cert;
-            expiredKeyStore = ks;
-            return cert;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create an expired test certificate", e);
-        }
+        return expiredPem;
     }
 
     /** A server-side TLS context holding the expired localhost key. */

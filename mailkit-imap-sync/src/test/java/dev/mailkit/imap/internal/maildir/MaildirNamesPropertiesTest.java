@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.LongRange;
  * Property tests of the Maildir name codecs: any server folder name either is refused or maps to one
  * directory directly inside the store that maps back to the same name; file names keep UID and flags.
  */
-class MaildirNamesProperties {
+class MaildirNamesPropertiesTest {
 
     @Provide
     Arbitrary<String> folderNames() {

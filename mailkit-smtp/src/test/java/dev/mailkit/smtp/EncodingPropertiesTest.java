@@ -22,7 +22,7 @@ import net.jqwik.api.Provide;
  * raw message and back (RFC 2047 encoding), the raw message stays 7-bit in its header section with no
  * line over 998 characters, and a CR or LF anywhere is refused instead of starting a new header.
  */
-class EncodingProperties {
+class EncodingPropertiesTest {
 
     private static final Session SESSION = Session.getInstance(new Properties());
 
