@@ -112,6 +112,7 @@ final class Pusher {
         List<Long> deletes = new ArrayList<>();
         Map<String, List<Long>> moves = new LinkedHashMap<>();
         List<Long> done = new ArrayList<>();
+        List<Long> gone = new ArrayList<>();
         for (LocalChange c : changes) {
             MessageRecord r = state.message(name, c.uid()).orElse(null);
             if (r == null) {
@@ -123,6 +124,11 @@ final class Pusher {
             if (srv == null) {
                 goneOnServer(name, c, r, result);
                 done.add(c.uid());
+                if (c.kind() != LocalChange.Kind.KEPT) {
+                    // Its file is already gone from this folder (deleted or moved here): the record goes with the
+                    // change, not later with the pull, so no reader ever sees a message without its file.
+                    gone.add(c.uid());
+                }
                 continue;
             }
             MessageFlags local = c.flags() != null ? c.flags() : r.flags();
@@ -152,6 +158,9 @@ final class Pusher {
                 case DELETED -> deletes.add(r.uid());
                 case MOVED -> moves.computeIfAbsent(c.target(), k -> new ArrayList<>()).add(r.uid());
             }
+        }
+        if (!gone.isEmpty()) {
+            state.update(name, List.of(), gone);
         }
         state.clearLocalChanges(name, done);
         // Flags first: a message about to move carries its new flags along.
