@@ -26,6 +26,8 @@ final class ChangeTracker {
     private final Map<Path, Integer> expected = new HashMap<>();
     private boolean outside;
     private int sinceDrain;
+    /** The directory times (cur, new) right after the latest write of this process, or at the last reset. */
+    private java.nio.file.attribute.FileTime[] ownTimes;
 
     ChangeTracker(Path dir, WatchKey curKey, WatchKey freshKey) {
         this.cur = dir.resolve("cur");
@@ -70,6 +72,16 @@ final class ChangeTracker {
         drain();
         outside = false;
         expected.clear();
+    }
+
+    /** Records the directory times after a write of this process (null: unknown, counts as changed). */
+    synchronized void ownTimes(java.nio.file.attribute.FileTime[] times) {
+        this.ownTimes = times;
+    }
+
+    /** The directory times after this process's latest write, or null. */
+    synchronized java.nio.file.attribute.FileTime[] ownTimes() {
+        return ownTimes;
     }
 
     /** Stops watching; the folder then always counts as changed. */

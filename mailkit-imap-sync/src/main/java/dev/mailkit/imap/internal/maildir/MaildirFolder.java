@@ -147,6 +147,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
                     throw e;
                 }
                 changed(target);
+                noteOwnWrite();
                 if (!target.equals(current)) {
                     delete(current);
                 }
@@ -308,12 +309,36 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         } catch (IOException e) {
             marked = null;
         }
+        if (tracker != null) {
+            tracker.ownTimes(marked);
+        }
+    }
+
+    /** Records the directory times right after a write of ours: a later change is someone else's. */
+    private void noteOwnWrite() {
+        if (tracker != null) {
+            try {
+                tracker.ownTimes(times());
+            } catch (IOException e) {
+                tracker.ownTimes(null);
+            }
+        }
     }
 
     @Override
     public boolean changedSinceMark() {
         if (tracker != null) {
-            return tracker.changedOutside();
+            // Notifications arrive a moment after the change; the directory times show a change at once (unless it
+            // raced with a write of ours, which its notification then reports).
+            if (tracker.changedOutside()) {
+                return true;
+            }
+            try {
+                FileTime[] own = tracker.ownTimes();
+                return own == null || !java.util.Arrays.equals(times(), own);
+            } catch (IOException e) {
+                return true;
+            }
         }
         FileTime[] then = marked;
         if (then == null) {
@@ -355,6 +380,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
             throw e;
         }
         changed(to);
+        noteOwnWrite();
     }
 
     /** Renames a message file of {@code owner} (this folder or another of the store) to a name in this folder. */
@@ -370,6 +396,8 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         }
         changed(from);
         changed(to);
+        owner.noteOwnWrite();
+        noteOwnWrite();
     }
 
     private void delete(Path file) throws IOException {
@@ -379,6 +407,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
                 cancel(file);
             }
             changed(file);
+            noteOwnWrite();
         } catch (IOException e) {
             cancel(file);
             throw e;
