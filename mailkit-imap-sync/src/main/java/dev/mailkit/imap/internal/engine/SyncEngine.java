@@ -733,6 +733,13 @@ public final class SyncEngine {
      * @return the folder
      */
     public LocalStore.LocalFolder folder(String name, char separator) {
+        LocalStore.LocalFolder open = openFolders.get(name);
+        if (open != null && open.changedSinceMark()) {
+            // Another program changed the folder: read it again for the caller, and have the next sync still
+            // look for what that program did (the fresh instance's mark would otherwise hide it).
+            rescanNext.add(name);
+            openFolders.remove(name, open);
+        }
         return openFolders.computeIfAbsent(name, n -> local.folder(n, separator));
     }
 
