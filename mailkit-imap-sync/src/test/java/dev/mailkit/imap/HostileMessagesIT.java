@@ -15,8 +15,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,25 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  * bare LF and CR line ends, no header/body separator. Every one is mirrored byte for byte as the server
  * serves it, and a second sync finds nothing to do.
  */
-class HostileMessagesIT {
+class HostileMessagesIT extends DovecotTestBase {
 
-    private static DovecotServer dovecot;
     private static final String USER = "carol";
 
     @TempDir
     Path maildir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dovecot = DovecotServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,25 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * succeeds when the reply did not matter); nothing else escapes; and a clean sync afterwards leaves an
  * exact mirror.
  */
-class HostileServerIT {
+class HostileServerIT extends DovecotTestBase {
 
     private static final String USER = "carol";
-    private static DovecotServer dovecot;
 
     @TempDir
     Path maildir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        dovecot = DovecotServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
 
     private static UnaryOperator<String> kth(int k, String kind, AtomicInteger seen) {
         return line -> {
