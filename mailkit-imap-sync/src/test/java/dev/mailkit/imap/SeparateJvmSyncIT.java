@@ -261,8 +261,13 @@ class SeparateJvmSyncIT {
             }
             Run last = run(user, maildir, 0);
             assertThat(last.done()).as("the resumed sync finishes (%s): %s", replay, last.lastLine()).isTrue();
+            // Some conflicts settle over two syncs (a message moved here and gone there is uploaded by the next
+            // one): a few more runs must reach a state with nothing left to do.
             Run again = run(user, maildir, 0);
-            assertThat(again.lastLine()).as("nothing left (%s)", replay).startsWith("DONE added=0 ");
+            for (int extra = 0; extra < 3 && !again.lastLine().startsWith("DONE added=0 "); extra++) {
+                again = run(user, maildir, 0);
+            }
+            assertThat(again.lastLine()).as("nothing left after a few syncs (%s)", replay).startsWith("DONE added=0 ");
             System.out.println("kill soak: " + kills + " kills in " + runs + " runs (seed " + seed + ")");
             assertThat(kills).as("kills (%s)", replay).isEqualTo(wanted);
             java.util.Set<String> everywhere = new java.util.TreeSet<>();
