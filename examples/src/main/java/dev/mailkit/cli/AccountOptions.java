@@ -89,14 +89,25 @@ final class AccountOptions {
         if (server.explicit == null) {
             return null;
         }
-        Security security = switch (server.explicit.security.toLowerCase(Locale.ROOT)) {
+        Security security = security("--security", server.explicit.security);
+        return ServerEndpoint.of(server.explicit.host, server.explicit.port, security);
+    }
+
+    /**
+     * Parses a security option value: tls (or ssl), starttls, plain (or none).
+     *
+     * @param option the option, for the error message
+     * @param value  the value given
+     * @return the security
+     * @throws IllegalArgumentException for any other value
+     */
+    static Security security(String option, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
             case "tls", "ssl" -> Security.SSL_TLS;
             case "starttls" -> Security.STARTTLS;
             case "plain", "none" -> Security.PLAIN;
-            default -> throw new IllegalArgumentException("--security must be tls, starttls or plain, not '"
-                    + server.explicit.security + "'");
+            default -> throw new IllegalArgumentException(option + " must be tls, starttls or plain, not '" + value + "'");
         };
-        return ServerEndpoint.of(server.explicit.host, server.explicit.port, security);
     }
 
     Credentials credentials(UnaryOperator<String> environment) {

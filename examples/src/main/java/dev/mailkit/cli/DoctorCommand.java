@@ -15,7 +15,6 @@ import picocli.CommandLine.ParentCommand;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code mailkit doctor}: why mail does not work, and how to fix it. */
@@ -93,13 +92,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + ": port '" + parts[1] + "' is not a number");
         }
-        Security security = switch (parts[2].toLowerCase(Locale.ROOT)) {
-            case "tls", "ssl", "ssl_tls" -> Security.SSL_TLS;
-            case "starttls" -> Security.STARTTLS;
-            case "plain", "none" -> Security.PLAIN;
-            default -> throw new IllegalArgumentException(option + ": security must be tls, starttls or plain, not '"
-                    + parts[2] + "'");
-        };
+        Security security = AccountOptions.security(option + " security", parts[2]);
         return ServerEndpoint.of(parts[0], port, security);
     }
 
