@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.testing.ManInTheMiddle;
 import jakarta.mail.Flags;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -79,6 +80,42 @@ class DovecotMirrorIT extends TwoWayScenarios {
         assertThat(r.method()).isEqualTo("QRESYNC");
         assertThat(r.changed()).isEqualTo(1);
         assertThat(r.removed()).isEqualTo(1);
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void unchangedFolders_costOneStatusEach_andNeverAStatusOfTheSelectedFolder() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<s1@example.com>", "one"), ServerClient.message(2, "<s2@example.com>", "two"));
+        long uid = server.uidOf("INBOX", 1);
+        try (ManInTheMiddle wire = new ManInTheMiddle(dovecot.port(), line -> line);
+             ImapSynchronizer s = builder().endpoint(ServerEndpoint.of("127.0.0.1", wire.port(), Security.PLAIN)).build()) {
+            assertThat(s.syncOnce().folder("INBOX").orElseThrow().method()).isEqualTo("INITIAL");
+            assertThat(wire.fromClient()).as("the kept connection leaves its folder after a sync").containsIgnoringCase("UNSELECT");
+
+            int from = wire.fromClient().length();
+            SyncReport unchanged = s.syncOnce();
+            String second = wire.fromClient().substring(from);
+            assertThat(unchanged.folders()).allSatisfy(f -> assertThat(f.method()).isEqualTo("UNCHANGED"));
+            assertThat(second).containsIgnoringCase("STATUS INBOX (UIDVALIDITY UIDNEXT HIGHESTMODSEQ)")
+                    .doesNotContainIgnoringCase("EXAMINE").doesNotContainIgnoringCase("FETCH");
+
+            server.setFlag("INBOX", uid, Flags.Flag.ANSWERED, true); // another client
+            FolderReport changed = s.syncOnce().folder("INBOX").orElseThrow();
+            assertThat(changed.method()).isEqualTo("QRESYNC");
+            assertThat(changed.changed()).isEqualTo(1);
+
+            // A local change: the push SELECTs INBOX, so the pull must not ask for INBOX's STATUS after it.
+            s.local().folder("INBOX").flag(uid);
+            from = wire.fromClient().length();
+            s.syncOnce();
+            String pushed = wire.fromClient().substring(from).toUpperCase(java.util.Locale.ROOT);
+            int select = pushed.indexOf("SELECT INBOX");
+            assertThat(select).isNotNegative();
+            assertThat(pushed.indexOf("STATUS INBOX", select)).isNegative();
+            assertThat(pushed.indexOf("EXAMINE INBOX", select)).isGreaterThan(select);
+        }
+        assertThat(server.flags("INBOX", uid).contains(Flags.Flag.FLAGGED)).isTrue();
+        assertThat(server.flags("INBOX", uid).contains(Flags.Flag.ANSWERED)).isTrue();
         assertMirrored("INBOX");
     }
 

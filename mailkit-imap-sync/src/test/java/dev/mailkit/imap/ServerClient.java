@@ -109,6 +109,16 @@ final class ServerClient implements AutoCloseable {
         }
     }
 
+    Flags flags(String folder, long uid) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            return f.getMessageByUID(uid).getFlags();
+        } finally {
+            f.close(false);
+        }
+    }
+
     void expunge(String folder, long uid) throws MessagingException {
         IMAPFolder f = (IMAPFolder) folder(folder);
         f.open(Folder.READ_WRITE);

@@ -8,12 +8,15 @@ import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.eclipse.angus.mail.imap.protocol.FLAGS;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
+import org.eclipse.angus.mail.imap.protocol.Status;
 import org.eclipse.angus.mail.imap.protocol.UID;
 
 import java.io.IOException;
@@ -21,10 +24,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +55,45 @@ final class ImapCommands {
     @SuppressWarnings("unchecked")
     <T> T run(Action<T> action) throws MessagingException {
         return (T) root.doCommand(p -> action.run(p));
+    }
+
+    /**
+     * The mailbox each connection may have selected, recorded before the SELECT/EXAMINE is sent (a failed
+     * one leaves the name here: "may be selected" errs on the side of the normal path).
+     */
+    private static final Map<IMAPProtocol, String> SELECTED = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** SELECT (read-write), recorded. */
+    static MailboxInfo select(IMAPProtocol p, String name) throws ProtocolException {
+        SELECTED.put(p, name);
+        return p.select(name);
+    }
+
+    /** EXAMINE (read-only), with QRESYNC/CONDSTORE data or null, recorded. */
+    static MailboxInfo examine(IMAPProtocol p, String name, ResyncData resync) throws ProtocolException {
+        SELECTED.put(p, name);
+        return resync == null ? p.examine(name) : p.examine(name, resync);
+    }
+
+    /** Whether {@code name} may be the selected mailbox of this connection (STATUS should not be used on it). */
+    static boolean mayBeSelected(IMAPProtocol p, String name) {
+        return name.equals(SELECTED.get(p));
+    }
+
+    /** Leaves the selected mailbox without expunging (UNSELECT, RFC 3691), where the server offers it. */
+    static void unselect(IMAPProtocol p) throws ProtocolException {
+        if (SELECTED.get(p) != null && p.hasCapability("UNSELECT")) {
+            p.unselect();
+            SELECTED.remove(p);
+        }
+    }
+
+    /**
+     * STATUS of a mailbox that is not selected: UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ, one round trip
+     * and no work on the server's side proportional to the folder's size.
+     */
+    static Status status(IMAPProtocol p, String name) throws ProtocolException {
+        return p.status(name, new String[] {"UIDVALIDITY", "UIDNEXT", "HIGHESTMODSEQ"});
     }
 
     static Response[] command(IMAPProtocol p, String command) throws ProtocolException {

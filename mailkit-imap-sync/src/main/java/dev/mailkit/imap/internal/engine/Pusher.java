@@ -87,7 +87,7 @@ final class Pusher {
         if (changes.isEmpty() && files.uploads.isEmpty()) {
             return result;
         }
-        MailboxInfo mi = p.select(name);
+        MailboxInfo mi = ImapCommands.select(p, name);
         if (mi.uidvalidity != saved.uidValidity()) {
             result.notes.add("the folder was recreated on the server (UIDVALIDITY changed); local changes wait for"
                     + " the recovery to map them");

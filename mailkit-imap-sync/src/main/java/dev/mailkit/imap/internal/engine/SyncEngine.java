@@ -251,6 +251,11 @@ public final class SyncEngine {
             } else {
                 inParallel(commands, caps[0], runs, workers);
             }
+            // The kept connection leaves its folder, so the next sync may ask for that folder's STATUS too.
+            commands.run(p -> {
+                ImapCommands.unselect(p);
+                return null;
+            });
             List<FolderReport> reports = new ArrayList<>(folderActions);
             for (FolderRun run : runs) {
                 finish(run);
@@ -325,7 +330,7 @@ public final class SyncEngine {
         try {
             new ImapCommands(store).run(p -> {
                 prepare(p);
-                MailboxInfo mi = p.examine(folder);
+                MailboxInfo mi = ImapCommands.examine(p, folder, null);
                 if (mi.uidvalidity != saved.uidValidity()) {
                     throw new SyncStateException("folder '" + folder + "' was recreated on the server (UIDVALIDITY "
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
@@ -751,10 +756,23 @@ public final class SyncEngine {
         String name = run.folder.name();
         run.localFolder = localFolder(name);
         Optional<FolderState> saved = state.folder(name);
+        if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
+            // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
+            // with QRESYNC makes the server look through the whole folder for changes).
+            Status st = ImapCommands.status(p, name);
+            if (st.uidvalidity == saved.get().uidValidity() && st.uidnext == saved.get().uidNext()
+                    && st.highestmodseq == saved.get().highestModSeq()) {
+                run.method = "UNCHANGED";
+                run.uidValidity = st.uidvalidity;
+                run.uidNext = st.uidnext;
+                run.highestModSeq = st.highestmodseq;
+                return;
+            }
+        }
         boolean useQresync = qresync && saved.isPresent() && saved.get().highestModSeq() > 0;
-        MailboxInfo mi = useQresync
-                ? p.examine(name, new ResyncData(saved.get().uidValidity(), saved.get().highestModSeq()))
-                : condstore ? p.examine(name, ResyncData.CONDSTORE) : p.examine(name);
+        MailboxInfo mi = ImapCommands.examine(p, name, useQresync
+                ? new ResyncData(saved.get().uidValidity(), saved.get().highestModSeq())
+                : condstore ? ResyncData.CONDSTORE : null);
         run.uidValidity = mi.uidvalidity;
         run.highestModSeq = Math.max(0, mi.highestmodseq);
         run.uidNext = mi.uidnext;
