@@ -244,6 +244,11 @@ final class PooledSmtpSender implements SmtpSender {
                 } catch (MailkitException e) {
                     outcome = SendOutcome.failure(i, email.messageId(), e);
                     failed.incrementAndGet();
+                } catch (RuntimeException e) {
+                    // Never lose a message's outcome: anything unexpected is reported as its failure.
+                    outcome = SendOutcome.failure(i, email.messageId(),
+                            new MailkitException("unexpected failure sending " + email.messageId() + ": " + e, e));
+                    failed.incrementAndGet();
                 }
                 synchronized (deliver) {
                     onEach.accept(outcome);

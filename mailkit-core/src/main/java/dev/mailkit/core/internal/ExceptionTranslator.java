@@ -58,6 +58,10 @@ public final class ExceptionTranslator {
             if (t instanceof MailkitException mk) {
                 return mk;
             }
+            if (t instanceof AuthenticationFailedException afe && closedByServer(afe.getMessage())) {
+                // The connection went away during the login: no refusal was said, the login may be tried again.
+                return new ConnectionException("the connection was lost during the login", protocol, endpoint, failure);
+            }
             if (t instanceof AuthenticationFailedException afe) {
                 return new AuthenticationException("login refused for the given credentials",
                         afe.getMessage(), authHint, protocol, endpoint, failure);
@@ -102,11 +106,20 @@ public final class ExceptionTranslator {
                         failure);
             }
         }
+        if (chain.stream().anyMatch(t -> closedByServer(t.getMessage()) || t instanceof java.io.EOFException)) {
+            // Angus Mail's SMTP reports a connection the server (or the network) closed as the reply "[EOF]".
+            return new ConnectionException("the server closed the connection", protocol, endpoint, failure);
+        }
         if (failure instanceof MessagingException && all.contains("connect")) {
             return new ConnectionException("connection failed: " + failure.getMessage(), protocol, endpoint, failure);
         }
         return new MailkitException(protocol + " failure at " + endpoint + ": " + failure.getMessage(),
                 protocol, endpoint, failure);
+    }
+
+    /** Angus Mail's SMTP gives the reply "[EOF]" for a connection the server (or the network) closed. */
+    private static boolean closedByServer(String message) {
+        return message != null && message.strip().endsWith("[EOF]");
     }
 
     private static TlsException tlsFailure(List<Throwable> chain, String all, Protocol protocol,

@@ -37,6 +37,9 @@ public class PipeliningTransport extends SMTPTransport {
     /** The reply to a DATA already sent in the pipeline, handed to Angus's {@code data()} instead of a new DATA. */
     private int pipelinedDataReply = -1;
 
+    /** Set when a read found the connection closed (Angus's reply code -1). */
+    private boolean connectionLost;
+
     /** False once a pipeline could not be sent as one segment. */
     private boolean corkable = true;
 
@@ -180,7 +183,40 @@ public class PipeliningTransport extends SMTPTransport {
             pipelinedDataReply = -1; // the reply to the pipelined DATA, read already; later replies are real
             return reply;
         }
-        return super.readServerResponse();
+        int reply = super.readServerResponse();
+        if (reply == -1) {
+            connectionLost = true;
+        }
+        return reply;
+    }
+
+    /**
+     * A connection lost while greeting or logging in must not pass for a refused login or a bad server
+     * (which are final): Angus reports a greeting cut short as a bad greeting, a login whose reply never
+     * came, and an EHLO reply cut off before its AUTH line ("No authentication mechanisms supported"), as
+     * authentication failures. The first two are reported as the lost connection they are; the third is
+     * checked once on a fresh connection before it counts.
+     */
+    @Override
+    protected synchronized boolean protocolConnect(String host, int port, String user, String password)
+            throws MessagingException {
+        connectionLost = false;
+        try {
+            return super.protocolConnect(host, port, user, password);
+        } catch (MessagingException e) {
+            if (connectionLost) {
+                closeQuietly();
+                throw new MessagingException("the connection was lost while connecting or logging in ("
+                        + String.valueOf(e.getMessage()).strip() + ")", new java.io.EOFException("no complete reply from the server"));
+            }
+            if (e instanceof jakarta.mail.AuthenticationFailedException
+                    && String.valueOf(e.getMessage()).startsWith("No authentication mechanisms supported")) {
+                closeQuietly();
+                connectionLost = false;
+                return super.protocolConnect(host, port, user, password);
+            }
+            throw e;
+        }
     }
 
     private boolean canPipeline(Message message, Address[] addresses) {

@@ -15,6 +15,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 
 import java.util.ArrayList;
@@ -78,8 +79,9 @@ public final class SendFailures {
      * @return the typed exception
      */
     public static MailkitException classify(MessagingException e, MailSession session, String messageId) {
-        if (e instanceof SMTPSendFailedException sf && sf.getReturnCode() < 200) {
-            // No reply at all: the connection failed before the server's final answer.
+        if (noReply(e)) {
+            // No reply at all (Angus's code -1) to some command: the connection failed before the server's
+            // final answer, so the message was not accepted and may be sent again.
             return new ConnectionException("connection lost before the server's final reply: " + e.getMessage(),
                     Protocol.SMTP, session.endpoint(), e);
         }
@@ -107,6 +109,18 @@ public final class SendFailures {
             }
         }
         return session.translate(e);
+    }
+
+    private static boolean noReply(MessagingException e) {
+        for (Exception next = e; next != null;
+             next = next instanceof MessagingException me ? me.getNextException() : null) {
+            if (next instanceof SMTPSendFailedException sf && sf.getReturnCode() < 200
+                    || next instanceof SMTPAddressFailedException af && af.getReturnCode() < 200
+                    || next instanceof SMTPSenderFailedException sd && sd.getReturnCode() < 200) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
