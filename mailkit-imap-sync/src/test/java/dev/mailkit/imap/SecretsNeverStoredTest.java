@@ -19,14 +19,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Syncs with a recognisable password (debug logging on, see the build), fails a login with another,
- * then scans the log, the exception texts, every {@code toString()} and every byte of the Maildir and
- * its state database: neither password may appear anywhere.
+ * Syncs with a recognisable password and with an OAuth2 access token (XOAUTH2; debug logging on, see
+ * the build), fails a login with another password, then scans the log, the exception texts, every
+ * {@code toString()} and every byte of the Maildirs and their state databases: no password, no token and
+ * no base64 form of the XOAUTH2 exchange may appear anywhere.
  */
 class SecretsNeverStoredTest {
 
     private static final String PASSWORD = "Imap-S3cr3t-Pa55";
     private static final String WRONG = "Wr0ng-Imap-Pa55";
+    private static final String TOKEN = "ya29.Imap-T0ken-Value-xyz";
 
     @TempDir
     Path maildir;
@@ -48,6 +50,17 @@ class SecretsNeverStoredTest {
                 assertThat(r.added()).isEqualTo(1);
                 texts.append(s).append(r).append(s.state());
             }
+            // GreenMail checks an XOAUTH2 bearer token as the user's password.
+            mail.setUser("bob@localhost", "bob", TOKEN);
+            try (ServerClient server = new ServerClient("127.0.0.1", mail.getImap().getPort(), "bob", TOKEN)) {
+                server.append("INBOX", ServerClient.message(2, "<b@example.com>", "b"));
+            }
+            try (ImapSynchronizer s = b.maildir(maildir.resolve("oauth")).credentials(Credentials.oauth2("bob", () -> TOKEN)).build()) {
+                SyncReport r = s.syncOnce();
+                assertThat(r.added()).isEqualTo(1);
+                texts.append(s).append(r).append(s.state());
+            }
+            b.maildir(maildir);
             try (ImapSynchronizer s = b.credentials(Credentials.password("alice", WRONG)).build()) {
                 Throwable e = catchThrowable(s::syncOnce);
                 assertThat(e).isInstanceOf(dev.mailkit.core.AuthenticationException.class);
@@ -65,8 +78,10 @@ class SecretsNeverStoredTest {
         try (Stream<Path> walk = Files.walk(maildir)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        assertThat(files).anyMatch(p -> p.getFileName().toString().startsWith("mailkit-state.db"));
-        for (String secret : new String[] {PASSWORD, WRONG}) {
+        assertThat(files).filteredOn(p -> p.getFileName().toString().equals("mailkit-state.db")).hasSize(2);
+        String xoauth2 = java.util.Base64.getEncoder().encodeToString(
+                ("user=bob\u0001auth=Bearer " + TOKEN + "\u0001\u0001").getBytes(StandardCharsets.UTF_8));
+        for (String secret : new String[] {PASSWORD, WRONG, TOKEN, xoauth2}) {
             assertThat(logged).doesNotContain(secret);
             assertThat(texts.toString()).doesNotContain(secret);
             for (Path f : files) {
