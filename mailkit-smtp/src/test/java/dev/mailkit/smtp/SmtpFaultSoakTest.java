@@ -8,6 +8,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.testing.FaultProxy;
+import dev.mailkit.smtp.testing.FakeSmtpServer;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,18 +16,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded connection drops during {@code sendAll}: a proxy between mailkit and GreenMail cuts every
+ * Seeded connection drops during {@code sendAll}: a proxy between mailkit and the server cuts every
  * connection once a seeded number of bytes has passed in a seeded direction — in the middle of a command,
  * of DATA (messages of 1 KB to 300 KB), or of a reply, the final 250 included. After each schedule:
  * every message is reported accepted and was received; a message sent in one attempt was received exactly
  * once (nothing the server confirmed is sent again); a second copy exists only of a message that was
  * retried (the drop fell between the end of its data and the server's reply, which SMTP cannot tell
- * apart from a loss), and at most one per connection the drop cut.
+ * apart from a loss), and at most one per connection the drop cut. Two servers: GreenMail, which takes
+ * commands one at a time and DATA; and a scripted server offering PIPELINING and CHUNKING, where mailkit
+ * sends MAIL, RCPT and {@code BDAT n LAST} with the message in one flight.
  *
  * <p>{@code -Dmailkit.smtp.soak.schedules=N} (default 40) and {@code -Dmailkit.smtp.soak.seed=S} (default: a
  * new seed each run, printed) replay a run exactly.
@@ -53,9 +59,39 @@ class SmtpFaultSoakTest {
 
     @Test
     void droppedConnections_areRetried_neverResentAfterTheFinalReply_andReportedExactly() throws Exception {
+        soak("GreenMail (DATA, one command at a time)", greenMail.getSmtp().getPort(), () -> {
+            Map<String, Integer> received = new HashMap<>();
+            for (MimeMessage m : greenMail.getReceivedMessages()) {
+                received.merge(m.getMessageID(), 1, Integer::sum);
+            }
+            return received;
+        }, greenMail::purgeEmailFromAllMailboxes);
+    }
+
+    @Test
+    void droppedConnections_withPipeliningAndChunking_sameGuarantees() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer().pipelining().chunking()) {
+            int[] seen = {0};
+            Pattern id = Pattern.compile("(?im)^Message-ID: (<[^>]+>)");
+            soak("pipelining + CHUNKING (MAIL, RCPT, BDAT LAST and the message in one flight)", server.port(), () -> {
+                Map<String, Integer> received = new HashMap<>();
+                List<String> all = server.messages();
+                for (String m : all.subList(seen[0], all.size())) {
+                    Matcher matcher = id.matcher(m);
+                    received.merge(matcher.find() ? matcher.group(1) : "(none)", 1, Integer::sum);
+                }
+                return received;
+            }, () -> seen[0] = server.messages().size());
+        }
+    }
+
+    private void soak(String server, int serverPort, Callable<Map<String, Integer>> receivedById, Step reset)
+            throws Exception {
+        proxy.close();
+        proxy = new FaultProxy(serverPort);
         long seed = Long.getLong("mailkit.smtp.soak.seed", new Random().nextLong());
         int schedules = Integer.getInteger("mailkit.smtp.soak.schedules", 40);
-        System.out.println("SMTP fault soak: seed " + seed + ", " + schedules + " schedules (replay with"
+        System.out.println("SMTP fault soak, " + server + ": seed " + seed + ", " + schedules + " schedules (replay with"
                 + " -Dmailkit.smtp.soak.seed=" + seed + " -Dmailkit.smtp.soak.schedules=" + schedules + ")");
         Random random = new Random(seed);
         int retried = 0;
@@ -66,7 +102,7 @@ class SmtpFaultSoakTest {
             FaultProxy.Direction direction = random.nextBoolean() ? FaultProxy.Direction.TO_SERVER : FaultProxy.Direction.TO_CLIENT;
             long offset = direction == FaultProxy.Direction.TO_SERVER ? (long) (random.nextDouble() * bytes)
                     : random.nextInt(emails.size() * 120); // replies are short: about 100 bytes per message
-            greenMail.purgeEmailFromAllMailboxes();
+            reset.run();
             int cutsBefore = proxy.cuts();
             proxy.cutAfter(direction, offset);
             String where = "seed " + seed + ", schedule " + schedule + ": cut after " + offset + " bytes " + direction;
@@ -79,10 +115,7 @@ class SmtpFaultSoakTest {
                 outcomes = sender.sendAll(emails);
             }
             proxy.disarm();
-            Map<String, Integer> received = new HashMap<>();
-            for (MimeMessage m : greenMail.getReceivedMessages()) {
-                received.merge(m.getMessageID(), 1, Integer::sum);
-            }
+            Map<String, Integer> received = receivedById.call();
             int cut = proxy.cuts() - cutsBefore;
             int copiesOverOne = 0;
             assertThat(outcomes).as(where).hasSize(emails.size());
@@ -109,6 +142,11 @@ class SmtpFaultSoakTest {
                 + " messages retried, " + duplicates + " second copies (a drop between the data and its 250)");
         assertThat(proxy.cuts()).as("the drops fired (most offsets fall inside a batch)").isGreaterThan(schedules / 2);
         assertThat(retried).as("drops made messages retry").isPositive();
+    }
+
+    /** An action that may throw. */
+    private interface Step {
+        void run() throws Exception;
     }
 
     private static List<Email> batch(int schedule, Random random) {

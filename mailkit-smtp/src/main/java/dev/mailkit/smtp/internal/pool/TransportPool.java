@@ -106,7 +106,8 @@ public final class TransportPool implements AutoCloseable {
         try {
             lease.messages++;
             lease.lastUsedNanos = System.nanoTime();
-            if (reusable && !closed && lease.messages < maxMessages) {
+            boolean open = !(lease.transport instanceof PipeliningTransport p && p.closedItself());
+            if (reusable && open && !closed && lease.messages < maxMessages) {
                 synchronized (idle) {
                     idle.push(lease);
                 }
