@@ -25,13 +25,16 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean full = args.length > 0 && args[0].equals("full");
         Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/target/bench");
+        List<String> suites = List.of((args.length > 2 ? args[2] : "imap,smtp").split(","));
         Files.createDirectories(out);
         PrintStream log = System.out;
         List<Result> results = new ArrayList<>();
         log.println("mailkit benchmarks, " + (full ? "full" : "smoke") + " mode, " + Runtime.getRuntime().availableProcessors()
                 + " cores, " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         String missing = missingTools();
-        if (!missing.isEmpty()) {
+        if (!suites.contains("imap")) {
+            log.println("IMAP benchmark not selected (-Dbench.suites=" + String.join(",", suites) + ")");
+        } else if (!missing.isEmpty()) {
             if (System.getenv("CI") != null) {
                 throw new IllegalStateException("CI is set but " + missing + " is missing: .ci/run installs it");
             }
@@ -39,12 +42,16 @@ public final class Bench {
         } else {
             new ImapBench(full, out, results, log).run();
         }
-        new SmtpBench(full, out, results, log).run();
+        if (suites.contains("smtp")) {
+            new SmtpBench(full, out, results, log).run();
+        }
         String table = table(results);
         log.println(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
         Files.writeString(out.resolve("results.json"), json(results), StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("sync-time.svg"), Chart.svg(results), StandardCharsets.UTF_8);
+        if (results.stream().anyMatch(r -> r.suite().equals("imap"))) {
+            Files.writeString(out.resolve("sync-time.svg"), Chart.svg(results), StandardCharsets.UTF_8);
+        }
         log.println("written to " + out.toAbsolutePath());
     }
 

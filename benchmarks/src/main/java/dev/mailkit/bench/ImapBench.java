@@ -52,11 +52,11 @@ final class ImapBench {
     }
 
     void run() throws Exception {
-        // Dovecot is the only program writing its Maildir once the folders are populated: the setting its
-        // documentation recommends for that case, so it does not rescan 100,000-file directories on every command.
-        dovecot = DovecotServer.start("maildir_very_dirty_syncs = yes");
+        dovecot = DovecotServer.start();
         try {
-            int[] sizes = full ? new int[] {1_000, 10_000, 100_000} : new int[] {200};
+            String chosen = System.getProperty("bench.imap.sizes", "");
+            int[] sizes = !chosen.isBlank() ? java.util.Arrays.stream(chosen.split(",")).mapToInt(Integer::parseInt).toArray()
+                    : full ? new int[] {1_000, 10_000, 100_000} : new int[] {200};
             for (int size : sizes) {
                 folder(size, full ? (size >= 100_000 ? 1 : 3) : 1);
             }

@@ -91,6 +91,7 @@ final class SmtpBench {
                 log.println("skipping Postfix: not installed or not root (apt-get install postfix)");
             }
             for (Server server : servers) {
+                log.println("smtp: " + server.name() + " offers " + extensions(server.port()));
                 try (LatencyProxy far = new LatencyProxy(server.port(), 10)) {
                     workload(server, "~4 KB, loopback", full ? 1_000 : 50, server.port(), 0, true);
                     if (full) {
@@ -276,5 +277,27 @@ final class SmtpBench {
         log.println("live heap after GC (MB) by messages sent: " + String.join(", ", samples));
         results.add(new Result("smtp", String.format("%s, one process -Xmx128m, live heap after GC %.1f MB at the first "
                 + "tenth, at most %.1f MB", server.name(), first, max), count, "mailkit (default pool)", m.millis(), 1, m.rssKb()));
+    }
+
+    /** The EHLO keywords a server offers (PIPELINING and CHUNKING decide how mailkit sends). */
+    static String extensions(int port) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(5_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+            in.readLine();
+            s.getOutputStream().write("EHLO bench.localhost\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            List<String> keywords = new ArrayList<>();
+            String line;
+            while ((line = in.readLine()) != null && line.length() > 4) {
+                keywords.add(line.substring(4).split(" ")[0]);
+                if (line.charAt(3) == ' ') {
+                    break;
+                }
+            }
+            keywords.remove(0); // the greeting line
+            s.getOutputStream().write("QUIT\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return String.join(" ", keywords);
+        }
     }
 }

@@ -43,17 +43,6 @@ public final class DovecotServer implements AutoCloseable {
      * @throws Exception if it cannot start
      */
     public static DovecotServer start() throws Exception {
-        return start(new String[0]);
-    }
-
-    /**
-     * Starts a Dovecot with extra configuration lines (for example {@code maildir_very_dirty_syncs = yes}).
-     *
-     * @param settings lines appended to the configuration
-     * @return the running server
-     * @throws Exception if it cannot start
-     */
-    public static DovecotServer start(String... settings) throws Exception {
         Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
                 .filter(Files::isExecutable).findFirst().orElse(null);
         if (dovecot == null) {
@@ -134,7 +123,6 @@ public final class DovecotServer implements AutoCloseable {
                 "protocol imap {",
                 "  mail_max_userip_connections = 50",
                 "}",
-                String.join("\n", settings),
                 ""), StandardCharsets.US_ASCII);
         // The master daemonizes and keeps its inherited output open: send it to a file, not a pipe.
         Process master = new ProcessBuilder(dovecot.toString(), "-c", conf.toString()).redirectErrorStream(true)
