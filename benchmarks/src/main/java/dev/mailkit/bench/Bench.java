@@ -112,6 +112,8 @@ public final class Bench {
             // connection against one reused Jakarta Transport.
             pair(row, "mailkit (4 conn.)", "simple-java-mail (batch, 4 conn.)", ratios);
             pair(row, "mailkit (1 conn.)", "Jakarta reused Transport", ratios);
+            // and both fsyncing every file: durableWrites() against mbsync's default (FSync yes).
+            pair(row, "mailkit, durableWrites()", "mbsync", ratios);
             b.append(' ').append(ratios).append(" |\n");
         }
         return b.toString();

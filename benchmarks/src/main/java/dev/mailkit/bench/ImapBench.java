@@ -111,10 +111,11 @@ final class ImapBench {
         return store;
     }
 
-    private Path mbsyncConfig(String folder, Path dir) throws IOException {
-        Path conf = work.resolve("mbsyncrc-" + folder);
+    private Path mbsyncConfig(String folder, Path dir, boolean fsync) throws IOException {
+        Path conf = work.resolve("mbsyncrc-" + folder + (fsync ? "" : "-nofsync"));
         Files.createDirectories(dir);
         Files.writeString(conf, String.join("\n",
+                "FSync " + (fsync ? "yes" : "no"), "",
                 "IMAPAccount bench", "Host 127.0.0.1", "Port " + dovecot.port(), "User " + USER,
                 "Pass " + DovecotServer.PASSWORD, "SSLType None", "AuthMechs LOGIN", "",
                 "IMAPStore remote", "Account bench", "",
@@ -133,6 +134,8 @@ final class ImapBench {
         List<Double> mb = new ArrayList<>();
         List<Double> jk = new ArrayList<>();
         List<Double> durable = new ArrayList<>();
+        List<Double> mbNoFsync = new ArrayList<>();
+        long mbNoFsyncRss = 0;
         long durableRss = 0;
         long mkRss = 0;
         long mbRss = 0;
@@ -155,10 +158,20 @@ final class ImapBench {
                 delete(durableDir);
             }
             Path mbsyncDir = fresh("mbsync-" + size + "-" + run);
-            mbsyncConf = mbsyncConfig(folder, mbsyncDir);
+            mbsyncConf = mbsyncConfig(folder, mbsyncDir, true);
             m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
             mb.add(m.millis());
             mbRss = Math.max(mbRss, m.rssKb());
+            if (size <= 10_000) {
+                // mbsync fsyncs every file by default (FSync yes), as durableWrites() does; "FSync no" is
+                // the like-for-like contender of mailkit's default.
+                Path noFsyncDir = fresh("mbsync-nofsync-" + size + "-" + run);
+                m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConfig(folder, noFsyncDir, false).toString(), "-a"),
+                        env, logFile);
+                mbNoFsync.add(m.millis());
+                mbNoFsyncRss = Math.max(mbNoFsyncRss, m.rssKb());
+                delete(noFsyncDir);
+            }
             if (size <= 10_000 || run == 0) {
                 Path jakartaDir = fresh("jakarta-" + size + "-" + run);
                 m = Processes.run(Processes.java(JakartaLoop.class.getName(), String.valueOf(dovecot.port()), USER, folder,
@@ -178,6 +191,10 @@ final class ImapBench {
                     durable.size(), durableRss));
         }
         results.add(new Result("imap", "initial mirror", size, "mbsync", Processes.median(mb), runs, mbRss));
+        if (!mbNoFsync.isEmpty()) {
+            results.add(new Result("imap", "initial mirror", size, "mbsync, FSync no", Processes.median(mbNoFsync),
+                    mbNoFsync.size(), mbNoFsyncRss));
+        }
         results.add(new Result("imap", "initial mirror", size, "Jakarta Mail loop", Processes.median(jk), jk.size(), jkRss));
         incremental(size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
     }

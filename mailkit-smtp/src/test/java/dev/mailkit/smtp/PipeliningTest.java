@@ -21,20 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class PipeliningTest {
 
-    FakeSmtpServer server;
+    private FakeSmtpServer server;
 
     @BeforeEach
     void start() throws Exception {
-        server = newServer();
-    }
-
-    FakeSmtpServer newServer() throws Exception {
-        return new FakeSmtpServer().pipelining();
-    }
-
-    /** The command that carries the content: DATA here, BDAT with CHUNKING. */
-    String contentVerb() {
-        return "DATA";
+        server = new FakeSmtpServer().pipelining();
     }
 
     @AfterEach
@@ -42,14 +33,14 @@ class PipeliningTest {
         server.close();
     }
 
-    SmtpSender.Builder sender() {
+    private SmtpSender.Builder sender() {
         return SmtpSender.builder().endpoint("127.0.0.1", server.port(), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(3)).build())
                 .credentials(Credentials.password("user", "pw-123"))
                 .retryPolicy(RetryPolicy.builder().maxAttempts(1).build()).poolSize(1);
     }
 
-    static Email email(int i, String... to) {
+    private static Email email(int i, String... to) {
         return Email.builder().from("me@example.com").to(to).subject("m" + i).text("body " + i).build();
     }
 
@@ -64,9 +55,9 @@ class PipeliningTest {
         assertThat(server.messages()).hasSize(3).allSatisfy(m -> assertThat(m).contains("body "));
         assertThat(server.connections()).isEqualTo(1);
         List<String> verbs = server.commands().stream().map(c -> c.split("[ :]")[0].toUpperCase())
-                .filter(v -> List.of("MAIL", "RCPT", "DATA", "BDAT").contains(v)).toList();
+                .filter(v -> List.of("MAIL", "RCPT", "DATA").contains(v)).toList();
         assertThat(verbs).containsExactlyElementsOf(IntStream.range(0, 3)
-                .boxed().flatMap(i -> List.of("MAIL", "RCPT", "RCPT", contentVerb()).stream()).toList());
+                .boxed().flatMap(i -> List.of("MAIL", "RCPT", "RCPT", "DATA").stream()).toList());
     }
 
     @Test

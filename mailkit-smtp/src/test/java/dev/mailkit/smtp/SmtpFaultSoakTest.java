@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * once (nothing the server confirmed is sent again); a second copy exists only of a message that was
  * retried (the drop fell between the end of its data and the server's reply, which SMTP cannot tell
  * apart from a loss), and at most one per connection the drop cut. Two servers: GreenMail, which takes
- * commands one at a time and DATA; and a scripted server offering PIPELINING and CHUNKING, where mailkit
- * sends MAIL, RCPT and {@code BDAT n LAST} with the message in one flight.
+ * commands one at a time; and a scripted server offering PIPELINING, where mailkit sends MAIL, RCPT and
+ * DATA in one flight.
  *
  * <p>{@code -Dmailkit.smtp.soak.schedules=N} (default 40) and {@code -Dmailkit.smtp.soak.seed=S} (default: a
  * new seed each run, printed) replay a run exactly.
@@ -69,11 +69,11 @@ class SmtpFaultSoakTest {
     }
 
     @Test
-    void droppedConnections_withPipeliningAndChunking_sameGuarantees() throws Exception {
-        try (FakeSmtpServer server = new FakeSmtpServer().pipelining().chunking()) {
+    void droppedConnections_withPipelining_sameGuarantees() throws Exception {
+        try (FakeSmtpServer server = new FakeSmtpServer().pipelining()) {
             int[] seen = {0};
             Pattern id = Pattern.compile("(?im)^Message-ID: (<[^>]+>)");
-            soak("pipelining + CHUNKING (MAIL, RCPT, BDAT LAST and the message in one flight)", server.port(), () -> {
+            soak("pipelining (MAIL, RCPT and DATA in one flight)", server.port(), () -> {
                 Map<String, Integer> received = new HashMap<>();
                 List<String> all = server.messages();
                 for (String m : all.subList(seen[0], all.size())) {
@@ -115,11 +115,21 @@ class SmtpFaultSoakTest {
                 outcomes = sender.sendAll(emails);
             }
             proxy.disarm();
+            // A server may still be storing a message from a connection the cut closed: count once it settles.
             Map<String, Integer> received = receivedById.call();
+            for (int settle = 0; settle < 40; settle++) {
+                Thread.sleep(50);
+                Map<String, Integer> again = receivedById.call();
+                if (again.equals(received)) {
+                    break;
+                }
+                received = again;
+            }
             int cut = proxy.cuts() - cutsBefore;
             int copiesOverOne = 0;
             assertThat(outcomes).as(where).hasSize(emails.size());
             for (SendOutcome o : outcomes) {
+                o.failure().ifPresent(f -> f.printStackTrace(System.out));
                 assertThat(o.isSuccess()).as(where + ": " + o).isTrue();
                 SendResult r = o.result().orElseThrow();
                 int copies = received.getOrDefault(r.messageId(), 0);
@@ -133,7 +143,7 @@ class SmtpFaultSoakTest {
                 }
                 copiesOverOne += copies - 1;
             }
-            assertThat(received.keySet()).as(where + ": nothing received that was not in the batch")
+            assertThat(received.keySet()).as(where + ": nothing received that was not in the batch: " + received.keySet())
                     .allMatch(id -> outcomes.stream().anyMatch(o -> o.messageId().equals(id)));
             assertThat(copiesOverOne).as(where + ": second copies, at most one per connection cut").isLessThanOrEqualTo(cut * POOL);
             duplicates += copiesOverOne;

@@ -1,9 +1,8 @@
 package dev.mailkit.smtp.testing;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,7 +45,6 @@ public final class FakeSmtpServer implements AutoCloseable {
     private volatile boolean closeAfterMessage;
     private volatile String authReply = "235 2.7.0 authenticated";
     private volatile boolean pipelining;
-    private volatile boolean chunking;
     private volatile String mailReply = "250 2.1.0 ok";
 
     /** Starts listening on a random loopback port. */
@@ -86,15 +84,6 @@ public final class FakeSmtpServer implements AutoCloseable {
      */
     public FakeSmtpServer pipelining() {
         this.pipelining = true;
-        return this;
-    }
-
-    /**
-     * Offers CHUNKING (RFC 3030) too: {@code BDAT n [LAST]} chunks are read byte-exactly; the reply to
-     * {@code BDAT ... LAST} is the one {@link #dataReply} gives, counted with the DATA commands.
-     */
-    public FakeSmtpServer chunking() {
-        this.chunking = true;
         return this;
     }
 
@@ -163,8 +152,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         try {
             s.setSoTimeout(30_000);
             write(s, "220 fake ESMTP ready");
-            Lines in = reader(s);
-            ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+            BufferedReader in = reader(s);
             String line;
             StringBuilder held = new StringBuilder(); // replies held back until DATA (pipelining mode)
             boolean anyRecipient = false;
@@ -174,7 +162,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                 if (upper.startsWith("EHLO")) {
                     boolean tls = s instanceof SSLSocket;
                     write(s, "250-fake greets you\r\n" + (starttls != null && !tls ? "250-STARTTLS\r\n" : "")
-                            + (pipelining ? "250-PIPELINING\r\n" : "") + (chunking ? "250-CHUNKING\r\n" : "")
+                            + (pipelining ? "250-PIPELINING\r\n" : "")
                             + "250-" + auth + "\r\n250-8BITMIME\r\n250 SIZE 10000000");
                 } else if (upper.startsWith("STARTTLS") && starttls != null) {
                     write(s, "220 2.0.0 ready to start TLS");
@@ -218,6 +206,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                             return;
                         }
                     }
+                    if (l == null) {
+                        return; // the connection ended inside the message: nothing was received
+                    }
                     String reply = dataReply.apply(n);
                     if (reply.startsWith("250")) {
                         messages.add(msg.toString());
@@ -226,28 +217,6 @@ public final class FakeSmtpServer implements AutoCloseable {
                     if (closeAfterMessage) {
                         return; // like a server that drops idle connections
                     }
-                } else if (chunking && upper.startsWith("BDAT ")) {
-                    String[] parts = line.split(" ");
-                    chunks.write(in.bytes(Integer.parseInt(parts[1])));
-                    if (parts.length < 3) {
-                        reply(s, held, "250 2.0.0 chunk received");
-                        continue;
-                    }
-                    s.getOutputStream().write(held.toString().getBytes(StandardCharsets.UTF_8));
-                    held.setLength(0);
-                    String reply;
-                    if (!mailReply.startsWith("2")) {
-                        reply = "503 5.5.1 MAIL first";
-                    } else if (!anyRecipient) {
-                        reply = "554 5.5.1 no valid recipients";
-                    } else {
-                        reply = dataReply.apply(dataCommands.incrementAndGet());
-                        if (reply.startsWith("250")) {
-                            messages.add(chunks.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
-                        }
-                    }
-                    chunks.reset();
-                    write(s, reply);
                 } else if (upper.startsWith("QUIT")) {
                     quits.incrementAndGet();
                     write(s, "221 2.0.0 bye");
@@ -277,38 +246,8 @@ public final class FakeSmtpServer implements AutoCloseable {
         }
     }
 
-    private static Lines reader(Socket s) throws IOException {
-        return new Lines(new BufferedInputStream(s.getInputStream()));
-    }
-
-    /** Reads CRLF-ended UTF-8 lines, and exact byte counts (BDAT chunks), from one stream. */
-    private static final class Lines {
-        private final InputStream in;
-
-        Lines(InputStream in) {
-            this.in = in;
-        }
-
-        String readLine() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
-                line.write(b);
-            }
-            if (b < 0 && line.size() == 0) {
-                return null;
-            }
-            String text = line.toString(StandardCharsets.UTF_8);
-            return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-        }
-
-        byte[] bytes(int n) throws IOException {
-            byte[] b = in.readNBytes(n);
-            if (b.length < n) {
-                throw new IOException("connection closed inside a BDAT chunk");
-            }
-            return b;
-        }
+    private static BufferedReader reader(Socket s) throws IOException {
+        return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
     }
 
     private static void write(Socket s, String reply) throws IOException {

@@ -253,7 +253,12 @@ public final class SyncEngine {
             }
             // The kept connection leaves its folder, so the next sync may ask for that folder's STATUS too.
             commands.run(p -> {
-                ImapCommands.unselect(p);
+                try {
+                    ImapCommands.unselect(p);
+                } catch (ProtocolException e) {
+                    // the sync's work is done; the next sync examines that folder instead of asking its STATUS
+                    LOG.debug("UNSELECT failed: {}", e.getMessage());
+                }
                 return null;
             });
             List<FolderReport> reports = new ArrayList<>(folderActions);

@@ -10,7 +10,6 @@ import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import dev.mailkit.core.internal.Cork;
-import org.eclipse.angus.mail.util.CRLFOutputStream;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -37,9 +36,6 @@ public class PipeliningTransport extends SMTPTransport {
 
     /** The reply to a DATA already sent in the pipeline, handed to Angus's {@code data()} instead of a new DATA. */
     private int pipelinedDataReply = -1;
-
-    /** Set when this transport closed its connection itself. */
-    private boolean closedItself;
 
     /** Set when a read found the connection closed (Angus's reply code -1). */
     private boolean connectionLost;
@@ -81,11 +77,6 @@ public class PipeliningTransport extends SMTPTransport {
         checkConnected();
         MimeMessage mime = (MimeMessage) message;
         boolean sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
-        byte[] content = sendPartial && supportsExtension("CHUNKING") ? chunkable(mime) : null;
-        if (content != null) {
-            sendChunked(mime, addresses, from, content);
-            return;
-        }
         // One flight: MAIL, RCPT..., DATA, in one TCP segment where the socket can be corked (plain and
         // STARTTLS connections); a server reading them one by one might answer in pieces and stall.
         Cork.begin();
@@ -177,164 +168,6 @@ public class PipeliningTransport extends SMTPTransport {
         notifyTransportListeners(TransportEvent.MESSAGE_DELIVERED, sent, new Address[0], new Address[0], mime);
     }
 
-    /**
-     * RFC 3030 CHUNKING with pipelining: MAIL, the RCPTs and {@code BDAT size LAST} with the whole message
-     * in one flight, so a message costs one round trip instead of two (DATA waits for its 354 before the
-     * content can go). A NOOP ends the flight, as Angus's data stream passes no flush to the socket; its
-     * reply arrives with the others. Used only with send-partial semantics (recipients refused while others
-     * accept still get the message, as in the DATA path), since content already sent cannot be held back.
-     */
-    private void sendChunked(MimeMessage mime, Address[] addresses, String from, byte[] content) throws MessagingException {
-        Cork.begin();
-        try {
-            sendCommand("MAIL FROM:" + angle(from));
-            for (Address a : addresses) {
-                sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
-            }
-            sendCommand("BDAT " + content.length + " LAST");
-        } finally {
-            Cork.end();
-        }
-        try {
-            pipelinedDataReply = 354;
-            OutputStream out = data(); // Angus's stream to the server, without sending DATA (see sendCommand)
-            out.write(content); // CRLF-normalized and without a line starting with '.': passes through unchanged
-        } catch (IOException e) {
-            closeQuietly();
-            throw new MessagingException("IOException while sending message", e);
-        } finally {
-            pipelinedDataReply = -1;
-        }
-        sendCommand("NOOP"); // sends everything written so far
-
-        int mailReply = readServerResponse();
-        String mailResponse = getLastServerResponse();
-        List<InternetAddress> valid = new ArrayList<>();
-        List<InternetAddress> validUnsent = new ArrayList<>();
-        List<InternetAddress> invalid = new ArrayList<>();
-        MessagingException chain = null;
-        for (Address a : addresses) {
-            InternetAddress ia = (InternetAddress) a;
-            int rc = readServerResponse();
-            if (rc == -1) {
-                throw closed("RCPT TO");
-            }
-            if (rc / 100 == 2) {
-                valid.add(ia);
-                continue;
-            }
-            (rc / 100 == 4 || rc == 552 ? validUnsent : invalid).add(ia);
-            SMTPAddressFailedException f = new SMTPAddressFailedException(ia, "RCPT TO:" + angle(ia.getAddress()), rc,
-                    getLastServerResponse());
-            if (chain == null) {
-                chain = f;
-            } else {
-                chain.setNextException(f);
-            }
-        }
-        int bdatReply = readServerResponse();
-        String bdatResponse = getLastServerResponse();
-        if (mailReply == -1 || bdatReply == -1) {
-            // No final reply: whether the server kept the message is unknown; it counts as not sent.
-            throw closed(mailReply == -1 ? "MAIL FROM" : "BDAT");
-        }
-        if (readServerResponse() == -1) {
-            closeQuietly(); // the NOOP's reply; the message's own outcome is already known
-        }
-        if (mailReply / 100 != 2) {
-            throw new SMTPSendFailedException("MAIL FROM:" + angle(from), mailReply, mailResponse, null, null,
-                    addresses, null);
-        }
-        boolean refused = !invalid.isEmpty() || !validUnsent.isEmpty();
-        if (valid.isEmpty()) {
-            notifyTransportListeners(TransportEvent.MESSAGE_NOT_DELIVERED, new Address[0],
-                    validUnsent.toArray(new Address[0]), invalid.toArray(new Address[0]), mime);
-            throw new SendFailedException("Invalid Addresses", chain, new Address[0],
-                    validUnsent.toArray(new Address[0]), invalid.toArray(new Address[0]));
-        }
-        if (bdatReply != 250) {
-            List<Address> unsent = new ArrayList<>(valid);
-            unsent.addAll(validUnsent);
-            notifyTransportListeners(TransportEvent.MESSAGE_NOT_DELIVERED, new Address[0],
-                    unsent.toArray(new Address[0]), invalid.toArray(new Address[0]), mime);
-            throw new SMTPSendFailedException("BDAT", bdatReply, bdatResponse, chain, new Address[0],
-                    unsent.toArray(new Address[0]), invalid.toArray(new Address[0]));
-        }
-        Address[] sent = valid.toArray(new Address[0]);
-        if (refused) {
-            notifyTransportListeners(TransportEvent.MESSAGE_PARTIALLY_DELIVERED, sent,
-                    validUnsent.toArray(new Address[0]), invalid.toArray(new Address[0]), mime);
-            throw new SMTPSendFailedException(".", bdatReply, bdatResponse, chain, sent,
-                    validUnsent.toArray(new Address[0]), invalid.toArray(new Address[0]));
-        }
-        notifyTransportListeners(TransportEvent.MESSAGE_DELIVERED, sent, new Address[0], new Address[0], mime);
-    }
-
-    /**
-     * The message as it goes on the wire (CRLF line ends, ending with CRLF), when it can go in one BDAT:
-     * at most {@link #MAX_CHUNKED} bytes and no line starting with '.', which Angus's data stream would
-     * double. Otherwise null, and the message goes with DATA.
-     */
-    private static byte[] chunkable(MimeMessage mime) throws MessagingException {
-        Bounded buf = new Bounded();
-        try {
-            CRLFOutputStream crlf = new CRLFOutputStream(buf);
-            mime.writeTo(crlf, NOT_SENT_HEADERS);
-            crlf.flush();
-        } catch (java.io.UncheckedIOException e) {
-            if (e.getCause() instanceof Bounded.TooLarge) {
-                return null;
-            }
-            throw e;
-        } catch (IOException e) {
-            throw new MessagingException("cannot write the message", e);
-        }
-        if (buf.size() < 2 || buf.last(2) != '\r' || buf.last(1) != '\n') {
-            buf.write('\r');
-            buf.write('\n');
-        }
-        byte[] b = buf.toByteArray();
-        if (b[0] == '.') {
-            return null;
-        }
-        for (int i = 1; i < b.length; i++) {
-            if (b[i] == '.' && b[i - 1] == '\n') {
-                return null;
-            }
-        }
-        return b;
-    }
-
-    /** The largest message sent in one BDAT; larger ones stream with DATA instead of being held in memory. */
-    private static final int MAX_CHUNKED = 4 << 20;
-
-    /** A byte buffer that refuses to grow beyond {@link #MAX_CHUNKED}. */
-    private static final class Bounded extends java.io.ByteArrayOutputStream {
-        static final class TooLarge extends IOException {
-            private static final long serialVersionUID = 1L;
-        }
-
-        @Override
-        public void write(int b) {
-            if (count >= MAX_CHUNKED) {
-                throw new java.io.UncheckedIOException(new TooLarge());
-            }
-            super.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (count + len > MAX_CHUNKED) {
-                throw new java.io.UncheckedIOException(new TooLarge());
-            }
-            super.write(b, off, len);
-        }
-
-        byte last(int back) {
-            return buf[count - back];
-        }
-    }
-
     /** Inside {@link #sendMessage}, Angus's {@code data()} must not send a second DATA: the pipeline sent it. */
     @Override
     protected void sendCommand(String cmd) throws MessagingException {
@@ -349,6 +182,11 @@ public class PipeliningTransport extends SMTPTransport {
             int reply = pipelinedDataReply;
             pipelinedDataReply = -1; // the reply to the pipelined DATA, read already; later replies are real
             return reply;
+        }
+        if (connectionLost) {
+            // After an end of stream or a garbled reply (which makes Angus close the connection), every
+            // further reply of the pipeline is missing too; reading on would fail on the closed stream.
+            return -1;
         }
         int reply = super.readServerResponse();
         if (reply == -1) {
@@ -368,7 +206,6 @@ public class PipeliningTransport extends SMTPTransport {
     protected synchronized boolean protocolConnect(String host, int port, String user, String password)
             throws MessagingException {
         connectionLost = false;
-        closedItself = false;
         try {
             return super.protocolConnect(host, port, user, password);
         } catch (MessagingException e) {
@@ -439,18 +276,7 @@ public class PipeliningTransport extends SMTPTransport {
                 new IOException("connection closed by the server"));
     }
 
-    /**
-     * Whether this transport closed its connection itself (after a lost or unusable connection), so a
-     * pool must not lend it again — checked without a round trip, unlike {@code isConnected()}.
-     *
-     * @return true when closed by this transport
-     */
-    public synchronized boolean closedItself() {
-        return closedItself;
-    }
-
     private void closeQuietly() {
-        closedItself = true;
         try {
             close();
         } catch (MessagingException ignored) {

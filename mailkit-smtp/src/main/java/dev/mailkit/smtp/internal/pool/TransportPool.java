@@ -106,8 +106,7 @@ public final class TransportPool implements AutoCloseable {
         try {
             lease.messages++;
             lease.lastUsedNanos = System.nanoTime();
-            boolean open = !(lease.transport instanceof PipeliningTransport p && p.closedItself());
-            if (reusable && open && !closed && lease.messages < maxMessages) {
+            if (reusable && !closed && lease.messages < maxMessages) {
                 synchronized (idle) {
                     idle.push(lease);
                 }
