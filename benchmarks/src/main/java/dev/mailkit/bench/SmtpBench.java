@@ -90,6 +90,10 @@ final class SmtpBench {
             } else {
                 log.println("skipping Postfix: not installed or not root (apt-get install postfix)");
             }
+            String only = System.getProperty("bench.smtp.servers", "");
+            if (!only.isBlank()) {
+                servers.removeIf(server -> !List.of(only.split(",")).contains(server.name()));
+            }
             for (Server server : servers) {
                 log.println("smtp: " + server.name() + " offers " + extensions(server.port()));
                 try (LatencyProxy far = new LatencyProxy(server.port(), 10)) {
