@@ -17,36 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mailkit sync} against a real Dovecot: only the chosen folders, two-way, incremental. */
 class MailkitSyncIT {
 
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotServer.PerClass DOVECOT = new DovecotServer.PerClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start();
-    }
 
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
 
     private Store connect() throws Exception {
         Properties p = new Properties();
         p.setProperty("mail.imap.peek", "true");
         Store store = Session.getInstance(p).getStore("imap");
-        store.connect("127.0.0.1", dovecot.port(), "alice", DovecotServer.PASSWORD);
+        store.connect("127.0.0.1", DOVECOT.server().port(), "alice", DovecotServer.PASSWORD);
         return store;
     }
 
@@ -62,7 +52,7 @@ class MailkitSyncIT {
     }
 
     private CliRun sync(String... extra) {
-        String[] base = {"sync", "--host", "127.0.0.1", "--port", String.valueOf(dovecot.port()), "--security", "plain",
+        String[] base = {"sync", "--host", "127.0.0.1", "--port", String.valueOf(DOVECOT.server().port()), "--security", "plain",
                 "--user", "alice", "--password-env", "DOVECOT_PW", "--dir", dir.resolve("mail").toString()};
         return CliRun.of(Map.of("DOVECOT_PW", DovecotServer.PASSWORD),
                 Stream.concat(Stream.of(base), Stream.of(extra)).toArray(String[]::new));

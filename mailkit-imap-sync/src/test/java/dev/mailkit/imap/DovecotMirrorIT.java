@@ -8,49 +8,39 @@ import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.testing.ManInTheMiddle;
 import jakarta.mail.Flags;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The mirror scenarios on a real Dovecot (CONDSTORE, QRESYNC, MOVE, SPECIAL-USE), plus what only it can show. */
 class DovecotMirrorIT extends TwoWayScenarios {
 
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotServer.PerClass DOVECOT = new DovecotServer.PerClass();
     private static final AtomicInteger ACCOUNTS = new AtomicInteger();
     private String user;
 
-    @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start();
-    }
 
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
 
     @Override
     void newAccount() throws Exception {
         // Each test gets an empty mailbox tree: the three users rotate and are emptied with doveadm.
         user = new String[] {"alice", "bob", "carol"}[ACCOUNTS.getAndIncrement() % 3];
-        for (String mailbox : dovecot.doveadm("mailbox", "list", "-u", user).split("\n")) {
+        for (String mailbox : DOVECOT.server().doveadm("mailbox", "list", "-u", user).split("\n")) {
             String m = mailbox.strip();
             if (!m.isEmpty() && !m.equals("INBOX") && !m.equals("Sent") && !m.equals("Trash")) {
                 try {
-                    dovecot.doveadm("mailbox", "delete", "-u", user, "-r", "-s", m);
+                    DOVECOT.server().doveadm("mailbox", "delete", "-u", user, "-r", "-s", m);
                 } catch (java.io.IOException alreadyGoneWithItsParent) {
                     // "-r" on a parent already removed this child
                 }
             }
         }
-        dovecot.doveadm("expunge", "-u", user, "mailbox", "*", "all");
+        DOVECOT.server().doveadm("expunge", "-u", user, "mailbox", "*", "all");
     }
 
     @Override
     ServerEndpoint endpoint() {
-        return ServerEndpoint.of("127.0.0.1", dovecot.port(), Security.PLAIN);
+        return ServerEndpoint.of("127.0.0.1", DOVECOT.server().port(), Security.PLAIN);
     }
 
     @Override
@@ -87,7 +77,7 @@ class DovecotMirrorIT extends TwoWayScenarios {
     void unchangedFolders_costOneStatusEach_andNeverAStatusOfTheSelectedFolder() throws Exception {
         server.append("INBOX", ServerClient.message(1, "<s1@example.com>", "one"), ServerClient.message(2, "<s2@example.com>", "two"));
         long uid = server.uidOf("INBOX", 1);
-        try (ManInTheMiddle wire = new ManInTheMiddle(dovecot.port(), line -> line);
+        try (ManInTheMiddle wire = new ManInTheMiddle(DOVECOT.server().port(), line -> line);
              ImapSynchronizer s = builder().endpoint(ServerEndpoint.of("127.0.0.1", wire.port(), Security.PLAIN)).build()) {
             assertThat(s.syncOnce().folder("INBOX").orElseThrow().method()).isEqualTo("INITIAL");
             assertThat(wire.fromClient()).as("the kept connection leaves its folder after a sync").containsIgnoringCase("UNSELECT");

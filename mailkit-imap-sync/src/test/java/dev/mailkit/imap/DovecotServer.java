@@ -194,4 +194,36 @@ public final class DovecotServer implements AutoCloseable {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
+
+    /**
+     * One throwaway Dovecot per test class: {@code @RegisterExtension static final DovecotServer.PerClass
+     * DOVECOT = new DovecotServer.PerClass();} starts it before the class's first test and stops it after
+     * its last.
+     */
+    public static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
+            org.junit.jupiter.api.extension.AfterAllCallback {
+        private DovecotServer server;
+
+        @Override
+        public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            server = DovecotServer.start();
+        }
+
+        @Override
+        public void afterAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+        }
+
+        /**
+         * The running server.
+         *
+         * @return the server of the current test class
+         */
+        public DovecotServer server() {
+            return server;
+        }
+    }
 }

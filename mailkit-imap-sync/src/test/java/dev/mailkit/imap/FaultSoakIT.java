@@ -102,8 +102,8 @@ class FaultSoakIT extends DovecotTestBase {
         // messages ever seen in both folders at once; any other one twice in a folder was applied twice.
         Set<String> inBothFolders = new TreeSet<>();
         int failedSyncs = 0;
-        try (FaultProxy proxy = new FaultProxy(dovecot.port());
-             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD)) {
+        try (FaultProxy proxy = new FaultProxy(DOVECOT.server().port());
+             ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD)) {
             int next = 0;
             for (String f : folders) {
                 for (int i = 0; i < 4; i++, next++) {
@@ -236,8 +236,8 @@ class FaultSoakIT extends DovecotTestBase {
 
     @Test
     void anIdleConnectionCutByTheNetwork_isReestablished_andNewMailStillArrives() throws Exception {
-        try (FaultProxy proxy = new FaultProxy(dovecot.port());
-             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), "alice", DovecotServer.PASSWORD)) {
+        try (FaultProxy proxy = new FaultProxy(DOVECOT.server().port());
+             ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), "alice", DovecotServer.PASSWORD)) {
             server.append("INBOX", message(900, "before", false));
             ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
                     .options(ConnectionOptions.builder().allowPlaintext().build())
@@ -261,8 +261,8 @@ class FaultSoakIT extends DovecotTestBase {
 
     @Test
     void aSlowThinLink_withLatency_stillSyncs_becauseTimeoutsArePerRead() throws Exception {
-        try (FaultProxy proxy = new FaultProxy(dovecot.port());
-             ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), "carol", DovecotServer.PASSWORD)) {
+        try (FaultProxy proxy = new FaultProxy(DOVECOT.server().port());
+             ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), "carol", DovecotServer.PASSWORD)) {
             server.append("Slow", message(950, "large over a thin link", true), message(951, "small", false));
             proxy.slow(Duration.ofMillis(40), 400_000); // 40 ms per chunk each way, 400 KB/s: the 1.5 MB message takes ~4 s
             ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)

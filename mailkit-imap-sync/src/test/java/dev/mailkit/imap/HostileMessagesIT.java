@@ -65,7 +65,7 @@ class HostileMessagesIT extends DovecotTestBase {
     }
 
     private static void write(String folder, String name, byte[] content, Instant mtime) throws Exception {
-        Path dir = folder.equals("INBOX") ? dovecot.maildir(USER) : dovecot.maildir(USER).resolve("." + folder);
+        Path dir = folder.equals("INBOX") ? DOVECOT.server().maildir(USER) : DOVECOT.server().maildir(USER).resolve("." + folder);
         for (String sub : List.of("cur", "new", "tmp")) {
             Files.createDirectories(dir.resolve(sub));
         }
@@ -84,10 +84,10 @@ class HostileMessagesIT extends DovecotTestBase {
         // Two different messages with the same Message-ID and size, in two folders, delivered a day apart.
         write("Hostile", "dup-a", bytes("From: a@example.com\r\nMessage-ID: <dup@x>\r\n\r\nAAAA\r\n"), t.plusSeconds(100));
         write("Other", "dup-b", bytes("From: a@example.com\r\nMessage-ID: <dup@x>\r\n\r\nBBBB\r\n"), t.plusSeconds(86_400));
-        Process chown = new ProcessBuilder("chown", "-R", "mail:mail", dovecot.maildir(USER).toString()).inheritIO().start();
+        Process chown = new ProcessBuilder("chown", "-R", "mail:mail", DOVECOT.server().maildir(USER).toString()).inheritIO().start();
         assertThat(chown.waitFor()).isZero();
 
-        ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), Security.PLAIN)
+        ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", DOVECOT.server().port(), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().build())
                 .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
                 .folders(FolderFilter.only("Hostile", "Other"));
@@ -98,7 +98,7 @@ class HostileMessagesIT extends DovecotTestBase {
             SyncReport second = s.syncOnce();
             assertThat(second.added() + second.changed() + second.removed()).isZero();
         }
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD);
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD);
              SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
             for (String folder : List.of("Hostile", "Other")) {
                 Map<Long, byte[]> served = server.rawBodies(folder);

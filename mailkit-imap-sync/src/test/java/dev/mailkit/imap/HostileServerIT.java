@@ -52,7 +52,7 @@ class HostileServerIT extends DovecotTestBase {
     @Test
     void everyRewrittenReply_endsInATypedErrorOrSuccess_andACleanSyncConverges() throws Exception {
         List<String> outcomes = new ArrayList<>();
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD)) {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD)) {
             for (int i = 0; i < 6; i++) {
                 server.append(i % 2 == 0 ? "INBOX" : "Archive", ServerClient.message(i, "<h" + i + "@example.com>", "m" + i));
             }
@@ -62,7 +62,7 @@ class HostileServerIT extends DovecotTestBase {
                     server.append("INBOX", ServerClient.message(next, "<h" + next + "@example.com>", "m" + next));
                     next++;
                     AtomicInteger seen = new AtomicInteger();
-                    try (ManInTheMiddle proxy = new ManInTheMiddle(dovecot.port(), kth(k, kind, seen))) {
+                    try (ManInTheMiddle proxy = new ManInTheMiddle(DOVECOT.server().port(), kth(k, kind, seen))) {
                         ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
                                 .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(3)).build())
                                 .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
@@ -81,7 +81,7 @@ class HostileServerIT extends DovecotTestBase {
             assertThat(outcomes).filteredOn(o -> o.startsWith("NO@") && !o.contains(": ok")).hasSizeGreaterThan(5);
             assertThat(outcomes).filteredOn(o -> o.startsWith("BAD@") && !o.contains(": ok")).hasSizeGreaterThan(5);
             assertThat(outcomes).filteredOn(o -> o.startsWith("BYE@") && !o.endsWith(": ok")).hasSizeGreaterThan(5);
-            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), Security.PLAIN)
+            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", DOVECOT.server().port(), Security.PLAIN)
                     .options(ConnectionOptions.builder().allowPlaintext().build())
                     .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
                     .folders(FolderFilter.only("INBOX", "Archive")).build()) {

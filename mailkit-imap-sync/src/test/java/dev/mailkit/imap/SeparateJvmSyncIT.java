@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,23 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SeparateJvmSyncIT {
 
-    private static DovecotServer dovecot;
+    @RegisterExtension
+    static final DovecotServer.PerClass DOVECOT = new DovecotServer.PerClass();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startDovecot() throws Exception {
-        dovecot = DovecotServer.start();
+    static void setUp() {
         MirrorAssertions.separator = '/';
     }
 
-    @AfterAll
-    static void stopDovecot() throws Exception {
-        if (dovecot != null) {
-            dovecot.close();
-        }
-    }
 
     /** The result of one child run. */
     private record Run(boolean killed, boolean done, String lastLine, int messages) {
@@ -62,7 +56,7 @@ class SeparateJvmSyncIT {
         cmd.addAll(List.of(jvmOptions));
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=debug");
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SyncProcess.class.getName(),
-                "127.0.0.1", String.valueOf(dovecot.port()), user, maildir.toString()));
+                "127.0.0.1", String.valueOf(DOVECOT.server().port()), user, maildir.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child-stderr.log").toFile()));
         pb.environment().put("MAILKIT_TEST_PASSWORD", DovecotServer.PASSWORD);
@@ -128,7 +122,7 @@ class SeparateJvmSyncIT {
         long seed = Long.getLong("mailkit.killSeed", 20261128L);
         Random random = new Random(seed);
         List<String> folders = List.of("INBOX", "Archive", "Отчёты/2026");
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), user, DovecotServer.PASSWORD)) {
             fill(server, "INBOX", 400, 0, random);
             fill(server, "Archive", 300, 1000, random);
             fill(server, "Отчёты/2026", 100, 2000, random);
@@ -181,7 +175,7 @@ class SeparateJvmSyncIT {
         int next = 10_000;
         int kills = 0;
         int runs = 0;
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), user, DovecotServer.PASSWORD)) {
             fill(server, "INBOX", 120, next, random);
             fill(server, "Archive", 40, next + 1000, random);
             server.append("Archive", ServerClient.message(next + 2000, "<big-soak@example.com>", "B".repeat(9 << 20)));
@@ -199,7 +193,7 @@ class SeparateJvmSyncIT {
                 int events;
                 if (push && new java.io.File(maildir.resolve("mailkit-state.db").toString()).exists()) {
                     events = 0;
-                    try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(),
+                    try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", DOVECOT.server().port(),
                                     dev.mailkit.core.Security.PLAIN)
                             .options(dev.mailkit.core.ConnectionOptions.builder().allowPlaintext().build())
                             .credentials(dev.mailkit.core.Credentials.password(user, DovecotServer.PASSWORD))
@@ -292,7 +286,7 @@ class SeparateJvmSyncIT {
     void fiveThousandMessages_mirrorWithTheHeapCappedAt128MB() throws Exception {
         String user = "bob";
         Random random = new Random(5000);
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), user, DovecotServer.PASSWORD)) {
             fill(server, "INBOX", 5000, 0, random);
             // More bytes than the heap: four 24 MB messages on top of ~45 MB of ordinary mail.
             for (int i = 0; i < 4; i++) {
@@ -323,13 +317,13 @@ class SeparateJvmSyncIT {
         long seed = Long.getLong("mailkit.killSeed", 20261128L);
         Random random = new Random(seed);
         Path maildir = dir.resolve("mail");
-        try (ServerClient server = new ServerClient("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD)) {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), user, DovecotServer.PASSWORD)) {
             fill(server, "INBOX", 120, 0, random);
             server.append("Archive", ServerClient.message(999, "<archived@example.com>", "already archived"));
             java.util.Set<String> expectInbox = new java.util.TreeSet<>();
             java.util.Set<String> expectArchive = new java.util.TreeSet<>(List.of("<archived@example.com>"));
             java.util.Set<String> readAndFlagged = new java.util.TreeSet<>();
-            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), dev.mailkit.core.Security.PLAIN)
+            try (ImapSynchronizer s = ImapSynchronizer.builder().endpoint("127.0.0.1", DOVECOT.server().port(), dev.mailkit.core.Security.PLAIN)
                     .options(dev.mailkit.core.ConnectionOptions.builder().allowPlaintext().build())
                     .credentials(dev.mailkit.core.Credentials.password(user, DovecotServer.PASSWORD)).maildir(maildir).build()) {
                 s.syncOnce();
