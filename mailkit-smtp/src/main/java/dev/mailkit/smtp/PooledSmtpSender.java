@@ -27,7 +27,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -114,43 +113,111 @@ final class PooledSmtpSender implements SmtpSender {
 
     @Override
     public SendResult send(Email email) {
-        if (maxRecipients > 0 && email.recipients().size() > maxRecipients) {
-            InvalidEmailException e = new InvalidEmailException(email.messageId() + " has " + email.recipients().size()
-                    + " recipients; " + provider.displayName() + " accepts at most " + maxRecipients
-                    + " per message: split it into several messages", null);
-            listener.onFailed(email, e);
-            throw e;
+        return send(email, null, null);
+    }
+
+    /** A message built for sending: the MIME message and its envelope recipients. */
+    private record Prepared(Email email, MimeMessage message, InternetAddress[] recipients) {
+    }
+
+    /**
+     * What a {@link #sendAll} worker carries from one message to the next: the connection on which the
+     * next message's commands already went out, and that message, built once.
+     */
+    private static final class Carry {
+        TransportPool.Lease lease;
+        Prepared prepared;
+    }
+
+    private Prepared prepare(Email email) {
+        return new Prepared(email, email.toMimeMessage(session.session()), envelope(email));
+    }
+
+    /**
+     * Sends one message. With a {@code carry} (batch workers), {@code next} is the message the worker
+     * sends after this one: where the server pipelines, its commands leave with this message's end.
+     */
+    private SendResult send(Email email, Carry carry, Email next) {
+        TransportPool.Lease held = null;
+        Prepared cur = null;
+        if (carry != null) {
+            held = carry.lease;
+            cur = carry.prepared != null && carry.prepared.email() == email ? carry.prepared : null;
+            carry.lease = null;
+            carry.prepared = null;
         }
-        long start = System.nanoTime();
-        Duration waited = waitForRateLimit(email);
-        MimeMessage message = email.toMimeMessage(session.session());
-        InternetAddress[] recipients = envelope(email);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                SendResult r = attemptOnce(email, message, recipients, attempt, start, waited);
-                r = saveSentCopy(message, r);
-                listener.onSent(email, r);
-                return r;
-            } catch (MailkitException e) {
-                Duration delay = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
-                boolean inTime = Duration.ofNanos(System.nanoTime() - start).plus(delay).compareTo(retry.maxElapsed()) <= 0;
-                if (!SendFailures.isRetryable(e) || attempt >= retry.maxAttempts() || !inTime) {
-                    listener.onFailed(email, e);
-                    throw e;
+        try {
+            if (tooManyRecipients(email)) {
+                InvalidEmailException e = new InvalidEmailException(email.messageId() + " has " + email.recipients().size()
+                        + " recipients; " + provider.displayName() + " accepts at most " + maxRecipients
+                        + " per message: split it into several messages", null);
+                listener.onFailed(email, e);
+                throw e;
+            }
+            long start = System.nanoTime();
+            Duration waited = waitForRateLimit(email);
+            if (cur == null) {
+                cur = prepare(email);
+            }
+            Prepared after = carry == null ? null : prepareNext(next);
+            if (carry != null) {
+                carry.prepared = after; // built once: the next call sends this very object
+            }
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    TransportPool.Lease lease = held;
+                    held = null;
+                    SendResult r = attemptOnce(cur, attempt, start, waited, lease, carry, after);
+                    r = saveSentCopy(cur.message(), r);
+                    listener.onSent(email, r);
+                    return r;
+                } catch (MailkitException e) {
+                    Duration delay = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+                    boolean inTime = Duration.ofNanos(System.nanoTime() - start).plus(delay).compareTo(retry.maxElapsed()) <= 0;
+                    if (!SendFailures.isRetryable(e) || attempt >= retry.maxAttempts() || !inTime) {
+                        listener.onFailed(email, e);
+                        throw e;
+                    }
+                    LOG.debug("retrying {} after attempt {} failed: {}", email.messageId(), attempt, e.getMessage());
+                    listener.onRetry(email, attempt, e, delay);
+                    sleep(delay);
                 }
-                LOG.debug("retrying {} after attempt {} failed: {}", email.messageId(), attempt, e.getMessage());
-                listener.onRetry(email, attempt, e, delay);
-                sleep(delay);
+            }
+        } finally {
+            if (held != null) {
+                pool.release(held, false); // never used: it waited for this message's content
             }
         }
     }
 
-    private SendResult attemptOnce(Email email, MimeMessage message, InternetAddress[] recipients, int attempt,
-                                   long start, Duration waited) {
-        TransportPool.Lease lease = pool.acquire();
-        boolean reusable = false;
+    private boolean tooManyRecipients(Email email) {
+        return maxRecipients > 0 && email.recipients().size() > maxRecipients;
+    }
+
+    /** The next message of a batch, built now so its commands can be pipelined; null when that is not done. */
+    private Prepared prepareNext(Email next) {
+        // Rate-limited sending waits before each message, so nothing of the next one may leave early.
+        if (next == null || limiter != null || tooManyRecipients(next)) {
+            return null;
+        }
         try {
-            lease.transport().sendMessage(message, recipients);
+            return prepare(next);
+        } catch (RuntimeException e) {
+            return null; // its own send reports the problem
+        }
+    }
+
+    private SendResult attemptOnce(Prepared p, int attempt, long start, Duration waited, TransportPool.Lease held,
+                                   Carry carry, Prepared after) {
+        TransportPool.Lease lease = held != null ? held : pool.acquire();
+        PipeliningTransport pipelining = lease.transport() instanceof PipeliningTransport t ? t : null;
+        boolean reusable = false;
+        Email email = p.email();
+        try {
+            if (pipelining != null && after != null && pool.mayKeep(lease)) {
+                pipelining.announceNext(after.message(), after.recipients());
+            }
+            lease.transport().sendMessage(p.message(), p.recipients());
             reusable = true;
             return new SendResult(email.messageId(), email.recipients(), List.of(), attempt,
                     Duration.ofNanos(System.nanoTime() - start), waited, SentCopy.NOT_REQUESTED);
@@ -165,7 +232,12 @@ final class PooledSmtpSender implements SmtpSender {
         } catch (MessagingException e) {
             throw SendFailures.classify(e, session, email.messageId());
         } finally {
-            pool.release(lease, reusable);
+            if (reusable && carry != null && pipelining != null && pipelining.hasPipelinedNext()) {
+                pool.keep(lease); // the next message's commands are on this connection: its worker keeps it
+                carry.lease = lease;
+            } else {
+                pool.release(lease, reusable); // a connection waiting for content is closed, not reused
+            }
         }
     }
 
@@ -222,47 +294,92 @@ final class PooledSmtpSender implements SmtpSender {
         return CompletableFuture.supplyAsync(() -> send(email), executor);
     }
 
+    /**
+     * Sends a batch with one worker per pooled connection. Each worker takes the next message before it
+     * finishes the current one, so that where the server offers PIPELINING the next message's commands
+     * leave together with the current one's end: one round trip per message.
+     */
     @Override
     public BatchSummary sendAll(Iterable<Email> emails, Consumer<SendOutcome> onEach) {
         long start = System.nanoTime();
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
-        Semaphore inFlight = new Semaphore(parallelism * 2);
-        Object deliver = new Object();
-        List<CompletableFuture<Void>> pending = new ArrayList<>();
-        long index = 0;
-        Iterator<Email> it = emails.iterator();
-        while (it.hasNext()) {
-            long i = index++;
-            Email email = Objects.requireNonNull(it.next(), () -> "emails element " + i + " is null");
-            acquire(inFlight);
-            CompletableFuture<Void> f = CompletableFuture.runAsync(() -> {
-                SendOutcome outcome;
-                try {
-                    outcome = SendOutcome.success(i, send(email));
-                    sent.incrementAndGet();
-                } catch (MailkitException e) {
-                    outcome = SendOutcome.failure(i, email.messageId(), e);
-                    failed.incrementAndGet();
-                } catch (RuntimeException e) {
-                    // Never lose a message's outcome: anything unexpected is reported as its failure.
-                    outcome = SendOutcome.failure(i, email.messageId(),
-                            new MailkitException("unexpected failure sending " + email.messageId() + ": " + e, e));
-                    failed.incrementAndGet();
-                }
-                synchronized (deliver) {
-                    onEach.accept(outcome);
-                }
-            }, executor).whenComplete((v, t) -> inFlight.release());
-            pending.add(f);
-            pending.removeIf(CompletableFuture::isDone); // keep memory flat on long runs
+        Source source = new Source(emails.iterator());
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int w = 0; w < parallelism; w++) {
+            workers.add(CompletableFuture.runAsync(() -> work(source, onEach, sent, failed), executor));
         }
         try {
-            CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).join();
+            CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
+        if (source.failure != null) {
+            throw source.failure; // every message taken before it was sent and reported
+        }
         return new BatchSummary(sent.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private void work(Source source, Consumer<SendOutcome> onEach, AtomicLong sent, AtomicLong failed) {
+        Carry carry = new Carry();
+        try {
+            Source.Item cur = source.next();
+            while (cur != null) {
+                Source.Item next = source.next();
+                SendOutcome outcome;
+                try {
+                    outcome = SendOutcome.success(cur.index(), send(cur.email(), carry, next == null ? null : next.email()));
+                    sent.incrementAndGet();
+                } catch (MailkitException e) {
+                    outcome = SendOutcome.failure(cur.index(), cur.email().messageId(), e);
+                    failed.incrementAndGet();
+                } catch (RuntimeException e) {
+                    // Never lose a message's outcome: anything unexpected is reported as its failure.
+                    outcome = SendOutcome.failure(cur.index(), cur.email().messageId(),
+                            new MailkitException("unexpected failure sending " + cur.email().messageId() + ": " + e, e));
+                    failed.incrementAndGet();
+                }
+                synchronized (source) {
+                    onEach.accept(outcome);
+                }
+                cur = next;
+            }
+        } finally {
+            if (carry.lease != null) {
+                pool.release(carry.lease, false);
+            }
+        }
+    }
+
+    /** The batch's messages, handed out one at a time to the workers with their index. */
+    private static final class Source {
+        record Item(long index, Email email) {
+        }
+
+        private final Iterator<Email> it;
+        private long index;
+        private RuntimeException failure;
+
+        Source(Iterator<Email> it) {
+            this.it = it;
+        }
+
+        /** The next message, or null at the end (or after the iterator failed: {@link #failure}). */
+        synchronized Item next() {
+            if (failure != null) {
+                return null;
+            }
+            try {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                long i = index++;
+                return new Item(i, Objects.requireNonNull(it.next(), () -> "emails element " + i + " is null"));
+            } catch (RuntimeException e) {
+                failure = e;
+                return null;
+            }
+        }
     }
 
     @Override
@@ -270,15 +387,6 @@ final class PooledSmtpSender implements SmtpSender {
         SendOutcome[] out = new SendOutcome[emails.size()];
         sendAll(emails, o -> out[(int) o.index()] = o);
         return List.of(out);
-    }
-
-    private static void acquire(Semaphore s) {
-        try {
-            s.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending a batch", e);
-        }
     }
 
     @Override

@@ -108,4 +108,89 @@ class PipeliningTest {
         assertThat(server.dataCommands()).isZero();
         assertThat(server.messages()).isEmpty();
     }
+
+    @Test
+    void inABatch_theNextMessagesCommandsLeaveWithTheEndOfThisOne() {
+        List<Email> batch = IntStream.range(0, 5).mapToObj(i -> email(i, "a@example.com", "b@example.com")).toList();
+        List<SendOutcome> outcomes;
+        try (SmtpSender sender = sender().build()) {
+            outcomes = sender.sendAll(batch);
+        }
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+        assertThat(server.messages()).hasSize(5);
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            assertThat(server.messages()).filteredOn(m -> m.contains("body " + n + "\n")).hasSize(1);
+        }
+        assertThat(server.connections()).isEqualTo(1);
+        // Messages 1 to 4 end with the next one's MAIL, RCPT, RCPT, DATA behind their final dot.
+        assertThat(server.endsWithNextWaiting()).isEqualTo(4);
+        assertThat(server.dataCommands()).isEqualTo(5);
+    }
+
+    @Test
+    void inABatch_aRejectedMessage_isReported_andTheOthersGoThroughOnce() {
+        server.dataReply(n -> n == 2 ? "554 5.7.1 rejected as spam" : "250 2.0.0 queued");
+        List<SendOutcome> outcomes;
+        try (SmtpSender sender = sender().build()) {
+            outcomes = sender.sendAll(IntStream.range(0, 5).mapToObj(i -> email(i, "a@example.com")).toList());
+        }
+        assertThat(outcomes.get(1).failure()).get().isInstanceOfSatisfying(SmtpException.class,
+                e -> assertThat(e.reply().code()).isEqualTo(554));
+        assertThat(outcomes).filteredOn(SendOutcome::isSuccess).extracting(SendOutcome::index)
+                .containsExactly(0L, 2L, 3L, 4L);
+        assertThat(server.messages()).hasSize(4);
+        for (int i : new int[] {0, 2, 3, 4}) {
+            assertThat(server.messages()).filteredOn(m -> m.contains("body " + i + "\n")).hasSize(1);
+        }
+    }
+
+    @Test
+    void inABatch_aTransientFailure_isRetried_andTheMessageWaitingBehindItIsNotLostOrDoubled() {
+        server.dataReply(n -> n == 2 ? "451 4.3.0 try again later" : "250 2.0.0 queued");
+        List<SendOutcome> outcomes;
+        try (SmtpSender sender = sender().retryPolicy(RetryPolicy.builder().maxAttempts(2)
+                .initialBackoff(Duration.ofMillis(1)).build()).build()) {
+            outcomes = sender.sendAll(IntStream.range(0, 5).mapToObj(i -> email(i, "a@example.com")).toList());
+        }
+        assertThat(outcomes).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+        assertThat(outcomes.get(1).result()).get().extracting(SendResult::attempts).isEqualTo(2);
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            assertThat(server.messages()).filteredOn(m -> m.contains("body " + n + "\n")).hasSize(1);
+        }
+        // Message 3's commands were waiting on the connection when message 2 failed: that connection was
+        // dropped inside message 3's content (never completed there) and message 3 was sent again.
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aSingleSendDuringALongBatch_getsAConnectionSoon() throws Exception {
+        server.dataReply(n -> {
+            sleepMillis(2); // about 2 ms a message: the batch takes over a second
+            return "250 2.0.0 queued";
+        });
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        try (SmtpSender sender = sender().build()) {
+            var batch = java.util.concurrent.CompletableFuture.runAsync(() -> sender.sendAll(
+                    IntStream.range(0, 500).mapToObj(i -> email(i, "a@example.com")).toList(),
+                    o -> done.incrementAndGet()));
+            while (done.get() < 5) {
+                Thread.sleep(1);
+            }
+            sender.send(email(1000, "single@example.com"));
+            int doneWhenSingleWasSent = done.get();
+            batch.get();
+            assertThat(doneWhenSingleWasSent).isLessThan(100);
+        }
+        assertThat(server.messages()).hasSize(501);
+    }
+
+    private static void sleepMillis(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -35,6 +35,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger dataCommands = new AtomicInteger();
     private final AtomicInteger quits = new AtomicInteger();
+    private final AtomicInteger endsWithNextWaiting = new AtomicInteger();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 ok";
@@ -125,7 +126,15 @@ public final class FakeSmtpServer implements AutoCloseable {
         return dataCommands.get();
     }
 
-    /** Every command line received. */
+    /**
+     * Messages whose final dot arrived with more commands right behind it, before the server's reply
+     * (a client pipelining the next message's commands with the end of this one).
+     */
+    public int endsWithNextWaiting() {
+        return endsWithNextWaiting.get();
+    }
+
+    /** Every command line received, in order. */
     public List<String> commands() {
         return List.copyOf(commands);
     }
@@ -151,6 +160,7 @@ public final class FakeSmtpServer implements AutoCloseable {
         Socket s = raw;
         try {
             s.setSoTimeout(30_000);
+            s.setTcpNoDelay(true); // replies written one by one must not wait for the client's delayed ACK
             write(s, "220 fake ESMTP ready");
             BufferedReader in = reader(s);
             String line;
@@ -208,6 +218,9 @@ public final class FakeSmtpServer implements AutoCloseable {
                     }
                     if (l == null) {
                         return; // the connection ended inside the message: nothing was received
+                    }
+                    if (in.ready()) {
+                        endsWithNextWaiting.incrementAndGet(); // the client sent more before this reply
                     }
                     String reply = dataReply.apply(n);
                     if (reply.startsWith("250")) {

@@ -18,6 +18,7 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -26,6 +27,13 @@ import java.util.List;
  * afterwards, so a message costs two round trips (commands, then content) instead of three plus one per
  * recipient. Servers without the extension, and options this class does not handle itself (DSN, 8BITMIME
  * conversion, envelope extensions, group addresses), take Angus's own path unchanged.
+ *
+ * <p>A caller that knows which message comes next on the connection can {@linkplain #announceNext announce
+ * it}: its {@code MAIL}, {@code RCPT} and {@code DATA} then leave together with this message's final
+ * {@code .} (RFC 2920 allows message content to open a group), so that in a stream of messages each costs
+ * one round trip. Until that next message is sent the server is reading message content: the connection
+ * must then be used for exactly that message, or closed, which drops it without {@code QUIT} so that
+ * nothing can be taken for content.
  *
  * <p>Sessions use it through {@link #install(Session)}. Reply handling follows Angus's, so refused
  * recipients, partial sends and failures surface as the same exceptions.
@@ -42,6 +50,25 @@ public class PipeliningTransport extends SMTPTransport {
 
     /** False once a pipeline could not be sent as one segment. */
     private boolean corkable = true;
+
+    /** The message announced to follow the one being sent (see {@link #announceNext}). */
+    private MimeMessage next;
+    private Address[] nextAddresses;
+    private String nextFrom;
+
+    /** A message whose MAIL, RCPT and DATA went out with the previous message's final dot; replies unread. */
+    private MimeMessage ahead;
+    private Address[] aheadAddresses;
+    private String aheadFrom;
+
+    /** True while the pipelined path of {@link #sendMessage} writes content and its final dot. */
+    private boolean sendingContent;
+
+    /** True while the server may be reading message content: then QUIT (or NOOP) would be taken as content. */
+    private boolean inData;
+
+    /** True while {@link #close()} drops the connection: Angus's QUIT must not be sent. */
+    private boolean dropping;
 
     /**
      * Called by Jakarta Mail's {@link Session} for the {@code smtp} protocol.
@@ -67,9 +94,64 @@ public class PipeliningTransport extends SMTPTransport {
         }
     }
 
+    /**
+     * Announces the message that the next {@link #sendMessage} call on this connection will send, so that
+     * its commands can leave together with the final dot of the message sent now. Only messages this
+     * class can pipeline are taken; the announcement lasts for one {@code sendMessage} call.
+     *
+     * @param message   the next message, or null for none
+     * @param addresses its envelope recipients
+     */
+    public synchronized void announceNext(MimeMessage message, Address[] addresses) {
+        next = null;
+        nextAddresses = null;
+        nextFrom = null;
+        if (message == null || !corkable || !canPipeline(message, addresses)) {
+            return;
+        }
+        try {
+            nextFrom = envelopeFrom(message);
+        } catch (MessagingException e) {
+            nextFrom = null;
+        }
+        if (nextFrom != null) {
+            next = message;
+            nextAddresses = addresses.clone();
+        }
+    }
+
+    /**
+     * Whether the commands of an announced message already went out on this connection: then the next
+     * {@code sendMessage} must send exactly that message (or the connection be closed).
+     *
+     * @return true while such a message waits
+     */
+    public synchronized boolean hasPipelinedNext() {
+        return ahead != null;
+    }
+
     @Override
     public synchronized void sendMessage(Message message, Address[] addresses) throws MessagingException {
-        String from = canPipeline(message, addresses) ? envelopeFrom((MimeMessage) message) : null;
+        try {
+            sendPipelined(message, addresses);
+        } finally {
+            next = null;
+            nextAddresses = null;
+            nextFrom = null;
+        }
+    }
+
+    private void sendPipelined(Message message, Address[] addresses) throws MessagingException {
+        boolean preSent = ahead != null;
+        if (preSent && (ahead != message || !Arrays.equals(aheadAddresses, addresses))) {
+            closeQuietly(); // the server waits for another message's content
+            throw new MessagingException("the connection was waiting for the content of another message and was "
+                    + "closed", new java.io.EOFException("connection dropped"));
+        }
+        String from = preSent ? aheadFrom : canPipeline(message, addresses) ? envelopeFrom((MimeMessage) message) : null;
+        ahead = null;
+        aheadAddresses = null;
+        aheadFrom = null;
         if (from == null) {
             super.sendMessage(message, addresses);
             return;
@@ -77,21 +159,24 @@ public class PipeliningTransport extends SMTPTransport {
         checkConnected();
         MimeMessage mime = (MimeMessage) message;
         boolean sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
-        // One flight: MAIL, RCPT..., DATA, in one TCP segment where the socket can be corked (plain and
-        // STARTTLS connections); a server reading them one by one might answer in pieces and stall.
-        Cork.begin();
-        long held;
-        try {
-            sendCommand("MAIL FROM:" + angle(from));
-            for (Address a : addresses) {
-                sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
+        if (!preSent) {
+            // One flight: MAIL, RCPT..., DATA, in one TCP segment where the socket can be corked (plain and
+            // STARTTLS connections); a server reading them one by one might answer in pieces and stall.
+            Cork.begin();
+            long held;
+            try {
+                sendCommand("MAIL FROM:" + angle(from));
+                for (Address a : addresses) {
+                    sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
+                }
+            } finally {
+                held = Cork.end();
             }
-        } finally {
-            held = Cork.end();
-        }
-        sendCommand("DATA");
-        if (held == 0) {
-            corkable = false; // implicit TLS: commands leave one by one, so later messages take the lock-step path
+            inData = true;
+            sendCommand("DATA");
+            if (held == 0) {
+                corkable = false; // implicit TLS: commands leave one by one, so later messages take the lock-step path
+            }
         }
 
         int mailReply = readServerResponse();
@@ -124,6 +209,7 @@ public class PipeliningTransport extends SMTPTransport {
             }
         }
         int dataReply = readServerResponse();
+        inData = dataReply == 354;
         if (mailReply == -1 || dataReply == -1) {
             throw closed(mailReply == -1 ? "MAIL FROM" : "DATA");
         }
@@ -148,15 +234,17 @@ public class PipeliningTransport extends SMTPTransport {
             throw new SMTPSendFailedException("DATA", dataReply, response, null, null, addresses, null);
         }
         pipelinedDataReply = dataReply;
+        sendingContent = true;
         try {
             OutputStream out = data(); // Angus's DATA stream, without sending DATA again (see sendCommand)
             mime.writeTo(out, NOT_SENT_HEADERS);
-            finishData();
+            finishData(); // the final dot, with the announced message's commands (see sendCommand)
         } catch (IOException e) {
             closeQuietly();
             throw new MessagingException("IOException while sending message", e);
         } finally {
             pipelinedDataReply = -1;
+            sendingContent = false;
         }
         Address[] sent = valid.toArray(new Address[0]);
         if (refused) {
@@ -168,11 +256,89 @@ public class PipeliningTransport extends SMTPTransport {
         notifyTransportListeners(TransportEvent.MESSAGE_DELIVERED, sent, new Address[0], new Address[0], mime);
     }
 
-    /** Inside {@link #sendMessage}, Angus's {@code data()} must not send a second DATA: the pipeline sent it. */
+    /**
+     * Inside {@link #sendMessage}, Angus's {@code data()} must not send a second DATA (the pipeline sent it),
+     * and its final dot takes the announced message's commands along.
+     */
     @Override
     protected void sendCommand(String cmd) throws MessagingException {
-        if (pipelinedDataReply < 0 || !"DATA".equals(cmd)) {
-            super.sendCommand(cmd);
+        if (dropping) {
+            throw new MessagingException("not sent: the connection is being dropped");
+        }
+        if (pipelinedDataReply >= 0 && "DATA".equals(cmd)) {
+            return;
+        }
+        if (sendingContent && next != null && ".".equals(cmd)) {
+            sendDotAndNext();
+            return;
+        }
+        super.sendCommand(cmd);
+        if (".".equals(cmd)) {
+            inData = false;
+        }
+    }
+
+    /** The final dot, then the announced message's MAIL, RCPT... and DATA, in one flight. */
+    private void sendDotAndNext() throws MessagingException {
+        // Recorded before anything is written: if writing fails, the connection is dropped, never reused.
+        ahead = next;
+        aheadAddresses = nextAddresses;
+        aheadFrom = nextFrom;
+        next = null;
+        nextAddresses = null;
+        nextFrom = null;
+        Cork.begin();
+        long held;
+        try {
+            super.sendCommand(".");
+            super.sendCommand("MAIL FROM:" + angle(aheadFrom));
+            for (Address a : aheadAddresses) {
+                super.sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
+            }
+        } finally {
+            held = Cork.end();
+        }
+        super.sendCommand("DATA"); // the server stays in (the next) message content: inData stays true
+        if (held == 0) {
+            corkable = false;
+        }
+    }
+
+    /**
+     * Closes the connection; while the server may be reading message content it is dropped without
+     * {@code QUIT}, which would be taken as content: the unfinished message is then discarded by the server.
+     */
+    @Override
+    public synchronized void close() throws MessagingException {
+        ahead = null;
+        aheadAddresses = null;
+        aheadFrom = null;
+        if (!inData) {
+            super.close();
+            return;
+        }
+        inData = false;
+        dropping = true;
+        try {
+            super.close(); // its QUIT fails (see sendCommand); it then closes the socket
+        } catch (MessagingException expected) {
+            // the refused QUIT
+        } finally {
+            dropping = false;
+        }
+    }
+
+    /** While the server reads content a NOOP would become part of it: the connection is then taken as open. */
+    @Override
+    public synchronized boolean isConnected() {
+        if (!inData) {
+            return super.isConnected();
+        }
+        try {
+            checkConnected();
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
         }
     }
 
@@ -206,6 +372,8 @@ public class PipeliningTransport extends SMTPTransport {
     protected synchronized boolean protocolConnect(String host, int port, String user, String password)
             throws MessagingException {
         connectionLost = false;
+        inData = false;
+        ahead = null;
         try {
             return super.protocolConnect(host, port, user, password);
         } catch (MessagingException e) {

@@ -106,7 +106,8 @@ public final class TransportPool implements AutoCloseable {
         try {
             lease.messages++;
             lease.lastUsedNanos = System.nanoTime();
-            if (reusable && !closed && lease.messages < maxMessages) {
+            boolean midMessage = lease.transport instanceof PipeliningTransport p && p.hasPipelinedNext();
+            if (reusable && !midMessage && !closed && lease.messages < maxMessages) {
                 synchronized (idle) {
                     idle.push(lease);
                 }
@@ -116,6 +117,28 @@ public final class TransportPool implements AutoCloseable {
         } finally {
             permits.release();
         }
+    }
+
+    /**
+     * Whether the holder of {@code lease} may keep it for one more message after the current one (to
+     * pipeline that message's commands with the current one's end): not when the connection is due for
+     * replacement, when the pool is closing, or when another thread waits for a connection.
+     *
+     * @param lease a lease in use
+     * @return true when keeping it is fair
+     */
+    public boolean mayKeep(Lease lease) {
+        return !closed && lease.messages + 2 <= maxMessages && !permits.hasQueuedThreads();
+    }
+
+    /**
+     * Counts a message sent on a lease that its holder keeps instead of releasing (see {@link #mayKeep}).
+     *
+     * @param lease the kept lease
+     */
+    public void keep(Lease lease) {
+        lease.messages++;
+        lease.lastUsedNanos = System.nanoTime();
     }
 
     /** Connections opened since the pool was created. */
