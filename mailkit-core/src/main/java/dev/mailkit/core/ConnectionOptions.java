@@ -28,6 +28,11 @@ public final class ConnectionOptions {
      * It reveals nothing about the client and needs no DNS lookup.
      */
     public static final String DEFAULT_LOCAL_HOST_NAME = "[127.0.0.1]";
+    /**
+     * Default bound on one server response line and on one IMAP literal: 64 MiB. mailkit's own IMAP sync
+     * fetches messages over 8 MiB in 1 MiB parts, so only a broken or hostile server comes near it.
+     */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
 
     private static final ConnectionOptions DEFAULTS = builder().build();
 
@@ -36,6 +41,7 @@ public final class ConnectionOptions {
     private final Duration writeTimeout;
     private final String localHostName;
     private final boolean allowPlaintext;
+    private final long maxResponseBytes;
     private final Path trustPem;
     private final KeyStore trustStore;
     private final String trustDescription;
@@ -47,6 +53,7 @@ public final class ConnectionOptions {
         this.writeTimeout = b.writeTimeout;
         this.localHostName = b.localHostName;
         this.allowPlaintext = b.allowPlaintext;
+        this.maxResponseBytes = b.maxResponseBytes;
         this.trustPem = b.trustPem;
         this.trustStore = b.trustStore;
         SSLContext context;
@@ -81,6 +88,7 @@ public final class ConnectionOptions {
         b.writeTimeout = writeTimeout;
         b.localHostName = localHostName;
         b.allowPlaintext = allowPlaintext;
+        b.maxResponseBytes = maxResponseBytes;
         b.trustPem = trustPem;
         b.trustStore = trustStore;
         return b;
@@ -111,6 +119,14 @@ public final class ConnectionOptions {
         return allowPlaintext;
     }
 
+    /**
+     * The largest server response line, and the largest IMAP literal, accepted: a server sending more
+     * fails the connection (an {@link ConnectionException}) before the client allocates memory for it.
+     */
+    public long maxResponseBytes() {
+        return maxResponseBytes;
+    }
+
     /** The socket factory for TLS connections, restricted to TLS 1.2+ and to the configured trust anchors. */
     public SSLSocketFactory sslSocketFactory() {
         return socketFactory;
@@ -120,7 +136,8 @@ public final class ConnectionOptions {
     public String toString() {
         return "ConnectionOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", writeTimeout=" + writeTimeout + ", localHostName=" + localHostName
-                + ", allowPlaintext=" + allowPlaintext + ", trust=" + trustDescription + "]";
+                + ", allowPlaintext=" + allowPlaintext + ", maxResponseBytes=" + maxResponseBytes
+                + ", trust=" + trustDescription + "]";
     }
 
     /** Mutable, not thread-safe builder for {@link ConnectionOptions}; {@link #build()} leaves it untouched. */
@@ -130,6 +147,7 @@ public final class ConnectionOptions {
         private Duration writeTimeout = DEFAULT_IO_TIMEOUT;
         private String localHostName = DEFAULT_LOCAL_HOST_NAME;
         private boolean allowPlaintext;
+        private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
         private Path trustPem;
         private KeyStore trustStore;
 
@@ -185,6 +203,23 @@ public final class ConnectionOptions {
                 throw new IllegalArgumentException("localHostName '" + name + "' must be a host name or address literal without spaces");
             }
             this.localHostName = name;
+            return this;
+        }
+
+        /**
+         * Sets the largest server response line, and the largest IMAP literal ({@code {n}} announced by the
+         * server), that a connection accepts; more fails the connection with a {@link ConnectionException}
+         * before memory is allocated for it. Default {@link #DEFAULT_MAX_RESPONSE_BYTES}.
+         *
+         * @param bytes at least 64 KiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 64 KiB
+         */
+        public Builder maxResponseBytes(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("maxResponseBytes must be at least 65536, was " + bytes);
+            }
+            this.maxResponseBytes = bytes;
             return this;
         }
 

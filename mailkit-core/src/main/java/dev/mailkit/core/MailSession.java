@@ -2,6 +2,7 @@ package dev.mailkit.core;
 
 import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.PlainSocketFactory;
+import dev.mailkit.core.internal.VerifyingSocketFactory;
 import dev.mailkit.core.internal.TlsContexts;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
@@ -96,8 +97,11 @@ public final class MailSession {
         }
         props.setProperty(p + "ssl.checkserveridentity", "true");
         props.setProperty(p + "ssl.protocols", TlsContexts.PROTOCOLS);
-        props.put(p + "ssl.socketFactory", options.sslSocketFactory());
-        props.put(p + "socketFactory", PlainSocketFactory.INSTANCE);
+        // Sockets whose input is bounded: no response line or IMAP literal above maxResponseBytes.
+        boolean imap = protocol == Protocol.IMAP;
+        props.put(p + "ssl.socketFactory", options.sslSocketFactory() instanceof VerifyingSocketFactory v
+                ? v.guarded(options.maxResponseBytes(), imap) : options.sslSocketFactory());
+        props.put(p + "socketFactory", PlainSocketFactory.guarded(options.maxResponseBytes(), imap));
         // A failed TLS connection must surface, not be retried through another socket factory.
         props.setProperty(p + "socketFactory.fallback", "false");
         if (protocol == Protocol.SMTP) {

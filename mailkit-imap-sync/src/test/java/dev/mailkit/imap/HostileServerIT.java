@@ -44,6 +44,9 @@ class HostileServerIT extends DovecotTestBase {
                 case "BAD" -> tag + " BAD hostile complaint";
                 case "BYE" -> "* BYE hostile goodbye\r\n" + ManInTheMiddle.HANG_UP;
                 case "LONG" -> "* " + "x".repeat(4 << 20) + "\r\n" + line;
+                // Announces 2 GB and then keeps the connection open: only a bound on literals stops the client
+                // from allocating for it and waiting for bytes that never come.
+                case "HUGE" -> "* 1 FETCH (UID 1 BODY[] {2000000000}\r\nonly a few bytes";
                 default -> "* 1 FETCH (UID 1 BODY[] {5000000}\r\nonly a few bytes" + ManInTheMiddle.HANG_UP;
             };
         };
@@ -93,6 +96,38 @@ class HostileServerIT extends DovecotTestBase {
             try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
                 for (String f : List.of("INBOX", "Archive")) {
                     assertExactMirror(maildir, f, server.rawBodies(f), state);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aHugeAnnouncedLiteral_orAnOverlongLine_failsTheConnectionAtTheLimit_withATypedError() throws Exception {
+        try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD)) {
+            server.append("INBOX", ServerClient.message(1, "<huge1@example.com>", "m1"));
+        }
+        for (String kind : List.of("HUGE", "LONG")) {
+            for (int k = 2; k <= 6; k += 2) {
+                AtomicInteger seen = new AtomicInteger();
+                try (ManInTheMiddle proxy = new ManInTheMiddle(DOVECOT.server().port(), kth(k, kind, seen))) {
+                    ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", proxy.port(), Security.PLAIN)
+                            // the 4 MiB line of LONG is over a 1 MiB limit; HUGE's 2 GB literal is over the default
+                            .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(20))
+                                    .maxResponseBytes(kind.equals("LONG") ? 1 << 20 : ConnectionOptions.DEFAULT_MAX_RESPONSE_BYTES)
+                                    .build())
+                            .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
+                            .folders(FolderFilter.only("INBOX"));
+                    long start = System.nanoTime();
+                    try (ImapSynchronizer s = b.build()) {
+                        org.assertj.core.api.Assertions.assertThatThrownBy(s::syncOnce)
+                                .as("%s at reply %d", kind, k)
+                                .isInstanceOf(MailkitException.class)
+                                .hasMessageContaining(kind.equals("HUGE")
+                                        ? "announced a literal of more than 67108864 bytes"
+                                        : "response line longer than 1048576 bytes");
+                    }
+                    // refused at once, not after the 20 s read timeout
+                    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.mailkit.core.internal;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -17,10 +18,38 @@ import javax.net.SocketFactory;
  */
 public final class PlainSocketFactory extends SocketFactory {
 
-    /** The shared instance. */
-    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory();
+    /** An instance without a {@link ResponseGuard}. */
+    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory(0, false);
 
-    private PlainSocketFactory() {
+    private final long responseLimit;
+    private final boolean literals;
+
+    private PlainSocketFactory(long responseLimit, boolean literals) {
+        this.responseLimit = responseLimit;
+        this.literals = literals;
+    }
+
+    /**
+     * A factory whose sockets pass what they read through a {@link ResponseGuard}.
+     *
+     * @param responseLimit the largest response line or literal accepted
+     * @param literals      true for IMAP
+     * @return the factory
+     */
+    public static PlainSocketFactory guarded(long responseLimit, boolean literals) {
+        return new PlainSocketFactory(responseLimit, literals);
+    }
+
+    /**
+     * Called when TLS is layered over {@code s} (STARTTLS): from then on it carries encrypted bytes, which the
+     * guard must not read as responses (the TLS socket over it is guarded instead).
+     *
+     * @param s the plain socket under a new TLS socket
+     */
+    static void layered(Socket s) {
+        if (s instanceof CorkableSocket c) {
+            c.layered = true;
+        }
     }
 
     static Socket noDelay(Socket s) throws SocketException {
@@ -30,7 +59,7 @@ public final class PlainSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(new CorkableSocket());
+        return noDelay(new CorkableSocket(responseLimit, literals));
     }
 
     @Override
@@ -63,9 +92,29 @@ public final class PlainSocketFactory extends SocketFactory {
         return s;
     }
 
-    /** A socket whose output stream can be corked. */
+    /** A socket whose output stream can be corked and whose input can be guarded. */
     private static final class CorkableSocket extends Socket {
+        private final long responseLimit;
+        private final boolean literals;
         private OutputStream out;
+        private InputStream in;
+        private volatile boolean layered;
+
+        CorkableSocket(long responseLimit, boolean literals) {
+            this.responseLimit = responseLimit;
+            this.literals = literals;
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (responseLimit <= 0 || layered) {
+                return super.getInputStream();
+            }
+            if (in == null) {
+                in = new ResponseGuard(super.getInputStream(), responseLimit, literals);
+            }
+            return in;
+        }
 
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {

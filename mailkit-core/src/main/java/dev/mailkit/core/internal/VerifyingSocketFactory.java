@@ -18,6 +18,8 @@ public final class VerifyingSocketFactory extends SSLSocketFactory {
     private static final String[] PROTOCOLS = TlsContexts.PROTOCOLS.split(" ");
 
     private final SSLSocketFactory delegate;
+    private final long responseLimit;
+    private final boolean literals;
 
     /**
      * Wraps a factory.
@@ -25,7 +27,24 @@ public final class VerifyingSocketFactory extends SSLSocketFactory {
      * @param delegate the factory creating the sockets
      */
     public VerifyingSocketFactory(SSLSocketFactory delegate) {
+        this(delegate, 0, false);
+    }
+
+    private VerifyingSocketFactory(SSLSocketFactory delegate, long responseLimit, boolean literals) {
         this.delegate = delegate;
+        this.responseLimit = responseLimit;
+        this.literals = literals;
+    }
+
+    /**
+     * The same factory, with sockets whose decrypted input passes through a {@link ResponseGuard}.
+     *
+     * @param responseLimit the largest response line or literal accepted
+     * @param literals      true for IMAP
+     * @return the factory
+     */
+    public VerifyingSocketFactory guarded(long responseLimit, boolean literals) {
+        return new VerifyingSocketFactory(delegate, responseLimit, literals);
     }
 
     private Socket secure(Socket s) throws IOException {
@@ -35,6 +54,9 @@ public final class VerifyingSocketFactory extends SSLSocketFactory {
             p.setEndpointIdentificationAlgorithm("HTTPS");
             p.setProtocols(PROTOCOLS);
             ssl.setSSLParameters(p);
+            if (responseLimit > 0) {
+                return new GuardedSslSocket(ssl, responseLimit, literals);
+            }
         }
         return s;
     }
@@ -56,6 +78,9 @@ public final class VerifyingSocketFactory extends SSLSocketFactory {
 
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        if (responseLimit > 0) {
+            PlainSocketFactory.layered(s); // its bytes are now TLS records; the new socket is guarded instead
+        }
         return secure(delegate.createSocket(s, host, port, autoClose));
     }
 
