@@ -26,11 +26,13 @@ public final class DovecotServer implements AutoCloseable {
     /** The password of alice, bob, carol and dave. */
     public static final String PASSWORD = "secret";
 
+    private final Path dovecot;
     private final Path base;
     private final Path conf;
     private final int port;
 
-    private DovecotServer(Path base, Path conf, int port) {
+    private DovecotServer(Path dovecot, Path base, Path conf, int port) {
+        this.dovecot = dovecot;
         this.base = base;
         this.conf = conf;
         this.port = port;
@@ -124,6 +126,11 @@ public final class DovecotServer implements AutoCloseable {
                 "  mail_max_userip_connections = 50",
                 "}",
                 ""), StandardCharsets.US_ASCII);
+        launch(dovecot, base, conf, port);
+        return new DovecotServer(dovecot, base, conf, port);
+    }
+
+    private static void launch(Path dovecot, Path base, Path conf, int port) throws Exception {
         // The master daemonizes and keeps its inherited output open: send it to a file, not a pipe.
         Process master = new ProcessBuilder(dovecot.toString(), "-c", conf.toString()).redirectErrorStream(true)
                 .redirectOutput(base.resolve("dovecot.out").toFile()).start();
@@ -141,7 +148,29 @@ public final class DovecotServer implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-        return new DovecotServer(base, conf, port);
+    }
+
+    /**
+     * Stops the server (its IMAP processes end, their connections drop) and starts it again on the same
+     * port with the same mailboxes, like a server restarted for maintenance.
+     *
+     * @throws Exception if it does not come back
+     */
+    public void restart() throws Exception {
+        doveadm("kick", "*"); // every open session ends now, whatever it is doing
+        doveadm("stop");
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (true) { // wait until the port is free, so the new master can listen on it
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                if (System.currentTimeMillis() > deadline) {
+                    fail("Dovecot did not stop listening on " + port);
+                }
+                Thread.sleep(50);
+            } catch (IOException e) {
+                break;
+            }
+        }
+        launch(dovecot, base, conf, port);
     }
 
     /**
