@@ -44,13 +44,25 @@ public final class PlainSocketFactory extends SocketFactory {
      * Called when TLS is layered over {@code s} (STARTTLS): from then on it carries encrypted bytes, which the
      * guard must not read as responses (the TLS socket over it is guarded instead).
      *
-     * @param s the plain socket under a new TLS socket
+     * @param s the plain socket under a new TLS socket, or Angus Mail's write-timeout wrapper around it
      */
     static void layered(Socket s) {
         if (s instanceof CorkableSocket c) {
             c.layered = true;
+            return;
+        }
+        // Angus wraps the plain socket (WriteTimeoutSocket) and does not expose it; STARTTLS runs on the
+        // thread that opened the connection, so the socket this thread made last is it when the ends match.
+        java.lang.ref.WeakReference<CorkableSocket> ref = LAST.get();
+        CorkableSocket c = ref == null ? null : ref.get();
+        if (c != null && c.getLocalPort() == s.getLocalPort() && c.getPort() == s.getPort()
+                && java.util.Objects.equals(c.getInetAddress(), s.getInetAddress())) {
+            c.layered = true;
         }
     }
+
+    /** The socket this thread created last (see {@link #layered}). */
+    private static final ThreadLocal<java.lang.ref.WeakReference<CorkableSocket>> LAST = new ThreadLocal<>();
 
     static Socket noDelay(Socket s) throws SocketException {
         s.setTcpNoDelay(true);
@@ -59,7 +71,9 @@ public final class PlainSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        return noDelay(new CorkableSocket(responseLimit, literals));
+        CorkableSocket s = new CorkableSocket(responseLimit, literals);
+        LAST.set(new java.lang.ref.WeakReference<>(s));
+        return noDelay(s);
     }
 
     @Override

@@ -88,6 +88,24 @@ class ResponseGuardTest {
     }
 
     @Test
+    void plainSockets_areGuarded_untilTlsIsLayeredOverThem_alsoUnderAngusWriteTimeoutWrapper() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket plain = PlainSocketFactory.guarded(LIMIT, true).createSocket();
+             Socket wrapped = new org.eclipse.angus.mail.util.WriteTimeoutSocket(plain, 1000)) {
+            wrapped.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+            try (Socket accepted = server.accept()) {
+                assertThat(wrapped.getInputStream()).isInstanceOf(ResponseGuard.class);
+                VerifyingSocketFactory tls = new VerifyingSocketFactory(SSLContext.getDefault().getSocketFactory())
+                        .guarded(LIMIT, true);
+                Socket layered = tls.createSocket(wrapped, "localhost", server.getLocalPort(), false);
+                assertThat(wrapped.getInputStream()).isNotInstanceOf(ResponseGuard.class);
+                assertThat(layered.getInputStream()).isInstanceOf(ResponseGuard.class);
+                assertThat(accepted.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
     void plainSockets_areGuarded_untilTlsIsLayeredOverThem() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket plain = PlainSocketFactory.guarded(LIMIT, true).createSocket(InetAddress.getLoopbackAddress(),
