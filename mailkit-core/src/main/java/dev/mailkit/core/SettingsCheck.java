@@ -71,6 +71,12 @@ public final class SettingsCheck {
         String host = endpoint.host().toLowerCase(Locale.ROOT);
         Protocol other = protocol == Protocol.SMTP ? Protocol.IMAP : Protocol.SMTP;
         String what = protocol == Protocol.SMTP ? "smtp" : "imap";
+        if (isLoopback(host)) {
+            // A provider reached through a local bridge (Proton Mail Bridge on 127.0.0.1:1025) does not make
+            // every server on this machine that provider: a test server on another port is something else.
+            standardPorts(protocol, endpoint, what).ifPresent(out::add);
+            return out;
+        }
         List<ProviderSettings> listing = new ArrayList<>();
         for (ProviderSettings p : registry.all()) {
             if (endpoints(p, protocol).stream().anyMatch(e -> e.host().equalsIgnoreCase(host))) {
@@ -115,6 +121,10 @@ public final class SettingsCheck {
         }
         standardPorts(protocol, endpoint, what).ifPresent(out::add);
         return out;
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /** RFC 8314 conventions: 465 and 993 are implicit TLS, 587 and 143 plaintext upgraded with STARTTLS. */

@@ -82,4 +82,14 @@ class SettingsCheckTest {
                 .hasMessage("SmtpSender: imap.gmail.com is Gmail's IMAP server (receiving), not its SMTP server (sending):"
                         + " use smtp.gmail.com:465 SSL_TLS for SMTP");
     }
+
+    @Test
+    void aServerOnThisMachine_isNotTakenForTheProviderOfALocalBridge() {
+        // Proton Mail Bridge listens on 127.0.0.1:1025; a test server on 127.0.0.1:2525 is not Proton's.
+        assertThat(check(Protocol.SMTP, "127.0.0.1", 2525, Security.PLAIN)).isEmpty();
+        assertThat(check(Protocol.IMAP, "localhost", 3143, Security.PLAIN)).isEmpty();
+        // the port conventions still hold on loopback
+        assertThat(check(Protocol.SMTP, "127.0.0.1", 465, Security.STARTTLS))
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(SettingsCheck.Severity.ERROR));
+    }
 }
