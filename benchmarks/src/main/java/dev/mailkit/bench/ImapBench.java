@@ -111,6 +111,18 @@ final class ImapBench {
         return store;
     }
 
+    /** A contender's time counts only if it really mirrored every message. */
+    private static void requireMessages(Path dir, int expected, String who) throws IOException {
+        long files;
+        try (var walk = Files.walk(dir)) {
+            files = walk.filter(p -> Files.isRegularFile(p) && (p.getParent().endsWith("cur") || p.getParent().endsWith("new")))
+                    .count();
+        }
+        if (files != expected) {
+            throw new IllegalStateException(who + " mirrored " + files + " messages, not " + expected + ", into " + dir);
+        }
+    }
+
     private Path mbsyncConfig(String folder, Path dir, boolean fsync) throws IOException {
         Path conf = work.resolve("mbsyncrc-" + folder + (fsync ? "" : "-nofsync"));
         Files.createDirectories(dir);
@@ -162,6 +174,7 @@ final class ImapBench {
             m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
             mb.add(m.millis());
             mbRss = Math.max(mbRss, m.rssKb());
+            requireMessages(mbsyncDir, size, "mbsync");
             if (size <= 10_000) {
                 // mbsync fsyncs every file by default (FSync yes), as durableWrites() does; "FSync no" is
                 // the like-for-like contender of mailkit's default.
@@ -170,6 +183,7 @@ final class ImapBench {
                         env, logFile);
                 mbNoFsync.add(m.millis());
                 mbNoFsyncRss = Math.max(mbNoFsyncRss, m.rssKb());
+                requireMessages(noFsyncDir, size, "mbsync with FSync no");
                 delete(noFsyncDir);
             }
             if (size <= 10_000 || run == 0) {
