@@ -305,9 +305,15 @@ final class PooledSmtpSender implements SmtpSender {
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         Source source = new Source(emails.iterator());
+        Object deliver = new Object(); // outcomes reach onEach one at a time; workers take messages meanwhile
+        Consumer<SendOutcome> report = o -> {
+            synchronized (deliver) {
+                onEach.accept(o);
+            }
+        };
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int w = 0; w < parallelism; w++) {
-            workers.add(CompletableFuture.runAsync(() -> work(source, onEach, sent, failed), executor));
+            workers.add(CompletableFuture.runAsync(() -> work(source, report, sent, failed), executor));
         }
         try {
             CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
@@ -339,9 +345,7 @@ final class PooledSmtpSender implements SmtpSender {
                             new MailkitException("unexpected failure sending " + cur.email().messageId() + ": " + e, e));
                     failed.incrementAndGet();
                 }
-                synchronized (source) {
-                    onEach.accept(outcome);
-                }
+                onEach.accept(outcome);
                 cur = next;
             }
         } finally {
