@@ -7,7 +7,6 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
-import dev.mailkit.core.testing.ManInTheMiddle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +30,8 @@ class ServerRestartIT {
     @TempDir
     Path maildir;
 
-    private ImapSynchronizer.Builder synchronizer(int port, SyncListener listener) {
-        return ImapSynchronizer.builder().endpoint("127.0.0.1", port, Security.PLAIN)
+    private ImapSynchronizer.Builder synchronizer(SyncListener listener) {
+        return ImapSynchronizer.builder().endpoint("127.0.0.1", DOVECOT.server().port(), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(10)).build())
                 .credentials(Credentials.password(USER, DovecotServer.PASSWORD)).maildir(maildir)
                 .folders(FolderFilter.only(FOLDERS.toArray(new String[0]))).listener(listener);
@@ -53,14 +52,11 @@ class ServerRestartIT {
         }
         AtomicInteger stored = new AtomicInteger();
         AtomicInteger restarts = new AtomicInteger();
-        AtomicInteger connectionsBefore = new AtomicInteger();
-        ManInTheMiddle counting = new ManInTheMiddle(DOVECOT.server().port(), line -> line); // counts connections
         SyncListener restartAt150 = new SyncListener() {
             @Override
             public void onMessage(String folder, long uid, long bytes) {
                 if (stored.incrementAndGet() == 150) {
                     try {
-                        connectionsBefore.set(counting.connections());
                         DOVECOT.server().restart();
                         restarts.incrementAndGet();
                     } catch (Exception e) {
@@ -70,25 +66,23 @@ class ServerRestartIT {
             }
         };
         String outcome;
-        try (counting; ImapSynchronizer s = synchronizer(counting.port(), restartAt150).build()) {
+        try (ImapSynchronizer s = synchronizer(restartAt150).build()) {
             s.syncOnce();
             outcome = "completed";
         } catch (MailkitException e) {
             outcome = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-        int reconnections = counting.connections() - connectionsBefore.get();
-        System.out.println("sync across a server restart: " + outcome + "; " + stored.get() + " messages stored, "
-                + reconnections + " connections opened after the restart");
+        System.out.println("sync across a server restart: " + outcome + "; " + stored.get() + " messages stored");
         assertThat(restarts.get()).as("the server was restarted during the sync").isEqualTo(1);
         // The sync's connection was dropped by the restart: it fails with the typed error, it does not hang.
         assertThat(outcome).startsWith("ConnectionException");
-        assertThat(stored.get()).as("the sync had more to fetch when the server went away").isGreaterThanOrEqualTo(150);
+        assertThat(stored.get()).as("the sync did not fetch everything before the server went away").isLessThan(600);
 
         // Meanwhile the server changes: new mail and an expunge, as after a maintenance window.
         try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD)) {
             server.append("INBOX", ServerClient.message(900, "<after-restart@example.com>", "after the restart"));
         }
-        try (ImapSynchronizer s = synchronizer(DOVECOT.server().port(), new SyncListener() { }).build()) {
+        try (ImapSynchronizer s = synchronizer(new SyncListener() { }).build()) {
             s.syncOnce();
             assertThat(s.syncOnce().added()).as("a second sync finds nothing more").isZero();
         }

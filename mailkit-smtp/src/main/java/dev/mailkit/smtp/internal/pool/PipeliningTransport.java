@@ -51,15 +51,15 @@ public class PipeliningTransport extends SMTPTransport {
     /** False once a pipeline could not be sent as one segment. */
     private boolean corkable = true;
 
+    /** A message with its envelope: recipients and the MAIL FROM address. */
+    private record Envelope(MimeMessage message, Address[] recipients, String from) {
+    }
+
     /** The message announced to follow the one being sent (see {@link #announceNext}). */
-    private MimeMessage next;
-    private Address[] nextAddresses;
-    private String nextFrom;
+    private Envelope next;
 
     /** A message whose MAIL, RCPT and DATA went out with the previous message's final dot; replies unread. */
-    private MimeMessage ahead;
-    private Address[] aheadAddresses;
-    private String aheadFrom;
+    private Envelope ahead;
 
     /** True while the pipelined path of {@link #sendMessage} writes content and its final dot. */
     private boolean sendingContent;
@@ -104,19 +104,17 @@ public class PipeliningTransport extends SMTPTransport {
      */
     public synchronized void announceNext(MimeMessage message, Address[] addresses) {
         next = null;
-        nextAddresses = null;
-        nextFrom = null;
         if (message == null || !corkable || !canPipeline(message, addresses)) {
             return;
         }
+        String from;
         try {
-            nextFrom = envelopeFrom(message);
+            from = envelopeFrom(message);
         } catch (MessagingException e) {
-            nextFrom = null;
+            return; // sent on its own, where the problem is reported
         }
-        if (nextFrom != null) {
-            next = message;
-            nextAddresses = addresses.clone();
+        if (from != null) {
+            next = new Envelope(message, addresses.clone(), from);
         }
     }
 
@@ -136,22 +134,19 @@ public class PipeliningTransport extends SMTPTransport {
             sendPipelined(message, addresses);
         } finally {
             next = null;
-            nextAddresses = null;
-            nextFrom = null;
         }
     }
 
     private void sendPipelined(Message message, Address[] addresses) throws MessagingException {
-        boolean preSent = ahead != null;
-        if (preSent && (ahead != message || !Arrays.equals(aheadAddresses, addresses))) {
+        Envelope preSent = ahead;
+        if (preSent != null && (preSent.message() != message || !Arrays.equals(preSent.recipients(), addresses))) {
             closeQuietly(); // the server waits for another message's content
             throw new MessagingException("the connection was waiting for the content of another message and was "
                     + "closed", new java.io.EOFException("connection dropped"));
         }
-        String from = preSent ? aheadFrom : canPipeline(message, addresses) ? envelopeFrom((MimeMessage) message) : null;
         ahead = null;
-        aheadAddresses = null;
-        aheadFrom = null;
+        String from = preSent != null ? preSent.from()
+                : canPipeline(message, addresses) ? envelopeFrom((MimeMessage) message) : null;
         if (from == null) {
             super.sendMessage(message, addresses);
             return;
@@ -159,24 +154,8 @@ public class PipeliningTransport extends SMTPTransport {
         checkConnected();
         MimeMessage mime = (MimeMessage) message;
         boolean sendPartial = Boolean.parseBoolean(session.getProperty("mail.smtp.sendpartial"));
-        if (!preSent) {
-            // One flight: MAIL, RCPT..., DATA, in one TCP segment where the socket can be corked (plain and
-            // STARTTLS connections); a server reading them one by one might answer in pieces and stall.
-            Cork.begin();
-            long held;
-            try {
-                sendCommand("MAIL FROM:" + angle(from));
-                for (Address a : addresses) {
-                    sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
-                }
-            } finally {
-                held = Cork.end();
-            }
-            inData = true;
-            sendCommand("DATA");
-            if (held == 0) {
-                corkable = false; // implicit TLS: commands leave one by one, so later messages take the lock-step path
-            }
+        if (preSent == null) {
+            sendFlight(false, from, addresses);
         }
 
         int mailReply = readServerResponse();
@@ -282,25 +261,33 @@ public class PipeliningTransport extends SMTPTransport {
     private void sendDotAndNext() throws MessagingException {
         // Recorded before anything is written: if writing fails, the connection is dropped, never reused.
         ahead = next;
-        aheadAddresses = nextAddresses;
-        aheadFrom = nextFrom;
         next = null;
-        nextAddresses = null;
-        nextFrom = null;
+        sendFlight(true, ahead.from(), ahead.recipients());
+    }
+
+    /**
+     * One flight: (the final dot of the message before,) MAIL, every RCPT and DATA, in one TCP segment where
+     * the socket can be corked (plain and STARTTLS connections); a server reading them one by one might
+     * answer in pieces and stall. Afterwards the server may be reading message content.
+     */
+    private void sendFlight(boolean dot, String from, Address[] recipients) throws MessagingException {
         Cork.begin();
         long held;
         try {
-            super.sendCommand(".");
-            super.sendCommand("MAIL FROM:" + angle(aheadFrom));
-            for (Address a : aheadAddresses) {
+            if (dot) {
+                super.sendCommand(".");
+            }
+            super.sendCommand("MAIL FROM:" + angle(from));
+            for (Address a : recipients) {
                 super.sendCommand("RCPT TO:" + angle(((InternetAddress) a).getAddress()));
             }
         } finally {
             held = Cork.end();
         }
-        super.sendCommand("DATA"); // the server stays in (the next) message content: inData stays true
+        inData = true;
+        super.sendCommand("DATA");
         if (held == 0) {
-            corkable = false;
+            corkable = false; // implicit TLS: commands leave one by one, so later messages take the lock-step path
         }
     }
 
@@ -311,8 +298,6 @@ public class PipeliningTransport extends SMTPTransport {
     @Override
     public synchronized void close() throws MessagingException {
         ahead = null;
-        aheadAddresses = null;
-        aheadFrom = null;
         if (!inData) {
             super.close();
             return;
