@@ -161,7 +161,8 @@ final class MimeAssembler {
         los.writeln();
         DataHandler content = part.getDataHandler();
         OutputStream encoded = encoder(os, transferEncoding(part), streams);
-        // A DataHandler without a name holds an object (here: a multipart mailkit built), not a data source.
+        // The multiparts mailkit builds are set as objects (a DataHandler without a name, so getContent()
+        // returns the object and reads nothing); their parts are written here one by one, with the same provider.
         if (content.getName() == null && part.isMimeType("multipart/*")
                 && content.getContent() instanceof MimeMultipart multipart && multipart.getPreamble() == null
                 && multipart.getCount() > 0) {
@@ -192,8 +193,8 @@ final class MimeAssembler {
     /** The part's transfer encoding, none for multipart and message content unless 7bit, 8bit or binary. */
     private static String transferEncoding(MimePart part) throws MessagingException {
         String encoding = part.getEncoding();
-        if (!IGNORE_MULTIPART_ENCODING || encoding == null || encoding.equalsIgnoreCase("7bit") || encoding.equalsIgnoreCase("8bit")
-                || encoding.equalsIgnoreCase("binary")) {
+        if (!IGNORE_MULTIPART_ENCODING || encoding == null || encoding.equalsIgnoreCase("7bit")
+                || encoding.equalsIgnoreCase("8bit") || encoding.equalsIgnoreCase("binary")) {
             return encoding;
         }
         String type = part.getContentType();

@@ -14,6 +14,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * Property test: mailkit writes an assembled message (with the session's stream provider) byte for byte as
@@ -31,7 +32,7 @@ class MimeWriterPropertiesTest {
         Arbitrary<String> longLine = Arbitraries.strings().withCharRange('a', 'z').ofMinLength(990).ofMaxLength(1100);
         Arbitrary<String> breaks = Arbitraries.of("\r\n", "\n", "\r", "\t", " ", "");
         Arbitrary<String> piece = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, ascii), net.jqwik.api.Tuple.of(3, unicode), net.jqwik.api.Tuple.of(1, longLine));
+                Tuple.of(6, ascii), Tuple.of(3, unicode), Tuple.of(1, longLine));
         return Combinators.combine(piece, breaks).as((p, b) -> p + b).list().ofMaxSize(12)
                 .map(parts -> String.join("", parts)).filter(s -> !s.isEmpty());
     }
