@@ -4,7 +4,9 @@ import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -87,6 +89,26 @@ public interface SyncStateStore extends AutoCloseable {
      * @return the records
      */
     List<MessageRecord> findByMessageId(String messageId);
+
+    /**
+     * {@link #findByMessageId} for many Message-IDs at once (a sync asks for every new message of a batch).
+     * The default asks for each in turn; a store should answer in fewer queries.
+     *
+     * @param messageIds Message-IDs, with angle brackets; repeats are answered once
+     * @return the records of each Message-ID that has any, in {@link #findByMessageId}'s order
+     */
+    default Map<String, List<MessageRecord>> findByMessageIds(Collection<String> messageIds) {
+        Map<String, List<MessageRecord>> found = new HashMap<>();
+        for (String id : messageIds) {
+            if (!found.containsKey(id)) {
+                List<MessageRecord> records = findByMessageId(id);
+                if (!records.isEmpty()) {
+                    found.put(id, records);
+                }
+            }
+        }
+        return found;
+    }
 
     /**
      * Applies changes to one folder's messages in a single transaction.

@@ -9,7 +9,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +46,43 @@ class SqliteSyncStateStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("PRAGMA user_version")) {
             assertThat(rs.getInt(1)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void manyMessageIds_areFoundInBatches_asOneAtATimeWouldFindThem() {
+        try (SyncStateStore state = SyncStateStore.sqlite(dir.resolve("state.db"))) {
+            List<MessageRecord> records = new ArrayList<>();
+            for (String folder : List.of("INBOX", "Archive")) {
+                state.saveFolder(new FolderState(folder, '/', 1, 1, 0, ""));
+                for (int uid = 1; uid <= 1200; uid++) {
+                    // every third Message-ID in both folders, the rest in one of them, some without one
+                    boolean here = uid % 3 == 0 || (uid % 2 == 0) == folder.equals("INBOX");
+                    if (here) {
+                        records.add(new MessageRecord(folder, uid, "f" + uid, MessageFlags.NONE,
+                                uid % 10 == 0 ? "" : "<m" + uid + "@example.com>", 100 + uid, Instant.EPOCH, false));
+                    }
+                }
+                state.update(folder, records.stream().filter(r -> r.folder().equals(folder)).toList(), List.of());
+            }
+            List<String> asked = new ArrayList<>();
+            for (int i = 1; i <= 1300; i++) {
+                asked.add("<m" + i + "@example.com>"); // 1201..1300 exist nowhere
+            }
+            asked.add("<m3@example.com>"); // a repeat
+            Map<String, List<MessageRecord>> found = state.findByMessageIds(asked);
+            Map<String, List<MessageRecord>> oneByOne = new HashMap<>();
+            for (String id : asked) {
+                List<MessageRecord> r = state.findByMessageId(id);
+                if (!r.isEmpty()) {
+                    oneByOne.put(id, r);
+                }
+            }
+            assertThat(found).isEqualTo(oneByOne);
+            assertThat(found.get("<m3@example.com>")).extracting(MessageRecord::folder).containsExactly("Archive", "INBOX");
+            assertThat(found).doesNotContainKey("<m10@example.com>").doesNotContainKey("<m1250@example.com>");
+            assertThat(found).hasSize(1200 - 120);
+            assertThat(state.findByMessageIds(List.of())).isEmpty();
         }
     }
 

@@ -890,13 +890,16 @@ public final class SyncEngine {
             meta.keySet().forEach(interrupted::remove);
             List<ServerMessage> download = new ArrayList<>();
             List<MessageRecord> records = new ArrayList<>();
+            // The same messages elsewhere, in one query per 500 (the state does not change until the update below)
+            Map<String, List<MessageRecord>> sameIds = state.findByMessageIds(meta.values().stream()
+                    .filter(m -> !tooOld(m) && !m.messageId().isEmpty()).map(ServerMessage::messageId).toList());
             for (ServerMessage m : meta.values()) {
                 maxUid = Math.max(maxUid, m.uid());
                 if (tooOld(m)) {
                     run.skippedOld++;
                     continue;
                 }
-                MessageRecord reused = reuseLocal(run, m);
+                MessageRecord reused = reuseLocal(run, m, sameIds.getOrDefault(m.messageId(), List.of()));
                 if (reused != null) {
                     records.add(reused);
                 } else {
@@ -929,7 +932,7 @@ public final class SyncEngine {
      * A file already holding this message: written before a crash, uploaded or moved here by a push
      * whose UID the server did not name, or the same message in another folder.
      */
-    private MessageRecord reuseLocal(FolderRun run, ServerMessage m) throws IOException {
+    private MessageRecord reuseLocal(FolderRun run, ServerMessage m, List<MessageRecord> sameId) throws IOException {
         // A file named with this UID under the current UIDVALIDITY is this message (UID recovery relabels
         // or unlabels every file of an older UIDVALIDITY before new UIDs are used), unless another client
         // put a file from elsewhere here with its old name: then its Message-ID differs and it stays local.
@@ -955,7 +958,7 @@ public final class SyncEngine {
             return record(run, m, adopted.get(), adoptedHeadersOnly(run, m, adopted.get()));
         }
         if (!m.messageId().isEmpty()) {
-            for (MessageRecord other : state.findByMessageId(m.messageId())) {
+            for (MessageRecord other : sameId) {
                 // Same Message-ID, size and INTERNALDATE (which COPY and MOVE keep): taken for the same
                 // message. Two different messages agreeing on all three are still stored as one.
                 if (other.size() != m.size() || !other.internalDate().equals(m.internalDate())

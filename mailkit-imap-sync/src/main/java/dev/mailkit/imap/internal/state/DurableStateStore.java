@@ -9,6 +9,7 @@ import dev.mailkit.imap.SyncStateStore;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -73,6 +74,11 @@ public final class DurableStateStore implements SyncStateStore {
     @Override
     public List<MessageRecord> findByMessageId(String messageId) {
         return state.findByMessageId(messageId);
+    }
+
+    @Override
+    public Map<String, List<MessageRecord>> findByMessageIds(Collection<String> messageIds) {
+        return state.findByMessageIds(messageIds);
     }
 
     @Override

@@ -20,10 +20,14 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The sync state in one SQLite file (WAL journal), one connection, synchronized access. */
 public final class SqliteSyncStateStore implements SyncStateStore {
@@ -203,10 +207,34 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         return query("SELECT * FROM messages WHERE message_id = ? ORDER BY folder, uid", messageId);
     }
 
+    /** Message-IDs asked for in one query by {@link #findByMessageIds} (SQLite allows 32,766 parameters). */
+    private static final int IDS_PER_QUERY = 500;
+
+    @Override
+    public synchronized Map<String, List<MessageRecord>> findByMessageIds(Collection<String> messageIds) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(messageIds));
+        Map<String, List<MessageRecord>> found = new HashMap<>();
+        for (int from = 0; from < distinct.size(); from += IDS_PER_QUERY) {
+            List<String> ids = distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_QUERY));
+            String sql = "SELECT * FROM messages WHERE message_id IN (" + String.join(",", Collections.nCopies(ids.size(), "?"))
+                    + ") ORDER BY folder, uid";
+            for (MessageRecord r : query(sql, ids)) {
+                found.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return found;
+    }
+
     private List<MessageRecord> query(String sql, String arg) {
+        return query(sql, List.of(arg));
+    }
+
+    private List<MessageRecord> query(String sql, List<String> args) {
         List<MessageRecord> out = new ArrayList<>();
         try (PreparedStatement ps = db.prepareStatement(sql)) {
-            ps.setString(1, arg);
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new MessageRecord(rs.getString("folder"), rs.getLong("uid"), rs.getString("local_id"),
