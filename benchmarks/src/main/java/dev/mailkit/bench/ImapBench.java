@@ -52,7 +52,8 @@ final class ImapBench {
     }
 
     /**
-     * Every mirror made in this run. They are deleted only when the suite ends: on this machine's file
+     * Every mirror made in this run. They are deleted only when the IMAP suite ends (then, in full mode, a
+     * minute passes before anything else runs): on this machine's file
      * system a process that creates thousands of files within a minute of thousands being deleted was
      * measured 40% slower (the kernel's inode allocation walks past the just-freed inodes), so deleting one
      * contender's mirror between runs would slow whichever contender comes next.
@@ -74,8 +75,18 @@ final class ImapBench {
             }
         } finally {
             dovecot.close();
+            boolean deleted = false;
             for (Path dir : mirrors) {
-                delete(dir);
+                try {
+                    delete(dir);
+                    deleted = true;
+                } catch (IOException e) {
+                    log.println("imap: could not delete " + dir + ": " + e);
+                }
+            }
+            if (deleted && full) {
+                log.println("imap: waiting 60 s after deleting the mirrors, before anything else runs");
+                Thread.sleep(60_000);
             }
         }
     }
@@ -86,9 +97,9 @@ final class ImapBench {
         if (Files.isDirectory(work)) {
             try (Stream<Path> dirs = Files.list(work)) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
-                    String name = dir.getFileName().toString();
-                    if (Files.isDirectory(dir) && (name.startsWith("mailkit-") || name.startsWith("mbsync-")
-                            || name.startsWith("jakarta-"))) {
+                    // only the names fresh() gives: mailkit-10000-2, mbsync-nofsync-1000-0, ...
+                    if (Files.isDirectory(dir) && dir.getFileName().toString()
+                            .matches("(mailkit|mailkit-durable|mbsync|mbsync-nofsync|jakarta)-\\d+-\\d+")) {
                         delete(dir);
                         any = true;
                     }

@@ -456,8 +456,9 @@ public final class Email {
          */
         public Builder messageId(String messageId) {
             Objects.requireNonNull(messageId, "messageId");
-            if (!messageId.matches("<[^<>@\\s]+@[^<>@\\s]+>")) {
-                throw new InvalidEmailException("Message-ID '" + messageId + "' must look like <left@right>", null);
+            if (!messageId.matches("<[\\x21-\\x7e&&[^<>@]]+@[\\x21-\\x7e&&[^<>@]]+>")) {
+                throw new InvalidEmailException("Message-ID '" + messageId
+                        + "' must look like <left@right>, in printable ASCII (RFC 5322)", null);
             }
             this.messageId = messageId;
             return this;

@@ -40,10 +40,10 @@ final class MimeAssembler {
     }
 
     /**
-     * Whether header lines may carry UTF-8, as Jakarta Mail's MimeBodyPart decides it for the parts it
-     * writes (a system property read once).
+     * Whether header lines are written as UTF-8 (else each character's low byte), as Jakarta Mail's
+     * MimeBodyPart decides it for the parts it writes: a system property read once, true unless "false".
      */
-    private static final boolean ALLOW_UTF8_HEADERS = Boolean.parseBoolean(System.getProperty("mail.mime.allowutf8"));
+    private static final boolean ALLOW_UTF8_HEADERS = !"false".equalsIgnoreCase(System.getProperty("mail.mime.allowutf8"));
 
     /** Whether multipart and message parts drop a transfer encoding other than 7bit, 8bit and binary (idem). */
     private static final boolean IGNORE_MULTIPART_ENCODING =
@@ -75,7 +75,7 @@ final class MimeAssembler {
 
         @Override
         public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
-            if (!modified || session == null) {
+            if (!modified || session == null || !assembled(this)) {
                 super.writeTo(os, ignoreList);
                 return;
             }
@@ -117,7 +117,7 @@ final class MimeAssembler {
             if (email.attachments().isEmpty()) {
                 fillBody(m, email);
             } else {
-                MimeMultipart mixed = new MimeMultipart("mixed");
+                MimeMultipart mixed = new AssembledMultipart("mixed");
                 if (email.text().isPresent() || email.html().isPresent()) {
                     MimeBodyPart body = new MimeBodyPart();
                     fillBody(body, email);
@@ -144,6 +144,29 @@ final class MimeAssembler {
     }
 
     /**
+     * Whether mailkit's writer handles this part: its content is one mailkit set (a text, an attachment, or
+     * a multipart it assembled). Anything else, for example content a caller set on the message
+     * {@link Email#toMimeMessage()} returned, is written by Jakarta Mail itself.
+     */
+    private static boolean assembled(MimePart part) throws MessagingException, IOException {
+        DataHandler content = part.getDataHandler();
+        if (content.getDataSource() instanceof TextSource || content.getDataSource() instanceof AttachmentSource) {
+            return true;
+        }
+        // An object set as content has no name, and getContent() returns it without reading anything.
+        return content.getName() == null && part.isMimeType("multipart/*")
+                && content.getContent() instanceof AssembledMultipart multipart
+                && multipart.getPreamble() == null && multipart.getCount() > 0;
+    }
+
+    /** The multiparts mailkit builds, told apart from any a caller sets. */
+    private static final class AssembledMultipart extends MimeMultipart {
+        AssembledMultipart(String subtype) {
+            super(subtype);
+        }
+    }
+
+    /**
      * Writes an assembled part exactly as Jakarta Mail's {@code MimeBodyPart.writeTo} does (header lines,
      * a blank line, the content in its transfer encoding; multipart content part by part, as
      * {@code MimeMultipart.writeTo} does), but with the session's stream provider. Jakarta Mail instead
@@ -161,14 +184,10 @@ final class MimeAssembler {
         los.writeln();
         DataHandler content = part.getDataHandler();
         OutputStream encoded = encoder(os, transferEncoding(part), streams);
-        // The multiparts mailkit builds are set as objects (a DataHandler without a name, so getContent()
-        // returns the object and reads nothing); their parts are written here one by one, with the same provider.
-        if (content.getName() == null && part.isMimeType("multipart/*")
-                && content.getContent() instanceof MimeMultipart multipart && multipart.getPreamble() == null
-                && multipart.getCount() > 0) {
-            writeMultipart(multipart, encoded, streams);
-        } else {
+        if (content.getDataSource() instanceof TextSource || content.getDataSource() instanceof AttachmentSource) {
             content.writeTo(encoded);
+        } else {
+            writeMultipart((MimeMultipart) content.getContent(), encoded, streams); // checked by assembled()
         }
         encoded.flush();
     }
@@ -180,10 +199,10 @@ final class MimeAssembler {
         for (int i = 0; i < multipart.getCount(); i++) {
             los.writeln(boundary);
             BodyPart p = multipart.getBodyPart(i);
-            if (p instanceof MimeBodyPart mime) {
-                writePart(mime, os, null, streams);
+            if (p.getClass() == MimeBodyPart.class && assembled((MimeBodyPart) p)) {
+                writePart((MimeBodyPart) p, os, null, streams);
             } else {
-                p.writeTo(os);
+                p.writeTo(os); // a part of a caller's own kind or content: Jakarta Mail writes it
             }
             los.writeln();
         }
@@ -229,7 +248,7 @@ final class MimeAssembler {
 
     private static void fillBody(MimePart target, Email email) throws MessagingException {
         if (email.text().isPresent() && email.html().isPresent()) {
-            MimeMultipart alternative = new MimeMultipart("alternative");
+            MimeMultipart alternative = new AssembledMultipart("alternative");
             MimeBodyPart plain = new MimeBodyPart();
             setText(plain, email.text().get(), "plain");
             alternative.addBodyPart(plain);
@@ -249,7 +268,7 @@ final class MimeAssembler {
             setText(target, email.html().orElseThrow(), "html");
             return;
         }
-        MimeMultipart related = new MimeMultipart("related");
+        MimeMultipart related = new AssembledMultipart("related");
         MimeBodyPart html = new MimeBodyPart();
         setText(html, email.html().orElseThrow(), "html");
         related.addBodyPart(html);

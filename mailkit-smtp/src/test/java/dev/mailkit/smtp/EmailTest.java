@@ -54,6 +54,10 @@ class EmailTest {
                 .isInstanceOf(InvalidEmailException.class).hasMessageContaining("recipient");
         assertThatThrownBy(() -> Email.builder().from("a@b.example").to("c@d.example").build())
                 .isInstanceOf(InvalidEmailException.class).hasMessageContaining("body");
+        assertThatThrownBy(() -> minimal().messageId("<grüße@example.com>")).isInstanceOf(InvalidEmailException.class)
+                .hasMessageContaining("printable ASCII");
+        assertThatThrownBy(() -> minimal().messageId("<a\u0000b@example.com>")).isInstanceOf(InvalidEmailException.class);
+        assertThat(minimal().messageId("<a.b+c$d@host.example>").build().messageId()).isEqualTo("<a.b+c$d@host.example>");
         assertThatThrownBy(() -> minimal().inline("logo", new byte[] {1}, "image/png").build())
                 .isInstanceOf(InvalidEmailException.class).hasMessageContaining("html");
     }

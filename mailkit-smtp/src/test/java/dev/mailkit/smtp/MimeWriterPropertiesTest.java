@@ -3,7 +3,11 @@ package dev.mailkit.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import jakarta.mail.internet.PreencodedMimeBodyPart;
+import jakarta.mail.util.ByteArrayDataSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.Properties;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -97,6 +102,45 @@ class MimeWriterPropertiesTest {
         m.writeTo(out);
         String raw = out.toString(StandardCharsets.ISO_8859_1);
         return raw.substring(raw.indexOf("\r\n\r\n") + 4);
+    }
+
+    @Example
+    void whatACallerChangesOnTheMessage_isWrittenAsJakartaMailWritesIt() throws Exception {
+        Email email = Email.builder().from("sender@example.com").to("rcpt@example.com").subject("s").text("plain")
+                .html("<p>hi</p>").attach("a.bin", new byte[] {1, 2, 3}, "application/octet-stream").build();
+        // a header line with raw UTF-8, a part Jakarta Mail writes pre-encoded, and a multipart with a preamble
+        MimeMessage m = email.toMimeMessage();
+        m.setHeader("X-Raw", "Grüße");
+        MimeMultipart mixed = (MimeMultipart) m.getContent();
+        PreencodedMimeBodyPart preencoded = new PreencodedMimeBodyPart("base64");
+        preencoded.setText("AQID\r\n");
+        mixed.addBodyPart(preencoded);
+        MimeMultipart own = new MimeMultipart("related");
+        own.setPreamble("a preamble");
+        MimeBodyPart inner = new MimeBodyPart();
+        inner.setText("inner");
+        own.addBodyPart(inner);
+        MimeBodyPart holder = new MimeBodyPart();
+        holder.setContent(own);
+        mixed.addBodyPart(holder);
+        m.saveChanges();
+        assertSameBytes(m);
+
+        MimeMessage replaced = email.toMimeMessage();
+        MimeMultipart parsed = new MimeMultipart(new ByteArrayDataSource(
+                "--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nsoft=\r\nbreak\r\n--b--\r\n",
+                "multipart/mixed; boundary=b"));
+        replaced.setContent(parsed);
+        replaced.saveChanges();
+        assertSameBytes(replaced);
+    }
+
+    private static void assertSameBytes(MimeMessage m) throws Exception {
+        ByteArrayOutputStream mailkit = new ByteArrayOutputStream();
+        m.writeTo(mailkit);
+        ByteArrayOutputStream jakarta = new ByteArrayOutputStream();
+        MimeAssembler.writeWithJakartaMail(m, jakarta);
+        assertThat(mailkit.toString(StandardCharsets.ISO_8859_1)).isEqualTo(jakarta.toString(StandardCharsets.ISO_8859_1));
     }
 
     @Provide
