@@ -78,7 +78,7 @@ class ServerRestartIT {
         assertThat(outcome).startsWith("ConnectionException");
         assertThat(stored.get()).as("the sync did not fetch everything before the server went away").isLessThan(600);
 
-        // Meanwhile the server changes: new mail and an expunge, as after a maintenance window.
+        // Meanwhile new mail arrives, as after a maintenance window.
         try (ServerClient server = new ServerClient("127.0.0.1", DOVECOT.server().port(), USER, DovecotServer.PASSWORD)) {
             server.append("INBOX", ServerClient.message(900, "<after-restart@example.com>", "after the restart"));
         }

@@ -51,7 +51,7 @@ final class MimeAssembler {
 
     /**
      * A MimeMessage that keeps the Message-ID fixed by the Email instead of generating a new one, and that
-     * writes itself with its session's stream provider (see {@link #writePart}).
+     * writes itself with its session's stream provider (see {@link #writeAssembled}).
      */
     private static final class FixedIdMessage extends MimeMessage {
         private final String messageId;
@@ -75,24 +75,26 @@ final class MimeAssembler {
 
         @Override
         public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
-            if (!modified || session == null || !assembled(this)) {
-                super.writeTo(os, ignoreList);
-                return;
+            if (modified && session != null) {
+                if (!saved) {
+                    saveChanges();
+                }
+                if (writeAssembled(this, os, ignoreList, session.getStreamProvider())) {
+                    return;
+                }
             }
-            if (!saved) {
-                saveChanges();
-            }
-            writePart(this, os, ignoreList, session.getStreamProvider());
+            super.writeTo(os, ignoreList);
         }
 
-        void writeWithJakartaMail(OutputStream os) throws IOException, MessagingException {
-            super.writeTo(os, null);
+        void writeWithJakartaMail(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+            super.writeTo(os, ignoreList);
         }
     }
 
-    /** Writes an assembled message with Jakarta Mail's own writer: the reference {@link #writePart} matches. */
-    static void writeWithJakartaMail(MimeMessage assembled, OutputStream out) throws IOException, MessagingException {
-        ((FixedIdMessage) assembled).writeWithJakartaMail(out);
+    /** Writes an assembled message with Jakarta Mail's own writer: the reference {@link #writeAssembled} matches. */
+    static void writeWithJakartaMail(MimeMessage assembled, OutputStream out, String[] ignoreList)
+            throws IOException, MessagingException {
+        ((FixedIdMessage) assembled).writeWithJakartaMail(out, ignoreList);
     }
 
     static MimeMessage toMimeMessage(Email email, Session session) {
@@ -143,22 +145,6 @@ final class MimeAssembler {
         }
     }
 
-    /**
-     * Whether mailkit's writer handles this part: its content is one mailkit set (a text, an attachment, or
-     * a multipart it assembled). Anything else, for example content a caller set on the message
-     * {@link Email#toMimeMessage()} returned, is written by Jakarta Mail itself.
-     */
-    private static boolean assembled(MimePart part) throws MessagingException, IOException {
-        DataHandler content = part.getDataHandler();
-        if (content.getDataSource() instanceof TextSource || content.getDataSource() instanceof AttachmentSource) {
-            return true;
-        }
-        // An object set as content has no name, and getContent() returns it without reading anything.
-        return content.getName() == null && part.isMimeType("multipart/*")
-                && content.getContent() instanceof AssembledMultipart multipart
-                && multipart.getPreamble() == null && multipart.getCount() > 0;
-    }
-
     /** The multiparts mailkit builds, told apart from any a caller sets. */
     private static final class AssembledMultipart extends MimeMultipart {
         AssembledMultipart(String subtype) {
@@ -167,29 +153,43 @@ final class MimeAssembler {
     }
 
     /**
-     * Writes an assembled part exactly as Jakarta Mail's {@code MimeBodyPart.writeTo} does (header lines,
-     * a blank line, the content in its transfer encoding; multipart content part by part, as
-     * {@code MimeMultipart.writeTo} does), but with the session's stream provider. Jakarta Mail instead
-     * looks its provider up through {@code ServiceLoader} for every part it writes and every encoder it
-     * opens (jakartaee/mail-api#861): two class-path scans per message part, measured at over a third of
-     * the CPU time of a batch of small messages.
+     * Writes a part whose content mailkit set (a text, an attachment, or a multipart it assembled) exactly as
+     * Jakarta Mail's {@code MimeBodyPart.writeTo} does (header lines, a blank line, the content in its
+     * transfer encoding; multipart content part by part, as {@code MimeMultipart.writeTo} does), but with the
+     * session's stream provider. Jakarta Mail instead looks its provider up through {@code ServiceLoader} for
+     * every part it writes and every encoder it opens (jakartaee/mail-api#861): two class-path scans per
+     * message part, measured at over a third of the CPU time of a batch of small messages. Other content, for
+     * example what a caller set on the message {@link Email#toMimeMessage()} returned, is left to Jakarta
+     * Mail: then nothing is written and the result is false.
      */
-    static void writePart(MimePart part, OutputStream os, String[] ignoreList, StreamProvider streams)
+    private static boolean writeAssembled(MimePart part, OutputStream os, String[] ignoreList, StreamProvider streams)
             throws IOException, MessagingException {
+        DataHandler content = part.getDataHandler();
+        DataSource source = content.getDataSource();
+        AssembledMultipart multipart = null;
+        if (!(source instanceof TextSource || source instanceof AttachmentSource)) {
+            // An object set as content has no name, and getContent() returns it without reading anything.
+            if (content.getName() != null || !part.isMimeType("multipart/*")
+                    || !(content.getContent() instanceof AssembledMultipart m)
+                    || m.getPreamble() != null || m.getCount() == 0) {
+                return false;
+            }
+            multipart = m;
+        }
         LineOutputStream los = os instanceof LineOutputStream l ? l : streams.outputLineStream(os, ALLOW_UTF8_HEADERS);
         Enumeration<String> lines = part.getNonMatchingHeaderLines(ignoreList);
         while (lines.hasMoreElements()) {
             los.writeln(lines.nextElement());
         }
         los.writeln();
-        DataHandler content = part.getDataHandler();
         OutputStream encoded = encoder(os, transferEncoding(part), streams);
-        if (content.getDataSource() instanceof TextSource || content.getDataSource() instanceof AttachmentSource) {
+        if (multipart == null) {
             content.writeTo(encoded);
         } else {
-            writeMultipart((MimeMultipart) content.getContent(), encoded, streams); // checked by assembled()
+            writeMultipart(multipart, encoded, streams);
         }
         encoded.flush();
+        return true;
     }
 
     private static void writeMultipart(MimeMultipart multipart, OutputStream os, StreamProvider streams)
@@ -199,9 +199,7 @@ final class MimeAssembler {
         for (int i = 0; i < multipart.getCount(); i++) {
             los.writeln(boundary);
             BodyPart p = multipart.getBodyPart(i);
-            if (p.getClass() == MimeBodyPart.class && assembled((MimeBodyPart) p)) {
-                writePart((MimeBodyPart) p, os, null, streams);
-            } else {
+            if (p.getClass() != MimeBodyPart.class || !writeAssembled((MimeBodyPart) p, os, null, streams)) {
                 p.writeTo(os); // a part of a caller's own kind or content: Jakarta Mail writes it
             }
             los.writeln();

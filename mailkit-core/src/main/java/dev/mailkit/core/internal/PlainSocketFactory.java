@@ -5,9 +5,11 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.Objects;
 import javax.net.SocketFactory;
 
 /**
@@ -53,16 +55,16 @@ public final class PlainSocketFactory extends SocketFactory {
         }
         // Angus wraps the plain socket (WriteTimeoutSocket) and does not expose it; STARTTLS runs on the
         // thread that opened the connection, so the socket this thread made last is it when the ends match.
-        java.lang.ref.WeakReference<CorkableSocket> ref = LAST.get();
+        WeakReference<CorkableSocket> ref = LAST.get();
         CorkableSocket c = ref == null ? null : ref.get();
         if (c != null && c.getLocalPort() == s.getLocalPort() && c.getPort() == s.getPort()
-                && java.util.Objects.equals(c.getInetAddress(), s.getInetAddress())) {
+                && Objects.equals(c.getInetAddress(), s.getInetAddress())) {
             c.layered = true;
         }
     }
 
     /** The socket this thread created last (see {@link #layered}). */
-    private static final ThreadLocal<java.lang.ref.WeakReference<CorkableSocket>> LAST = new ThreadLocal<>();
+    private static final ThreadLocal<WeakReference<CorkableSocket>> LAST = new ThreadLocal<>();
 
     static Socket noDelay(Socket s) throws SocketException {
         s.setTcpNoDelay(true);
@@ -72,7 +74,7 @@ public final class PlainSocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         CorkableSocket s = new CorkableSocket(responseLimit, literals);
-        LAST.set(new java.lang.ref.WeakReference<>(s));
+        LAST.set(new WeakReference<>(s));
         return noDelay(s);
     }
 
