@@ -36,7 +36,10 @@ import java.util.stream.Stream;
  */
 final class ImapBench {
 
+    /** The user whose folders Dovecot keeps in Maildir, as in most of its installations. */
     private static final String USER = "alice";
+    /** The same folders, copied into Dovecot's index-based mdbox storage. */
+    private static final String MDBOX_USER = DovecotServer.MDBOX_USER;
 
     private final boolean full;
     private final Path work;
@@ -99,7 +102,7 @@ final class ImapBench {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
                     // only the names fresh() gives: mailkit-10000-2, mbsync-nofsync-1000-0, ...
                     if (Files.isDirectory(dir) && dir.getFileName().toString()
-                            .matches("(mailkit|mailkit-durable|mbsync|mbsync-nofsync|jakarta)-\\d+-\\d+")) {
+                            .matches("(mailkit|mailkit-durable|mailkit-mdbox|mbsync|mbsync-nofsync|mbsync-mdbox|jakarta)-\\d+-\\d+")) {
                         delete(dir);
                         any = true;
                     }
@@ -126,13 +129,27 @@ final class ImapBench {
         if (chown.waitFor() != 0) {
             throw new IOException("chown failed");
         }
-        try (Store store = connect()) {
+        warm(USER, folder);
+        if (mdbox()) {
+            // the same messages, flags and order in erin's mdbox storage
+            dovecot.doveadm("import", "-u", MDBOX_USER, "maildir:" + dovecot.maildir(USER), "", "mailbox", folder);
+            warm(MDBOX_USER, folder);
+        }
+        return folder;
+    }
+
+    /** Whether the folders are also measured on Dovecot's mdbox storage (-Dbench.imap.mdbox=false to skip). */
+    private static boolean mdbox() {
+        return Boolean.parseBoolean(System.getProperty("bench.imap.mdbox", "true"));
+    }
+
+    private void warm(String user, String folder) throws Exception {
+        try (Store store = connect(user)) {
             IMAPFolder f = (IMAPFolder) store.getFolder(folder);
             f.open(Folder.READ_ONLY);
             f.doCommand(p -> p.command("UID FETCH 1:* (UID FLAGS RFC822.SIZE BODY.PEEK[])", null)); // warm Dovecot's cache
             f.close(false);
         }
-        return folder;
     }
 
     static byte[] message(int i, Random random) {
@@ -147,11 +164,11 @@ final class ImapBench {
         return raw.getBytes(StandardCharsets.UTF_8);
     }
 
-    private Store connect() throws Exception {
+    private Store connect(String user) throws Exception {
         Properties p = new Properties();
         p.setProperty("mail.imap.peek", "true");
         Store store = Session.getInstance(p).getStore("imap");
-        store.connect("127.0.0.1", dovecot.port(), USER, DovecotServer.PASSWORD);
+        store.connect("127.0.0.1", dovecot.port(), user, DovecotServer.PASSWORD);
         return store;
     }
 
@@ -167,12 +184,12 @@ final class ImapBench {
         }
     }
 
-    private Path mbsyncConfig(String folder, Path dir, boolean fsync) throws IOException {
-        Path conf = work.resolve("mbsyncrc-" + folder + (fsync ? "" : "-nofsync"));
+    private Path mbsyncConfig(String user, String folder, Path dir, boolean fsync) throws IOException {
+        Path conf = work.resolve("mbsyncrc-" + user + "-" + folder + (fsync ? "" : "-nofsync"));
         Files.createDirectories(dir);
         Files.writeString(conf, String.join("\n",
                 "FSync " + (fsync ? "yes" : "no"), "",
-                "IMAPAccount bench", "Host 127.0.0.1", "Port " + dovecot.port(), "User " + USER,
+                "IMAPAccount bench", "Host 127.0.0.1", "Port " + dovecot.port(), "User " + user,
                 "Pass " + DovecotServer.PASSWORD, "SSLType None", "AuthMechs LOGIN", "",
                 "IMAPStore remote", "Account bench", "",
                 "MaildirStore local", "Path " + dir + "/", "Inbox " + dir + "/INBOX", "SubFolders Verbatim", "",
@@ -205,15 +222,17 @@ final class ImapBench {
                     String.valueOf(dovecot.port()), USER, folder, mailkitDir.toString()), env, logFile);
             mk.add(m.millis());
             mkRss = Math.max(mkRss, m.rssKb());
+            requireMessages(mailkitDir, size, "mailkit");
             if (size <= 10_000) {
                 Path durableDir = fresh("mailkit-durable-" + size + "-" + run);
                 m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
                         String.valueOf(dovecot.port()), USER, folder, durableDir.toString(), "durable"), env, logFile);
                 durable.add(m.millis());
                 durableRss = Math.max(durableRss, m.rssKb());
+                requireMessages(durableDir, size, "mailkit with durableWrites()");
             }
             Path mbsyncDir = fresh("mbsync-" + size + "-" + run);
-            mbsyncConf = mbsyncConfig(folder, mbsyncDir, true);
+            mbsyncConf = mbsyncConfig(USER, folder, mbsyncDir, true);
             m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
             mb.add(m.millis());
             mbRss = Math.max(mbRss, m.rssKb());
@@ -222,7 +241,7 @@ final class ImapBench {
                 // mbsync fsyncs every file by default (FSync yes), as durableWrites() does; "FSync no" is
                 // the like-for-like contender of mailkit's default.
                 Path noFsyncDir = fresh("mbsync-nofsync-" + size + "-" + run);
-                m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConfig(folder, noFsyncDir, false).toString(), "-a"),
+                m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConfig(USER, folder, noFsyncDir, false).toString(), "-a"),
                         env, logFile);
                 mbNoFsync.add(m.millis());
                 mbNoFsyncRss = Math.max(mbNoFsyncRss, m.rssKb());
@@ -247,18 +266,53 @@ final class ImapBench {
                     mbNoFsync.size(), mbNoFsyncRss));
         }
         results.add(new Result("imap", "initial mirror", size, "Jakarta Mail loop", Processes.median(jk), jk.size(), jkRss));
-        incremental(size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
+        incremental(USER, "incremental: ", size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
+        if (mdbox()) {
+            onMdbox(size, folder, runs, env, logFile);
+        }
+    }
+
+    /**
+     * The same folder on Dovecot's mdbox storage, mailkit against mbsync. On Maildir storage, once
+     * another session has renamed files in a 100,000-message folder, the next session to open it waits
+     * while Dovecot lists the whole directory again (about 350 ms here); mdbox has no such step, so these
+     * rows show what the clients themselves cost.
+     */
+    private void onMdbox(int size, String folder, int runs, Map<String, String> env, Path logFile) throws Exception {
+        List<Double> mk = new ArrayList<>();
+        List<Double> mb = new ArrayList<>();
+        long mkRss = 0;
+        long mbRss = 0;
+        Path mailkitDir = null;
+        Path mbsyncConf = null;
+        for (int run = 0; run < runs; run++) {
+            mailkitDir = fresh("mailkit-mdbox-" + size + "-" + run);
+            Processes.Measured m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
+                    String.valueOf(dovecot.port()), MDBOX_USER, folder, mailkitDir.toString()), env, logFile);
+            mk.add(m.millis());
+            mkRss = Math.max(mkRss, m.rssKb());
+            requireMessages(mailkitDir, size, "mailkit on mdbox");
+            Path mbsyncDir = fresh("mbsync-mdbox-" + size + "-" + run);
+            mbsyncConf = mbsyncConfig(MDBOX_USER, folder, mbsyncDir, true);
+            m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
+            mb.add(m.millis());
+            mbRss = Math.max(mbRss, m.rssKb());
+            requireMessages(mbsyncDir, size, "mbsync on mdbox");
+        }
+        results.add(new Result("imap", "initial mirror (mdbox)", size, "mailkit", Processes.median(mk), runs, mkRss));
+        results.add(new Result("imap", "initial mirror (mdbox)", size, "mbsync", Processes.median(mb), runs, mbRss));
+        incremental(MDBOX_USER, "incremental (mdbox): ", size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
     }
 
     /** The same change on the server, then a sync by each; mailkit in-process, mbsync as a process. */
-    private void incremental(int size, String folder, Path mailkitDir, Path mbsyncConf, int runs, Map<String, String> env,
-                             Path logFile) throws Exception {
+    private void incremental(String user, String label, int size, String folder, Path mailkitDir, Path mbsyncConf,
+                             int runs, Map<String, String> env, Path logFile) throws Exception {
         int reps = Math.max(3, runs);
         try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint("127.0.0.1", dovecot.port(), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().build())
-                .credentials(Credentials.password(USER, DovecotServer.PASSWORD))
+                .credentials(Credentials.password(user, DovecotServer.PASSWORD))
                 .folders(FolderFilter.only(folder)).maildir(mailkitDir).build();
-             Store store = connect()) {
+             Store store = connect(user)) {
             sync.syncOnce(); // warm the JVM, as a running application is
             String[] scenarios = {"no change", "100 flag changes", "100 new messages", "100 expunges"};
             for (int s = 0; s < scenarios.length; s++) {
@@ -275,9 +329,9 @@ final class ImapBench {
                     mb.add(m.millis());
                     mbRss = Math.max(mbRss, m.rssKb());
                 }
-                results.add(new Result("imap", "incremental: " + scenarios[s], size, "mailkit (in-process)",
+                results.add(new Result("imap", label + scenarios[s], size, "mailkit (in-process)",
                         Processes.median(mk), reps, -1));
-                results.add(new Result("imap", "incremental: " + scenarios[s], size, "mbsync", Processes.median(mb), reps,
+                results.add(new Result("imap", label + scenarios[s], size, "mbsync", Processes.median(mb), reps,
                         mbRss));
             }
         }
@@ -289,7 +343,8 @@ final class ImapBench {
             case 1 -> {
                 f.open(Folder.READ_WRITE);
                 int n = f.getMessageCount();
-                int first = 1 + (rep * 137) % Math.max(1, n - 100);
+                // flag 100 messages, then unflag the same ones, then flag the next 100: every run changes 100
+                int first = 1 + ((rep / 2) * 137) % Math.max(1, n - 100);
                 Message[] msgs = f.getMessages(first, Math.min(n, first + 99));
                 f.setFlags(msgs, new Flags(Flags.Flag.FLAGGED), rep % 2 == 0);
                 f.close(false);

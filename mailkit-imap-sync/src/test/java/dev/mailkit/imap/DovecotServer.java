@@ -17,14 +17,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A throwaway Dovecot on a free loopback port: Maildir storage, CONDSTORE/QRESYNC (always on in
- * Dovecot 2.3), MOVE, SPECIAL-USE folders, users alice/bob/carol/dave with password "secret". Without Dovecot installed the tests are skipped locally and
+ * A throwaway Dovecot on a free loopback port: CONDSTORE/QRESYNC (always on in Dovecot 2.3), MOVE,
+ * SPECIAL-USE folders, users alice/bob/carol/dave on Maildir storage and erin on mdbox (Dovecot's own
+ * index-based storage), all with password "secret". Without Dovecot installed the tests are skipped locally and
  * fail when {@code CI} is set, so CI never passes without running them.
  */
 public final class DovecotServer implements AutoCloseable {
 
-    /** The password of alice, bob, carol and dave. */
+    /** The password of every user. */
     public static final String PASSWORD = "secret";
+
+    /**
+     * The user whose mail Dovecot keeps in mdbox instead of Maildir: opening a large folder there reads
+     * Dovecot's index only, where Maildir storage lists the folder's directory again after another
+     * session changed it.
+     */
+    public static final String MDBOX_USER = "erin";
 
     private final Path dovecot;
     private final Path base;
@@ -67,12 +75,13 @@ public final class DovecotServer implements AutoCloseable {
         StringBuilder passwd = new StringBuilder();
         String uid = run(List.of("id", "-u", "mail")).strip();
         String gid = run(List.of("id", "-g", "mail")).strip();
-        for (String u : List.of("alice", "bob", "carol", "dave")) {
+        for (String u : List.of("alice", "bob", "carol", "dave", MDBOX_USER)) {
             Path home = base.resolve("home").resolve(u);
             Files.createDirectories(home);
             Files.setOwner(home, users.lookupPrincipalByName("mail"));
             passwd.append(u).append(':').append(hash).append(':').append(uid).append(':').append(gid)
-                    .append("::").append(home).append('\n');
+                    .append("::").append(home).append(u.equals(MDBOX_USER) ? "::userdb_mail=mdbox:~/mdbox" : "")
+                    .append('\n');
         }
         Files.writeString(base.resolve("users"), passwd.toString());
         Path conf = base.resolve("dovecot.conf");
