@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * IMAP sync on a Dovecot started here, same data for every contender: the initial mirror of a folder by
  * mailkit, mbsync and a hand-written Jakarta Mail loop (each a whole process, JVM start included), then
  * incremental syncs by mailkit (in-process, the synchronizer kept open as an application would) and
- * mbsync (a process, as it is used) after the same change made by another client.
+ * mbsync (a process, as it is used) after the same change made by another client. Each folder is
+ * measured on Dovecot's Maildir storage and again, mailkit against mbsync, on a copy in its mdbox storage.
  */
 final class ImapBench {
 
