@@ -80,7 +80,7 @@ final class PostfixServer implements AutoCloseable {
                 "maillog_file_prefixes = " + dir,
                 "smtputf8_enable = no",
                 // Postfix's daemons (smtpd, cleanup, discard) exit after 100 uses by default and are
-                // started again: on this machine that was 6-8 of the ~32 core-seconds the machine spent
+                // started again: on this machine that was about 7 of the ~33 core-seconds the machine spent
                 // on 10,000 messages, whoever sent them. Kept running, Postfix is less of the bottleneck.
                 "max_use = 100000",
                 ""), StandardCharsets.US_ASCII);
