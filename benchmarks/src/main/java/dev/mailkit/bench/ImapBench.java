@@ -204,69 +204,44 @@ final class ImapBench {
         log.printf("imap: %,d messages in %s%n", size, folder);
         Map<String, String> env = Map.of("BENCH_PASSWORD", DovecotServer.PASSWORD);
         Path logFile = work.resolve("imap-processes.log");
-        List<Double> mk = new ArrayList<>();
-        List<Double> mb = new ArrayList<>();
-        List<Double> jk = new ArrayList<>();
-        List<Double> durable = new ArrayList<>();
-        List<Double> mbNoFsync = new ArrayList<>();
-        long mbNoFsyncRss = 0;
-        long durableRss = 0;
-        long mkRss = 0;
-        long mbRss = 0;
-        long jkRss = 0;
+        Runs mk = new Runs();
+        Runs durable = new Runs();
+        Runs mb = new Runs();
+        Runs mbNoFsync = new Runs();
+        Runs jk = new Runs();
         Path mailkitDir = null;
         Path mbsyncConf = null;
         for (int run = 0; run < runs; run++) {
             mailkitDir = fresh("mailkit-" + size + "-" + run);
-            // mailkit runs with its heap capped at 128 MB: the memory target is part of the measurement.
-            Processes.Measured m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
-                    String.valueOf(dovecot.port()), USER, folder, mailkitDir.toString()), env, logFile);
-            mk.add(m.millis());
-            mkRss = Math.max(mkRss, m.rssKb());
-            requireMessages(mailkitDir, size, "mailkit");
+            mk.add(mailkit(USER, folder, mailkitDir, size, false, env, logFile));
             if (size <= 10_000) {
-                Path durableDir = fresh("mailkit-durable-" + size + "-" + run);
-                m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
-                        String.valueOf(dovecot.port()), USER, folder, durableDir.toString(), "durable"), env, logFile);
-                durable.add(m.millis());
-                durableRss = Math.max(durableRss, m.rssKb());
-                requireMessages(durableDir, size, "mailkit with durableWrites()");
+                durable.add(mailkit(USER, folder, fresh("mailkit-durable-" + size + "-" + run), size, true, env, logFile));
             }
             Path mbsyncDir = fresh("mbsync-" + size + "-" + run);
             mbsyncConf = mbsyncConfig(USER, folder, mbsyncDir, true);
-            m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
-            mb.add(m.millis());
-            mbRss = Math.max(mbRss, m.rssKb());
-            requireMessages(mbsyncDir, size, "mbsync");
+            mb.add(mbsync(mbsyncConf, mbsyncDir, size, "mbsync", env, logFile));
             if (size <= 10_000) {
                 // mbsync fsyncs every file by default (FSync yes), as durableWrites() does; "FSync no" is
                 // the like-for-like contender of mailkit's default.
                 Path noFsyncDir = fresh("mbsync-nofsync-" + size + "-" + run);
-                m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConfig(USER, folder, noFsyncDir, false).toString(), "-a"),
-                        env, logFile);
-                mbNoFsync.add(m.millis());
-                mbNoFsyncRss = Math.max(mbNoFsyncRss, m.rssKb());
-                requireMessages(noFsyncDir, size, "mbsync with FSync no");
+                mbNoFsync.add(mbsync(mbsyncConfig(USER, folder, noFsyncDir, false), noFsyncDir, size, "mbsync with FSync no",
+                        env, logFile));
             }
             if (size <= 10_000 || run == 0) {
                 Path jakartaDir = fresh("jakarta-" + size + "-" + run);
-                m = Processes.run(Processes.java(JakartaLoop.class.getName(), String.valueOf(dovecot.port()), USER, folder,
-                        jakartaDir.toString()), env, logFile);
-                jk.add(m.millis());
-                jkRss = Math.max(jkRss, m.rssKb());
+                jk.add(Processes.run(Processes.java(JakartaLoop.class.getName(), String.valueOf(dovecot.port()), USER, folder,
+                        jakartaDir.toString()), env, logFile));
             }
         }
-        results.add(new Result("imap", "initial mirror", size, "mailkit", Processes.median(mk), runs, mkRss));
+        results.add(mk.result("initial mirror", size, "mailkit"));
         if (!durable.isEmpty()) {
-            results.add(new Result("imap", "initial mirror", size, "mailkit, durableWrites()", Processes.median(durable),
-                    durable.size(), durableRss));
+            results.add(durable.result("initial mirror", size, "mailkit, durableWrites()"));
         }
-        results.add(new Result("imap", "initial mirror", size, "mbsync", Processes.median(mb), runs, mbRss));
+        results.add(mb.result("initial mirror", size, "mbsync"));
         if (!mbNoFsync.isEmpty()) {
-            results.add(new Result("imap", "initial mirror", size, "mbsync, FSync no", Processes.median(mbNoFsync),
-                    mbNoFsync.size(), mbNoFsyncRss));
+            results.add(mbNoFsync.result("initial mirror", size, "mbsync, FSync no"));
         }
-        results.add(new Result("imap", "initial mirror", size, "Jakarta Mail loop", Processes.median(jk), jk.size(), jkRss));
+        results.add(jk.result("initial mirror", size, "Jakarta Mail loop"));
         incremental(USER, "incremental: ", size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
         if (mdbox()) {
             onMdbox(size, folder, runs, env, logFile);
@@ -280,29 +255,63 @@ final class ImapBench {
      * rows show what the clients themselves cost.
      */
     private void onMdbox(int size, String folder, int runs, Map<String, String> env, Path logFile) throws Exception {
-        List<Double> mk = new ArrayList<>();
-        List<Double> mb = new ArrayList<>();
-        long mkRss = 0;
-        long mbRss = 0;
+        Runs mk = new Runs();
+        Runs mb = new Runs();
         Path mailkitDir = null;
         Path mbsyncConf = null;
         for (int run = 0; run < runs; run++) {
             mailkitDir = fresh("mailkit-mdbox-" + size + "-" + run);
-            Processes.Measured m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
-                    String.valueOf(dovecot.port()), MDBOX_USER, folder, mailkitDir.toString()), env, logFile);
-            mk.add(m.millis());
-            mkRss = Math.max(mkRss, m.rssKb());
-            requireMessages(mailkitDir, size, "mailkit on mdbox");
+            mk.add(mailkit(MDBOX_USER, folder, mailkitDir, size, false, env, logFile));
             Path mbsyncDir = fresh("mbsync-mdbox-" + size + "-" + run);
             mbsyncConf = mbsyncConfig(MDBOX_USER, folder, mbsyncDir, true);
-            m = Processes.run(List.of("mbsync", "-q", "-c", mbsyncConf.toString(), "-a"), env, logFile);
-            mb.add(m.millis());
-            mbRss = Math.max(mbRss, m.rssKb());
-            requireMessages(mbsyncDir, size, "mbsync on mdbox");
+            mb.add(mbsync(mbsyncConf, mbsyncDir, size, "mbsync", env, logFile));
         }
-        results.add(new Result("imap", "initial mirror (mdbox)", size, "mailkit", Processes.median(mk), runs, mkRss));
-        results.add(new Result("imap", "initial mirror (mdbox)", size, "mbsync", Processes.median(mb), runs, mbRss));
+        results.add(mk.result("initial mirror (mdbox)", size, "mailkit"));
+        results.add(mb.result("initial mirror (mdbox)", size, "mbsync"));
         incremental(MDBOX_USER, "incremental (mdbox): ", size, folder, mailkitDir, mbsyncConf, runs, env, logFile);
+    }
+
+    /** The times and the peak RSS of one contender's runs. */
+    private static final class Runs {
+        private final List<Double> millis = new ArrayList<>();
+        private long rssKb;
+
+        void add(Processes.Measured m) {
+            millis.add(m.millis());
+            rssKb = Math.max(rssKb, m.rssKb());
+        }
+
+        boolean isEmpty() {
+            return millis.isEmpty();
+        }
+
+        Result result(String scenario, int size, String contender) {
+            return new Result("imap", scenario, size, contender, Processes.median(millis), millis.size(), rssKb);
+        }
+    }
+
+    /**
+     * One mirror by mailkit as a whole process, its heap capped at 128 MB (the memory target is part of
+     * the measurement); it counts only if every message arrived.
+     */
+    private Processes.Measured mailkit(String user, String folder, Path dir, int size, boolean durable,
+                                       Map<String, String> env, Path logFile) throws Exception {
+        List<String> args = new ArrayList<>(List.of(String.valueOf(dovecot.port()), user, folder, dir.toString()));
+        if (durable) {
+            args.add("durable");
+        }
+        Processes.Measured m = Processes.run(Processes.javaWithHeap("-Xmx128m", SyncOnce.class.getName(),
+                args.toArray(String[]::new)), env, logFile);
+        requireMessages(dir, size, durable ? "mailkit with durableWrites()" : "mailkit");
+        return m;
+    }
+
+    /** One mirror by mbsync with the given configuration; it counts only if every message arrived. */
+    private static Processes.Measured mbsync(Path conf, Path dir, int size, String who, Map<String, String> env,
+                                             Path logFile) throws Exception {
+        Processes.Measured m = Processes.run(List.of("mbsync", "-q", "-c", conf.toString(), "-a"), env, logFile);
+        requireMessages(dir, size, who);
+        return m;
     }
 
     /** The same change on the server, then a sync by each; mailkit in-process, mbsync as a process. */
