@@ -61,6 +61,21 @@ class PipeliningTest {
     }
 
     @Test
+    void dotLines_areDoubledOnTheWire_inPipelinedSends() {
+        List<Email> batch = IntStream.range(0, 3).mapToObj(i -> Email.builder().from("me@example.com")
+                .to("a@example.com").subject("dots " + i).text(".\n.line " + i + "\nend.").build()).toList();
+        try (SmtpSender sender = sender().build()) {
+            assertThat(sender.sendAll(batch)).allSatisfy(o -> assertThat(o.isSuccess()).isTrue());
+        }
+        assertThat(server.messages()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            // as received, before the server removes the added dots
+            assertThat(server.messages()).filteredOn(m -> m.contains("\n..\n..line " + n + "\nend.\n")).hasSize(1);
+        }
+    }
+
+    @Test
     void partialRefusal_isReported_andTheConnectionIsReused() {
         server.rcptReply(a -> a.startsWith("bad") ? "550 5.1.1 <" + a + ">: user unknown" : "250 2.1.5 ok");
         try (SmtpSender sender = sender().build()) {

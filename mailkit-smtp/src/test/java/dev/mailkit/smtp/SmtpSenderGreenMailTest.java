@@ -88,6 +88,31 @@ class SmtpSenderGreenMailTest {
         }
     }
 
+    /**
+     * A line that is only a dot would end the message early if it were not doubled on the way; content over
+     * several of the blocks mailkit writes it in (64 KB) must arrive whole. GreenMail offers no PIPELINING,
+     * so this is Angus's lock-step path with mailkit's content stream.
+     */
+    @Test
+    void dotLines_andALargeAttachment_arriveIntact() throws Exception {
+        String text = "first\n.\n.hidden\n..two\r\n.\r.\nlast line";
+        byte[] data = new byte[300_000];
+        new java.util.Random(5).nextBytes(data);
+        try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
+                .options(ConnectionOptions.builder().allowPlaintext().build()).retryPolicy(RetryPolicy.none()).build()) {
+            sender.send(Email.builder().from("alice@localhost").to("bob@localhost").subject("dots").text(text)
+                    .attach("data.bin", data, "application/octet-stream").build());
+            sender.send(Email.builder().from("alice@localhost").to("carol@localhost").subject("only dots")
+                    .text(".\n.").build());
+        }
+        MimeMessage m = receivedBy("bob@localhost");
+        MimeMultipart mixed = (MimeMultipart) m.getContent();
+        assertThat(((String) mixed.getBodyPart(0).getContent()).replace("\r\n", "\n"))
+                .isEqualTo("first\n.\n.hidden\n..two\n.\n.\nlast line");
+        assertThat(mixed.getBodyPart(1).getInputStream().readAllBytes()).isEqualTo(data);
+        assertThat(((String) receivedBy("carol@localhost").getContent()).replace("\r\n", "\n")).isEqualTo(".\n.");
+    }
+
     @Test
     void send_htmlTextAttachmentsInline_andUnicodeRoundTrip() throws Exception {
         byte[] logo = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2, 3};

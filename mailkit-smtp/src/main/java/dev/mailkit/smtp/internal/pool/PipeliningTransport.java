@@ -14,9 +14,13 @@ import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPTransport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,6 +45,22 @@ import java.util.List;
 public class PipeliningTransport extends SMTPTransport {
 
     private static final String[] NOT_SENT_HEADERS = {"Bcc", "Content-Length"};
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipeliningTransport.class);
+
+    /**
+     * Angus's buffered output to the server, which its {@code data()} wraps in its own content stream. Message
+     * content is written to it through a {@link DataContentStream} instead (the same bytes, at a third of the
+     * CPU cost). Null where Angus's package is not open to mailkit (on the module path): then Angus's stream
+     * is used.
+     */
+    private static final VarHandle SERVER_OUTPUT = serverOutputHandle();
+
+    /** The content stream of this connection, made on first use. */
+    private DataContentStream content;
+
+    /** The content stream returned by the last {@link #data()}, until {@link #finishData()}. */
+    private DataContentStream open;
 
     /** The reply to a DATA already sent in the pipeline, handed to Angus's {@code data()} instead of a new DATA. */
     private int pipelinedDataReply = -1;
@@ -233,6 +253,50 @@ public class PipeliningTransport extends SMTPTransport {
                     validUnsent.toArray(new Address[0]), invalid.toArray(new Address[0]));
         }
         notifyTransportListeners(TransportEvent.MESSAGE_DELIVERED, sent, new Address[0], new Address[0], mime);
+    }
+
+    private static VarHandle serverOutputHandle() {
+        try {
+            return MethodHandles.privateLookupIn(SMTPTransport.class, MethodHandles.lookup())
+                    .findVarHandle(SMTPTransport.class, "serverOutput", OutputStream.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("message content goes through Angus Mail's SMTPOutputStream: {}", e.toString());
+            return null;
+        }
+    }
+
+    /** Whether message content is written through {@link DataContentStream} (package-private for tests). */
+    static boolean usesDataContentStream() {
+        return SERVER_OUTPUT != null;
+    }
+
+    /**
+     * Sends DATA as Angus does (or nothing, when the pipeline sent it), and returns the stream for the content:
+     * a {@link DataContentStream} over Angus's buffered output where it can be reached, else Angus's own.
+     */
+    @Override
+    protected OutputStream data() throws MessagingException {
+        OutputStream angus = super.data();
+        Object serverOutput = SERVER_OUTPUT == null ? null : SERVER_OUTPUT.get((SMTPTransport) this);
+        if (!(serverOutput instanceof OutputStream server)) {
+            return angus;
+        }
+        if (content == null) {
+            content = new DataContentStream();
+        }
+        open = content.open(server);
+        return open;
+    }
+
+    /** Writes what is left of the content, then the final dot as Angus does. */
+    @Override
+    protected void finishData() throws IOException, MessagingException {
+        DataContentStream finishing = open;
+        open = null;
+        if (finishing != null) {
+            finishing.finish(); // ends the last line; Angus's own stream, untouched, is at a line's beginning
+        }
+        super.finishData();
     }
 
     /**
