@@ -99,25 +99,40 @@ final class SmtpBench {
             for (Server server : servers) {
                 log.println("smtp: " + server.name() + " offers " + extensions(server.port()));
                 try (LatencyProxy far = new LatencyProxy(server.port(), 10)) {
-                    workload(server, "~4 KB, loopback", full ? 1_000 : 50, server.port(), 0, true);
-                    if (full) {
+                    if (selected("small")) {
+                        workload(server, "~4 KB, loopback", full ? 1_000 : 50, server.port(), 0, true);
+                    }
+                    if (full && selected("10k")) {
                         // Transport.send opens a connection per message; at 10,000 it would dominate the run.
                         workload(server, "~4 KB, loopback", 10_000, server.port(), 0, false);
                     }
-                    workload(server, "~4 KB, 20 ms round trip", full ? 300 : 20, far.port(), 0, true);
-                    if (full) {
+                    if (selected("latency")) {
+                        workload(server, "~4 KB, 20 ms round trip", full ? 300 : 20, far.port(), 0, true);
+                    }
+                    if (full && selected("attachment")) {
                         workload(server, "1 MB attachment, 10 recipients in turn, loopback", 200, server.port(), 1 << 20, true);
                     }
                 }
             }
-            Server target = servers.get(servers.size() - 1);
-            memory(target, full ? 100_000 : 2_000);
+            if (selected("memory")) {
+                Server target = servers.get(servers.size() - 1);
+                memory(target, full ? 100_000 : 2_000);
+            }
         } finally {
             if (postfix != null) {
                 postfix.close();
             }
             mail.stop();
         }
+    }
+
+    /**
+     * Whether a workload is to be run: all of them unless -Dbench.smtp.workloads names some (small: 1,000 ~4 KB
+     * messages; 10k; latency: 20 ms round trip; attachment: 1 MB attachments; memory: 100,000 sends).
+     */
+    private static boolean selected(String workload) {
+        String only = System.getProperty("bench.smtp.workloads", "");
+        return only.isBlank() || List.of(only.split(",")).contains(workload);
     }
 
     /**
@@ -178,18 +193,25 @@ final class SmtpBench {
             throws Exception {
         int runs = full ? 3 : 1;
         Map<String, List<Double>> times = new LinkedHashMap<>();
+        Map<String, List<String>> cpu = new LinkedHashMap<>();
         for (int r = -1; r < runs; r++) { // round -1: untimed warm-up, so JIT and class loading cost all alike
             for (Map.Entry<String, Contender> c : contenders.entrySet()) {
                 server.purge().run();
+                long machine = Cpu.machineBusyTicks();
+                long jvm = Cpu.processNanos();
                 long start = System.nanoTime();
                 c.getValue().send(server, port, specs);
                 if (r >= 0) {
                     times.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add((System.nanoTime() - start) / 1e6);
+                    cpu.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(String.format("%.1f/%.1f",
+                            Cpu.ticksToSeconds(Cpu.machineBusyTicks() - machine), (Cpu.processNanos() - jvm) / 1e9));
                 }
             }
         }
         for (Map.Entry<String, List<Double>> t : times.entrySet()) {
-            log.printf("smtp:   %s: %s ms%n", t.getKey(), t.getValue().stream().map(ms -> String.format("%.0f", ms)).toList());
+            log.printf("smtp:   %s: %s ms; CPU, machine/benchmark JVM%s: %s core-s%n", t.getKey(),
+                    t.getValue().stream().map(ms -> String.format("%.0f", ms)).toList(),
+                    server.name().equals("GreenMail") ? " (with GreenMail in it)" : "", cpu.get(t.getKey()));
             results.add(new Result("smtp", scenario, specs.size(), t.getKey(), Processes.median(t.getValue()), runs, -1));
         }
     }
