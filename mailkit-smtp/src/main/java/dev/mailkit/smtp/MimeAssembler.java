@@ -9,6 +9,7 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -30,6 +31,9 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Vector;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Assembles the MIME structure of an {@link Email}. */
 final class MimeAssembler {
@@ -119,9 +123,9 @@ final class MimeAssembler {
             if (email.attachments().isEmpty()) {
                 fillBody(m, email);
             } else {
-                MimeMultipart mixed = new AssembledMultipart("mixed");
+                MimeMultipart mixed = AssembledMultipart.create("mixed");
                 if (email.text().isPresent() || email.html().isPresent()) {
-                    MimeBodyPart body = new MimeBodyPart();
+                    MimeBodyPart body = AssembledPart.create();
                     fillBody(body, email);
                     mixed.addBodyPart(body);
                 }
@@ -145,10 +149,57 @@ final class MimeAssembler {
         }
     }
 
+    /*
+     * Jakarta Mail's BodyPart and Multipart constructors look their stream provider up through ServiceLoader
+     * (jakartaee/mail-api#861), which reads META-INF/services from every jar on the class path: 50-200 us of
+     * CPU per part measured here, with 4 to 50 jars, where everything else in assembling a part costs a few
+     * microseconds. A message with text and HTML has three such parts, one with an attachment as many. The
+     * parts mailkit assembles are therefore copied from a prototype made once (Object.clone runs no
+     * constructor) and given the state a constructor gives: every field of these classes is protected, the
+     * stream provider is the same for all, and the multipart gets its own boundary.
+     */
+
+    /** The body parts mailkit builds. */
+    private static final class AssembledPart extends MimeBodyPart implements Cloneable {
+        private static final AssembledPart PROTOTYPE = new AssembledPart();
+
+        private AssembledPart() {
+        }
+
+        /** A new, empty part, as {@code new MimeBodyPart()} makes it. */
+        static AssembledPart create() {
+            try {
+                AssembledPart p = (AssembledPart) PROTOTYPE.clone();
+                p.headers = new InternetHeaders();
+                return p;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** The multiparts mailkit builds, told apart from any a caller sets. */
-    private static final class AssembledMultipart extends MimeMultipart {
-        AssembledMultipart(String subtype) {
-            super(subtype);
+    private static final class AssembledMultipart extends MimeMultipart implements Cloneable {
+        private static final AssembledMultipart PROTOTYPE = new AssembledMultipart();
+        private static final AtomicLong BOUNDARIES = new AtomicLong();
+
+        private AssembledMultipart() {
+        }
+
+        /** A new, empty multipart with a boundary of its own, as {@code new MimeMultipart(subtype)} makes it. */
+        static AssembledMultipart create(String subtype) {
+            try {
+                AssembledMultipart m = (AssembledMultipart) PROTOTYPE.clone();
+                m.parts = new Vector<>();
+                ContentType type = new ContentType("multipart", subtype, null);
+                // the shape of Jakarta Mail's boundaries, with a random part
+                type.setParameter("boundary", "----=_Part_" + BOUNDARIES.getAndIncrement() + "_"
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + "." + System.currentTimeMillis());
+                m.contentType = type.toString();
+                return m;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
         }
     }
 
@@ -199,7 +250,8 @@ final class MimeAssembler {
         for (int i = 0; i < multipart.getCount(); i++) {
             los.writeln(boundary);
             BodyPart p = multipart.getBodyPart(i);
-            if (p.getClass() != MimeBodyPart.class || !writeAssembled((MimeBodyPart) p, os, null, streams)) {
+            if (!(p instanceof AssembledPart || p.getClass() == MimeBodyPart.class)
+                    || !writeAssembled((MimeBodyPart) p, os, null, streams)) {
                 p.writeTo(os); // a part of a caller's own kind or content: Jakarta Mail writes it
             }
             los.writeln();
@@ -246,11 +298,11 @@ final class MimeAssembler {
 
     private static void fillBody(MimePart target, Email email) throws MessagingException {
         if (email.text().isPresent() && email.html().isPresent()) {
-            MimeMultipart alternative = new AssembledMultipart("alternative");
-            MimeBodyPart plain = new MimeBodyPart();
+            MimeMultipart alternative = AssembledMultipart.create("alternative");
+            MimeBodyPart plain = AssembledPart.create();
             setText(plain, email.text().get(), "plain");
             alternative.addBodyPart(plain);
-            MimeBodyPart html = new MimeBodyPart();
+            MimeBodyPart html = AssembledPart.create();
             fillHtml(html, email);
             alternative.addBodyPart(html);
             target.setContent(alternative);
@@ -266,8 +318,8 @@ final class MimeAssembler {
             setText(target, email.html().orElseThrow(), "html");
             return;
         }
-        MimeMultipart related = new AssembledMultipart("related");
-        MimeBodyPart html = new MimeBodyPart();
+        MimeMultipart related = AssembledMultipart.create("related");
+        MimeBodyPart html = AssembledPart.create();
         setText(html, email.html().orElseThrow(), "html");
         related.addBodyPart(html);
         for (Attachment a : email.inlines()) {
@@ -286,7 +338,7 @@ final class MimeAssembler {
     }
 
     private static MimeBodyPart filePart(Attachment a, String disposition) throws MessagingException {
-        MimeBodyPart p = new MimeBodyPart();
+        MimeBodyPart p = AssembledPart.create();
         p.setDataHandler(new DataHandler(new AttachmentSource(a)));
         p.setDisposition(disposition);
         try {
