@@ -18,12 +18,12 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.LineOutputStream;
 import jakarta.mail.util.StreamProvider;
+import dev.mailkit.smtp.internal.Rfc2047;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
@@ -114,11 +114,11 @@ final class MimeAssembler {
             if (!email.ccAddresses().isEmpty()) {
                 m.setRecipients(Message.RecipientType.CC, array(email.ccAddresses()));
             }
-            m.setSubject(email.subject(), UTF8);
+            // setSubject(subject, "UTF-8"), without a ServiceLoader lookup per encoded word (see Rfc2047)
+            m.setHeader("Subject", MimeUtility.fold(9, Rfc2047.encodeText(email.subject())));
             m.setSentDate(Date.from(email.date().orElseGet(Instant::now)));
             for (Map.Entry<String, String> h : email.headers().entrySet()) {
-                m.setHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2,
-                        MimeUtility.encodeText(h.getValue(), UTF8, null)));
+                m.setHeader(h.getKey(), MimeUtility.fold(h.getKey().length() + 2, Rfc2047.encodeText(h.getValue())));
             }
             if (email.attachments().isEmpty()) {
                 fillBody(m, email);
@@ -136,7 +136,7 @@ final class MimeAssembler {
             }
             m.saveChanges();
             return m;
-        } catch (MessagingException | UnsupportedEncodingException e) {
+        } catch (MessagingException e) {
             throw new InvalidEmailException("cannot assemble " + email.messageId() + ": " + e.getMessage(), e);
         }
     }
@@ -341,11 +341,7 @@ final class MimeAssembler {
         MimeBodyPart p = AssembledPart.create();
         p.setDataHandler(new DataHandler(new AttachmentSource(a)));
         p.setDisposition(disposition);
-        try {
-            p.setFileName(MimeUtility.encodeText(a.fileName(), UTF8, null));
-        } catch (UnsupportedEncodingException e) {
-            throw new MessagingException("cannot encode file name " + a.fileName(), e);
-        }
+        p.setFileName(Rfc2047.encodeText(a.fileName()));
         if (a.contentId().isPresent()) {
             p.setContentID("<" + a.contentId().get() + ">");
         }

@@ -4,7 +4,6 @@ import dev.mailkit.smtp.InvalidEmailException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 
-import java.io.UnsupportedEncodingException;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -71,11 +70,25 @@ public final class Addresses {
                     + "SMTPUTF8 (RFC 6531); mailkit does not send SMTPUTF8 yet", null);
         }
         try {
-            InternetAddress result = new InternetAddress(local + "@" + domain, name, StandardCharsets.UTF_8.name());
+            InternetAddress result = new Address(local + "@" + domain, name);
             result.validate();
             return result;
-        } catch (AddressException | UnsupportedEncodingException e) {
+        } catch (AddressException e) {
             throw new InvalidEmailException(field + " '" + address + "' is not a valid e-mail address: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What {@code new InternetAddress(address, name, "UTF-8")} makes, with the name encoded by {@link Rfc2047}
+     * instead of Jakarta Mail's encoder (which looks its stream provider up through ServiceLoader).
+     */
+    private static final class Address extends InternetAddress {
+        private static final long serialVersionUID = 1L;
+
+        Address(String address, String name) {
+            this.address = address;
+            this.personal = name;
+            this.encodedPersonal = name == null ? null : Rfc2047.encodeWord(name);
         }
     }
 
