@@ -1,5 +1,6 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.smtp.internal.CanonicalLines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -78,7 +79,11 @@ final class Base64LineStream extends OutputStream {
         int n = ENCODER.encode(in, encoded); // CRLF between lines, none after the last
         encoded[n++] = '\r';
         encoded[n++] = '\n';
-        out.write(encoded, 0, n);
+        if (out instanceof CanonicalLines lines && lines.atLineStart()) {
+            lines.writeCanonicalLines(encoded, 0, n); // whole lines of base64: no CR, LF or dot to look for
+        } else {
+            out.write(encoded, 0, n);
+        }
         count = 0;
     }
 }

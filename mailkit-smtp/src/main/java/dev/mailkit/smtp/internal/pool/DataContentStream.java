@@ -1,5 +1,6 @@
 package dev.mailkit.smtp.internal.pool;
 
+import dev.mailkit.smtp.internal.CanonicalLines;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
@@ -12,11 +13,15 @@ import java.util.Objects;
  * itself. Writing a message with a 1 MB attachment took 1.6 ms of CPU untransformed, 4.3 ms through Angus's
  * stream and 2.3 ms through this one; the larger blocks also mean an eighth of the socket writes.
  *
+ * <p>One difference: Angus's stream takes a byte 0xFF that ends one write for its "nothing written yet" mark
+ * and doubles a dot that opens the next write, in mid-line, where the server keeps it; this one does not.
+ * Only 8-bit content can hold 0xFF, and mailkit sends none.
+ *
  * <p>Like Angus's stream, {@link #flush()} does nothing: the content leaves in blocks and with
  * {@link #finish()}, which ends the last line and writes what is left, but does not send the final dot.
  * Not thread-safe; one instance serves one message at a time.
  */
-final class DataContentStream extends OutputStream {
+final class DataContentStream extends OutputStream implements CanonicalLines {
 
     static final int BLOCK = 64 * 1024;
 
@@ -78,6 +83,21 @@ final class DataContentStream extends OutputStream {
             copy(b, i, run - i);
             last = b[run - 1];
             i = run;
+        }
+    }
+
+    @Override
+    public boolean atLineStart() {
+        return last == '\n' || last == '\r';
+    }
+
+    /** Copies lines that need nothing done (base64 output), without looking at each byte. */
+    @Override
+    public void writeCanonicalLines(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len > 0) {
+            copy(b, off, len);
+            last = '\n';
         }
     }
 

@@ -38,7 +38,35 @@ class DataContentStreamTest {
 
     @Property(tries = 1000)
     void sameBytesAsAngus(@ForAll("content") byte[] content, @ForAll long seed) throws IOException {
+        net.jqwik.api.Assume.that(!dotAfterFF(content)); // where Angus errs, see below
         assertThat(mailkit(content, seed)).isEqualTo(angus(content, seed));
+    }
+
+    /**
+     * Angus's stream keeps the last byte of a write as a signed byte, so a 0xFF ending one write reads as its
+     * "nothing written yet" marker, and a dot opening the next write is doubled in mid-line, where the server
+     * keeps it: the content changes with how it was cut into writes. mailkit's does not. (Only 8-bit content
+     * can hold 0xFF; mailkit sends 7bit, quoted-printable or base64.)
+     */
+    @Example
+    void aDotAfterByteFF_isNeverDoubled_howeverTheWritesAreCut() throws IOException {
+        byte[] whole = {'a', (byte) 0xFF, '.', 'b'};
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DataContentStream s = new DataContentStream().open(out);
+        s.write(whole, 0, 2);
+        s.write(whole, 2, 2);
+        s.finish();
+        assertThat(out.toByteArray()).containsExactly('a', 0xFF, '.', 'b', '\r', '\n');
+        assertThat(mailkit(whole, -1)).isEqualTo(out.toByteArray());
+    }
+
+    private static boolean dotAfterFF(byte[] content) {
+        for (int i = 1; i < content.length; i++) {
+            if (content[i] == '.' && content[i - 1] == (byte) 0xFF) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Example
@@ -58,6 +86,41 @@ class DataContentStreamTest {
         s.write(content);
         s.finish();
         assertThat(out.toByteArray()).isEqualTo(angus(content, -1));
+    }
+
+    @Example
+    void canonicalLines_areWrittenAsTheOrdinaryPathWritesThem() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        Random random = new Random(3);
+        for (int i = 0; i < 5000; i++) {
+            lines.append("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".repeat(2), 0, 1 + random.nextInt(76))
+                    .append("\r\n");
+        }
+        byte[] content = lines.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] head = "Content-Type: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteArrayOutputStream canonical = new ByteArrayOutputStream();
+        DataContentStream s = new DataContentStream().open(canonical);
+        s.write(head);
+        assertThat(s.atLineStart()).isTrue();
+        for (int off = 0; off < content.length; ) {
+            int end = off;
+            for (int n = 0; n < 1 + random.nextInt(300) && end < content.length; n++) {
+                end = lines.indexOf("\n", end) + 1;
+            }
+            s.writeCanonicalLines(content, off, end - off);
+            off = end;
+        }
+        s.write(".tail".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(s.atLineStart()).isFalse();
+        s.finish();
+        ByteArrayOutputStream ordinary = new ByteArrayOutputStream();
+        DataContentStream o = new DataContentStream().open(ordinary);
+        o.write(head);
+        o.write(content);
+        o.write(".tail".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        o.finish();
+        assertThat(canonical.toByteArray()).isEqualTo(ordinary.toByteArray());
+        assertThat(canonical.toString(java.nio.charset.StandardCharsets.US_ASCII)).endsWith("\r\n..tail\r\n");
     }
 
     @Example
