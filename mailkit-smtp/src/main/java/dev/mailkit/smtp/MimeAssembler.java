@@ -161,15 +161,24 @@ final class MimeAssembler {
 
     /** The body parts mailkit builds. */
     private static final class AssembledPart extends MimeBodyPart implements Cloneable {
-        private static final AssembledPart PROTOTYPE = new AssembledPart();
+        /**
+         * Made on first use, not in a static initializer: if the provider lookup fails on the thread that
+         * makes it (a context class loader that cannot see Angus Mail), the next use tries again.
+         */
+        private static volatile AssembledPart prototype;
 
         private AssembledPart() {
         }
 
         /** A new, empty part, as {@code new MimeBodyPart()} makes it. */
         static AssembledPart create() {
+            AssembledPart proto = prototype;
+            if (proto == null) {
+                proto = new AssembledPart();
+                prototype = proto;
+            }
             try {
-                AssembledPart p = (AssembledPart) PROTOTYPE.clone();
+                AssembledPart p = (AssembledPart) proto.clone();
                 p.headers = new InternetHeaders();
                 return p;
             } catch (CloneNotSupportedException e) {
@@ -180,7 +189,8 @@ final class MimeAssembler {
 
     /** The multiparts mailkit builds, told apart from any a caller sets. */
     private static final class AssembledMultipart extends MimeMultipart implements Cloneable {
-        private static final AssembledMultipart PROTOTYPE = new AssembledMultipart();
+        /** Made on first use (see {@link AssembledPart#prototype}). */
+        private static volatile AssembledMultipart prototype;
         private static final AtomicLong BOUNDARIES = new AtomicLong();
 
         private AssembledMultipart() {
@@ -188,8 +198,13 @@ final class MimeAssembler {
 
         /** A new, empty multipart with a boundary of its own, as {@code new MimeMultipart(subtype)} makes it. */
         static AssembledMultipart create(String subtype) {
+            AssembledMultipart proto = prototype;
+            if (proto == null) {
+                proto = new AssembledMultipart();
+                prototype = proto;
+            }
             try {
-                AssembledMultipart m = (AssembledMultipart) PROTOTYPE.clone();
+                AssembledMultipart m = (AssembledMultipart) proto.clone();
                 m.parts = new Vector<>();
                 ContentType type = new ContentType("multipart", subtype, null);
                 // the shape of Jakarta Mail's boundaries, with a random part
