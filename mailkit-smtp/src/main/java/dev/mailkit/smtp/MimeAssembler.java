@@ -156,7 +156,8 @@ final class MimeAssembler {
      * microseconds. A message with text and HTML has three such parts, one with an attachment as many. The
      * parts mailkit assembles are therefore copied from a prototype made once (Object.clone runs no
      * constructor) and given the state a constructor gives: every field of these classes is protected, the
-     * stream provider is the same for all, and the multipart gets its own boundary.
+     * stream provider is shared (the one found for the thread that made the prototype; mailkit writes with
+     * the session's anyway), and the multipart gets its own boundary.
      */
 
     /** The body parts mailkit builds. */

@@ -21,11 +21,16 @@ public final class Rfc2047 {
     /** Room for the encoded text in a word: 75, less "=?", "?", "B", "?", "?=" and the charset name. */
     private static final int AVAILABLE = 75 - 7 - CHARSET.length();
 
-    private static final boolean FOLD = Boolean.parseBoolean(System.getProperty("mail.mime.foldencodedwords", "false"));
+    /** {@code mail.mime.foldencodedwords}, read as Jakarta Mail reads it: a Boolean, or a String equal to "true". */
+    private static final boolean FOLD = fold(System.getProperties().get("mail.mime.foldencodedwords"));
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private Rfc2047() {
+    }
+
+    private static boolean fold(Object value) {
+        return value instanceof Boolean b ? b : value instanceof String s && s.equalsIgnoreCase("true");
     }
 
     /**
