@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * CPU time, to tell what a run cost the whole machine (client, server and kernel) from what it cost the
- * benchmark's own JVM: on a saturated machine the wall time follows the sum, and a server's share is the
- * same whichever client sends.
+ * benchmark's own JVM: on a saturated machine the wall time follows the machine's CPU time, of which the
+ * client's JVM is the part a client decides directly.
  */
 final class Cpu {
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 
 /**
  * Base64 content transfer encoding as Jakarta Mail writes it (Angus Mail's {@code BASE64EncoderStream}): lines
@@ -29,8 +30,11 @@ final class Base64LineStream extends OutputStream {
     private final OutputStream out;
     private final byte[] in = new byte[LINE_INPUT * LINES_PER_BLOCK];
 
-    /** Encoded block: 76 characters per line and CRLF after each, the last one included. */
-    private final byte[] encoded = new byte[78 * LINES_PER_BLOCK];
+    /**
+     * Encoded block: 76 characters per line and CRLF after each, the last one included. Made when a first
+     * block is full: a small part is encoded in {@link #flush()} alone.
+     */
+    private byte[] encoded;
     private int count;
 
     Base64LineStream(OutputStream out) {
@@ -47,7 +51,7 @@ final class Base64LineStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
             int n = Math.min(len, in.length - count);
             System.arraycopy(b, off, in, count, n);
@@ -76,6 +80,9 @@ final class Base64LineStream extends OutputStream {
     }
 
     private void writeBlock() throws IOException {
+        if (encoded == null) {
+            encoded = new byte[(LINE_INPUT / 3 * 4 + CRLF.length) * LINES_PER_BLOCK];
+        }
         int n = ENCODER.encode(in, encoded); // CRLF between lines, none after the last
         encoded[n++] = '\r';
         encoded[n++] = '\n';

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Vector;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** Assembles the MIME structure of an {@link Email}. */
 final class MimeAssembler {
@@ -160,38 +161,59 @@ final class MimeAssembler {
      * the session's anyway), and the multipart gets its own boundary.
      */
 
-    /** The body parts mailkit builds. */
-    private static final class AssembledPart extends MimeBodyPart implements Cloneable {
-        /**
-         * Made on first use, not in a static initializer: if the provider lookup fails on the thread that
-         * makes it (a context class loader that cannot see Angus Mail), the next use tries again.
-         */
-        private static volatile AssembledPart prototype;
-
-        private AssembledPart() {
+    /**
+     * A prototype made on first use and copied for every use. Not made in a static initializer: if the
+     * provider lookup fails on the thread that makes it (a context class loader that cannot see Angus Mail),
+     * the next use tries again.
+     */
+    private static final class Prototype<T> {
+        interface Copier<T> {
+            T copy(T prototype) throws CloneNotSupportedException;
         }
 
-        /** A new, empty part, as {@code new MimeBodyPart()} makes it. */
-        static AssembledPart create() {
-            AssembledPart proto = prototype;
-            if (proto == null) {
-                proto = new AssembledPart();
-                prototype = proto;
+        private final Supplier<T> make;
+        private final Copier<T> copier;
+        private volatile T value;
+
+        Prototype(Supplier<T> make, Copier<T> copier) {
+            this.make = make;
+            this.copier = copier;
+        }
+
+        T copy() {
+            T v = value;
+            if (v == null) {
+                v = make.get();
+                value = v;
             }
             try {
-                AssembledPart p = (AssembledPart) proto.clone();
-                p.headers = new InternetHeaders();
-                return p;
+                return copier.copy(v);
             } catch (CloneNotSupportedException e) {
                 throw new AssertionError(e);
             }
         }
     }
 
+    /** The body parts mailkit builds. */
+    private static final class AssembledPart extends MimeBodyPart implements Cloneable {
+        private static final Prototype<AssembledPart> PROTOTYPE =
+                new Prototype<>(AssembledPart::new, p -> (AssembledPart) p.clone());
+
+        private AssembledPart() {
+        }
+
+        /** A new, empty part, as {@code new MimeBodyPart()} makes it. */
+        static AssembledPart create() {
+            AssembledPart p = PROTOTYPE.copy();
+            p.headers = new InternetHeaders();
+            return p;
+        }
+    }
+
     /** The multiparts mailkit builds, told apart from any a caller sets. */
     private static final class AssembledMultipart extends MimeMultipart implements Cloneable {
-        /** Made on first use (see {@link AssembledPart#prototype}). */
-        private static volatile AssembledMultipart prototype;
+        private static final Prototype<AssembledMultipart> PROTOTYPE =
+                new Prototype<>(AssembledMultipart::new, m -> (AssembledMultipart) m.clone());
         private static final AtomicLong BOUNDARIES = new AtomicLong();
 
         private AssembledMultipart() {
@@ -199,23 +221,14 @@ final class MimeAssembler {
 
         /** A new, empty multipart with a boundary of its own, as {@code new MimeMultipart(subtype)} makes it. */
         static AssembledMultipart create(String subtype) {
-            AssembledMultipart proto = prototype;
-            if (proto == null) {
-                proto = new AssembledMultipart();
-                prototype = proto;
-            }
-            try {
-                AssembledMultipart m = (AssembledMultipart) proto.clone();
-                m.parts = new Vector<>();
-                ContentType type = new ContentType("multipart", subtype, null);
-                // the shape of Jakarta Mail's boundaries, with a random part
-                type.setParameter("boundary", "----=_Part_" + BOUNDARIES.getAndIncrement() + "_"
-                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + "." + System.currentTimeMillis());
-                m.contentType = type.toString();
-                return m;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
+            AssembledMultipart m = PROTOTYPE.copy();
+            m.parts = new Vector<>();
+            ContentType type = new ContentType("multipart", subtype, null);
+            // the shape of Jakarta Mail's boundaries, with a random part
+            type.setParameter("boundary", "----=_Part_" + BOUNDARIES.getAndIncrement() + "_"
+                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + "." + System.currentTimeMillis());
+            m.contentType = type.toString();
+            return m;
         }
     }
 

@@ -24,7 +24,7 @@ public final class Rfc2047 {
     /** {@code mail.mime.foldencodedwords}, read as Jakarta Mail reads it: a Boolean, or a String equal to "true". */
     private static final boolean FOLD = fold(System.getProperties().get("mail.mime.foldencodedwords"));
 
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final String HEX = "0123456789ABCDEF";
 
     private Rfc2047() {
     }
@@ -102,7 +102,7 @@ public final class Rfc2047 {
                 if (c == ' ') {
                     out.append('_');
                 } else if (c < 040 || c >= 0177 || specials.indexOf(c) >= 0) {
-                    out.append('=').append((char) HEX[c >> 4]).append((char) HEX[c & 0xf]);
+                    out.append('=').append(HEX.charAt(c >> 4)).append(HEX.charAt(c & 0xf));
                 } else {
                     out.append((char) c);
                 }

@@ -60,7 +60,7 @@ final class DataContentStream extends OutputStream implements CanonicalLines {
                 crlf();
             }
         } else {
-            if (c == '.' && (last == '\n' || last == '\r')) {
+            if (c == '.' && atLineStart()) {
                 put((byte) '.');
             }
             put(c);
@@ -75,7 +75,7 @@ final class DataContentStream extends OutputStream implements CanonicalLines {
         int i = off;
         while (i < end) {
             byte c = b[i];
-            if (c == '\r' || c == '\n' || c == '.' && (last == '\n' || last == '\r')) {
+            if (c == '\r' || c == '\n' || c == '.' && atLineStart()) {
                 write(c);
                 i++;
                 continue;
@@ -118,7 +118,7 @@ final class DataContentStream extends OutputStream implements CanonicalLines {
      * @throws IOException if writing fails
      */
     void finish() throws IOException {
-        if (last != '\n' && last != '\r') {
+        if (!atLineStart()) {
             crlf();
             last = '\n';
         }
