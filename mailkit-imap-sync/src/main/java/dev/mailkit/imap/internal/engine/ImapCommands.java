@@ -186,21 +186,37 @@ final class ImapCommands {
             Response[] r = command(p, "UID FETCH " + uid + " (BODY.PEEK[]<" + offset + "." + block + ">)");
             int got = -1;
             for (Response resp : r) {
-                if (resp instanceof FetchResponse f && f.getItem(BODY.class) != null) {
+                if (got < 0 && resp instanceof FetchResponse f && f.getItem(BODY.class) != null
+                        && f.getItem(BODY.class).getByteArray() != null && isUid(f, uid)) {
                     ByteArray b = f.getItem(BODY.class).getByteArray();
-                    got = b == null ? 0 : b.getCount();
+                    got = b.getCount();
                     if (got > 0) {
                         out.write(b.getBytes(), b.getStart(), b.getCount());
                     }
                 }
             }
             if (got < 0) {
-                throw new ProtocolException("the server returned no body for UID " + uid);
+                throw new NoBodyException(uid);
             }
             offset += got;
             if (got < block) {
                 return offset;
             }
+        }
+    }
+
+    /** Whether a FETCH response is about {@code uid} (one without a UID item is taken to be, as Angus does). */
+    private static boolean isUid(FetchResponse f, long uid) {
+        UID u = f.getItem(UID.class);
+        return u == null || u.uid == uid;
+    }
+
+    /** The server answered a body FETCH with OK but sent no body (left out, or NIL). */
+    static final class NoBodyException extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        NoBodyException(long uid) {
+            super("the server returned no body for UID " + uid);
         }
     }
 

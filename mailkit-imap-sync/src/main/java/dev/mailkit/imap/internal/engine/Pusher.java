@@ -88,7 +88,7 @@ final class Pusher {
             return result;
         }
         MailboxInfo mi = ImapCommands.select(p, name);
-        if (mi.uidvalidity != saved.uidValidity()) {
+        if (mi.uidvalidity != saved.uidValidity() || mi.uidnext > 0 && mi.uidnext < saved.uidNext()) {
             result.notes.add("the folder was recreated on the server (UIDVALIDITY changed); local changes wait for"
                     + " the recovery to map them");
             return result;
@@ -141,7 +141,14 @@ final class Pusher {
                 done.add(c.uid());
                 continue;
             }
-            if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv)) {
+            if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv) && unchangedSince > 0) {
+                // One command sets the whole merged set: "+FLAGS" and "-FLAGS" as two commands with the same
+                // UNCHANGEDSINCE would have the second refused as MODIFIED by the first (RFC 7162 3.1.3).
+                stores.computeIfAbsent("=" + String.join(" ", new TreeSet<>(m.imapNames())), k -> new ArrayList<>())
+                        .add(r.uid());
+            } else if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv)) {
+                // Without CONDSTORE, adding and removing only what changed leaves a concurrent change to
+                // another flag by another client alone.
                 Set<String> add = new TreeSet<>(m.imapNames());
                 add.removeAll(srv.imapNames());
                 Set<String> remove = new TreeSet<>(srv.imapNames());
@@ -167,7 +174,8 @@ final class Pusher {
         TreeSet<Long> modified = new TreeSet<>();
         TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
-            String op = e.getKey().charAt(0) + "FLAGS.SILENT (" + e.getKey().substring(1) + ")";
+            char sign = e.getKey().charAt(0);
+            String op = (sign == '=' ? "" : String.valueOf(sign)) + "FLAGS.SILENT (" + e.getKey().substring(1) + ")";
             Response[] r;
             try {
                 r = ImapCommands.command(p, "UID STORE " + UidSets.format(e.getValue())
