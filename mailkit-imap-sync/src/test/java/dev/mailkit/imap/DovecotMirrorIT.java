@@ -244,6 +244,25 @@ class DovecotMirrorIT extends TwoWayScenarios {
     }
 
     @Test
+    void trashEmptiedAndAFolderRenamedOnTheServer_areNotTakenForMassDeletions() throws Exception {
+        server.append("Trash", ServerClient.message(1, "<t1@example.com>", "1"), ServerClient.message(2, "<t2@example.com>", "2"));
+        server.append("Projects", ServerClient.message(3, "<p1@example.com>", "3"), ServerClient.message(4, "<p2@example.com>", "4"));
+        sync();
+        for (long uid : server.uids("Trash")) {
+            server.expunge("Trash", uid);
+        }
+        jakarta.mail.Folder projects = server.folder("Projects");
+        assertThat(projects.renameTo(server.folder("Work"))).isTrue();
+        SyncReport r = sync();
+        assertThat(r.folder("Trash").orElseThrow().removed()).isEqualTo(2);
+        assertThat(r.folder("Projects").orElseThrow().method()).isEqualTo("DELETED");
+        assertThat(r.bytes()).as("the renamed folder's messages are linked, not downloaded").isZero();
+        assertMirrored("Trash");
+        assertMirrored("Work");
+        assertThat(java.nio.file.Files.exists(MirrorAssertions.folderDir(maildir, "Projects"))).isFalse();
+    }
+
+    @Test
     void folderDurations_areEachFoldersOwn_notCumulative() throws Exception {
         for (String f : List.of("A1", "A2", "A3", "A4")) {
             server.append(f, ServerClient.message(1, "<" + f + "@example.com>", f));

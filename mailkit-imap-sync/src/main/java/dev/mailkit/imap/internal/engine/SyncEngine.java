@@ -1373,13 +1373,15 @@ public final class SyncEngine {
         if (run.skipped) {
             return;
         }
-        if (!options.allowMassDeletion() && run.toRemove.size() >= 2) {
-            int known = Math.max(run.toRemove.size(), state.messages(name).size() - run.added);
-            if (massDeletion(run.toRemove.size(), known)) {
+        if (!options.allowMassDeletion() && run.toRemove.size() >= 2 && !routinelyEmptied(run.folder)) {
+            int known = Math.max(run.toRemove.size(), state.messageCount(name) - run.added);
+            int lost = massDeletion(run.toRemove.size(), known) ? notElsewhere(name, run.toRemove) : 0;
+            if (massDeletion(lost, known)) {
                 // Nothing removed and the folder's state not advanced: the next sync sees the same deletions.
-                refusedOnServer.put(name, run.toRemove.size());
-                run.notes.add("the server no longer shows " + run.toRemove.size() + " of the " + known
-                        + " messages mirrored here: nothing deleted locally (mass-deletion guard)");
+                refusedOnServer.put(name, lost);
+                run.notes.add("the server no longer shows " + lost + " of the " + known
+                        + " messages mirrored here, and they are in no other folder: nothing deleted locally"
+                        + " (mass-deletion guard)");
                 LOG.warn("{}: {}", quoted(name), run.notes.get(run.notes.size() - 1));
                 return;
             }
@@ -1403,15 +1405,44 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Whether a folder is one users empty as a matter of course (Trash, Junk): the server-side guard
+     * leaves it alone. Moving every message out of a folder (inbox zero) does not trip the guard either:
+     * see {@link #notElsewhere}.
+     */
+    private boolean routinelyEmptied(ServerFolder f) {
+        if (f.specialUse().equalsIgnoreCase("\\Trash") || f.specialUse().equalsIgnoreCase("\\Junk")) {
+            return true;
+        }
+        return provider != null && (provider.specialFolder(FolderRole.TRASH).filter(f.name()::equals).isPresent()
+                || provider.specialFolder(FolderRole.JUNK).filter(f.name()::equals).isPresent());
+    }
+
+    /** How many of these messages no other mirrored folder holds now (by Message-ID): those are lost, the rest moved. */
+    private int notElsewhere(String folder, List<MessageRecord> gone) {
+        Map<String, List<MessageRecord>> elsewhere = state.findByMessageIds(gone.stream()
+                .map(MessageRecord::messageId).filter(id -> !id.isEmpty()).distinct().toList());
+        int lost = 0;
+        for (MessageRecord r : gone) {
+            if (elsewhere.getOrDefault(r.messageId(), List.of()).stream().noneMatch(o -> !o.folder().equals(folder))) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
     private FolderReport removeGoneFolder(FolderState gone) {
         long start = System.nanoTime();
         List<MessageRecord> records = state.messages(gone.name());
         List<String> notes = new ArrayList<>();
         String method = "DELETED";
-        if (!options.allowMassDeletion() && massDeletion(records.size(), records.size())) {
-            refusedOnServer.put(gone.name(), records.size());
-            notes.add("the folder is gone from the server's folder list: its " + records.size()
-                    + " local messages are kept (mass-deletion guard)");
+        int lost = options.allowMassDeletion() || !massDeletion(records.size(), records.size()) ? 0
+                : notElsewhere(gone.name(), records);
+        if (!options.allowMassDeletion() && massDeletion(lost, records.size())
+                && !routinelyEmptied(new ServerFolder(gone.name(), gone.separator(), gone.specialUse()))) {
+            refusedOnServer.put(gone.name(), lost);
+            notes.add("the folder is gone from the server's folder list, and " + lost + " of its " + records.size()
+                    + " messages are in no other folder: the local folder is kept (mass-deletion guard)");
             LOG.warn("{}: {}", quoted(gone.name()), notes.get(0));
             return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                     Duration.ofNanos(System.nanoTime() - start), notes);
