@@ -263,6 +263,32 @@ class DovecotMirrorIT extends TwoWayScenarios {
     }
 
     @Test
+    void aResumedSync_reportsFilesAnInterruptedRunStored_asTakenOver_notAsNew() throws Exception {
+        byte[][] six = new byte[6][];
+        for (int i = 0; i < six.length; i++) {
+            six[i] = ServerClient.message(i, "<r" + i + "@example.com>", "resume " + i);
+        }
+        server.append("INBOX", six);
+        java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+        SyncListener dies = new SyncListener() {
+            @Override
+            public void onMessage(String folder, long uid, long bytes) {
+                if (stored.incrementAndGet() == 4) {
+                    throw new IllegalStateException("the process dies here");
+                }
+            }
+        };
+        try (ImapSynchronizer s = builder().listener(dies).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(s::syncOnce).hasMessageContaining("dies here");
+        }
+        assertThat(files(maildir, "INBOX")).as("written before the interruption").hasSize(4);
+        FolderReport r = sync().folder("INBOX").orElseThrow();
+        assertThat(r.added()).as("downloaded now").isEqualTo(2);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("4 message(s) already stored here"));
+        assertMirrored("INBOX");
+    }
+
+    @Test
     void folderDurations_areEachFoldersOwn_notCumulative() throws Exception {
         for (String f : List.of("A1", "A2", "A3", "A4")) {
             server.append(f, ServerClient.message(1, "<" + f + "@example.com>", f));
