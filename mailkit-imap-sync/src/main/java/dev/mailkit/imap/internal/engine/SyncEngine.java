@@ -957,7 +957,9 @@ public final class SyncEngine {
                 }
             } else {
                 run.method = "FULL";
-                Map<Long, MessageFlags> all = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+                // Asked even when EXISTS says 0: a server that says so while it still has the messages must not
+                // have their local copies removed.
+                Map<Long, MessageFlags> all = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
                 known.keySet().stream().filter(u -> !all.containsKey(u)).forEach(gone::add);
                 flags = all;
             }
@@ -1002,6 +1004,9 @@ public final class SyncEngine {
             meta.headMap(window[0]).clear();
             if (window[1] > 0) {
                 meta.tailMap(window[1], false).clear();
+                if (meta.size() < window[1] - window[0] + 1) {
+                    askAgainForLeftOut(p, run, window, meta);
+                }
             }
             meta.keySet().forEach(interrupted::remove);
             List<ServerMessage> download = new ArrayList<>();
@@ -1028,6 +1033,25 @@ public final class SyncEngine {
         run.toRemove.addAll(interrupted.values());
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
+        }
+    }
+
+    /**
+     * The window's UIDs the server has but its metadata reply left out: each asked for alone once more;
+     * one still missing is not stored this time and holds the saved UIDNEXT below it.
+     */
+    private void askAgainForLeftOut(IMAPProtocol p, FolderRun run, long[] window, TreeMap<Long, ServerMessage> meta)
+            throws ProtocolException {
+        for (long uid : ImapCommands.existingUids(p, window[0] + ":" + window[1])) {
+            if (uid < window[0] || uid > window[1] || meta.containsKey(uid)) {
+                continue;
+            }
+            ServerMessage m = ImapCommands.metadata(p, String.valueOf(uid)).get(uid);
+            if (m != null) {
+                meta.put(uid, m);
+            } else {
+                run.notDelivered(uid);
+            }
         }
     }
 
@@ -1274,8 +1298,11 @@ public final class SyncEngine {
         TreeMap<Long, ServerMessage> all = new TreeMap<>();
         if (run.uidNext > 1 || run.uidNext <= 0) {
             all.putAll(ImapCommands.metadata(p, "1:*"));
-            if (run.uidNext > 0) {
-                all.tailMap(run.uidNext).clear(); // not a UID the server has given out
+            if (!all.isEmpty() && run.uidNext > 0 && all.lastKey() >= run.uidNext) {
+                // The server has messages at or above the UIDNEXT it announced: its UIDNEXT is wrong, not
+                // its messages (taking them for gone would upload their local copies again).
+                run.notes.add("the server announced UIDNEXT " + run.uidNext + " but has UID " + all.lastKey());
+                run.uidNext = all.lastKey() + 1;
             }
         }
         Map<Long, String> headerKeys = new HashMap<>();
