@@ -244,6 +244,51 @@ class DovecotMirrorIT extends TwoWayScenarios {
     }
 
     @Test
+    void trashEmptiedAndAFolderRenamedOnTheServer_areNotTakenForMassDeletions() throws Exception {
+        server.append("Trash", ServerClient.message(1, "<t1@example.com>", "1"), ServerClient.message(2, "<t2@example.com>", "2"));
+        server.append("Projects", ServerClient.message(3, "<p1@example.com>", "3"), ServerClient.message(4, "<p2@example.com>", "4"));
+        sync();
+        for (long uid : server.uids("Trash")) {
+            server.expunge("Trash", uid);
+        }
+        jakarta.mail.Folder projects = server.folder("Projects");
+        assertThat(projects.renameTo(server.folder("Work"))).isTrue();
+        SyncReport r = sync();
+        assertThat(r.folder("Trash").orElseThrow().removed()).isEqualTo(2);
+        assertThat(r.folder("Projects").orElseThrow().method()).isEqualTo("DELETED");
+        assertThat(r.bytes()).as("the renamed folder's messages are linked, not downloaded").isZero();
+        assertMirrored("Trash");
+        assertMirrored("Work");
+        assertThat(java.nio.file.Files.exists(MirrorAssertions.folderDir(maildir, "Projects"))).isFalse();
+    }
+
+    @Test
+    void aResumedSync_reportsFilesAnInterruptedRunStored_asTakenOver_notAsNew() throws Exception {
+        byte[][] six = new byte[6][];
+        for (int i = 0; i < six.length; i++) {
+            six[i] = ServerClient.message(i, "<r" + i + "@example.com>", "resume " + i);
+        }
+        server.append("INBOX", six);
+        java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+        SyncListener dies = new SyncListener() {
+            @Override
+            public void onMessage(String folder, long uid, long bytes) {
+                if (stored.incrementAndGet() == 4) {
+                    throw new IllegalStateException("the process dies here");
+                }
+            }
+        };
+        try (ImapSynchronizer s = builder().listener(dies).build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(s::syncOnce).hasMessageContaining("dies here");
+        }
+        assertThat(files(maildir, "INBOX")).as("written before the interruption").hasSize(4);
+        FolderReport r = sync().folder("INBOX").orElseThrow();
+        assertThat(r.added()).as("downloaded now").isEqualTo(2);
+        assertThat(r.notes()).anyMatch(n -> n.startsWith("4 message(s) already stored here"));
+        assertMirrored("INBOX");
+    }
+
+    @Test
     void folderDurations_areEachFoldersOwn_notCumulative() throws Exception {
         for (String f : List.of("A1", "A2", "A3", "A4")) {
             server.append(f, ServerClient.message(1, "<" + f + "@example.com>", f));

@@ -771,6 +771,22 @@ abstract class TwoWayScenarios extends MirrorScenarios {
     }
 
     @Test
+    void everyMessageMovedOutOnTheServer_isNotTakenForAMassDeletion() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<z1@example.com>", "1"), ServerClient.message(2, "<z2@example.com>", "2"),
+                ServerClient.message(3, "<z3@example.com>", "3"));
+        server.append("Archive", ServerClient.message(4, "<o@example.com>", "o"));
+        sync();
+        for (long uid : server.uids("INBOX")) {
+            server.move("INBOX", uid, "Archive"); // inbox zero, on another device
+        }
+        SyncReport r = sync();
+        assertThat(r.folder("INBOX").orElseThrow().removed()).isEqualTo(3);
+        assertThat(r.bytes()).as("linked from the local files, not downloaded").isZero();
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+    }
+
+    @Test
     void aFolderTheServerShowsEmpty_isNotEmptiedHere_untilAllowed() throws Exception {
         server.append("Lists", ServerClient.message(1, "<l1@example.com>", "1"), ServerClient.message(2, "<l2@example.com>", "2"),
                 ServerClient.message(3, "<l3@example.com>", "3"));

@@ -957,7 +957,9 @@ public final class SyncEngine {
                 }
             } else {
                 run.method = "FULL";
-                Map<Long, MessageFlags> all = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+                // Asked even when EXISTS says 0: a server that says so while it still has the messages must not
+                // have their local copies removed.
+                Map<Long, MessageFlags> all = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
                 known.keySet().stream().filter(u -> !all.containsKey(u)).forEach(gone::add);
                 flags = all;
             }
@@ -1002,6 +1004,9 @@ public final class SyncEngine {
             meta.headMap(window[0]).clear();
             if (window[1] > 0) {
                 meta.tailMap(window[1], false).clear();
+                if (meta.size() < window[1] - window[0] + 1) {
+                    askAgainForLeftOut(p, run, window, meta);
+                }
             }
             meta.keySet().forEach(interrupted::remove);
             List<ServerMessage> download = new ArrayList<>();
@@ -1028,6 +1033,25 @@ public final class SyncEngine {
         run.toRemove.addAll(interrupted.values());
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
+        }
+    }
+
+    /**
+     * The window's UIDs the server has but its metadata reply left out: each asked for alone once more;
+     * one still missing is not stored this time and holds the saved UIDNEXT below it.
+     */
+    private void askAgainForLeftOut(IMAPProtocol p, FolderRun run, long[] window, TreeMap<Long, ServerMessage> meta)
+            throws ProtocolException {
+        for (long uid : ImapCommands.existingUids(p, window[0] + ":" + window[1])) {
+            if (uid < window[0] || uid > window[1] || meta.containsKey(uid)) {
+                continue;
+            }
+            ServerMessage m = ImapCommands.metadata(p, String.valueOf(uid)).get(uid);
+            if (m != null) {
+                meta.put(uid, m);
+            } else {
+                run.notDelivered(uid);
+            }
         }
     }
 
@@ -1274,8 +1298,11 @@ public final class SyncEngine {
         TreeMap<Long, ServerMessage> all = new TreeMap<>();
         if (run.uidNext > 1 || run.uidNext <= 0) {
             all.putAll(ImapCommands.metadata(p, "1:*"));
-            if (run.uidNext > 0) {
-                all.tailMap(run.uidNext).clear(); // not a UID the server has given out
+            if (!all.isEmpty() && run.uidNext > 0 && all.lastKey() >= run.uidNext) {
+                // The server has messages at or above the UIDNEXT it announced: its UIDNEXT is wrong, not
+                // its messages (taking them for gone would upload their local copies again).
+                run.notes.add("the server announced UIDNEXT " + run.uidNext + " but has UID " + all.lastKey());
+                run.uidNext = all.lastKey() + 1;
             }
         }
         Map<Long, String> headerKeys = new HashMap<>();
@@ -1373,13 +1400,15 @@ public final class SyncEngine {
         if (run.skipped) {
             return;
         }
-        if (!options.allowMassDeletion() && run.toRemove.size() >= 2) {
-            int known = Math.max(run.toRemove.size(), state.messages(name).size() - run.added);
-            if (massDeletion(run.toRemove.size(), known)) {
+        if (!options.allowMassDeletion() && run.toRemove.size() >= 2 && !routinelyEmptied(run.folder)) {
+            int known = Math.max(run.toRemove.size(), state.messageCount(name) - run.added);
+            int lost = massDeletion(run.toRemove.size(), known) ? notElsewhere(name, run.toRemove) : 0;
+            if (massDeletion(lost, known)) {
                 // Nothing removed and the folder's state not advanced: the next sync sees the same deletions.
-                refusedOnServer.put(name, run.toRemove.size());
-                run.notes.add("the server no longer shows " + run.toRemove.size() + " of the " + known
-                        + " messages mirrored here: nothing deleted locally (mass-deletion guard)");
+                refusedOnServer.put(name, lost);
+                run.notes.add("the server no longer shows " + lost + " of the " + known
+                        + " messages mirrored here, and they are in no other folder: nothing deleted locally"
+                        + " (mass-deletion guard)");
                 LOG.warn("{}: {}", quoted(name), run.notes.get(run.notes.size() - 1));
                 return;
             }
@@ -1403,15 +1432,44 @@ public final class SyncEngine {
         }
     }
 
+    /**
+     * Whether a folder is one users empty as a matter of course (Trash, Junk): the server-side guard
+     * leaves it alone. Moving every message out of a folder (inbox zero) does not trip the guard either:
+     * see {@link #notElsewhere}.
+     */
+    private boolean routinelyEmptied(ServerFolder f) {
+        if (f.specialUse().equalsIgnoreCase("\\Trash") || f.specialUse().equalsIgnoreCase("\\Junk")) {
+            return true;
+        }
+        return provider != null && (provider.specialFolder(FolderRole.TRASH).filter(f.name()::equals).isPresent()
+                || provider.specialFolder(FolderRole.JUNK).filter(f.name()::equals).isPresent());
+    }
+
+    /** How many of these messages no other mirrored folder holds now (by Message-ID): those are lost, the rest moved. */
+    private int notElsewhere(String folder, List<MessageRecord> gone) {
+        Map<String, List<MessageRecord>> elsewhere = state.findByMessageIds(gone.stream()
+                .map(MessageRecord::messageId).filter(id -> !id.isEmpty()).distinct().toList());
+        int lost = 0;
+        for (MessageRecord r : gone) {
+            if (elsewhere.getOrDefault(r.messageId(), List.of()).stream().noneMatch(o -> !o.folder().equals(folder))) {
+                lost++;
+            }
+        }
+        return lost;
+    }
+
     private FolderReport removeGoneFolder(FolderState gone) {
         long start = System.nanoTime();
         List<MessageRecord> records = state.messages(gone.name());
         List<String> notes = new ArrayList<>();
         String method = "DELETED";
-        if (!options.allowMassDeletion() && massDeletion(records.size(), records.size())) {
-            refusedOnServer.put(gone.name(), records.size());
-            notes.add("the folder is gone from the server's folder list: its " + records.size()
-                    + " local messages are kept (mass-deletion guard)");
+        int lost = options.allowMassDeletion() || !massDeletion(records.size(), records.size()) ? 0
+                : notElsewhere(gone.name(), records);
+        if (!options.allowMassDeletion() && massDeletion(lost, records.size())
+                && !routinelyEmptied(new ServerFolder(gone.name(), gone.separator(), gone.specialUse()))) {
+            refusedOnServer.put(gone.name(), lost);
+            notes.add("the folder is gone from the server's folder list, and " + lost + " of its " + records.size()
+                    + " messages are in no other folder: the local folder is kept (mass-deletion guard)");
             LOG.warn("{}: {}", quoted(gone.name()), notes.get(0));
             return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                     Duration.ofNanos(System.nanoTime() - start), notes);
