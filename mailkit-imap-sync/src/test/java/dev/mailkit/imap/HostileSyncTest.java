@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -401,33 +400,32 @@ class HostileSyncTest {
         assertThat(server.messages("Archive")).as("nothing deleted on the server").hasSize(3);
     }
 
-    // Misbehaviour the engine does not survive yet: each test fails on the current engine for the reason
-    // given, and should pass once that is fixed.
-
     @Test
-    @Disabled("SyncEngine.addNew: a UID in the window that the metadata reply leaves out (tagged OK) is neither"
-            + " downloaded nor remembered; finish() saves the server's UIDNEXT (retryFrom is set only for bodies),"
-            + " and applyChanges ignores UIDs of the flag diff that have no record, so the message is never mirrored")
-    void aMessageLeftOutOfTheMetadataReply_isMirroredByALaterSync() throws Exception {
+    void aMessageLeftOutOfTheMetadataReply_isAskedForAgain_andMirroredByTheNextSync() throws Exception {
         for (int i = 1; i <= 4; i++) {
             server.append("INBOX", message(i));
         }
+        long missing = 2;
         server.onCommand("UID FETCH", (cmd, normal) -> cmd.mentions("RFC822.SIZE")
-                ? normal.stream().filter(r -> r.uid() != 2).toList() : normal);
+                ? normal.stream().filter(r -> r.uid() != missing).toList() : normal);
         try (ImapSynchronizer sync = builder().build()) {
-            sync.syncOnce();
+            FolderReport inbox = sync.syncOnce().folder("INBOX").orElseThrow();
+            assertThat(inbox.notes()).anyMatch(n -> n.contains("sent no content") && n.contains("UID " + missing));
+            assertThat(server.commands("UID FETCH")).as("asked for again, alone")
+                    .anyMatch(c -> c.mentions("RFC822.SIZE") && c.names(missing) && !c.names(1) && !c.names(3));
+            assertThat(sync.state().messages("INBOX")).extracting(MessageRecord::uid).containsExactlyInAnyOrder(1L, 3L, 4L);
+            assertThat(sync.state().folder("INBOX").orElseThrow().uidNext()).as("saved UIDNEXT").isLessThanOrEqualTo(missing);
+
             server.clearScripts();
             sync.syncOnce();
             sync.syncOnce();
             assertMirrored(sync, "INBOX");
+            assertThat(server.commands("APPEND")).isEmpty();
         }
     }
 
     @Test
-    @Disabled("SyncEngine.recoverUidValidity: a UIDNEXT below UIDs the server still has (same UIDVALIDITY) starts"
-            + " the recovery, which drops those UIDs (all.tailMap(run.uidNext).clear()) and unlabels their local"
-            + " files as local-only messages; the next sync uploads them, so the server holds them twice")
-    void aUidNextBelowUidsTheServerStillHas_uploadsNothing() throws Exception {
+    void aUidNextBelowUidsTheServerStillHas_losesNothing_andUploadsNothing() throws Exception {
         for (int i = 1; i <= 4; i++) {
             server.append("INBOX", message(i));
         }
@@ -435,7 +433,9 @@ class HostileSyncTest {
             sync.syncOnce();
             server.onCommand("EXAMINE", (cmd, normal) -> normal.stream()
                     .map(r -> r.replace("UIDNEXT \\d+", "UIDNEXT 3")).toList());
-            sync.syncOnce();
+            FolderReport r = sync.syncOnce().folder("INBOX").orElseThrow();
+            assertThat(r.notes()).anyMatch(n -> n.contains("UIDNEXT 3") && n.contains("UID 4"));
+            assertThat(files(maildir, "INBOX")).hasSize(4);
             sync.syncOnce();
             server.clearScripts();
             sync.syncOnce();
@@ -446,17 +446,21 @@ class HostileSyncTest {
     }
 
     @Test
-    @Disabled("SyncEngine.applyChanges (FULL): with EXISTS 0 the flag FETCH is skipped (mi.total == 0), so every"
-            + " mirrored message counts as expunged; one message is below the mass-deletion minimum and its local"
-            + " copy is removed although the server still has it, and it is never downloaded again (below UIDNEXT)")
-    void existsZero_whileTheServerStillHasTheMessage_losesNoLocalCopy() throws Exception {
+    void existsZero_whileTheServerStillHasTheMessage_removesNoLocalCopy() throws Exception {
         server.append("INBOX", message(1));
         try (ImapSynchronizer sync = builder().build()) {
             sync.syncOnce();
             server.append("INBOX", message(2));
-            server.onCommand("EXAMINE", (cmd, normal) -> normal.stream()
-                    .map(r -> r.replace("^\\* \\d+ EXISTS", "* 0 EXISTS")).toList());
-            sync.syncOnce();
+            List<String> sent = new ArrayList<>();
+            server.onCommand("EXAMINE", (cmd, normal) -> {
+                List<Response> out = normal.stream().map(r -> r.replace("^\\* \\d+ EXISTS", "* 0 EXISTS")).toList();
+                out.forEach(r -> sent.add(r.firstLine()));
+                return out;
+            });
+            FolderReport r = sync.syncOnce().folder("INBOX").orElseThrow();
+            assertThat(sent).contains("* 0 EXISTS");
+            assertThat(r.removed()).isZero();
+            assertMirrored(sync, "INBOX");
             server.clearScripts();
             sync.syncOnce();
             assertMirrored(sync, "INBOX");
