@@ -448,17 +448,17 @@ public final class HostileImapServer implements AutoCloseable {
         private final String name;
         private final String arguments;
         private final String folder;
-        private final Session session;
+        private final Connection conn;
         private final List<Tok> tokens;
 
-        private Command(int connection, String tag, String name, String arguments, String folder, Session session,
+        private Command(int connection, String tag, String name, String arguments, String folder, Connection conn,
                         List<Tok> tokens) {
             this.connection = connection;
             this.tag = tag;
             this.name = name;
             this.arguments = arguments;
             this.folder = folder;
-            this.session = session;
+            this.conn = conn;
             this.tokens = tokens;
         }
 
@@ -501,9 +501,9 @@ public final class HostileImapServer implements AutoCloseable {
                 return false;
             }
             long star;
-            synchronized (session.server().lock) {
-                star = session.selected == null || session.selected.visible().isEmpty() ? 0
-                        : session.selected.visible().get(session.selected.visible().size() - 1).uid;
+            synchronized (conn.server().lock) {
+                star = conn.selected == null || conn.selected.visible().isEmpty() ? 0
+                        : conn.selected.visible().get(conn.selected.visible().size() - 1).uid;
             }
             return SeqSet.parse(tokens.get(0).str(), star).contains(uid);
         }
@@ -514,7 +514,7 @@ public final class HostileImapServer implements AutoCloseable {
          * in the connection's view, or one past the last.
          */
         public Response fetchResponse(long uid, byte[] message) {
-            return session.server().fetchResponse(session, this, uid, message);
+            return conn.server().fetchResponse(conn, this, uid, message);
         }
 
         /** The command line as received (LOGIN's password replaced). */
@@ -654,7 +654,7 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    private final class Session {
+    private final class Connection {
         final int id;
         boolean authenticated;
         boolean utf8;
@@ -664,7 +664,7 @@ public final class HostileImapServer implements AutoCloseable {
         /** UIDs of the selected folder as this connection knows them; index + 1 is the sequence number. */
         final List<Long> view = new ArrayList<>();
 
-        Session(int id) {
+        Connection(int id) {
             this.id = id;
         }
 
@@ -674,27 +674,27 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     private void serve(Socket s, int id) {
-        Session session = new Session(id);
+        Connection conn = new Connection(id);
         try (s) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
             out.write(("* OK [CAPABILITY " + String.join(" ", capabilities) + "] hostile IMAP test server ready\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            while (!session.loggedOut) {
+            while (!conn.loggedOut) {
                 List<Object> segments = readCommand(in, out);
                 if (segments == null) {
                     return;
                 }
                 String[] words = ((String) segments.get(0)).split(" ");
-                if (words.length == 2 && words[1].equalsIgnoreCase("IDLE") && session.authenticated
+                if (words.length == 2 && words[1].equalsIgnoreCase("IDLE") && conn.authenticated
                         && capabilities.contains("IDLE")) {
-                    if (!idle(session, words[0], in, out)) {
+                    if (!idle(conn, words[0], in, out)) {
                         return;
                     }
                     continue;
                 }
-                List<Response> responses = execute(session, segments);
+                List<Response> responses = execute(conn, segments);
                 for (Response r : responses) {
                     if (r.hangUp) {
                         out.flush();
@@ -715,18 +715,18 @@ public final class HostileImapServer implements AutoCloseable {
      * IDLE (RFC 2177, only when the capabilities list it; not scripted): appends and expunges in the
      * selected folder are announced within about 50 ms until the client sends DONE.
      */
-    private boolean idle(Session session, String tag, InputStream in, OutputStream out) throws IOException {
+    private boolean idle(Connection conn, String tag, InputStream in, OutputStream out) throws IOException {
         String folder;
         synchronized (lock) {
-            folder = session.selected == null ? null : session.selected.name;
+            folder = conn.selected == null ? null : conn.selected.name;
         }
-        commands.add(new Command(session.id, tag, "IDLE", "", folder, session, List.of()));
+        commands.add(new Command(conn.id, tag, "IDLE", "", folder, conn, List.of()));
         out.write("+ idling\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         while (in.available() == 0) {
             List<Response> updates = new ArrayList<>();
             synchronized (lock) {
-                updates(session, updates);
+                updates(conn, updates);
             }
             for (Response r : updates) {
                 out.write(r.bytes);
@@ -960,7 +960,7 @@ public final class HostileImapServer implements AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Execution
 
-    private List<Response> execute(Session session, List<Object> segments) {
+    private List<Response> execute(Connection conn, List<Object> segments) {
         String first = (String) segments.get(0);
         List<Tok> tokens;
         String tag = first.contains(" ") ? first.substring(0, first.indexOf(' ')) : first;
@@ -991,18 +991,18 @@ public final class HostileImapServer implements AutoCloseable {
         }
         String folder;
         synchronized (lock) {
-            folder = session.selected == null ? null : session.selected.name;
+            folder = conn.selected == null ? null : conn.selected.name;
         }
         if (!args.isEmpty() && Set.of("SELECT", "EXAMINE", "STATUS", "APPEND", "CREATE", "DELETE", "RENAME", "SUBSCRIBE",
                 "UNSUBSCRIBE").contains(name) && args.get(0).kind() != Kind.LIST) {
-            folder = mailboxName(session, args.get(0));
+            folder = mailboxName(conn, args.get(0));
         }
-        Command command = new Command(session.id, tag, name, arguments, folder, session, args);
+        Command command = new Command(conn.id, tag, name, arguments, folder, conn, args);
         commands.add(command);
         List<Response> responses = new ArrayList<>();
         try {
             synchronized (lock) {
-                String text = handle(session, command, args, responses);
+                String text = handle(conn, command, args, responses);
                 responses.add(Response.of(tag + " OK " + text));
             }
         } catch (Bad e) {
@@ -1034,7 +1034,7 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     /** Runs a command against the account (under the lock); returns the text of its tagged OK. */
-    private String handle(Session s, Command c, List<Tok> args, List<Response> out) {
+    private String handle(Connection s, Command c, List<Tok> args, List<Response> out) {
         String name = c.name();
         switch (name) {
             case "CAPABILITY" -> {
@@ -1200,7 +1200,7 @@ public final class HostileImapServer implements AutoCloseable {
         return args;
     }
 
-    private String mailboxName(Session s, Tok t) {
+    private String mailboxName(Connection s, Tok t) {
         String n = t.str();
         if (!s.utf8) {
             n = BASE64MailboxDecoder.decode(n);
@@ -1208,7 +1208,7 @@ public final class HostileImapServer implements AutoCloseable {
         return normal(n);
     }
 
-    private String wireName(Session s, String name) {
+    private String wireName(Connection s, String name) {
         return quote(s.utf8 ? name : BASE64MailboxEncoder.encode(name));
     }
 
@@ -1224,19 +1224,19 @@ public final class HostileImapServer implements AutoCloseable {
         return mb;
     }
 
-    private void writable(Session s) {
+    private void writable(Connection s) {
         if (s.readOnly) {
             throw new No("[READ-ONLY] the folder is open read-only");
         }
     }
 
     /** The highest UID in the connection's view: {@code *} of a UID set. */
-    private static long starUid(Session s) {
+    private static long starUid(Connection s) {
         return s.view.isEmpty() ? 0 : s.view.get(s.view.size() - 1);
     }
 
     /** Tells the connection about messages other connections (or the test) added or expunged. */
-    private void updates(Session s, List<Response> out) {
+    private void updates(Connection s, List<Response> out) {
         if (s.selected == null) {
             return;
         }
@@ -1268,7 +1268,7 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    private void list(Session s, List<Tok> args, boolean lsub, List<Response> out) {
+    private void list(Connection s, List<Tok> args, boolean lsub, List<Response> out) {
         need(args, 2);
         if (args.get(0).kind() == Kind.LIST || args.size() > 2) {
             throw new Bad("LIST-EXTENDED is not offered");
@@ -1327,7 +1327,7 @@ public final class HostileImapServer implements AutoCloseable {
         return Pattern.compile(re.toString(), Pattern.DOTALL).matcher(name).matches();
     }
 
-    private void status(Session s, List<Tok> args, List<Response> out) {
+    private void status(Connection s, List<Tok> args, List<Response> out) {
         need(args, 2);
         String n = mailboxName(s, args.get(0));
         Mailbox mb = existing(n);
@@ -1348,7 +1348,7 @@ public final class HostileImapServer implements AutoCloseable {
         out.add(Response.untagged("STATUS " + wireName(s, n) + " (" + String.join(" ", items) + ")"));
     }
 
-    private String select(Session s, List<Tok> args, boolean examine, List<Response> out) {
+    private String select(Connection s, List<Tok> args, boolean examine, List<Response> out) {
         need(args, 1);
         if (args.size() > 1) {
             throw new Bad("SELECT parameters (CONDSTORE, QRESYNC) are not offered");
@@ -1371,7 +1371,7 @@ public final class HostileImapServer implements AutoCloseable {
         return examine ? "[READ-ONLY] EXAMINE completed" : "[READ-WRITE] SELECT completed";
     }
 
-    private void rename(Session s, String from, String to) {
+    private void rename(Connection s, String from, String to) {
         if (from.equals("INBOX")) {
             throw new No("renaming INBOX is not offered");
         }
@@ -1397,7 +1397,7 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    private String append(Session s, List<Tok> args, List<Response> out) {
+    private String append(Connection s, List<Tok> args, List<Response> out) {
         need(args, 2);
         String n = mailboxName(s, args.get(0));
         List<String> flags = List.of();
@@ -1431,7 +1431,7 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     /** The messages a set names, in the connection's view order, with their sequence numbers. */
-    private List<Map.Entry<Integer, Message>> named(Session s, String setText, boolean uid) {
+    private List<Map.Entry<Integer, Message>> named(Connection s, String setText, boolean uid) {
         SeqSet set = SeqSet.parse(setText, uid ? starUid(s) : s.view.size());
         List<Map.Entry<Integer, Message>> out = new ArrayList<>();
         for (int i = 0; i < s.view.size(); i++) {
@@ -1486,7 +1486,7 @@ public final class HostileImapServer implements AutoCloseable {
         return out;
     }
 
-    private void fetch(Session s, Command c, List<Tok> args, boolean uid, List<Response> out) {
+    private void fetch(Connection s, Command c, List<Tok> args, boolean uid, List<Response> out) {
         need(args, 2);
         List<Item> items = items(args, uid);
         for (Map.Entry<Integer, Message> e : named(s, args.get(0).str(), uid)) {
@@ -1494,7 +1494,7 @@ public final class HostileImapServer implements AutoCloseable {
         }
     }
 
-    private Response fetchResponse(Session s, Command c, long uid, byte[] raw) {
+    private Response fetchResponse(Connection s, Command c, long uid, byte[] raw) {
         synchronized (lock) {
             List<Item> items = items(c.tokens, c.name().startsWith("UID "));
             int seq = s.view.indexOf(uid) + 1;
@@ -1613,7 +1613,7 @@ public final class HostileImapServer implements AutoCloseable {
 
     // STORE
 
-    private void store(Session s, List<Tok> args, boolean uid, List<Response> out) {
+    private void store(Connection s, List<Tok> args, boolean uid, List<Response> out) {
         need(args, 3);
         writable(s);
         if (args.get(1).kind() == Kind.LIST) {
@@ -1653,7 +1653,7 @@ public final class HostileImapServer implements AutoCloseable {
 
     // SEARCH
 
-    private void search(Session s, List<Tok> args, boolean uid, List<Response> out) {
+    private void search(Connection s, List<Tok> args, boolean uid, List<Response> out) {
         List<Tok> criteria = new ArrayList<>(args);
         if (!criteria.isEmpty() && criteria.get(0).isAtom("CHARSET")) {
             criteria = criteria.subList(Math.min(2, criteria.size()), criteria.size());
@@ -1680,7 +1680,7 @@ public final class HostileImapServer implements AutoCloseable {
         out.add(Response.untagged(b.toString()));
     }
 
-    private Predicate<Map.Entry<Integer, Message>> criterion(Session s, Iterator<Tok> it) {
+    private Predicate<Map.Entry<Integer, Message>> criterion(Connection s, Iterator<Tok> it) {
         Tok t = it.next();
         if (t.kind() == Kind.LIST) {
             Iterator<Tok> inner = t.items().iterator();
@@ -1756,7 +1756,7 @@ public final class HostileImapServer implements AutoCloseable {
 
     // COPY and MOVE
 
-    private String copy(Session s, List<Tok> args, boolean uid, boolean move, List<Response> out) {
+    private String copy(Connection s, List<Tok> args, boolean uid, boolean move, List<Response> out) {
         need(args, 2);
         if (move) {
             writable(s);
