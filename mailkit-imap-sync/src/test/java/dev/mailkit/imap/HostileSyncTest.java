@@ -466,4 +466,26 @@ class HostileSyncTest {
             assertMirrored(sync, "INBOX");
         }
     }
+
+    @Test
+    void aFolderTheServerRefusesToOpen_isSkipped_andTheOthersSync() throws Exception {
+        server.append("Broken", message(1));
+        server.append("INBOX", message(2));
+        server.append("Later", message(3));
+        server.onCommand("EXAMINE", (cmd, normal) -> "Broken".equals(cmd.folder())
+                ? List.of(Response.of(cmd.tag() + " NO [SERVERBUG] cannot open \u001b[2Jthis mailbox")) : normal);
+        server.onCommand("SELECT", (cmd, normal) -> "Broken".equals(cmd.folder())
+                ? List.of(Response.of(cmd.tag() + " NO [SERVERBUG] cannot open this mailbox")) : normal);
+        try (ImapSynchronizer sync = builder().build()) {
+            SyncReport r = sync.syncOnce();
+            assertThat(r.folder("Broken").orElseThrow().method()).isEqualTo("SKIPPED");
+            assertThat(r.folder("Broken").orElseThrow().notes()).anyMatch(n -> n.contains("refused"))
+                    .noneMatch(n -> n.contains("\u001b"));
+            assertThat(sync.state().folder("Broken")).as("nothing recorded for it").isEmpty();
+            assertMirrored(sync, "INBOX", "Later");
+            server.clearScripts();
+            sync.syncOnce();
+            assertMirrored(sync, "Broken", "INBOX", "Later");
+        }
+    }
 }

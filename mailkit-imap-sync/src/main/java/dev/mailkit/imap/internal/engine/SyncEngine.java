@@ -621,13 +621,26 @@ public final class SyncEngine {
             FolderRun run = byName.get(saved.name());
             run.adoptable = files.adoptable;
             long t0 = System.nanoTime();
-            Pusher.Result r = commands.run(p -> {
-                try {
-                    return pusher.push(p, saved, files, caps.condstore());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            Pusher.Result r;
+            try {
+                r = commands.run(p -> {
+                    try {
+                        return pusher.push(p, saved, files, caps.condstore());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (MessagingException e) {
+                String refusal = refusal(e);
+                if (refusal == null) {
+                    throw e;
                 }
-            });
+                // One folder the server will not let us change: its local changes wait, the others go on.
+                r = new Pusher.Result();
+                r.notes.add("the server refused a command while pushing (" + refusal + "); the local changes wait"
+                        + " for the next sync");
+                LOG.warn("{}: {}", quoted(saved.name()), r.notes.get(0));
+            }
             run.nanos += System.nanoTime() - t0;
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
@@ -696,9 +709,31 @@ public final class SyncEngine {
                 syncFolder(p, run, caps.qresync(), caps.condstore());
                 return null;
             });
+        } catch (MessagingException e) {
+            String refusal = refusal(e);
+            if (refusal == null) {
+                throw e;
+            }
+            // A folder the server refuses to open or read (NO, BAD): skipped this time, the rest of the
+            // account syncs. What was stored before the refusal stays recorded; the state is not advanced.
+            run.skip("the server refused a command (" + refusal + "); not synced this time");
         } finally {
             run.nanos += System.nanoTime() - t0;
         }
+    }
+
+    /** The server's words when a command was refused (tagged NO or BAD), or null for any other failure. */
+    private static String refusal(MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommandFailedException || t instanceof org.eclipse.angus.mail.iap.BadCommandException) {
+                String m = t.getMessage();
+                return m == null ? "no reason given" : printable(m.length() > 200 ? m.substring(0, 200) + "…" : m);
+            }
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**
@@ -802,11 +837,16 @@ public final class SyncEngine {
 
     /** A server-supplied name for a log line: quoted, control characters escaped. */
     private static String quoted(String name) {
-        StringBuilder b = new StringBuilder("'");
-        for (char c : name.toCharArray()) {
+        return "'" + printable(name) + "'";
+    }
+
+    /** Server-supplied text with control characters escaped, for notes and logs. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
             b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
-        return b.append('\'').toString();
+        return b.toString();
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {
