@@ -89,6 +89,7 @@ final class LocalScan {
             }
             LocalStore.LocalFolder lf = open.apply(f.name());
             Set<String> ids = new HashSet<>(lf.localIds());
+            Set<String> notMessages = lf.skipped().keySet(); // a link or directory where a synced file was
             Map<Long, LocalChange> changes = new HashMap<>();
             changesByFolder.put(f.name(), changes);
             for (LocalChange c : state.localChanges(f.name())) {
@@ -101,6 +102,9 @@ final class LocalScan {
                 ids.remove(r.localId());
                 LocalChange c = changes.get(r.uid());
                 Optional<MessageFlags> stored = lf.storedFlags(r.localId());
+                if (stored.isEmpty() && notMessages.contains(r.localId())) {
+                    continue; // not read, so nothing is known of it: neither a delete nor a flag change
+                }
                 if (stored.isEmpty()) {
                     if (c == null || c.kind() == LocalChange.Kind.KEPT) {
                         missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);

@@ -192,6 +192,14 @@ public final class SyncEngine {
                 notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
                         + " from here) taken over without downloading");
             }
+            if (localFolder != null) {
+                // Links, directories, FIFOs, devices, other names: named on every sync, never read or uploaded.
+                for (String entry : new TreeMap<>(localFolder.skipped()).values()) {
+                    String note = "skipped, not a message: " + printable(entry);
+                    notes.add(note);
+                    LOG.warn("{}: {}", quoted(folder.name()), note);
+                }
+            }
             return new FolderReport(folder.name(), method, added, copied, changed, removed, pushed, conflicts, bytes,
                     Duration.ofNanos(nanos), notes);
         }
@@ -1517,11 +1525,14 @@ public final class SyncEngine {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            long unsynced = local.folder(gone.name(), gone.separator()).localIds().stream()
-                    .filter(id -> !known.contains(id)).count();
-            if (unsynced > 0) {
-                notes.add("the server folder is gone; the local folder is kept because it holds " + unsynced
-                        + " message(s) never synced");
+            LocalStore.LocalFolder lf = local.folder(gone.name(), gone.separator());
+            long unsynced = lf.localIds().stream().filter(id -> !known.contains(id)).count();
+            int other = lf.skipped().size();
+            if (unsynced > 0 || other > 0) {
+                notes.add("the server folder is gone; the local folder is kept because it holds "
+                        + (unsynced > 0 ? unsynced + " message(s) never synced" : "")
+                        + (unsynced > 0 && other > 0 ? " and " : "")
+                        + (other > 0 ? other + " entr" + (other == 1 ? "y" : "ies") + " that are not messages" : ""));
                 return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                         Duration.ofNanos(System.nanoTime() - start), notes);
             }

@@ -194,7 +194,7 @@ public final class Maildir implements LocalStore {
             for (String sub : new String[] {"cur", "new", "tmp"}) {
                 Files.createDirectories(dir.resolve(sub));
             }
-            if (!dir.equals(root) && !Files.exists(dir.resolve("maildirfolder"))) {
+            if (!dir.equals(root) && !Files.exists(dir.resolve("maildirfolder"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 Files.createFile(dir.resolve("maildirfolder"));
             }
         } catch (IOException e) {

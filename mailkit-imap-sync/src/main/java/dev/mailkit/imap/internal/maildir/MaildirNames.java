@@ -84,6 +84,44 @@ public final class MaildirNames {
         return b.toString();
     }
 
+    /**
+     * Whether a file name in {@code cur/} or {@code new/} is a Maildir message file name: the
+     * {@code time.unique.host} form every Maildir writer uses (seconds since the epoch, then '.' or '_'),
+     * optionally followed by {@code :2,} and flags, not hidden (a leading '.': Maildir readers skip those)
+     * and without control characters. Files with other names are not taken for messages.
+     */
+    public static boolean isMessageFileName(String fileName) {
+        if (!MESSAGE_FILE.matcher(fileName).matches()) {
+            return false;
+        }
+        for (int i = 0; i < fileName.length(); i++) {
+            char c = fileName.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Pattern MESSAGE_FILE = Pattern.compile("[0-9]+[._][^:]+(:.*)?", Pattern.DOTALL);
+
+    /**
+     * Text for a note or a log line: control characters (C0, DEL and C1) escaped as a backslash,
+     * {@code u} and four hex digits.
+     */
+    public static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** A new unique base name carrying the UID ({@code uid <= 0}: none). */
     public static String newBaseName(long uid) {
         long now = System.currentTimeMillis();
