@@ -40,16 +40,21 @@ final class LocalScan {
         int known;
         /** The local folder directory itself is missing. */
         boolean missing;
+        /** Local files left alone this time (too large, empty, unreadable), each named. */
+        final List<String> notes = new ArrayList<>();
     }
 
     private final SyncStateStore state;
     private final LocalStore local;
     private final Function<String, LocalStore.LocalFolder> open;
+    /** Files no record describes above this size are not read, nor uploaded. */
+    private final long maxUploadBytes;
 
-    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open) {
+    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open, long maxUploadBytes) {
         this.state = state;
         this.local = local;
         this.open = open;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     /**
@@ -78,6 +83,8 @@ final class LocalScan {
         Map<String, List<MessageRecord>> missing = new HashMap<>();
         Map<String, Set<String>> movedHere = new HashMap<>(); // folder -> ids of files a pending move put there
         Map<String, Map<Long, LocalChange>> changesByFolder = new HashMap<>();
+        // folder -> unknown files not to be read: empty, or above the upload limit (their size known without reading)
+        Map<String, Map<String, Long>> notRead = new HashMap<>();
         for (FolderState f : folders) {
             FolderFiles files = new FolderFiles();
             out.put(f.name(), files);
@@ -128,13 +135,21 @@ final class LocalScan {
                 }
             }
             unknownFiles.put(f.name(), ids);
+            Map<String, Long> sizes = new HashMap<>();
+            for (String id : ids) {
+                long size = lf.size(id);
+                if (size == 0 || size > maxUploadBytes) {
+                    sizes.put(id, size);
+                }
+            }
+            notRead.put(f.name(), sizes);
         }
         // A file missing from one folder and found, under the same name, among another folder's unknown files
         // was moved there by another client; anything else missing was deleted.
         Map<String, String> unknownByName = new HashMap<>();
         unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
         // A client that moves by copy and delete (a new file name) is recognised by Message-ID and size.
-        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles);
+        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles, notRead);
         for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
             for (MessageRecord r : e.getValue()) {
                 String target = unknownByName.get(strip(r.localId()));
@@ -195,10 +210,30 @@ final class LocalScan {
                 }
             }
             ids.removeAll(moved);
+            Map<String, Long> leftAlone = notRead.getOrDefault(f.name(), Map.of());
             for (String id : ids) {
                 long uid = MaildirNames.uidOf(id);
-                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it
-                String messageId = messageId(lf, id);
+                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it by UID
+                Long size = leftAlone.get(id);
+                if (size != null) {
+                    if (!pendingDownload) {
+                        files.notes.add(size == 0
+                                ? "local file " + MaildirNames.printable(id) + " is empty, not a message: not uploaded"
+                                : "local file " + MaildirNames.printable(id) + " is " + size + " bytes, above the upload"
+                                + " limit of " + maxUploadBytes + " bytes (maxUploadBytes): not read, not uploaded,"
+                                + " left where it is");
+                    }
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException e) {
+                    // Changed or replaced since the folder was listed: looked at again next sync.
+                    files.notes.add("local file " + MaildirNames.printable(id) + " cannot be read ("
+                            + MaildirNames.printable(String.valueOf(e.getMessage())) + "): not uploaded this time");
+                    continue;
+                }
                 if (!messageId.isEmpty()) {
                     files.adoptable.putIfAbsent(messageId, id);
                 }
@@ -212,12 +247,22 @@ final class LocalScan {
     }
 
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */
-    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles) throws IOException {
+    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles,
+                                                           Map<String, Map<String, Long>> notRead) {
         Map<String, List<String[]>> out = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
             LocalStore.LocalFolder lf = open.apply(e.getKey());
+            Map<String, Long> leftAlone = notRead.getOrDefault(e.getKey(), Map.of());
             for (String id : e.getValue()) {
-                String messageId = messageId(lf, id);
+                if (leftAlone.containsKey(id)) {
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException unreadable) {
+                    continue; // reported when its upload is considered
+                }
                 if (!messageId.isEmpty()) {
                     out.computeIfAbsent(messageId, k -> new ArrayList<>()).add(new String[] {e.getKey(), id});
                 }

@@ -87,13 +87,17 @@ public final class SyncEngine {
      * @param deleteToTrash     local deletes move the message to the server's Trash (else \Deleted + UID EXPUNGE)
      * @param massDeletionShare the share of a folder that may be deleted on the server in one sync
      * @param allowMassDeletion push deletions even above the share, or of a missing local folder
+     * @param maxUploadBytes    local files larger than this are neither read nor uploaded
      */
     public record Options(long chunkBytes, long largeMessageBytes, int partBytes, int connections, Instant since,
                           long headersOnlyAbove, boolean twoWay, ConflictPolicy policy, boolean deleteToTrash,
-                          double massDeletionShare, boolean allowMassDeletion) {
-        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way. */
+                          double massDeletionShare, boolean allowMassDeletion, long maxUploadBytes) {
+        /**
+         * 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way,
+         * local files up to 64 MiB uploaded.
+         */
         public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0, true,
-                ConflictPolicy.SERVER_WINS, true, 0.5, false);
+                ConflictPolicy.SERVER_WINS, true, 0.5, false, 64L << 20);
     }
 
     /** Deleting fewer messages than this from a folder never trips the mass-deletion guard. */
@@ -617,17 +621,22 @@ public final class SyncEngine {
         }
         Map<String, LocalScan.FolderFiles> scan;
         try {
-            scan = new LocalScan(state, local, this::localFolder).run(known, unchangedLocally);
+            scan = new LocalScan(state, local, this::localFolder, options.maxUploadBytes()).run(known, unchangedLocally);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
-        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(), listener);
+        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(),
+                options.maxUploadBytes(), listener);
         for (FolderState saved : known) {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
             run.adoptable = files.adoptable;
+            for (String note : files.notes) {
+                run.notes.add(note);
+                LOG.warn("{}: {}", quoted(saved.name()), note);
+            }
             long t0 = System.nanoTime();
             Pusher.Result r;
             try {
@@ -653,7 +662,8 @@ public final class SyncEngine {
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
-            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()) {
+            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()
+                    || !files.notes.isEmpty()) {
                 rescanNext.add(saved.name());
             }
         }
