@@ -40,6 +40,8 @@ final class LocalScan {
         int known;
         /** The local folder directory itself is missing. */
         boolean missing;
+        /** The local folder exists but cannot be opened (for example a link in place of its directory). */
+        boolean unavailable;
         /** Local files left alone this time (too large, empty, unreadable), each named. */
         final List<String> notes = new ArrayList<>();
     }
@@ -94,7 +96,13 @@ final class LocalScan {
                 files.missing = true;
                 continue;
             }
-            LocalStore.LocalFolder lf = open.apply(f.name());
+            LocalStore.LocalFolder lf;
+            try {
+                lf = open.apply(f.name());
+            } catch (dev.mailkit.imap.SyncStateException e) {
+                files.unavailable = true; // nothing of it is read: no deletes, no uploads; the pull reports it
+                continue;
+            }
             Set<String> ids = new HashSet<>(lf.localIds());
             Set<String> notMessages = lf.skipped().keySet(); // a link or directory where a synced file was
             Map<Long, LocalChange> changes = new HashMap<>();

@@ -632,6 +632,9 @@ public final class SyncEngine {
         for (FolderState saved : known) {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
+            if (files.unavailable) {
+                continue; // its local folder cannot be opened: its local changes wait, the pull reports it
+            }
             run.adoptable = files.adoptable;
             for (String note : files.notes) {
                 run.notes.add(note);
@@ -915,7 +918,14 @@ public final class SyncEngine {
 
     private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
-        run.localFolder = localFolder(name);
+        try {
+            run.localFolder = localFolder(name);
+        } catch (SyncStateException e) {
+            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
+            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
+                    + "); not synced this time");
+            return;
+        }
         Optional<FolderState> saved = state.folder(name);
         if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
             // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
@@ -1535,7 +1545,15 @@ public final class SyncEngine {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            LocalStore.LocalFolder lf = local.folder(gone.name(), gone.separator());
+            LocalStore.LocalFolder lf;
+            try {
+                lf = local.folder(gone.name(), gone.separator());
+            } catch (SyncStateException e) {
+                notes.add("the server folder is gone; its local folder cannot be opened ("
+                        + printable(String.valueOf(e.getMessage())) + "), so it is kept");
+                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
+                        Duration.ofNanos(System.nanoTime() - start), notes);
+            }
             long unsynced = lf.localIds().stream().filter(id -> !known.contains(id)).count();
             int other = lf.skipped().size();
             if (unsynced > 0 || other > 0) {
