@@ -488,4 +488,55 @@ class HostileSyncTest {
             assertMirrored(sync, "Broken", "INBOX", "Later");
         }
     }
+
+    @Test
+    void aVanishedSetOfFourBillionUids_costsNoMemory_andIsRefusedAsAMassDeletion() throws Exception {
+        server.capabilities("IMAP4rev1", "UIDPLUS", "MOVE", "UNSELECT", "ENABLE", "ID", "LITERAL+", "CONDSTORE", "QRESYNC");
+        for (int i = 1; i <= 3; i++) {
+            server.append("INBOX", message(i));
+        }
+        java.util.concurrent.atomic.AtomicBoolean hostile = new java.util.concurrent.atomic.AtomicBoolean();
+        server.onCommand("EXAMINE", (cmd, normal) -> {
+            List<Response> out = new ArrayList<>();
+            out.add(Response.untagged("OK [HIGHESTMODSEQ " + (hostile.get() ? 8 : 7) + "] modseq"));
+            if (hostile.get()) {
+                out.add(Response.untagged("VANISHED (EARLIER) 1:4294967295"));
+            }
+            out.addAll(normal);
+            return out;
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            hostile.set(true);
+            MassDeletionException e = org.assertj.core.api.Assertions.catchThrowableOfType(sync::syncOnce,
+                    MassDeletionException.class);
+            assertThat(e).as("the three mirrored messages are what the set names; nothing else is allocated").isNotNull();
+            assertThat(e.deletions()).containsEntry("INBOX", 3);
+            assertThat(files(maildir, "INBOX")).hasSize(3);
+        }
+    }
+
+    @Test
+    void aMalformedVanishedSet_isATypedError_andCostsNoMail() throws Exception {
+        server.capabilities("IMAP4rev1", "UIDPLUS", "MOVE", "UNSELECT", "ENABLE", "ID", "LITERAL+", "CONDSTORE", "QRESYNC");
+        server.append("INBOX", message(1));
+        java.util.concurrent.atomic.AtomicBoolean hostile = new java.util.concurrent.atomic.AtomicBoolean();
+        server.onCommand("EXAMINE", (cmd, normal) -> {
+            List<Response> out = new ArrayList<>();
+            out.add(Response.untagged("OK [HIGHESTMODSEQ " + (hostile.get() ? 8 : 7) + "] modseq"));
+            if (hostile.get()) {
+                out.add(Response.untagged("VANISHED (EARLIER) 1:99999999999999999999"));
+            }
+            out.addAll(normal);
+            return out;
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            hostile.set(true);
+            assertThatThrownBy(sync::syncOnce).isInstanceOf(dev.mailkit.core.MailkitException.class)
+                    .hasMessageContaining("VANISHED");
+            assertThat(files(maildir, "INBOX")).hasSize(1);
+            hostile.set(false);
+        }
+    }
 }

@@ -1341,6 +1341,13 @@ public final class HostileImapServer implements AutoCloseable {
                 case "UIDVALIDITY" -> mb.uidValidity;
                 case "UNSEEN" -> mb.visible().stream().filter(m -> !m.flags.contains("\\Seen")).count();
                 case "SIZE" -> mb.visible().stream().mapToLong(m -> m.raw.length).sum();
+                // No mod-sequences are kept: with CONDSTORE announced, 1 (tests script HIGHESTMODSEQ in EXAMINE)
+                case "HIGHESTMODSEQ" -> {
+                    if (!capabilities.contains("CONDSTORE")) {
+                        throw new Bad("STATUS item " + item + " is not offered");
+                    }
+                    yield 1L;
+                }
                 default -> throw new Bad("STATUS item " + item + " is not offered");
             };
             items.add(item + " " + value);
@@ -1350,9 +1357,11 @@ public final class HostileImapServer implements AutoCloseable {
 
     private String select(Connection s, List<Tok> args, boolean examine, List<Response> out) {
         need(args, 1);
-        if (args.size() > 1) {
+        if (args.size() > 1 && !capabilities.contains("CONDSTORE") && !capabilities.contains("QRESYNC")) {
             throw new Bad("SELECT parameters (CONDSTORE, QRESYNC) are not offered");
         }
+        // With CONDSTORE or QRESYNC announced, their SELECT parameters are accepted and otherwise ignored:
+        // a test scripts the HIGHESTMODSEQ, VANISHED and FETCH responses it needs.
         s.selected = null;
         s.view.clear();
         Mailbox mb = existing(mailboxName(s, args.get(0)));

@@ -220,20 +220,27 @@ final class ImapCommands {
         }
     }
 
-    /** Parses the UIDs of {@code * VANISHED [(EARLIER)] set} responses. */
-    static List<Long> vanished(List<? extends Response> responses) {
-        List<Long> out = new ArrayList<>();
+    /** The UID sets of {@code * VANISHED [(EARLIER)] set} responses, as ranges (never expanded). */
+    static List<UidSets.Ranges> vanished(List<? extends Response> responses) throws ProtocolException {
+        List<UidSets.Ranges> out = new ArrayList<>();
         for (Response r : responses) {
             String line = r.toString().trim();
-            int at = line.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED");
-            if (at < 0 || !line.startsWith("*")) {
+            if (!line.startsWith("*")) {
                 continue;
             }
-            String rest = line.substring(at + "VANISHED".length()).trim();
+            String rest = line.substring(1).trim();
+            if (!rest.toUpperCase(java.util.Locale.ROOT).startsWith("VANISHED")) {
+                continue;
+            }
+            rest = rest.substring("VANISHED".length()).trim();
             if (rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
                 rest = rest.substring("(EARLIER)".length()).trim();
             }
-            out.addAll(UidSets.parse(rest));
+            try {
+                out.add(UidSets.parse(rest));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("the server sent a malformed VANISHED response: " + e.getMessage());
+            }
         }
         return out;
     }

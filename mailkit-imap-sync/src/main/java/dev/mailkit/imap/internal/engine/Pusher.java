@@ -190,7 +190,18 @@ final class Pusher {
             for (Response resp : r) {
                 Matcher m = MODIFIED.matcher(resp.toString());
                 if (m.find()) {
-                    modified.addAll(UidSets.parse(m.group(1)));
+                    // Only UIDs this command named can have been refused; a malformed set refuses all of them.
+                    UidSets.Ranges refusedSet;
+                    try {
+                        refusedSet = UidSets.parse(m.group(1));
+                    } catch (IllegalArgumentException malformed) {
+                        refusedSet = null;
+                    }
+                    for (long uid : e.getValue()) {
+                        if (refusedSet == null || refusedSet.contains(uid)) {
+                            modified.add(uid);
+                        }
+                    }
                 }
             }
             for (long uid : e.getValue()) {
@@ -359,10 +370,20 @@ final class Pusher {
         for (Response resp : r) {
             Matcher m = COPYUID.matcher(resp.toString());
             if (m.find()) {
-                List<Long> from = UidSets.parse(m.group(2));
-                List<Long> to = UidSets.parse(m.group(3));
+                List<Long> from;
+                List<Long> to;
+                try {
+                    // Never more UIDs than were moved: a larger set is a broken answer, and is ignored (the
+                    // pull of the target then finds the messages by Message-ID).
+                    from = UidSets.parse(m.group(2)).expand(uids.size());
+                    to = UidSets.parse(m.group(3)).expand(uids.size());
+                } catch (IllegalArgumentException broken) {
+                    continue;
+                }
                 for (int i = 0; i < Math.min(from.size(), to.size()); i++) {
-                    mapping.put(from.get(i), to.get(i));
+                    if (uids.contains(from.get(i))) {
+                        mapping.put(from.get(i), to.get(i));
+                    }
                 }
             }
         }

@@ -72,6 +72,8 @@ public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final int METADATA_WINDOW = 2000;
     private static final int MAX_MESSAGES_PER_FETCH = 500;
+    /** Up to this many UIDs named by a QRESYNC answer are looked up one by one; beyond, the folder's records are scanned. */
+    private static final int VANISHED_LOOKUPS = 10_000;
 
     /**
      * Tuning and partial-sync options.
@@ -974,12 +976,34 @@ public final class SyncEngine {
             // not the folder size.
             run.method = "QRESYNC";
             flags = ImapCommands.fetchedFlags(mi.responses == null ? List.of() : mi.responses);
-            gone.addAll(ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses));
-            Set<Long> named = new HashSet<>(flags.keySet());
-            named.addAll(gone);
-            for (long uid : named) {
-                if (uid < saved.uidNext()) {
-                    state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+            List<UidSets.Ranges> vanished = ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses);
+            long named = flags.size();
+            for (UidSets.Ranges v : vanished) {
+                named += v.count();
+            }
+            if (named <= VANISHED_LOOKUPS) {
+                Set<Long> uids = new HashSet<>(flags.keySet());
+                for (UidSets.Ranges v : vanished) {
+                    List<Long> expanded = v.expand(VANISHED_LOOKUPS);
+                    uids.addAll(expanded);
+                    gone.addAll(expanded);
+                }
+                for (long uid : uids) {
+                    if (uid < saved.uidNext()) {
+                        state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+                    }
+                }
+            } else {
+                // A large set (VANISHED (EARLIER) 1:4294967295 from a broken or hostile server, or a big
+                // expunge): the folder's records are checked against the ranges instead, in one pass.
+                for (MessageRecord r : state.messages(name)) {
+                    if (r.uid() < saved.uidNext() && (flags.containsKey(r.uid())
+                            || vanished.stream().anyMatch(v -> v.contains(r.uid())))) {
+                        known.put(r.uid(), r);
+                        if (vanished.stream().anyMatch(v -> v.contains(r.uid()))) {
+                            gone.add(r.uid());
+                        }
+                    }
                 }
             }
         } else {
