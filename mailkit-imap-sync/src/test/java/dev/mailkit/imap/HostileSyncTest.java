@@ -539,4 +539,54 @@ class HostileSyncTest {
             hostile.set(false);
         }
     }
+
+    @Test
+    void aServerThatNeverStopsSendingABody_fillsNoDisk_andTheMessageComesNextSync() throws Exception {
+        byte[] big = ServerClient.message(1, "<big@example.com>", "0123456789abcdef\r\n".repeat(500_000)); // 9 MB: fetched in parts
+        server.append("INBOX", big);
+        server.append("INBOX", message(2));
+        java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.regex.Pattern origin = java.util.regex.Pattern.compile("<(\\d+)\\.");
+        server.onCommand("UID FETCH", (cmd, normal) -> {
+            java.util.regex.Matcher m = origin.matcher(cmd.line());
+            if (!m.find()) {
+                return normal;
+            }
+            parts.incrementAndGet(); // a full part every time, whatever was asked and announced
+            return List.of(Response.untagged("1 FETCH (UID 1 BODY[]<" + m.group(1) + "> ", new byte[1 << 20], ")"),
+                    normal.get(normal.size() - 1));
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            SyncReport r = sync.syncOnce();
+            assertThat(r.folder("INBOX").orElseThrow().notes()).anyMatch(n -> n.contains("announced as " + big.length));
+            assertThat(parts.get()).as("partial fetches: at most twice the announced size, plus two parts")
+                    .isLessThanOrEqualTo((int) (2L * big.length / (1 << 20)) + 3);
+            assertThat(files(maildir, "INBOX")).as("only the other message").hasSize(1);
+            try (java.util.stream.Stream<Path> tmp = java.nio.file.Files.list(maildir.resolve("tmp"))) {
+                assertThat(tmp.count()).as("nothing left in tmp/").isZero();
+            }
+            server.clearScripts();
+            sync.syncOnce();
+            assertMirrored(sync, "INBOX");
+        }
+    }
+
+    @Test
+    void keywords_areReadByTheirWholeName_inUtf8_andGoBackUnchanged() throws Exception {
+        server.append("INBOX", message(1));
+        server.setFlags("INBOX", 1, "été", "\\Foo", "$Label1", "\\Seen");
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            MessageFlags f = sync.state().message("INBOX", 1).orElseThrow().flags();
+            assertThat(f.flagged()).as("\\Foo is not \\Flagged").isFalse();
+            assertThat(f.seen()).isTrue();
+            assertThat(f.keywords()).containsExactlyInAnyOrder("été", "\\Foo", "$Label1");
+            java.util.Set<String> keywords = new java.util.TreeSet<>(f.keywords());
+            keywords.add("naïve");
+            sync.local().folder("INBOX").setKeywords(1, keywords);
+            sync.local().folder("INBOX").markUnread(1);
+            assertThat(sync.syncOnce().pushed()).isEqualTo(1);
+        }
+        assertThat(server.flags("INBOX", 1)).containsExactlyInAnyOrder("été", "naïve", "\\Foo", "$Label1");
+    }
 }

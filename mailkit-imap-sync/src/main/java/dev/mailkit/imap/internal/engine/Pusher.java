@@ -144,8 +144,7 @@ final class Pusher {
             if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv) && unchangedSince > 0) {
                 // One command sets the whole merged set: "+FLAGS" and "-FLAGS" as two commands with the same
                 // UNCHANGEDSINCE would have the second refused as MODIFIED by the first (RFC 7162 3.1.3).
-                stores.computeIfAbsent("=" + String.join(" ", new TreeSet<>(m.imapNames())), k -> new ArrayList<>())
-                        .add(r.uid());
+                stores.computeIfAbsent("=" + wire(m.imapNames()), k -> new ArrayList<>()).add(r.uid());
             } else if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv)) {
                 // Without CONDSTORE, adding and removing only what changed leaves a concurrent change to
                 // another flag by another client alone.
@@ -154,10 +153,10 @@ final class Pusher {
                 Set<String> remove = new TreeSet<>(srv.imapNames());
                 remove.removeAll(m.imapNames());
                 if (!add.isEmpty()) {
-                    stores.computeIfAbsent("+" + String.join(" ", add), k -> new ArrayList<>()).add(r.uid());
+                    stores.computeIfAbsent("+" + wire(add), k -> new ArrayList<>()).add(r.uid());
                 }
                 if (!remove.isEmpty()) {
-                    stores.computeIfAbsent("-" + String.join(" ", remove), k -> new ArrayList<>()).add(r.uid());
+                    stores.computeIfAbsent("-" + wire(remove), k -> new ArrayList<>()).add(r.uid());
                 }
             }
             switch (c.kind()) {
@@ -314,6 +313,15 @@ final class Pusher {
         }
     }
 
+    /** Flag names for a STORE command, sorted, each as the command writer sends it byte for byte (UTF-8). */
+    private static String wire(Set<String> names) {
+        StringBuilder b = new StringBuilder();
+        for (String n : new TreeSet<>(names)) {
+            b.append(b.length() == 0 ? "" : " ").append(RawFlags.wire(n));
+        }
+        return b.toString();
+    }
+
     /** The message is gone from the server (expunged or moved by another device) but changed here. */
     private void goneOnServer(String name, LocalChange c, MessageRecord r, Result result) throws IOException {
         switch (c.kind()) {
@@ -342,7 +350,7 @@ final class Pusher {
             throws ProtocolException, IOException {
         String id;
         try (LocalStore.MessageWriter w = lf.newMessage(r.uid())) {
-            ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream());
+            ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream(), r.size());
             id = w.commit(srv);
         }
         state.update(name, List.of(new MessageRecord(name, r.uid(), id, srv, r.messageId(), r.size(), r.internalDate(),
@@ -406,7 +414,7 @@ final class Pusher {
                 case "\\Flagged" -> f.add(Flags.Flag.FLAGGED);
                 case "\\Draft" -> f.add(Flags.Flag.DRAFT);
                 case "\\Deleted" -> f.add(Flags.Flag.DELETED);
-                default -> f.add(n);
+                default -> f.add(RawFlags.wire(n));
             }
         });
         AppendUID au;

@@ -149,6 +149,8 @@ public final class SyncEngine {
         int skippedOld;
         /** Messages already on disk (an interrupted run's downloads, a pushed move or upload) taken over, not downloaded. */
         int adopted;
+        /** Messages whose bytes differ in number from the RFC822.SIZE the server announced. */
+        int sizeMismatches;
         int pushed;
         int conflicts;
         Map<String, String> adoptable = new HashMap<>();
@@ -189,6 +191,10 @@ public final class SyncEngine {
             }
             if (headersOnly > 0) {
                 notes.add(headersOnly + " message(s) above " + options.headersOnlyAbove() + " bytes stored headers-only");
+            }
+            if (sizeMismatches > 0) {
+                notes.add(sizeMismatches + " message(s) came with another number of bytes than the server's RFC822.SIZE;"
+                        + " stored as sent (MessageRecord.size() keeps the server's figure, which identifies the message)");
             }
             if (adopted > 0) {
                 notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
@@ -405,7 +411,7 @@ public final class SyncEngine {
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
                 }
                 try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
-                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream());
+                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream(), r.size());
                     w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -1258,6 +1264,9 @@ public final class SyncEngine {
 
     /** Stores one fetched message, or its header only. */
     private MessageRecord store(FolderRun run, ServerMessage m, ByteArray bytes, boolean headersOnly) throws IOException {
+        if (!headersOnly && bytes.getCount() != m.size()) {
+            run.sizeMismatches++;
+        }
         MessageRecord r;
         try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
@@ -1289,11 +1298,20 @@ public final class SyncEngine {
         String id;
         try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
-            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out);
+            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());
         } catch (ImapCommands.NoBodyException e) {
             run.notDelivered(m.uid());
             return;
+        } catch (ImapCommands.BodyTooLargeException e) {
+            // What was written is discarded with the unfinished file; the next sync asks again.
+            run.retryFrom = Math.min(run.retryFrom, m.uid());
+            run.notes.add(e.getMessage() + "; asked for again next sync");
+            LOG.warn("{}: {}", quoted(run.folder.name()), e.getMessage());
+            return;
+        }
+        if (n != m.size()) {
+            run.sizeMismatches++;
         }
         state.update(run.folder.name(), List.of(record(run, m, id, false)), List.of());
         run.added++;
