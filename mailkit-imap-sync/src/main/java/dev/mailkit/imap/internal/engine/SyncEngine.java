@@ -871,11 +871,7 @@ public final class SyncEngine {
 
     /** Server-supplied text with control characters escaped, for notes and logs. */
     private static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
+        return MaildirNames.printable(text); // C0, DEL and C1 (U+009B is a CSI on some terminals)
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {
