@@ -5,6 +5,7 @@ import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 
@@ -99,7 +100,7 @@ final class LocalScan {
             LocalStore.LocalFolder lf;
             try {
                 lf = open.apply(f.name());
-            } catch (dev.mailkit.imap.SyncStateException e) {
+            } catch (SyncStateException e) {
                 files.unavailable = true; // nothing of it is read: no deletes, no uploads; the pull reports it
                 continue;
             }

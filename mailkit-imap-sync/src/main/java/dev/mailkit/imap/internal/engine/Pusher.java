@@ -8,6 +8,7 @@ import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.maildir.MaildirNames;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.BadCommandException;
@@ -412,9 +413,8 @@ final class Pusher {
             messageId = LocalScan.messageId(lf, id);
         } catch (IOException e) {
             // Changed, grown or replaced since the scan: nothing was sent; looked at again next sync.
-            result.notes.add("local file " + dev.mailkit.imap.internal.maildir.MaildirNames.printable(id)
-                    + " not uploaded: " + dev.mailkit.imap.internal.maildir.MaildirNames.printable(
-                    String.valueOf(e.getMessage())));
+            result.notes.add("local file " + MaildirNames.printable(id) + " not uploaded: "
+                    + MaildirNames.printable(String.valueOf(e.getMessage())));
             return;
         }
         state.markUpload(name, id, true);
@@ -488,8 +488,8 @@ final class Pusher {
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
-                // Exactly the announced bytes: a file changed in place since it was measured cannot make the
-                // literal longer (the rest would be read as commands) nor, silently, shorter.
+                // Exactly the announced bytes: a file that grew in place since it was measured is cut at the
+                // announced length (more would be read by the server as commands); one that shrank fails.
                 long left = total;
                 try (InputStream in = lf.open(id)) {
                     int prev = -1;

@@ -4,19 +4,24 @@ import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.SyncStateException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.LinkOption;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -223,7 +228,8 @@ public final class Maildir implements LocalStore {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String n = d.getFileName().toString();
                 if (n.startsWith(".") && !n.equals(".") && !n.equals("..") && Files.isDirectory(d.resolve("cur"))) {
-                    String name = MaildirNames.isShortened(n) ? recordedName(d, separator) : MaildirNames.serverName(n, separator);
+                    String name = MaildirNames.isShortened(n) ? recordedName(d, separator)
+                            : MaildirNames.serverName(n, separator);
                     if (name != null) {
                         out.add(name);
                     }
@@ -249,13 +255,14 @@ public final class Maildir implements LocalStore {
         Path file = dir.resolve(NAME_FILE);
         byte[] name = serverName.getBytes(StandardCharsets.UTF_8);
         byte[] now = readName(file);
-        if (now != null && java.util.Arrays.equals(now, name)) {
+        if (now != null && Arrays.equals(now, name)) {
             return;
         }
-        Path tmp = dir.resolve("tmp").resolve(MaildirNames.newBaseName(0) + ".name");
+        Path tmp = dir.resolve(NAME_FILE + ".new");
+        Files.deleteIfExists(tmp); // left by an interrupted write (a link is removed, not followed)
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            ch.write(java.nio.ByteBuffer.wrap(name));
+            ch.write(ByteBuffer.wrap(name));
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -268,7 +275,7 @@ public final class Maildir implements LocalStore {
                 return null;
             }
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                 java.io.InputStream in = java.nio.channels.Channels.newInputStream(ch)) {
+                 InputStream in = Channels.newInputStream(ch)) {
                 return in.readNBytes(NAME_FILE_LIMIT);
             }
         } catch (IOException e) {
@@ -305,8 +312,8 @@ public final class Maildir implements LocalStore {
             throw new SyncStateException("the inbox is never renamed", null);
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            Map<Path, String> moving = new java.util.LinkedHashMap<>(); // directory -> its new server name, or null
-            Map<Path, String> targets = new java.util.LinkedHashMap<>();
+            Map<Path, String> moving = new LinkedHashMap<>(); // directory -> its new server name, or null
+            Map<Path, String> targets = new LinkedHashMap<>();
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String n = d.getFileName().toString();
                 if (!MaildirNames.isShortened(n)) {
