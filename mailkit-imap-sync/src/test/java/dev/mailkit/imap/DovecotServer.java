@@ -160,7 +160,7 @@ public final class DovecotServer implements AutoCloseable {
             }
             Files.writeString(conf, Files.readString(conf, StandardCharsets.US_ASCII)
                     + "imap_capability = " + String.join(" ", kept) + "\n", StandardCharsets.US_ASCII);
-            server.restart();
+            server.stopAndLaunch();
             List<String> now = server.capabilitiesAfterLogin();
             for (String c : withoutCapabilities) {
                 if (now.stream().anyMatch(c::equalsIgnoreCase)) {
@@ -234,6 +234,11 @@ public final class DovecotServer implements AutoCloseable {
      */
     public void restart() throws Exception {
         doveadm("kick", "*"); // every open session ends now, whatever it is doing
+        stopAndLaunch();
+    }
+
+    /** Stops the server, waits until its port is free, and starts it again with the same configuration. */
+    private void stopAndLaunch() throws Exception {
         doveadm("stop");
         long deadline = System.currentTimeMillis() + 15_000;
         while (true) { // wait until the port is free, so the new master can listen on it
