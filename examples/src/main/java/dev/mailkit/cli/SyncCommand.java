@@ -3,6 +3,7 @@ package dev.mailkit.cli;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.FolderReport;
 import dev.mailkit.imap.ImapSynchronizer;
+import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncReport;
 import dev.mailkit.imap.SyncWatch;
@@ -47,6 +48,16 @@ final class SyncCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print each sync report as JSON on standard output.")
     boolean json;
 
+    @Option(names = "--allow-mass-deletion", description = "Apply deletions the mass-deletion guard refused (exit 6): "
+            + "a local folder missing or mostly emptied, or a server folder gone or mostly emptied. Use it once, "
+            + "when those deletions are really wanted.")
+    boolean allowMassDeletion;
+
+    @Option(names = "--forget-folder", paramLabel = "NAME", description = "Forget what the state knows of this folder "
+            + "before syncing, so it is mirrored again from the server (for example after its local directory was "
+            + "lost). Repeatable.")
+    List<String> forget = new ArrayList<>();
+
     private final CountDownLatch stop = new CountDownLatch(1);
 
     @Override
@@ -90,9 +101,23 @@ final class SyncCommand implements Callable<Integer> {
         } else {
             b.provider(account.server.provider);
         }
+        if (allowMassDeletion) {
+            b.allowMassDeletion();
+        }
         try (ImapSynchronizer sync = b.build()) {
+            for (String name : forget) {
+                if (sync.state().folder(name).isEmpty()) {
+                    throw new IllegalArgumentException("--forget-folder: the state knows no folder named " + quote(name));
+                }
+                sync.state().deleteFolder(name);
+            }
             if (!watch) {
-                print(sync.syncOnce());
+                try {
+                    print(sync.syncOnce());
+                } catch (MassDeletionException e) {
+                    e.report().ifPresent(this::print); // the rest of the account was synced
+                    throw e;
+                }
                 return ExitCodes.OK;
             }
             try (SyncWatch w = sync.watch()) {

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Syncs, marks the newest INBOX message read and flagged locally, and syncs again: the server gets both
- * flags. Usage: {@code TwoWaySyncWithLocalAction DIR}.
+ * Syncs, marks the newest INBOX message read and flagged locally, files the oldest in Archive (made
+ * first where the account has none), and syncs again: the server gets both flags, the folder and the move. Usage: {@code TwoWaySyncWithLocalAction DIR}.
  */
 public final class TwoWaySyncWithLocalAction {
 
@@ -35,8 +35,16 @@ public final class TwoWaySyncWithLocalAction {
             MessageRecord newest = messages.get(messages.size() - 1);
             inbox.markRead(newest.uid());   // applied to the Maildir now, recorded to push
             inbox.flag(newest.uid());
+            if (messages.size() > 1) {
+                // File the oldest in Archive, made first where the account has none: no sync needed in between.
+                if (sync.state().folder("Archive").isEmpty()) {
+                    sync.local().createFolder("Archive");
+                }
+                inbox.move("Archive", messages.get(0).uid());
+            }
             SyncReport report = sync.syncOnce();
-            out.println("pushed " + report.pushed() + " change(s) for UID " + newest.uid());
+            out.println("pushed " + report.pushed() + " change(s) for UID " + newest.uid()
+                    + (messages.size() > 1 ? " and filed UID " + messages.get(0).uid() + " in Archive" : ""));
             return report;
         }
     }

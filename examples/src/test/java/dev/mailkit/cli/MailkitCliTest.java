@@ -149,6 +149,51 @@ class MailkitCliTest {
     }
 
     @Test
+    void sync_massDeletionRefused_exit6_namesTheOption_thenAllowMassDeletionAppliesIt() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "m" + i, "body " + i, mail.getSmtp().getServerSetup());
+        }
+        assertThat(CliRun.of(imap()).code()).isZero();
+        jakarta.mail.Store store = mail.getImap().createStore();
+        store.connect("me", "s3cret-pw");
+        Folder inbox = store.getFolder("INBOX");
+        inbox.open(Folder.READ_WRITE);
+        for (jakarta.mail.Message m : inbox.getMessages()) {
+            m.setFlag(Flags.Flag.DELETED, true);
+        }
+        inbox.close(true); // the server now shows INBOX empty
+        store.close();
+        CliRun refused = CliRun.of(imap());
+        assertThat(refused.code()).isEqualTo(ExitCodes.REFUSED);
+        assertThat(refused.err()).contains("--allow-mass-deletion");
+        assertThat(refused.out()).as("the rest of the account's report").contains("synced in");
+        try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
+            assertThat(cur.count()).as("nothing deleted locally").isEqualTo(3);
+        }
+        CliRun allowed = CliRun.of(imap("--allow-mass-deletion"));
+        assertThat(allowed.code()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("3 removed");
+        try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
+            assertThat(cur.count()).isZero();
+        }
+    }
+
+    @Test
+    void sync_forgetFolder_mirrorsItAgain_andAnUnknownNameIsAUsageError() throws Exception {
+        GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "first", "one", mail.getSmtp().getServerSetup());
+        assertThat(CliRun.of(imap()).code()).isZero();
+        CliRun unknown = CliRun.of(imap("--forget-folder", "Nowhere"));
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("Nowhere");
+        CliRun again = CliRun.of(imap("--forget-folder", "INBOX", "--json"));
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("{\"folder\":\"INBOX\",\"method\":\"INITIAL\"");
+        try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
+            assertThat(cur.count()).as("the file on disk is taken over, not stored twice").isEqualTo(1);
+        }
+    }
+
+    @Test
     void sync_wrongPassword_isAnAuthenticationError() throws Exception {
         Files.writeString(passwordFile, "wrong");
         CliRun r = CliRun.of(imap());

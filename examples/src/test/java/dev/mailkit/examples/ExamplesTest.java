@@ -122,13 +122,19 @@ class ExamplesTest {
     void twoWaySyncWithLocalAction() throws Exception {
         receive(2);
         SyncReport r = TwoWaySyncWithLocalAction.run(account, dir.resolve("mail"), out);
-        assertThat(r.pushed()).isEqualTo(1);
+        assertThat(r.folder("Archive")).as("created by this sync").hasValueSatisfying(f -> assertThat(f.method()).isEqualTo("CREATE"));
+        assertThat(r.pushed()).as("the folder, the flags and the move").isEqualTo(3);
         Store store = mail.getImap().createStore();
         store.connect("me", "s3cret-pw");
         try {
-            Message newest = inbox(store)[1];
-            assertThat(newest.isSet(Flags.Flag.SEEN)).isTrue();
-            assertThat(newest.isSet(Flags.Flag.FLAGGED)).isTrue();
+            Message[] inbox = inbox(store);
+            assertThat(inbox).hasSize(1);
+            assertThat(inbox[0].isSet(Flags.Flag.SEEN)).isTrue();
+            assertThat(inbox[0].isSet(Flags.Flag.FLAGGED)).isTrue();
+            jakarta.mail.Folder archive = store.getFolder("Archive");
+            archive.open(jakarta.mail.Folder.READ_ONLY);
+            assertThat(archive.getMessageCount()).isEqualTo(1);
+            archive.close(false);
         } finally {
             store.close();
         }

@@ -167,7 +167,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
                         throw new IllegalArgumentException("folder '" + name + "' exists already");
                     }
                     state.addFolderAction(FolderAction.Kind.CREATE, name, null);
-                    localStore.folder(name, sep);
+                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.CREATE, name, null));
                 }
                 localChanged();
             }

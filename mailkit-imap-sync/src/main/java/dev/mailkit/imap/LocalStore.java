@@ -37,6 +37,20 @@ public interface LocalStore extends AutoCloseable {
     }
 
     /**
+     * The name under which this store keeps a server folder (for Maildir: the folder's directory name).
+     * Two server folders with the same local name cannot both be mirrored: the synchronizer mirrors the
+     * one it already knows (else the first listed) and reports the other as skipped. The default is the
+     * server name itself.
+     *
+     * @param serverName the server's full folder name, one {@link #canStore} accepts
+     * @param separator  the server's hierarchy separator, or 0
+     * @return the local name
+     */
+    default String localName(String serverName, char separator) {
+        return serverName;
+    }
+
+    /**
      * Whether a local folder exists for a server folder.
      *
      * @param serverName the server's full folder name

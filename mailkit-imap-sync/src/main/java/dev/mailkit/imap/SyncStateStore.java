@@ -74,6 +74,17 @@ public interface SyncStateStore extends AutoCloseable {
     }
 
     /**
+     * How many messages of a folder the state knows. The default counts {@link #messages(String)}; a store
+     * should count without reading them.
+     *
+     * @param folder the server folder name
+     * @return the number of messages
+     */
+    default int messageCount(String folder) {
+        return messages(folder).size();
+    }
+
+    /**
      * One message.
      *
      * @param folder the server folder name

@@ -42,6 +42,30 @@ class GreenMailMirrorTest extends TwoWayScenarios {
     void aFolderDeletedHere_isDeletedOnTheServer() {
     }
 
+    /**
+     * GreenMail 2.1.7 answers RFC822.SIZE 1 for messages appended to it, so a copy in another folder
+     * cannot be told by its size from a different message with the same Message-ID: the copy-and-delete
+     * is pushed as a delete and an upload (the keyword stays behind), and nothing is lost. The move
+     * itself is checked on Dovecot (DovecotMirrorIT).
+     */
+    @Override
+    @org.junit.jupiter.api.Test
+    void aMaildirMoveDoneAsCopyAndDelete_isAMove_keepingKeywordsAndLeavingNoCopyInTrash() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<cd@example.com>", "copied then deleted"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        sync();
+        java.nio.file.Path original = MirrorAssertions.files(maildir, "INBOX").get(0);
+        java.nio.file.Files.copy(original, MirrorAssertions.folderDir(maildir, "Archive").resolve("cur")
+                .resolve("1795860001.M5P5.otherhost:2,S"));
+        java.nio.file.Files.delete(original);
+        sync();
+        org.assertj.core.api.Assertions.assertThat(serverMessageIds("INBOX")).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(serverMessageIds("Archive"))
+                .containsExactly("<cd@example.com>", "<o@example.com>");
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+    }
+
     /** GreenMail answers some commands slowly; the long schedule runs on Dovecot. */
     @Override
     int convergenceSteps() {

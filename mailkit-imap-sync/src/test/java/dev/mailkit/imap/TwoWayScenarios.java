@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Two-way behaviour every server must pass: local changes reach the server, "the other device" is {@link ServerClient}. */
 abstract class TwoWayScenarios extends MirrorScenarios {
 
-    private Flags serverFlags(String folder, long uid) throws Exception {
+    Flags serverFlags(String folder, long uid) throws Exception {
         jakarta.mail.UIDFolder f = (jakarta.mail.UIDFolder) server.folder(folder);
         ((Folder) f).open(Folder.READ_ONLY);
         try {
@@ -38,7 +38,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         }).sorted().toList();
     }
 
-    private boolean hasTrash() {
+    boolean hasTrash() {
         try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
             return state.folders().stream().anyMatch(f -> f.specialUse().equalsIgnoreCase("\\Trash"));
         }
@@ -650,10 +650,167 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         }
         Files.write(dir.resolve("cur").resolve("1795860000.M2P2.mutthost:2,S"),
                 ServerClient.message(9, "<mutt@example.com>", "filed by mutt"));
-        sync();
+        SyncReport r = sync();
         assertThat(serverHasFolder("Mutt")).isTrue();
-        sync();
-        assertThat(serverMessageIds("Mutt")).containsExactly("<mutt@example.com>");
+        assertThat(serverMessageIds("Mutt")).as("uploaded by the sync that created the folder")
+                .containsExactly("<mutt@example.com>");
+        assertThat(r.folder("Mutt")).hasValueSatisfying(f -> assertThat(f.pushed()).isEqualTo(1));
         assertMirrored("Mutt");
+        SyncReport again = sync();
+        assertThat(again.pushed()).isZero();
+        assertThat(serverMessageIds("Mutt")).hasSize(1);
+    }
+
+    @Test
+    void aFolderCreatedThroughTheApi_takesMovesAndAppendsAtOnce() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<r@example.com>", "receipt"), ServerClient.message(2, "<i@example.com>", "i"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().createFolder("Receipts");
+            s.local().folder("INBOX").move("Receipts", a); // no sync in between
+            s.local().folder("Receipts").append(ServerClient.message(3, "<d@example.com>", "draft"), MessageFlags.NONE);
+            SyncReport r = s.syncOnce();
+            assertThat(r.bytes()).as("nothing downloaded back").isZero();
+            assertThat(s.syncOnce().pushed()).isZero();
+        }
+        assertThat(serverMessageIds("INBOX")).containsExactly("<i@example.com>");
+        assertThat(serverMessageIds("Receipts")).containsExactly("<d@example.com>", "<r@example.com>");
+        assertMirrored("INBOX");
+        assertMirrored("Receipts");
+    }
+
+    /** The permanent system flags, by IMAP name (a session's \\Recent left out). */
+    static Set<String> systemFlags(Flags f) {
+        Set<String> out = new java.util.TreeSet<>();
+        Map<Flags.Flag, String> names = Map.of(Flags.Flag.SEEN, "\\Seen", Flags.Flag.ANSWERED, "\\Answered",
+                Flags.Flag.FLAGGED, "\\Flagged", Flags.Flag.DRAFT, "\\Draft", Flags.Flag.DELETED, "\\Deleted");
+        names.forEach((flag, name) -> {
+            if (f.contains(flag)) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    /** Renames one file's flag suffix the way neomutt or Python's mailbox.Maildir do. */
+    private static void renameSuffix(Path file, String letters) throws Exception {
+        String name = file.getFileName().toString();
+        Files.move(file, file.resolveSibling(name.substring(0, name.indexOf(":2,") + 3) + letters));
+    }
+
+    @Test
+    void aMaildirEditAddingOneFlagAndRemovingAnother_pushesBothHalves() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<sr@example.com>", "s to r"), ServerClient.message(2, "<fs@example.com>", "f to s"),
+                ServerClient.message(3, "<fsr@example.com>", "fs to r"));
+        long a = server.uidOf("INBOX", 1);
+        long b = server.uidOf("INBOX", 2);
+        long c = server.uidOf("INBOX", 3);
+        server.setFlag("INBOX", a, Flags.Flag.SEEN, true);
+        server.setFlag("INBOX", b, Flags.Flag.FLAGGED, true);
+        server.setFlag("INBOX", c, Flags.Flag.FLAGGED, true);
+        server.setFlag("INBOX", c, Flags.Flag.SEEN, true);
+        sync();
+        for (Path f : files(maildir, "INBOX")) {
+            String n = f.getFileName().toString();
+            if (n.contains(",U=" + a + ":")) {
+                renameSuffix(f, "R");   // read -> unread + answered
+            } else if (n.contains(",U=" + b + ":")) {
+                renameSuffix(f, "S");   // flagged -> read + unflagged
+            } else {
+                renameSuffix(f, "R");   // flagged + read -> answered only
+            }
+        }
+        SyncReport first = sync();
+        assertThat(first.pushed()).isEqualTo(3);
+        assertThat(first.folder("INBOX").orElseThrow().notes()).noneMatch(n -> n.contains("changed on the server"));
+        assertThat(sync().pushed()).isZero();
+        assertThat(systemFlags(serverFlags("INBOX", a))).containsExactly("\\Answered");
+        assertThat(systemFlags(serverFlags("INBOX", b))).containsExactly("\\Seen");
+        assertThat(systemFlags(serverFlags("INBOX", c))).containsExactly("\\Answered");
+        assertThat(files(maildir, "INBOX")).anyMatch(f -> f.toString().endsWith(",U=" + a + ":2,R"))
+                .anyMatch(f -> f.toString().endsWith(",U=" + b + ":2,S"))
+                .anyMatch(f -> f.toString().endsWith(",U=" + c + ":2,R"));
+        assertMirrored("INBOX");
+    }
+
+    @Test
+    void aMaildirMoveDoneAsCopyAndDelete_isAMove_keepingKeywordsAndLeavingNoCopyInTrash() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<cd@example.com>", "copied then deleted"));
+        server.append("Archive", ServerClient.message(2, "<o@example.com>", "o"));
+        sync();
+        long a = server.uidOf("INBOX", 1);
+        try (ImapSynchronizer s = synchronizer()) {
+            s.local().folder("INBOX").setKeywords(a, Set.of("project-x"));
+            s.syncOnce();
+        }
+        Path original = files(maildir, "INBOX").get(0);
+        // What a client without rename does: a new file in the target, then the original unlinked.
+        Files.copy(original, folderDir(maildir, "Archive").resolve("cur").resolve("1795860001.M5P5.otherhost:2,S"));
+        Files.delete(original);
+        SyncReport r = sync();
+        assertThat(r.bytes()).as("adopted in Archive, not downloaded").isZero();
+        assertThat(serverMessageIds("INBOX")).isEmpty();
+        assertThat(serverMessageIds("Archive")).containsExactly("<cd@example.com>", "<o@example.com>");
+        if (hasTrash()) {
+            assertThat(serverMessageIds("Trash")).as("a move leaves nothing in Trash").isEmpty();
+        }
+        long moved = server.uids("Archive").stream().filter(u -> {
+            try {
+                return serverFlags("Archive", u).contains("project-x");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).count();
+        assertThat(moved).as("the keyword travelled with the message").isEqualTo(1);
+        assertThat(serverFlags("Archive", server.uids("Archive").get(server.uids("Archive").size() - 1))
+                .contains(Flags.Flag.SEEN)).as("the flags of the copy").isTrue();
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+        assertThat(sync().pushed()).isZero();
+    }
+
+    @Test
+    void everyMessageMovedOutOnTheServer_isNotTakenForAMassDeletion() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<z1@example.com>", "1"), ServerClient.message(2, "<z2@example.com>", "2"),
+                ServerClient.message(3, "<z3@example.com>", "3"));
+        server.append("Archive", ServerClient.message(4, "<o@example.com>", "o"));
+        sync();
+        for (long uid : server.uids("INBOX")) {
+            server.move("INBOX", uid, "Archive"); // inbox zero, on another device
+        }
+        SyncReport r = sync();
+        assertThat(r.folder("INBOX").orElseThrow().removed()).isEqualTo(3);
+        assertThat(r.bytes()).as("linked from the local files, not downloaded").isZero();
+        assertMirrored("INBOX");
+        assertMirrored("Archive");
+    }
+
+    @Test
+    void aFolderTheServerShowsEmpty_isNotEmptiedHere_untilAllowed() throws Exception {
+        server.append("Lists", ServerClient.message(1, "<l1@example.com>", "1"), ServerClient.message(2, "<l2@example.com>", "2"),
+                ServerClient.message(3, "<l3@example.com>", "3"));
+        server.append("INBOX", ServerClient.message(4, "<i@example.com>", "i"));
+        sync();
+        for (long uid : server.uids("Lists")) {
+            server.expunge("Lists", uid);
+        }
+        server.append("INBOX", ServerClient.message(5, "<new@example.com>", "new"));
+        MassDeletionException e = org.assertj.core.api.Assertions.catchThrowableOfType(this::sync, MassDeletionException.class);
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.side()).isEqualTo(MassDeletionException.Side.SERVER);
+        assertThat(e.deletions()).containsEntry("Lists", 3);
+        assertThat(e.getMessage()).contains("allowMassDeletion").contains("--allow-mass-deletion");
+        assertThat(e.report()).isPresent();
+        assertThat(files(maildir, "Lists")).as("nothing deleted locally").hasSize(3);
+        assertMirrored("INBOX"); // the rest of the account was synced
+        assertThatThrownBy(this::sync).as("not forgotten").isInstanceOf(MassDeletionException.class);
+        assertThat(files(maildir, "Lists")).hasSize(3);
+        try (ImapSynchronizer s = builder().allowMassDeletion().build()) {
+            assertThat(s.syncOnce().folder("Lists").orElseThrow().removed()).isEqualTo(3);
+        }
+        assertThat(files(maildir, "Lists")).isEmpty();
+        assertMirrored("Lists");
+        assertThat(sync().removed()).isZero();
     }
 }

@@ -129,20 +129,37 @@ final class LocalScan {
         // was moved there by another client; anything else missing was deleted.
         Map<String, String> unknownByName = new HashMap<>();
         unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
+        // A client that moves by copy and delete (a new file name) is recognised by Message-ID and size.
+        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles);
         for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
             for (MessageRecord r : e.getValue()) {
                 String target = unknownByName.get(strip(r.localId()));
                 LocalChange prior = changesByFolder.get(e.getKey()).get(r.uid());
                 MessageFlags flags = prior == null ? null : prior.flags();
+                String id = null;
                 if (target != null && !target.equals(e.getKey())) {
+                    id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                } else {
+                    String[] copy = copyOf(r, e.getKey(), unknownById);
+                    if (copy != null) {
+                        target = copy[0];
+                        id = copy[1];
+                    }
+                }
+                if (id != null) {
                     LocalStore.LocalFolder tf = open.apply(target);
-                    String id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    unknownFiles.get(target).remove(id);
                     if (!id.equals(strip(id))) {
                         id = tf.relabel(id, 0); // its UID belonged to the old folder
                     }
-                    unknownFiles.get(target).remove(r.localId());
                     unknownFiles.get(target).remove(id);
                     movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
+                    // The flags the file carries where it landed (a client may change them on the way).
+                    Optional<MessageFlags> there = tf.storedFlags(id);
+                    MessageFlags base = flags != null ? flags : r.flags();
+                    if (there.isPresent()) {
+                        flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
+                    }
                     state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.MOVED, target));
                 } else {
                     state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.DELETED, null));
@@ -188,6 +205,40 @@ final class LocalScan {
             files.uploads.sort(null);
         }
         return out;
+    }
+
+    /** Message-ID to [folder, local id] of the files no record describes, in folder order. */
+    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles) throws IOException {
+        Map<String, List<String[]>> out = new HashMap<>();
+        for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
+            LocalStore.LocalFolder lf = open.apply(e.getKey());
+            for (String id : e.getValue()) {
+                String messageId = messageId(lf, id);
+                if (!messageId.isEmpty()) {
+                    out.computeIfAbsent(messageId, k -> new ArrayList<>()).add(new String[] {e.getKey(), id});
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An unknown file in another folder holding the same message as a record whose file is gone here:
+     * the same Message-ID and the same size in CRLF form. Taken once.
+     */
+    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById) throws IOException {
+        if (r.messageId().isEmpty() || r.headersOnly()) {
+            return null;
+        }
+        List<String[]> candidates = unknownById.getOrDefault(r.messageId(), List.of());
+        for (int i = 0; i < candidates.size(); i++) {
+            String[] c = candidates.get(i);
+            if (!c[0].equals(folder) && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
+                candidates.remove(i);
+                return c;
+            }
+        }
+        return null;
     }
 
     private static String recordId(List<MessageRecord> records, long uid) {

@@ -17,6 +17,7 @@ import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncReport;
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.maildir.MaildirNames;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;
 import org.eclipse.angus.mail.iap.CommandFailedException;
@@ -71,6 +72,8 @@ public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final int METADATA_WINDOW = 2000;
     private static final int MAX_MESSAGES_PER_FETCH = 500;
+    /** Up to this many UIDs named by a QRESYNC answer are looked up one by one; beyond, the folder's records are scanned. */
+    private static final int VANISHED_LOOKUPS = 10_000;
 
     /**
      * Tuning and partial-sync options.
@@ -134,7 +137,8 @@ public final class SyncEngine {
     /** Per-folder work carried from phase 1 to phase 2. */
     private final class FolderRun {
         final ServerFolder folder;
-        final long start = System.nanoTime();
+        /** Time spent on this folder alone: its push, its pull and its completion. */
+        long nanos;
         final List<String> notes = new ArrayList<>();
         LocalStore.LocalFolder localFolder;
         String method;
@@ -143,6 +147,10 @@ public final class SyncEngine {
         int changed;
         int removed;
         int skippedOld;
+        /** Messages already on disk (an interrupted run's downloads, a pushed move or upload) taken over, not downloaded. */
+        int adopted;
+        /** Messages whose bytes differ in number from the RFC822.SIZE the server announced. */
+        int sizeMismatches;
         int pushed;
         int conflicts;
         Map<String, String> adoptable = new HashMap<>();
@@ -153,8 +161,28 @@ public final class SyncEngine {
         long highestModSeq;
         final List<MessageRecord> toRemove = new ArrayList<>();
 
+        /** The folder was not mirrored this time (see the notes); nothing of it is changed locally or in the state. */
+        boolean skipped;
+
         FolderRun(ServerFolder folder) {
             this.folder = folder;
+        }
+
+        /** The lowest UID the server would not send; the saved UIDNEXT stays at or below it so it is asked for again. */
+        long retryFrom = Long.MAX_VALUE;
+
+        void notDelivered(long uid) {
+            retryFrom = Math.min(retryFrom, uid);
+            notes.add("UID " + uid + ": the server sent no content for it (twice); not stored, asked for again next sync");
+            LOG.warn("{}: UID {}: the server sent no content for it; asked for again next sync", quoted(folder.name()), uid);
+        }
+
+        void skip(String why) {
+            skipped = true;
+            method = "SKIPPED";
+            notes.add(why);
+            toRemove.clear();
+            LOG.warn("{}: {}", quoted(folder.name()), why);
         }
 
         FolderReport report() {
@@ -164,8 +192,16 @@ public final class SyncEngine {
             if (headersOnly > 0) {
                 notes.add(headersOnly + " message(s) above " + options.headersOnlyAbove() + " bytes stored headers-only");
             }
+            if (sizeMismatches > 0) {
+                notes.add(sizeMismatches + " message(s) came with another number of bytes than the server's RFC822.SIZE;"
+                        + " stored as sent (MessageRecord.size() keeps the server's figure, which identifies the message)");
+            }
+            if (adopted > 0) {
+                notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
+                        + " from here) taken over without downloading");
+            }
             return new FolderReport(folder.name(), method, added, copied, changed, removed, pushed, conflicts, bytes,
-                    Duration.ofNanos(System.nanoTime() - start), notes);
+                    Duration.ofNanos(nanos), notes);
         }
     }
 
@@ -174,6 +210,8 @@ public final class SyncEngine {
     private final Set<String> rescanNext = ConcurrentHashMap.newKeySet();
     private volatile IMAPStore connection;
     private final Map<String, Character> separators = new ConcurrentHashMap<>();
+    /** Folder to deletions seen on the server that the current sync refused to apply locally. */
+    private final Map<String, Integer> refusedOnServer = new ConcurrentHashMap<>();
 
     /** What the server offers on a connection, after ENABLE. */
     private record Capabilities(boolean qresync, boolean condstore) {
@@ -203,6 +241,7 @@ public final class SyncEngine {
      */
     public SyncReport syncOnce() {
         long start = System.nanoTime();
+        refusedOnServer.clear();
         // Folders opened by an earlier sync keep their index unless something changed them since.
         openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
@@ -223,6 +262,14 @@ public final class SyncEngine {
             }
             ListInfo[] list = listed;
             List<ServerFolder> folders = new ArrayList<>();
+            // Each local folder holds one server folder: one the state knows keeps its local folder.
+            Map<String, String> claimed = new HashMap<>();
+            Set<String> shadowed = new HashSet<>();
+            for (ListInfo li : list == null ? new ListInfo[0] : list) {
+                if (state.folder(li.name).isPresent() && local.canStore(li.name, li.separator)) {
+                    claimed.putIfAbsent(local.localName(li.name, li.separator), li.name);
+                }
+            }
             for (ListInfo li : list == null ? new ListInfo[0] : list) {
                 if (li.canOpen && !hasAttribute(li, "\\NonExistent") && filter.accepts(li.name)) {
                     if (!local.canStore(li.name, li.separator)) {
@@ -231,6 +278,16 @@ public final class SyncEngine {
                         LOG.warn("not mirroring server folder {}: its name cannot be stored safely here", quoted(li.name));
                         folderActions.add(new FolderReport(li.name, "SKIPPED", 0, 0, 0, 0, 0, 0, 0, Duration.ZERO,
                                 List.of("not mirrored: the local store cannot hold a folder of this name safely")));
+                        continue;
+                    }
+                    String owner = claimed.putIfAbsent(local.localName(li.name, li.separator), li.name);
+                    if (owner != null && !owner.equals(li.name)) {
+                        LOG.warn("not mirroring server folder {}: its local folder is that of {}", quoted(li.name),
+                                quoted(owner));
+                        folderActions.add(new FolderReport(li.name, "SKIPPED", 0, 0, 0, 0, 0, 0, 0, Duration.ZERO,
+                                List.of("not mirrored: it would share its local folder with server folder "
+                                        + quoted(owner))));
+                        shadowed.add(li.name); // still on the server: its state, if any, is kept
                         continue;
                     }
                     folders.add(new ServerFolder(li.name, li.separator, specialUse(li.attrs)));
@@ -263,13 +320,15 @@ public final class SyncEngine {
             });
             List<FolderReport> reports = new ArrayList<>(folderActions);
             for (FolderRun run : runs) {
+                long t0 = System.nanoTime();
                 finish(run);
+                run.nanos += System.nanoTime() - t0;
                 FolderReport r = run.report();
                 LOG.debug("{}", r);
                 listener.onFolderDone(r);
                 reports.add(r);
             }
-            Set<String> onServer = new HashSet<>();
+            Set<String> onServer = new HashSet<>(shadowed);
             folders.forEach(f -> onServer.add(f.name()));
             for (FolderState gone : state.folders()) {
                 if (!onServer.contains(gone.name()) && filter.accepts(gone.name())) {
@@ -279,7 +338,18 @@ public final class SyncEngine {
                 }
             }
             completed = true;
-            return new SyncReport(reports, Duration.ofNanos(System.nanoTime() - start));
+            SyncReport report = new SyncReport(reports, Duration.ofNanos(System.nanoTime() - start));
+            if (!refusedOnServer.isEmpty()) {
+                StringBuilder why = new StringBuilder();
+                refusedOnServer.forEach((f, n) -> why.append("; ").append(quoted(f)).append(": ").append(n)
+                        .append(" message(s)"));
+                throw new MassDeletionException("nothing was deleted locally: the server no longer shows mail mirrored"
+                        + " here, which looks like a lost or broken server mailbox, not an edit" + why
+                        + ". The rest of the account was synced. If the server is right, sync once with"
+                        + " allowMassDeletion() (CLI: --allow-mass-deletion)", refusedOnServer,
+                        MassDeletionException.Side.SERVER, report);
+            }
+            return report;
         } catch (MessagingException e) {
             throw unwrap(e);
         } catch (UncheckedIOException e) {
@@ -341,7 +411,7 @@ public final class SyncEngine {
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
                 }
                 try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
-                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream());
+                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream(), r.size());
                     w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -385,7 +455,14 @@ public final class SyncEngine {
     public static void completeLocally(SyncStateStore state, LocalStore local, FolderAction a) {
         char sep = separator(state);
         switch (a.kind()) {
-            case CREATE -> local.folder(a.name(), sep);
+            case CREATE -> {
+                local.folder(a.name(), sep);
+                if (state.folder(a.name()).isEmpty()) {
+                    // Provisional (UIDVALIDITY 0 until the server made it): messages can be moved, copied and
+                    // appended into it at once, and are pushed by the sync that creates it.
+                    state.saveFolder(new FolderState(a.name(), sep, 0, 1, 0, ""));
+                }
+            }
             case RENAME -> {
                 if (state.folder(a.name()).isPresent() && state.folder(a.newName()).isEmpty()) {
                     state.renameFolder(a.name(), a.newName(), sep);
@@ -433,6 +510,7 @@ public final class SyncEngine {
         for (String name : local.folderNames(sep)) {
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
                     && !name.equalsIgnoreCase("INBOX")) {
+                char separator = sep;
                 String outcome = commands.run(p -> {
                     try {
                         p.create(name);
@@ -441,6 +519,7 @@ public final class SyncEngine {
                                 + e.getMessage();
                     }
                     subscribe(p, name);
+                    created(p, name, separator); // its messages are uploaded by this same sync
                     return "created on the server: a Maildir client made the folder locally";
                 });
                 reports.add(new FolderReport(name, "CREATE", 0, 0, 0, 0, 1, 0, 0, Duration.ZERO, List.of(outcome)));
@@ -448,6 +527,22 @@ public final class SyncEngine {
             }
         }
         return changed;
+    }
+
+    /**
+     * Records a folder just created on the server, so this sync's push already uploads what was put in it
+     * locally; a provisional state (UIDVALIDITY 0) takes the server's UIDVALIDITY.
+     */
+    private void created(IMAPProtocol p, String name, char separator) throws ProtocolException {
+        Optional<FolderState> saved = state.folder(name);
+        if (saved.isPresent() && saved.get().uidValidity() != 0) {
+            return;
+        }
+        Status st = p.status(name, new String[] {"UIDVALIDITY"});
+        if (st.uidvalidity > 0) {
+            state.saveFolder(new FolderState(name, saved.map(FolderState::separator).orElse(separator), st.uidvalidity, 1,
+                    0, ""));
+        }
     }
 
     private static void subscribe(IMAPProtocol p, String name) {
@@ -467,10 +562,14 @@ public final class SyncEngine {
                         p.create(a.name());
                     } catch (CommandFailedException e) {
                         notes.add("the server refused to create it: " + e.getMessage());
+                        if (state.folder(a.name()).filter(f -> f.uidValidity() == 0).isPresent()) {
+                            state.deleteFolder(a.name()); // the local folder stays, offered again next sync
+                        }
                         return;
                     }
                 }
                 subscribe(p, a.name());
+                created(p, a.name(), separator(state));
             }
             case RENAME -> {
                 if (onServer.contains(a.name())) {
@@ -529,13 +628,28 @@ public final class SyncEngine {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
             run.adoptable = files.adoptable;
-            Pusher.Result r = commands.run(p -> {
-                try {
-                    return pusher.push(p, saved, files, caps.condstore());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+            long t0 = System.nanoTime();
+            Pusher.Result r;
+            try {
+                r = commands.run(p -> {
+                    try {
+                        return pusher.push(p, saved, files, caps.condstore());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (MessagingException e) {
+                String refusal = refusal(e);
+                if (refusal == null) {
+                    throw e;
                 }
-            });
+                // One folder the server will not let us change: its local changes wait, the others go on.
+                r = new Pusher.Result();
+                r.notes.add("the server refused a command while pushing (" + refusal + "); the local changes wait"
+                        + " for the next sync");
+                LOG.warn("{}: {}", quoted(saved.name()), r.notes.get(0));
+            }
+            run.nanos += System.nanoTime() - t0;
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
@@ -571,8 +685,7 @@ public final class SyncEngine {
                 refused.put(e.getKey(), f.known);
                 why.append("; local folder '").append(e.getKey()).append("' is missing (").append(f.known)
                         .append(" messages)");
-            } else if (f.deleted >= 2 && f.deleted == f.known
-                    || f.deleted >= MASS_DELETION_MINIMUM && f.deleted > options.massDeletionShare() * f.known) {
+            } else if (massDeletion(f.deleted, f.known)) {
                 refused.put(e.getKey(), f.deleted);
                 why.append("; '").append(e.getKey()).append("' would lose ").append(f.deleted).append(" of ")
                         .append(f.known).append(" messages");
@@ -583,8 +696,9 @@ public final class SyncEngine {
         }
         if (!options.allowMassDeletion()) {
             throw new MassDeletionException("nothing was changed on the server: the local store looks lost, not edited"
-                    + why + ". If these deletions are wanted, sync once with allowMassDeletion(); to download a"
-                    + " folder again instead, forget it with state().deleteFolder(name)", refused);
+                    + why + ". If these deletions are wanted, sync once with allowMassDeletion() (CLI: --allow-mass-deletion);"
+                    + " to download a folder again instead, forget it with state().deleteFolder(name) (CLI:"
+                    + " --forget-folder NAME)", refused);
         }
         for (Map.Entry<String, LocalScan.FolderFiles> e : scan.entrySet()) {
             if (e.getValue().missing) {
@@ -596,11 +710,38 @@ public final class SyncEngine {
     }
 
     private void phaseOne(ImapCommands commands, Capabilities caps, FolderRun run) throws MessagingException {
+        long t0 = System.nanoTime();
         listener.onFolderStart(run.folder.name(), -1);
-        commands.run(p -> {
-            syncFolder(p, run, caps.qresync(), caps.condstore());
-            return null;
-        });
+        try {
+            commands.run(p -> {
+                syncFolder(p, run, caps.qresync(), caps.condstore());
+                return null;
+            });
+        } catch (MessagingException e) {
+            String refusal = refusal(e);
+            if (refusal == null) {
+                throw e;
+            }
+            // A folder the server refuses to open or read (NO, BAD): skipped this time, the rest of the
+            // account syncs. What was stored before the refusal stays recorded; the state is not advanced.
+            run.skip("the server refused a command (" + refusal + "); not synced this time");
+        } finally {
+            run.nanos += System.nanoTime() - t0;
+        }
+    }
+
+    /** The server's words when a command was refused (tagged NO or BAD), or null for any other failure. */
+    private static String refusal(MessagingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CommandFailedException || t instanceof org.eclipse.angus.mail.iap.BadCommandException) {
+                String m = t.getMessage();
+                return m == null ? "no reason given" : printable(m.length() > 200 ? m.substring(0, 200) + "…" : m);
+            }
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /**
@@ -704,11 +845,16 @@ public final class SyncEngine {
 
     /** A server-supplied name for a log line: quoted, control characters escaped. */
     private static String quoted(String name) {
-        StringBuilder b = new StringBuilder("'");
-        for (char c : name.toCharArray()) {
+        return "'" + printable(name) + "'";
+    }
+
+    /** Server-supplied text with control characters escaped, for notes and logs. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (char c : text.toCharArray()) {
             b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
         }
-        return b.append('\'').toString();
+        return b.toString();
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {
@@ -781,6 +927,11 @@ public final class SyncEngine {
         run.uidValidity = mi.uidvalidity;
         run.highestModSeq = Math.max(0, mi.highestmodseq);
         run.uidNext = mi.uidnext;
+        if (mi.uidvalidity <= 0 || mi.uidvalidity > 0xFFFFFFFFL) {
+            // RFC 3501 2.3.1.1: a non-zero 32-bit number. Without it no UID can be trusted across sessions.
+            run.skip("the server sent no valid UIDVALIDITY (" + mi.uidvalidity + "): not mirrored, local copies kept");
+            return;
+        }
         long fromUid = 1;
         try {
             if (saved.isEmpty()) {
@@ -789,8 +940,16 @@ public final class SyncEngine {
                         run.folder.specialUse()));
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
                 run.method = "UIDVALIDITY";
-                recoverUidValidity(p, run, saved.get());
+                recoverUidValidity(p, run, saved.get(), "UIDVALIDITY changed from " + saved.get().uidValidity()
+                        + " to " + mi.uidvalidity);
                 fromUid = Long.MAX_VALUE; // everything was handled by the recovery
+            } else if (mi.uidnext > 0 && mi.uidnext < saved.get().uidNext()) {
+                // UIDs never go back under one UIDVALIDITY (RFC 3501 2.3.1.1): the server renumbered its
+                // messages without saying so. Its UIDs are taken as new ones, as after a UIDVALIDITY change.
+                run.method = "UIDVALIDITY";
+                recoverUidValidity(p, run, saved.get(), "UIDNEXT went back from " + saved.get().uidNext() + " to "
+                        + mi.uidnext + " under the same UIDVALIDITY");
+                fromUid = Long.MAX_VALUE;
             } else {
                 fromUid = saved.get().uidNext();
                 boolean unchanged = condstore && saved.get().highestModSeq() > 0
@@ -823,12 +982,34 @@ public final class SyncEngine {
             // not the folder size.
             run.method = "QRESYNC";
             flags = ImapCommands.fetchedFlags(mi.responses == null ? List.of() : mi.responses);
-            gone.addAll(ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses));
-            Set<Long> named = new HashSet<>(flags.keySet());
-            named.addAll(gone);
-            for (long uid : named) {
-                if (uid < saved.uidNext()) {
-                    state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+            List<UidSets.Ranges> vanished = ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses);
+            long named = flags.size();
+            for (UidSets.Ranges v : vanished) {
+                named += v.count();
+            }
+            if (named <= VANISHED_LOOKUPS) {
+                Set<Long> uids = new HashSet<>(flags.keySet());
+                for (UidSets.Ranges v : vanished) {
+                    List<Long> expanded = v.expand(VANISHED_LOOKUPS);
+                    uids.addAll(expanded);
+                    gone.addAll(expanded);
+                }
+                for (long uid : uids) {
+                    if (uid < saved.uidNext()) {
+                        state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+                    }
+                }
+            } else {
+                // A large set (VANISHED (EARLIER) 1:4294967295 from a broken or hostile server, or a big
+                // expunge): the folder's records are checked against the ranges instead, in one pass.
+                for (MessageRecord r : state.messages(name)) {
+                    if (r.uid() < saved.uidNext() && (flags.containsKey(r.uid())
+                            || vanished.stream().anyMatch(v -> v.contains(r.uid())))) {
+                        known.put(r.uid(), r);
+                        if (vanished.stream().anyMatch(v -> v.contains(r.uid()))) {
+                            gone.add(r.uid());
+                        }
+                    }
                 }
             }
         } else {
@@ -846,7 +1027,9 @@ public final class SyncEngine {
                 }
             } else {
                 run.method = "FULL";
-                Map<Long, MessageFlags> all = maxKnown < 1 || mi.total == 0 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+                // Asked even when EXISTS says 0: a server that says so while it still has the messages must not
+                // have their local copies removed.
+                Map<Long, MessageFlags> all = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
                 known.keySet().stream().filter(u -> !all.containsKey(u)).forEach(gone::add);
                 flags = all;
             }
@@ -870,13 +1053,13 @@ public final class SyncEngine {
     }
 
     private void addNew(IMAPProtocol p, FolderRun run, long fromUid, long uidNext) throws ProtocolException, IOException {
-        List<String> windows = new ArrayList<>();
+        List<long[]> windows = new ArrayList<>(); // first and last UID; last 0: "*"
         if (uidNext > 0) {
             for (long a = fromUid; a < uidNext; a += METADATA_WINDOW) {
-                windows.add(a + ":" + Math.min(a + METADATA_WINDOW - 1, uidNext - 1));
+                windows.add(new long[] {a, Math.min(a + METADATA_WINDOW - 1, uidNext - 1)});
             }
         } else {
-            windows.add(fromUid + ":*");
+            windows.add(new long[] {fromUid, 0});
         }
         long maxUid = fromUid - 1;
         // Records at or above fromUid were stored by an interrupted run; those the server no longer has go.
@@ -884,9 +1067,17 @@ public final class SyncEngine {
         for (MessageRecord r : state.messagesFrom(run.folder.name(), fromUid)) {
             interrupted.put(r.uid(), r);
         }
-        for (String window : windows) {
-            TreeMap<Long, ServerMessage> meta = ImapCommands.metadata(p, window);
-            meta.headMap(fromUid).clear(); // "n:*" also returns the last message when all are below n
+        for (long[] window : windows) {
+            TreeMap<Long, ServerMessage> meta = ImapCommands.metadata(p, window[0] + ":" + (window[1] == 0 ? "*" : window[1]));
+            // "n:*" also returns the last message when all are below n; a UID outside what was asked for
+            // (a broken or hostile server) is not taken for a message
+            meta.headMap(window[0]).clear();
+            if (window[1] > 0) {
+                meta.tailMap(window[1], false).clear();
+                if (meta.size() < window[1] - window[0] + 1) {
+                    askAgainForLeftOut(p, run, window, meta);
+                }
+            }
             meta.keySet().forEach(interrupted::remove);
             List<ServerMessage> download = new ArrayList<>();
             List<MessageRecord> records = new ArrayList<>();
@@ -912,6 +1103,25 @@ public final class SyncEngine {
         run.toRemove.addAll(interrupted.values());
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
+        }
+    }
+
+    /**
+     * The window's UIDs the server has but its metadata reply left out: each asked for alone once more;
+     * one still missing is not stored this time and holds the saved UIDNEXT below it.
+     */
+    private void askAgainForLeftOut(IMAPProtocol p, FolderRun run, long[] window, TreeMap<Long, ServerMessage> meta)
+            throws ProtocolException {
+        for (long uid : ImapCommands.existingUids(p, window[0] + ":" + window[1])) {
+            if (uid < window[0] || uid > window[1] || meta.containsKey(uid)) {
+                continue;
+            }
+            ServerMessage m = ImapCommands.metadata(p, String.valueOf(uid)).get(uid);
+            if (m != null) {
+                meta.put(uid, m);
+            } else {
+                run.notDelivered(uid);
+            }
         }
     }
 
@@ -953,7 +1163,7 @@ public final class SyncEngine {
         }
         if (adopted.isPresent()) {
             run.localFolder.setFlags(adopted.get(), m.flags());
-            run.added++;
+            run.adopted++;
             listener.onMessage(run.folder.name(), m.uid(), 0);
             return record(run, m, adopted.get(), adoptedHeadersOnly(run, m, adopted.get()));
         }
@@ -1016,30 +1226,62 @@ public final class SyncEngine {
         }
     }
 
-    /** Downloads whole messages, or ({@code headersOnly}) only their headers, in one FETCH. */
+    /**
+     * Downloads whole messages, or ({@code headersOnly}) only their headers, in one FETCH. A UID the
+     * reply names that was not asked for, or names a second time, is ignored; one the reply leaves out
+     * is asked for alone, once more.
+     */
     private void downloadChunk(IMAPProtocol p, FolderRun run, Map<Long, ServerMessage> chunk, boolean headersOnly)
             throws ProtocolException, IOException {
         List<MessageRecord> records = new ArrayList<>();
+        Map<Long, ServerMessage> pending = new LinkedHashMap<>(chunk);
         ImapCommands.bodies(p, UidSets.format(chunk.keySet()), headersOnly ? "HEADER" : "", (uid, bytes) -> {
-            ServerMessage m = chunk.get(uid);
+            ServerMessage m = pending.remove(uid);
             if (m == null) {
                 return;
             }
-            try (LocalStore.MessageWriter w = run.localFolder.newMessage(uid)) {
-                w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
-                if (headersOnly && !endsWithBlankLine(bytes)) {
-                    w.stream().write(CRLF); // some servers omit the header's closing empty line
-                }
-                records.add(record(run, m, w.commit(m.flags()), headersOnly));
-            }
-            run.added++;
-            if (headersOnly) {
-                run.headersOnly++;
-            }
-            run.bytes += bytes.getCount();
-            listener.onMessage(run.folder.name(), uid, bytes.getCount());
+            records.add(store(run, m, bytes, headersOnly));
         });
         state.update(run.folder.name(), records, List.of());
+        for (ServerMessage m : pending.values()) {
+            if (headersOnly) {
+                Map<Long, ServerMessage> alone = new LinkedHashMap<>(Map.of(m.uid(), m));
+                List<MessageRecord> one = new ArrayList<>();
+                ImapCommands.bodies(p, String.valueOf(m.uid()), "HEADER", (uid, bytes) -> {
+                    if (alone.remove(uid) != null) {
+                        one.add(store(run, m, bytes, true));
+                    }
+                });
+                state.update(run.folder.name(), one, List.of());
+                if (!alone.isEmpty()) {
+                    run.notDelivered(m.uid());
+                }
+            } else {
+                downloadLarge(p, run, m);
+            }
+        }
+    }
+
+    /** Stores one fetched message, or its header only. */
+    private MessageRecord store(FolderRun run, ServerMessage m, ByteArray bytes, boolean headersOnly) throws IOException {
+        if (!headersOnly && bytes.getCount() != m.size()) {
+            run.sizeMismatches++;
+        }
+        MessageRecord r;
+        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+            w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
+            if (headersOnly && !endsWithBlankLine(bytes)) {
+                w.stream().write(CRLF); // some servers omit the header's closing empty line
+            }
+            r = record(run, m, w.commit(m.flags()), headersOnly);
+        }
+        run.added++;
+        if (headersOnly) {
+            run.headersOnly++;
+        }
+        run.bytes += bytes.getCount();
+        listener.onMessage(run.folder.name(), m.uid(), bytes.getCount());
+        return r;
     }
 
     private static final byte[] CRLF = {'\r', '\n'};
@@ -1056,8 +1298,20 @@ public final class SyncEngine {
         String id;
         try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
-            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out);
+            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());
+        } catch (ImapCommands.NoBodyException e) {
+            run.notDelivered(m.uid());
+            return;
+        } catch (ImapCommands.BodyTooLargeException e) {
+            // What was written is discarded with the unfinished file; the next sync asks again.
+            run.retryFrom = Math.min(run.retryFrom, m.uid());
+            run.notes.add(e.getMessage() + "; asked for again next sync");
+            LOG.warn("{}: {}", quoted(run.folder.name()), e.getMessage());
+            return;
+        }
+        if (n != m.size()) {
+            run.sizeMismatches++;
         }
         state.update(run.folder.name(), List.of(record(run, m, id, false)), List.of());
         run.added++;
@@ -1065,67 +1319,182 @@ public final class SyncEngine {
         listener.onMessage(run.folder.name(), m.uid(), n);
     }
 
-    private void recoverUidValidity(IMAPProtocol p, FolderRun run, FolderState saved) throws ProtocolException, IOException {
+    /** A local copy that a server message may turn out to be, during a UIDVALIDITY recovery. */
+    private record Candidate(String base, String file, MessageRecord record, LocalChange change) {
+    }
+
+    /**
+     * Maps the folder's local messages to the server's new UIDs after a UIDVALIDITY change (or a UIDNEXT
+     * that went backwards): by Message-ID and size, or, for messages without a Message-ID, by a digest of
+     * the header and the size. Matching is decided first, then files are renamed: unmatched labelled
+     * files lose their label (they become local messages, uploaded by the next sync, never deleted);
+     * matched ones take the new UID. Pending local changes of matched messages are carried over to the
+     * new UIDs; a matched message with a pending flag change keeps its local flags, merged on the next
+     * push. A run that crashes part-way finds every file again by its name without the label.
+     */
+    private void recoverUidValidity(IMAPProtocol p, FolderRun run, FolderState saved, String why)
+            throws ProtocolException, IOException {
         String name = run.folder.name();
+        LocalStore.LocalFolder lf = run.localFolder;
         List<MessageRecord> old = state.messages(name);
-        Map<String, Deque<MessageRecord>> byKey = new HashMap<>();
+        Map<Long, LocalChange> changes = new HashMap<>();
+        state.localChanges(name).forEach(c -> changes.put(c.uid(), c));
+        Map<String, String> fileByBase = new HashMap<>();
+        for (String id : lf.localIds()) {
+            fileByBase.put(LocalScan.strip(id), id);
+        }
+        // The candidates: every old record (its file may be gone by a pending delete or move), then labelled
+        // files no record names (downloads interrupted by a crash), then uploads that may have arrived.
+        Map<String, Deque<Candidate>> pool = new HashMap<>();
+        Set<String> recorded = new HashSet<>();
+        boolean needHeaders = false;
         for (MessageRecord r : old) {
+            String base = LocalScan.strip(r.localId());
+            recorded.add(base);
+            String file = fileByBase.get(base);
+            LocalChange c = changes.get(r.uid());
+            String key;
             if (!r.messageId().isEmpty()) {
-                byKey.computeIfAbsent(r.messageId() + "|" + r.size(), k -> new ArrayDeque<>()).add(r);
+                key = ContentKeys.of(r.messageId(), null, 0, 0, r.size());
+            } else if (file != null) {
+                key = ContentKeys.ofLocal(lf, file, "", r.size());
+                needHeaders = true;
+            } else {
+                continue; // deleted or moved here, and nothing to recognise it by: the change is dropped
             }
+            if (file != null || c != null && c.kind() != LocalChange.Kind.KEPT) {
+                pool.computeIfAbsent(key, k -> new ArrayDeque<>()).add(new Candidate(base, file, r, c));
+            }
+        }
+        Set<String> uploading = state.uploadsStarted(name);
+        for (Map.Entry<String, String> e : new TreeMap<>(fileByBase).entrySet()) {
+            String id = e.getValue();
+            if (recorded.contains(e.getKey()) || MaildirNames.uidOf(id) <= 0 && !uploading.contains(id)) {
+                continue;
+            }
+            String messageId = LocalScan.messageId(lf, id);
+            needHeaders |= messageId.isEmpty();
+            pool.computeIfAbsent(ContentKeys.ofLocal(lf, id, messageId, -1), k -> new ArrayDeque<>())
+                    .add(new Candidate(e.getKey(), id, null, null));
         }
         TreeMap<Long, ServerMessage> all = new TreeMap<>();
         if (run.uidNext > 1 || run.uidNext <= 0) {
             all.putAll(ImapCommands.metadata(p, "1:*"));
+            if (!all.isEmpty() && run.uidNext > 0 && all.lastKey() >= run.uidNext) {
+                // The server has messages at or above the UIDNEXT it announced: its UIDNEXT is wrong, not
+                // its messages (taking them for gone would upload their local copies again).
+                run.notes.add("the server announced UIDNEXT " + run.uidNext + " but has UID " + all.lastKey());
+                run.uidNext = all.lastKey() + 1;
+            }
         }
-        List<MessageRecord> kept = new ArrayList<>();
+        Map<Long, String> headerKeys = new HashMap<>();
+        if (needHeaders) {
+            List<Long> withoutId = all.values().stream().filter(m -> m.messageId().isEmpty()).map(ServerMessage::uid).toList();
+            for (int i = 0; i < withoutId.size(); i += MAX_MESSAGES_PER_FETCH) {
+                List<Long> part = withoutId.subList(i, Math.min(withoutId.size(), i + MAX_MESSAGES_PER_FETCH));
+                ImapCommands.bodies(p, UidSets.format(part), "HEADER", (uid, bytes) -> {
+                    ServerMessage m = all.get(uid);
+                    if (m != null && part.contains(uid)) {
+                        headerKeys.put(uid, ContentKeys.of("", bytes.getBytes(), bytes.getStart(), bytes.getCount(), m.size()));
+                    }
+                });
+            }
+        }
+        // 1. Decide.
+        Map<Long, Candidate> matches = new LinkedHashMap<>();
         List<ServerMessage> download = new ArrayList<>();
-        Set<String> matched = new HashSet<>();
         for (ServerMessage m : all.values()) {
-            Deque<MessageRecord> candidates = byKey.get(m.messageId() + "|" + m.size());
-            MessageRecord r = m.messageId().isEmpty() || candidates == null ? null : candidates.poll();
-            if (r != null && run.localFolder.size(r.localId()) >= 0) {
-                String id = run.localFolder.relabel(r.localId(), m.uid());
-                run.localFolder.setFlags(id, m.flags());
-                kept.add(record(run, m, id, r.headersOnly()));
-                matched.add(r.localId());
-                continue;
-            }
-            Optional<String> adopted = run.localFolder.findByUid(m.uid());
-            if (adopted.isPresent() && run.localFolder.size(adopted.get()) == m.size()) {
-                run.localFolder.setFlags(adopted.get(), m.flags());
-                kept.add(record(run, m, adopted.get(), false));
-                continue;
-            }
-            if (tooOld(m)) {
+            String key = m.messageId().isEmpty() ? headerKeys.get(m.uid()) : ContentKeys.of(m.messageId(), null, 0, 0, m.size());
+            Deque<Candidate> candidates = key == null ? null : pool.get(key);
+            Candidate c = candidates == null ? null : candidates.poll();
+            if (c != null) {
+                matches.put(m.uid(), c);
+            } else if (tooOld(m)) {
                 run.skippedOld++;
-                continue;
+            } else {
+                download.add(m);
             }
-            download.add(m);
         }
+        Set<String> matchedBases = new HashSet<>();
+        matches.values().forEach(c -> matchedBases.add(c.base()));
+        // 2. Unmatched labelled files become local messages first, so no label is ever taken for two messages.
         int localOnly = 0;
-        for (MessageRecord r : old) {
-            if (!matched.contains(r.localId()) && run.localFolder.size(r.localId()) >= 0) {
-                run.localFolder.relabel(r.localId(), 0);
+        for (Map.Entry<String, String> e : fileByBase.entrySet()) {
+            if (!matchedBases.contains(e.getKey()) && MaildirNames.uidOf(e.getValue()) > 0) {
+                lf.relabel(e.getValue(), 0);
                 localOnly++;
             }
         }
-        List<Long> oldUids = old.stream().map(MessageRecord::uid).toList();
-        state.update(name, List.of(), oldUids);
+        // 3. Matched ones take their new UID.
+        List<MessageRecord> kept = new ArrayList<>();
+        List<LocalChange> carried = new ArrayList<>();
+        for (Map.Entry<Long, Candidate> e : matches.entrySet()) {
+            ServerMessage m = all.get(e.getKey());
+            Candidate c = e.getValue();
+            LocalChange change = c.change();
+            if (c.file() == null) {
+                // Deleted or moved here before the recovery: the change goes on under the new UID.
+                kept.add(record(run, m, MaildirNames.withUid(c.base(), m.uid()), c.record().headersOnly())
+                        .withFlags(c.record().flags()));
+                carried.add(new LocalChange(name, m.uid(), change.flags(), change.kind(), change.target()));
+                continue;
+            }
+            String id = MaildirNames.uidOf(c.file()) == m.uid() ? c.file() : lf.relabel(c.file(), m.uid());
+            boolean headersOnly = c.record() != null ? c.record().headersOnly() : adoptedHeadersOnly(run, m, id);
+            if (change != null && change.kind() == LocalChange.Kind.KEPT && change.flags() != null) {
+                // Flags changed here and not pushed yet: kept, and merged against the last synced flags next push.
+                kept.add(record(run, m, id, headersOnly).withFlags(c.record().flags()));
+                carried.add(new LocalChange(name, m.uid(), change.flags(), LocalChange.Kind.KEPT, null));
+            } else {
+                lf.setFlags(id, m.flags());
+                kept.add(record(run, m, id, headersOnly));
+            }
+        }
+        // 4. The state follows: old records and changes out, the new UIDVALIDITY, the mapped messages in.
+        state.clearLocalChanges(name, changes.keySet());
+        state.update(name, List.of(), old.stream().map(MessageRecord::uid).toList());
         state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity, 1, 0, run.folder.specialUse()));
         state.update(name, kept, List.of());
-        run.notes.add("UIDVALIDITY changed from " + saved.uidValidity() + " to " + run.uidValidity + ": "
-                + kept.size() + " messages matched by Message-ID and kept, " + download.size() + " downloaded"
-                + (localOnly > 0 ? ", " + localOnly + " not on the server any more kept as local-only files" : ""));
-        LOG.warn("{}: {}", name, run.notes.get(run.notes.size() - 1));
+        carried.forEach(state::saveLocalChange);
+        for (String id : uploading) {
+            state.markUpload(name, id, false);
+        }
+        int dropped = changes.size() - carried.size();
+        run.notes.add(why + ": " + kept.size() + " message(s) matched by Message-ID or header and kept, "
+                + download.size() + " downloaded"
+                + (localOnly > 0 ? ", " + localOnly + " not on the server any more kept as local messages (uploaded next sync)" : "")
+                + (dropped > 0 ? ", " + dropped + " pending local change(s) of messages no longer on the server dropped" : ""));
+        LOG.warn("{}: {}", quoted(name), run.notes.get(run.notes.size() - 1));
         download(p, run, download);
         if (run.uidNext <= 0) {
             run.uidNext = all.isEmpty() ? 1 : all.lastKey() + 1;
         }
     }
 
+    /** Whether deleting {@code deleted} of {@code known} messages looks like a lost mailbox (the same rule on both sides). */
+    private boolean massDeletion(int deleted, int known) {
+        return deleted >= 2 && deleted >= known
+                || deleted >= MASS_DELETION_MINIMUM && deleted > options.massDeletionShare() * known;
+    }
+
     private void finish(FolderRun run) {
         String name = run.folder.name();
+        if (run.skipped) {
+            return;
+        }
+        if (!options.allowMassDeletion() && run.toRemove.size() >= 2 && !routinelyEmptied(run.folder)) {
+            int known = Math.max(run.toRemove.size(), state.messageCount(name) - run.added);
+            int lost = massDeletion(run.toRemove.size(), known) ? notElsewhere(name, run.toRemove) : 0;
+            if (massDeletion(lost, known)) {
+                // Nothing removed and the folder's state not advanced: the next sync sees the same deletions.
+                refusedOnServer.put(name, lost);
+                run.notes.add("the server no longer shows " + lost + " of the " + known
+                        + " messages mirrored here, and they are in no other folder: nothing deleted locally"
+                        + " (mass-deletion guard)");
+                LOG.warn("{}: {}", quoted(name), run.notes.get(run.notes.size() - 1));
+                return;
+            }
+        }
         List<Long> uids = new ArrayList<>();
         for (MessageRecord r : run.toRemove) {
             try {
@@ -1137,12 +1506,38 @@ public final class SyncEngine {
             run.removed++;
         }
         state.update(name, List.of(), uids);
-        state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity, Math.max(1, run.uidNext),
-                run.highestModSeq, run.folder.specialUse()));
+        state.saveFolder(new FolderState(name, run.folder.separator(), run.uidValidity,
+                Math.max(1, Math.min(run.uidNext, run.retryFrom)), run.highestModSeq, run.folder.specialUse()));
         // The pull looked at every UID the server has: an upload it did not find never arrived, and may go again.
         for (String id : state.uploadsStarted(name)) {
             state.markUpload(name, id, false);
         }
+    }
+
+    /**
+     * Whether a folder is one users empty as a matter of course (Trash, Junk): the server-side guard
+     * leaves it alone. Moving every message out of a folder (inbox zero) does not trip the guard either:
+     * see {@link #notElsewhere}.
+     */
+    private boolean routinelyEmptied(ServerFolder f) {
+        if (f.specialUse().equalsIgnoreCase("\\Trash") || f.specialUse().equalsIgnoreCase("\\Junk")) {
+            return true;
+        }
+        return provider != null && (provider.specialFolder(FolderRole.TRASH).filter(f.name()::equals).isPresent()
+                || provider.specialFolder(FolderRole.JUNK).filter(f.name()::equals).isPresent());
+    }
+
+    /** How many of these messages no other mirrored folder holds now (by Message-ID): those are lost, the rest moved. */
+    private int notElsewhere(String folder, List<MessageRecord> gone) {
+        Map<String, List<MessageRecord>> elsewhere = state.findByMessageIds(gone.stream()
+                .map(MessageRecord::messageId).filter(id -> !id.isEmpty()).distinct().toList());
+        int lost = 0;
+        for (MessageRecord r : gone) {
+            if (elsewhere.getOrDefault(r.messageId(), List.of()).stream().noneMatch(o -> !o.folder().equals(folder))) {
+                lost++;
+            }
+        }
+        return lost;
     }
 
     private FolderReport removeGoneFolder(FolderState gone) {
@@ -1150,6 +1545,17 @@ public final class SyncEngine {
         List<MessageRecord> records = state.messages(gone.name());
         List<String> notes = new ArrayList<>();
         String method = "DELETED";
+        int lost = options.allowMassDeletion() || !massDeletion(records.size(), records.size()) ? 0
+                : notElsewhere(gone.name(), records);
+        if (!options.allowMassDeletion() && massDeletion(lost, records.size())
+                && !routinelyEmptied(new ServerFolder(gone.name(), gone.separator(), gone.specialUse()))) {
+            refusedOnServer.put(gone.name(), lost);
+            notes.add("the folder is gone from the server's folder list, and " + lost + " of its " + records.size()
+                    + " messages are in no other folder: the local folder is kept (mass-deletion guard)");
+            LOG.warn("{}: {}", quoted(gone.name()), notes.get(0));
+            return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
+                    Duration.ofNanos(System.nanoTime() - start), notes);
+        }
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));

@@ -172,6 +172,11 @@ public final class Maildir implements LocalStore {
     }
 
     @Override
+    public String localName(String serverName, char separator) {
+        return MaildirNames.folderDirectory(serverName, separator);
+    }
+
+    @Override
     public boolean canStore(String serverName, char separator) {
         return MaildirNames.storable(serverName, separator);
     }

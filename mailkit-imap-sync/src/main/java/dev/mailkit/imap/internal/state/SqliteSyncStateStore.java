@@ -192,6 +192,18 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public synchronized int messageCount(String folder) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT COUNT(*) FROM messages WHERE folder = ?")) {
+            ps.setString(1, folder);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw fail("count messages", e);
+        }
+    }
+
+    @Override
     public synchronized List<MessageRecord> messagesFrom(String folder, long fromUid) {
         return query("SELECT * FROM messages WHERE folder = ? AND uid >= " + fromUid + " ORDER BY uid", folder);
     }
