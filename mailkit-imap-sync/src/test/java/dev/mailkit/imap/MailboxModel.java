@@ -132,12 +132,15 @@ final class MailboxModel {
      * completed sync; {@code uploadAfterInterruption}: no new local message without Message-ID in a sync
      * interval with an interrupted sync; {@code reflagAfterInterruption}: after an interrupted sync, no local
      * change of a flag changed here earlier in the same sync interval; {@code interruptedExpunge}: no
-     * interrupted sync while a local deletion that is expunged (not moved to the Trash) waits to be pushed.
+     * interrupted sync while a local deletion that is expunged (not moved to the Trash) waits to be pushed;
+     * {@code copyDeleteWithoutMessageId}: no Maildir client move made as copy and unlink of a message without
+     * Message-ID; {@code deleteWhileApiMovesACopy}: no Maildir client deletion of a message while the API moves
+     * the same message (the same bytes) in another folder, in the same sync interval.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
             "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "uploadAfterInterruption",
-            "reflagAfterInterruption", "interruptedExpunge");
+            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileApiMovesACopy");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {
@@ -194,12 +197,17 @@ final class MailboxModel {
         }
         namesInFlux.clear();
         interrupted = false;
+        movedByApi.clear();
+        deletedByMaildirClient.clear();
     }
 
     /** A sync was interrupted since the last completed sync. */
     boolean interrupted;
     /** Syncs started so far, completed or not. */
     int syncsStarted;
+    /** Numbers of messages the API moved, and a Maildir client deleted, since the last completed sync. */
+    final Set<Integer> movedByApi = new TreeSet<>();
+    final Set<Integer> deletedByMaildirClient = new TreeSet<>();
 
     /** A new synchronizer runs on the Maildir: it has opened no folder yet. */
     void synchronizerRestarted() {

@@ -467,7 +467,8 @@ sealed interface ModelOp {
             }
             if (m.trash != null && !m.trash.equals(folder)) {
                 Folder t = m.folder(m.trash);
-                return targetHere(m, folder, n, m.trash) && t.mirrored && opensClean(m, folder, m.trash);
+                return targetHere(m, folder, n, m.trash) && t.mirrored && opensClean(m, folder, m.trash)
+                        && !(m.avoids("deleteWhileApiMovesACopy") && m.deletedByMaildirClient.contains(n));
             }
             if (!opensClean(m, folder)) {
                 return false;
@@ -491,6 +492,7 @@ sealed interface ModelOp {
                 m.addMoved(m.folder(m.trash), msg, MOVED_FILE);
                 touchHere(m, m.trash);
                 open(m, m.trash);
+                m.movedByApi.add(n);
             } else {
                 f.deletionsHere++;
             }
@@ -509,7 +511,8 @@ sealed interface ModelOp {
             Folder t = m.folder(target);
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
                     && targetHere(m, folder, n, target) && opensClean(m, folder, target)
-                    && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"));
+                    && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"))
+                    && !(m.avoids("deleteWhileApiMovesACopy") && m.deletedByMaildirClient.contains(n));
         }
 
         @Override
@@ -524,6 +527,7 @@ sealed interface ModelOp {
             m.addMoved(m.folder(target), msg, MOVED_FILE);
             touchHere(m, folder, target);
             open(m, folder, target);
+            m.movedByApi.add(n);
         }
 
         @Override
@@ -701,7 +705,7 @@ sealed interface ModelOp {
                 // model could not say whether the unlink is a deletion
                 return msg.madeAfterSyncs == m.syncsStarted;
             }
-            if (!m.mayDeleteHere(f)) {
+            if (!m.mayDeleteHere(f) || m.avoids("deleteWhileApiMovesACopy") && m.movedByApi.contains(n)) {
                 return false;
             }
             return m.trash == null || m.trash.equals(folder)
@@ -723,6 +727,7 @@ sealed interface ModelOp {
                 return;
             }
             f.deletionsHere++;
+            m.deletedByMaildirClient.add(n);
             if (m.trash != null && !m.trash.equals(folder)) {
                 m.add(m.folder(m.trash), n, msg.flags, NONE, false).touchedHere = true;
                 touchHere(m, m.trash);
@@ -773,7 +778,9 @@ sealed interface ModelOp {
             Message msg = m.message(folder, n);
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
                     && m.mayDeleteHere(m.folder(folder)) && newHere(m, n)
-                    && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored);
+                    && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored)
+                    && !(m.avoids("copyDeleteWithoutMessageId") && !MailboxModel.hasMessageId(n))
+                    && !(m.avoids("deleteWhileApiMovesACopy") && m.movedByApi.contains(n));
         }
 
         @Override
@@ -791,6 +798,7 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
             m.folder(folder).deletionsHere++;
+            m.deletedByMaildirClient.add(n);
             m.add(m.folder(target), n, msg.flags, NEW_FILE, false).touchedHere = true;
             edit(m, folder, target);
         }

@@ -74,13 +74,13 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
                 cutAfterBytes(FaultProxy.Direction.TO_SERVER, 130));
     }
 
-    /** Known: after a UIDVALIDITY change a message without Message-ID is taken for a local-only file and uploaded again. */
+    /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */
     @Test
     void aRecreatedFolder_keepsItsMessageWithoutMessageIdOnce() throws Exception {
         replay(serverAppend("Archive", 3, ""), sync(), serverRecreate("Archive"));
     }
 
-    /** Known: a Maildir client's move made as copy and unlink is uploaded and deleted, so a copy also lands in the Trash. */
+    /** A Maildir client's move made as copy and unlink: it was uploaded and deleted, so a copy also landed in the Trash. */
     @Test
     void aMaildirMoveMadeAsCopyAndUnlink_isAMove() throws Exception {
         replay(serverAppend("INBOX", 1, ""), serverAppend("Archive", 2, ""), sync(), maildirCopyDelete("INBOX", 1, "Archive"));

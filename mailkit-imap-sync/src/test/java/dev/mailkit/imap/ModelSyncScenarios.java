@@ -7,9 +7,11 @@ import static dev.mailkit.imap.ModelOp.localCreateFolder;
 import static dev.mailkit.imap.ModelOp.localFlags;
 import static dev.mailkit.imap.ModelOp.localKeywords;
 import static dev.mailkit.imap.ModelOp.localMove;
+import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
 import static dev.mailkit.imap.ModelOp.maildirFlags;
 import static dev.mailkit.imap.ModelOp.maildirMove;
 import static dev.mailkit.imap.ModelOp.maildirNewFolder;
+import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.restart;
 import static dev.mailkit.imap.ModelOp.serverAppend;
 import static dev.mailkit.imap.ModelOp.sync;
@@ -223,7 +225,7 @@ abstract class ModelSyncScenarios {
 
     // ---- Counterexamples the random runs found, shrunk: they fail until the engine is fixed ----
 
-    /** On CONDSTORE servers the two STOREs (+FLAGS, then -FLAGS) each carry UNCHANGEDSINCE: the second is refused. */
+    /** Found on CONDSTORE servers, where the two STOREs (+FLAGS, then -FLAGS) each carried UNCHANGEDSINCE. */
     @Test
     void anApiChangeSettingOneFlagAndClearingAnother_reachesTheServerWhole() throws Exception {
         replay(serverAppend("INBOX", 1, "\\Flagged"), sync(), localFlags("INBOX", 1, "-\\Flagged +\\Seen"));
@@ -252,8 +254,8 @@ abstract class ModelSyncScenarios {
     }
 
     /**
-     * A Maildir client marks a message flagged, then moves it (mutt's save): LocalScan records the move with no
-     * flags, and Pusher gives the moved file the server's flags, so \Flagged is lost.
+     * A Maildir client marks a message flagged, then moves it (mutt's save): found when LocalScan recorded the move
+     * with no flags and Pusher gave the moved file the server's flags.
      */
     @Test
     void aMaildirRenameThenMove_keepsTheNewLetters() throws Exception {
@@ -262,9 +264,10 @@ abstract class ModelSyncScenarios {
     }
 
     /**
-     * A Maildir client moves a message into a folder {@code createFolder} made: LocalScan does not look in the
-     * unmirrored folder, so the move is taken for a deletion (to the Trash, or expunged), and the moved file keeps
-     * its old folder's UID label, at or above the new folder's UIDNEXT, so it is never uploaded.
+     * A Maildir client moves a message into a folder {@code createFolder} made: found when LocalScan did not look in
+     * the unmirrored folder, took the move for a deletion (to the Trash, or expunged: on GreenMail the server lost
+     * the message), and the moved file kept its old folder's UID label, at or above the new folder's UIDNEXT, so
+     * it was never uploaded.
      */
     @Test
     void aMaildirMoveIntoAFolderTheApiCreated_endsThere() throws Exception {
@@ -292,16 +295,38 @@ abstract class ModelSyncScenarios {
                 maildirFlags("INBOX", 1, "-S"));
     }
 
-    /** Known: a folder a Maildir client makes has its messages uploaded only by a later synchronizer. */
+    /** A folder a Maildir client makes: its message was uploaded only by a later synchronizer, never by the same one. */
     @Test
     void aFolderAMaildirClientMade_hasItsMessageUploaded() throws Exception {
         replay(sync(), maildirNewFolder("Archive", 3, false, "S"));
     }
 
-    /** Known: a move into a folder {@code createFolder} just made throws until a sync ran. */
+    /** A move into a folder {@code createFolder} just made: it threw until a sync ran. */
     @Test
     void anApiMoveIntoAFolderTheApiJustCreated_isPushed() throws Exception {
         replay(serverAppend("INBOX", 1, ""), sync(), localCreateFolder("Later"), localMove("INBOX", 1, "Later"));
+    }
+
+    /**
+     * A Maildir client deletes a message while the API moves the same message (same bytes, same Message-ID) from
+     * another folder: LocalScan's search for copy-and-delete moves (LocalScan.copyOf) also looks at the file the
+     * API moved, takes the deletion for a move to that folder, and both copies end there.
+     */
+    @Test
+    void aMaildirDeletion_isNotTakenForAMove_whenTheApiMovesACopyElsewhere() throws Exception {
+        replay(serverAppend("Lists", 2, ""), serverAppend("Archive", 2, ""), sync(), maildirUnlink("Archive", 2),
+                localMove("Lists", 2, "INBOX"));
+    }
+
+    /**
+     * A Maildir client's move made as copy and unlink of a message without Message-ID is still an upload and a
+     * deletion (copy-and-delete moves are recognised by Message-ID): the keyword is lost, and where the server
+     * has a Trash a copy lands there.
+     */
+    @Test
+    void aMaildirMoveMadeAsCopyAndUnlink_ofAMessageWithoutMessageId_isAMove() throws Exception {
+        replay(serverAppend("INBOX", 3, "project-x"), serverAppend("Archive", 1, ""), sync(),
+                maildirCopyDelete("INBOX", 3, "Archive"));
     }
 
     // ---- One run ----
