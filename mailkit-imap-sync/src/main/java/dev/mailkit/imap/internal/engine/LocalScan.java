@@ -124,6 +124,8 @@ final class LocalScan {
                 if (stored.isEmpty()) {
                     if (c == null || c.kind() == LocalChange.Kind.KEPT) {
                         missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);
+                    } else if (c.kind() == LocalChange.Kind.MOVED) {
+                        movedFileRenamed(f.name(), r, c);
                     }
                     continue;
                 }
@@ -253,6 +255,27 @@ final class LocalScan {
             files.uploads.sort(null);
         }
         return out;
+    }
+
+    /**
+     * A message moved here but not pushed yet whose file another Maildir client renamed where it landed: the
+     * pending move takes the letters the file carries now, so the push does not set them back.
+     */
+    private void movedFileRenamed(String folder, MessageRecord r, LocalChange c) throws IOException {
+        if (!local.exists(c.target(), separatorOf(c.target()))) {
+            return;
+        }
+        Optional<MessageFlags> there = open.apply(c.target()).storedFlags(strip(r.localId()));
+        MessageFlags pending = c.flags() != null ? c.flags() : r.flags();
+        if (there.isPresent() && !there.get().maildirLetters().equals(pending.maildirLetters())) {
+            state.saveLocalChange(new LocalChange(folder, r.uid(),
+                    MessageFlags.fromMaildir(there.get().maildirLetters(), pending.keywords()), LocalChange.Kind.MOVED,
+                    c.target()));
+        }
+    }
+
+    private char separatorOf(String folder) {
+        return state.folder(folder).map(FolderState::separator).orElse('/');
     }
 
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */

@@ -218,6 +218,8 @@ public final class SyncEngine {
     }
 
     private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    /** Folders a sync's local scan looked at through their current open instance. */
+    private final Set<String> scanned = ConcurrentHashMap.newKeySet();
     /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
     private final Set<String> rescanNext = ConcurrentHashMap.newKeySet();
     private volatile IMAPStore connection;
@@ -257,6 +259,7 @@ public final class SyncEngine {
         // Folders opened by an earlier sync keep their index unless something changed them since.
         openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
+        unchangedLocally.retainAll(scanned); // a folder the API opened first was never looked at for edits
         unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
         rescanNext.clear();
         IMAPStore store = connection();
@@ -369,6 +372,7 @@ public final class SyncEngine {
         } finally {
             if (!completed) {
                 openFolders.clear();
+                scanned.clear();
                 closeConnection();
             }
         }
@@ -633,6 +637,7 @@ public final class SyncEngine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        scanned.addAll(scan.keySet());
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
         Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(),
@@ -913,7 +918,10 @@ public final class SyncEngine {
             rescanNext.add(name);
             openFolders.remove(name, open);
         }
-        return openFolders.computeIfAbsent(name, n -> local.folder(n, separator));
+        return openFolders.computeIfAbsent(name, n -> {
+            scanned.remove(n); // opened for the API: the next sync still looks for what changed before
+            return local.folder(n, separator);
+        });
     }
 
     private LocalStore.LocalFolder localFolder(String name) {
