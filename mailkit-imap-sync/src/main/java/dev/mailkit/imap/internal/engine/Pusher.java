@@ -169,7 +169,15 @@ final class Pusher {
             state.update(name, List.of(), gone);
         }
         state.clearLocalChanges(name, done);
-        // Flags first: a message about to move carries its new flags along.
+        // Flags first: a message about to move carries its new flags along. What each STORE sets is recorded
+        // before it is sent, so a crash after the server applied it cannot pass the result for a server change.
+        Map<Long, MessageFlags> sent = new HashMap<>();
+        Map<Long, MessageFlags> bases = new HashMap<>();
+        stores.values().forEach(uids -> uids.forEach(uid -> {
+            sent.put(uid, merged.get(uid));
+            bases.put(uid, records.get(uid).flags());
+        }));
+        state.saveFlagsInFlight(name, sent, bases);
         TreeSet<Long> modified = new TreeSet<>();
         TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
@@ -238,6 +246,7 @@ final class Pusher {
         }
         state.update(name, updated, List.of());
         state.clearLocalChanges(name, cleared);
+        state.clearFlagsInFlight(name, sent.keySet()); // each one applied and recorded, refused, or merged again
         if (!deletes.isEmpty()) {
             boolean toTrash = trash != null && !trash.equals(name);
             try {
