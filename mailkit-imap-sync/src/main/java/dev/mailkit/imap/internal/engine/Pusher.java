@@ -134,7 +134,9 @@ final class Pusher {
             MessageFlags local = c.flags() != null ? c.flags() : r.flags();
             MessageFlags m = MessageFlags.merge(r.flags(), local, srv);
             merged.put(r.uid(), m);
-            if (c.kind() == LocalChange.Kind.DELETED && !srv.equals(r.flags()) && policy == ConflictPolicy.SERVER_WINS) {
+            // \Deleted on the server may be this push's own, from a delete cut before its UID EXPUNGE.
+            if (c.kind() == LocalChange.Kind.DELETED && !withoutDeleted(srv).equals(withoutDeleted(r.flags()))
+                    && policy == ConflictPolicy.SERVER_WINS) {
                 restore(p, name, lf, r, srv);
                 result.conflicts++;
                 result.notes.add("UID " + r.uid() + " was deleted here but changed on the server: kept (SERVER_WINS)");
@@ -320,6 +322,10 @@ final class Pusher {
             result.pushed += uids.size();
             uids.forEach(uid -> listener.onPushed(name, uid, "MOVE"));
         }
+    }
+
+    private static MessageFlags withoutDeleted(MessageFlags f) {
+        return new MessageFlags(f.seen(), f.answered(), f.flagged(), f.draft(), false, f.keywords());
     }
 
     /** Flag names for a STORE command, sorted, each as the command writer sends it byte for byte (UTF-8). */

@@ -1609,6 +1609,7 @@ public final class SyncEngine {
         // The pull looked at every UID the server has: an upload it did not find never arrived, and may go again.
         for (String id : state.uploadsStarted(name)) {
             state.markUpload(name, id, false);
+            rescanNext.add(name); // offered again by the next sync's push
         }
     }
 
