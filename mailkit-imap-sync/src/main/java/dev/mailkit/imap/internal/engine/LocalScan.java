@@ -170,7 +170,7 @@ final class LocalScan {
                 if (target != null && !target.equals(e.getKey())) {
                     id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
                 } else {
-                    String[] copy = copyOf(r, e.getKey(), unknownById);
+                    String[] copy = copyOf(r, e.getKey(), unknownById, movedHere);
                     if (copy != null) {
                         target = copy[0];
                         id = copy[1];
@@ -307,14 +307,17 @@ final class LocalScan {
      * An unknown file in another folder holding the same message as a record whose file is gone here:
      * the same Message-ID and the same size in CRLF form. Taken once.
      */
-    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById) throws IOException {
+    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById,
+                            Map<String, Set<String>> movedHere) throws IOException {
         if (r.messageId().isEmpty() || r.headersOnly()) {
             return null;
         }
         List<String[]> candidates = unknownById.getOrDefault(r.messageId(), List.of());
         for (int i = 0; i < candidates.size(); i++) {
             String[] c = candidates.get(i);
-            if (!c[0].equals(folder) && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
+            // A file a pending move put there (the same message moved from a third folder) is that move's.
+            if (!c[0].equals(folder) && !movedHere.getOrDefault(c[0], Set.of()).contains(c[1])
+                    && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
                 candidates.remove(i);
                 return c;
             }
