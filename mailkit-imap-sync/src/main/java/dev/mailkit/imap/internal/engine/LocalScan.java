@@ -104,6 +104,8 @@ final class LocalScan {
                 if (stored.isEmpty()) {
                     if (c == null || c.kind() == LocalChange.Kind.KEPT) {
                         missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);
+                    } else if (c.kind() == LocalChange.Kind.MOVED) {
+                        movedFileRenamed(f.name(), r, c);
                     }
                     continue;
                 }
@@ -140,7 +142,7 @@ final class LocalScan {
                 if (target != null && !target.equals(e.getKey())) {
                     id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
                 } else {
-                    String[] copy = copyOf(r, e.getKey(), unknownById);
+                    String[] copy = copyOf(r, e.getKey(), unknownById, movedHere);
                     if (copy != null) {
                         target = copy[0];
                         id = copy[1];
@@ -207,6 +209,27 @@ final class LocalScan {
         return out;
     }
 
+    /**
+     * A message moved here but not pushed yet whose file another Maildir client renamed where it landed: the
+     * pending move takes the letters the file carries now, so the push does not set them back.
+     */
+    private void movedFileRenamed(String folder, MessageRecord r, LocalChange c) throws IOException {
+        if (!local.exists(c.target(), separatorOf(c.target()))) {
+            return;
+        }
+        Optional<MessageFlags> there = open.apply(c.target()).storedFlags(strip(r.localId()));
+        MessageFlags pending = c.flags() != null ? c.flags() : r.flags();
+        if (there.isPresent() && !there.get().maildirLetters().equals(pending.maildirLetters())) {
+            state.saveLocalChange(new LocalChange(folder, r.uid(),
+                    MessageFlags.fromMaildir(there.get().maildirLetters(), pending.keywords()), LocalChange.Kind.MOVED,
+                    c.target()));
+        }
+    }
+
+    private char separatorOf(String folder) {
+        return state.folder(folder).map(FolderState::separator).orElse('/');
+    }
+
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */
     private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles) throws IOException {
         Map<String, List<String[]>> out = new HashMap<>();
@@ -226,14 +249,17 @@ final class LocalScan {
      * An unknown file in another folder holding the same message as a record whose file is gone here:
      * the same Message-ID and the same size in CRLF form. Taken once.
      */
-    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById) throws IOException {
+    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById,
+                            Map<String, Set<String>> movedHere) throws IOException {
         if (r.messageId().isEmpty() || r.headersOnly()) {
             return null;
         }
         List<String[]> candidates = unknownById.getOrDefault(r.messageId(), List.of());
         for (int i = 0; i < candidates.size(); i++) {
             String[] c = candidates.get(i);
-            if (!c[0].equals(folder) && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
+            // A file a pending move put there (the same message moved from a third folder) is that move's.
+            if (!c[0].equals(folder) && !movedHere.getOrDefault(c[0], Set.of()).contains(c[1])
+                    && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
                 candidates.remove(i);
                 return c;
             }

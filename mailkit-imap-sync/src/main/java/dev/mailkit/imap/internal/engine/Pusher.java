@@ -134,7 +134,9 @@ final class Pusher {
             MessageFlags local = c.flags() != null ? c.flags() : r.flags();
             MessageFlags m = MessageFlags.merge(r.flags(), local, srv);
             merged.put(r.uid(), m);
-            if (c.kind() == LocalChange.Kind.DELETED && !srv.equals(r.flags()) && policy == ConflictPolicy.SERVER_WINS) {
+            // \Deleted on the server may be this push's own, from a delete cut before its UID EXPUNGE.
+            if (c.kind() == LocalChange.Kind.DELETED && !withoutDeleted(srv).equals(withoutDeleted(r.flags()))
+                    && policy == ConflictPolicy.SERVER_WINS) {
                 restore(p, name, lf, r, srv);
                 result.conflicts++;
                 result.notes.add("UID " + r.uid() + " was deleted here but changed on the server: kept (SERVER_WINS)");
@@ -169,7 +171,15 @@ final class Pusher {
             state.update(name, List.of(), gone);
         }
         state.clearLocalChanges(name, done);
-        // Flags first: a message about to move carries its new flags along.
+        // Flags first: a message about to move carries its new flags along. What each STORE sets is recorded
+        // before it is sent, so a crash after the server applied it cannot pass the result for a server change.
+        Map<Long, MessageFlags> sent = new HashMap<>();
+        Map<Long, MessageFlags> bases = new HashMap<>();
+        stores.values().forEach(uids -> uids.forEach(uid -> {
+            sent.put(uid, merged.get(uid));
+            bases.put(uid, records.get(uid).flags());
+        }));
+        state.saveFlagsInFlight(name, sent, bases);
         TreeSet<Long> modified = new TreeSet<>();
         TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
@@ -238,6 +248,7 @@ final class Pusher {
         }
         state.update(name, updated, List.of());
         state.clearLocalChanges(name, cleared);
+        state.clearFlagsInFlight(name, sent.keySet()); // each one applied and recorded, refused, or merged again
         if (!deletes.isEmpty()) {
             boolean toTrash = trash != null && !trash.equals(name);
             try {
@@ -311,6 +322,10 @@ final class Pusher {
             result.pushed += uids.size();
             uids.forEach(uid -> listener.onPushed(name, uid, "MOVE"));
         }
+    }
+
+    private static MessageFlags withoutDeleted(MessageFlags f) {
+        return new MessageFlags(f.seen(), f.answered(), f.flagged(), f.draft(), false, f.keywords());
     }
 
     /** Flag names for a STORE command, sorted, each as the command writer sends it byte for byte (UTF-8). */

@@ -206,6 +206,8 @@ public final class SyncEngine {
     }
 
     private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    /** Folders a sync's local scan looked at through their current open instance. */
+    private final Set<String> scanned = ConcurrentHashMap.newKeySet();
     /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
     private final Set<String> rescanNext = ConcurrentHashMap.newKeySet();
     private volatile IMAPStore connection;
@@ -245,6 +247,7 @@ public final class SyncEngine {
         // Folders opened by an earlier sync keep their index unless something changed them since.
         openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
+        unchangedLocally.retainAll(scanned); // a folder the API opened first was never looked at for edits
         unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
         rescanNext.clear();
         IMAPStore store = connection();
@@ -357,6 +360,7 @@ public final class SyncEngine {
         } finally {
             if (!completed) {
                 openFolders.clear();
+                scanned.clear();
                 closeConnection();
             }
         }
@@ -615,12 +619,23 @@ public final class SyncEngine {
             state.folder(run.folder.name()).ifPresent(known::add);
             byName.put(run.folder.name(), run);
         }
+        for (FolderState f : known) {
+            Map<Long, MessageFlags[]> inFlight = state.flagsInFlight(f.name());
+            if (!inFlight.isEmpty()) {
+                commands.run(p -> {
+                    settleFlagsInFlight(p, f, inFlight);
+                    return null;
+                });
+                unchangedLocally.remove(f.name());
+            }
+        }
         Map<String, LocalScan.FolderFiles> scan;
         try {
             scan = new LocalScan(state, local, this::localFolder).run(known, unchangedLocally);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        scanned.addAll(scan.keySet());
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
         Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(), listener);
@@ -657,6 +672,50 @@ public final class SyncEngine {
                 rescanNext.add(saved.name());
             }
         }
+    }
+
+    /**
+     * Flag changes a sync sent before it was interrupted, not known to have arrived: where the server shows
+     * every flag the change set as it set it, the change arrived, and the state's flags take it (so the
+     * local scan measures later edits against what the server now has); otherwise the state keeps the
+     * flags it had, and the change is merged again.
+     */
+    private void settleFlagsInFlight(IMAPProtocol p, FolderState f, Map<Long, MessageFlags[]> inFlight)
+            throws ProtocolException {
+        MailboxInfo mi = ImapCommands.examine(p, f.name(), null);
+        if (mi.uidvalidity == f.uidValidity()) {
+            Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(inFlight.keySet()), 0);
+            List<MessageRecord> settled = new ArrayList<>();
+            for (Map.Entry<Long, MessageFlags[]> e : inFlight.entrySet()) {
+                MessageFlags sent = e.getValue()[0];
+                MessageFlags base = e.getValue()[1];
+                MessageFlags srv = server.get(e.getKey());
+                Optional<MessageRecord> r = state.message(f.name(), e.getKey());
+                if (srv == null || r.isEmpty()) {
+                    continue;
+                }
+                Set<String> names = new HashSet<>(sent.imapNames());
+                names.addAll(base.imapNames());
+                Set<String> now = new HashSet<>(base.imapNames());
+                boolean arrived = true;
+                for (String n : names) {
+                    boolean inSent = sent.imapNames().contains(n);
+                    if (inSent != base.imapNames().contains(n)) {
+                        arrived &= srv.imapNames().contains(n) == inSent;
+                        if (inSent) {
+                            now.add(n);
+                        } else {
+                            now.remove(n);
+                        }
+                    }
+                }
+                if (arrived) {
+                    settled.add(r.get().withFlags(MessageFlags.fromImapNames(now)));
+                }
+            }
+            state.update(f.name(), settled, List.of());
+        }
+        state.clearFlagsInFlight(f.name(), inFlight.keySet());
     }
 
     /**
@@ -896,7 +955,10 @@ public final class SyncEngine {
             rescanNext.add(name);
             openFolders.remove(name, open);
         }
-        return openFolders.computeIfAbsent(name, n -> local.folder(n, separator));
+        return openFolders.computeIfAbsent(name, n -> {
+            scanned.remove(n); // opened for the API: the next sync still looks for what changed before
+            return local.folder(n, separator);
+        });
     }
 
     private LocalStore.LocalFolder localFolder(String name) {
@@ -1064,6 +1126,7 @@ public final class SyncEngine {
         long maxUid = fromUid - 1;
         // Records at or above fromUid were stored by an interrupted run; those the server no longer has go.
         Map<Long, MessageRecord> interrupted = new HashMap<>();
+        Set<Long> onServer = new HashSet<>();
         for (MessageRecord r : state.messagesFrom(run.folder.name(), fromUid)) {
             interrupted.put(r.uid(), r);
         }
@@ -1079,6 +1142,7 @@ public final class SyncEngine {
                 }
             }
             meta.keySet().forEach(interrupted::remove);
+            onServer.addAll(meta.keySet());
             List<ServerMessage> download = new ArrayList<>();
             List<MessageRecord> records = new ArrayList<>();
             // The same messages elsewhere, in one query per 500 (the state does not change until the update below)
@@ -1101,6 +1165,9 @@ public final class SyncEngine {
             download(p, run, download);
         }
         run.toRemove.addAll(interrupted.values());
+        if (uidNext > 0) {
+            removeOrphanedDownloads(run, fromUid, Math.min(uidNext, run.retryFrom), onServer, interrupted.keySet());
+        }
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
         }
@@ -1122,6 +1189,37 @@ public final class SyncEngine {
             } else {
                 run.notDelivered(uid);
             }
+        }
+    }
+
+    /**
+     * Files an interrupted run downloaded (labelled with a UID from {@code fromUid} up to {@code below}) for
+     * messages the server no longer has and the state never recorded: they were never mirrored, and
+     * keeping them would upload an expunged message back. Records of such UIDs go through the usual removal.
+     */
+    private void removeOrphanedDownloads(FolderRun run, long fromUid, long below, Set<Long> onServer,
+                                         Set<Long> recorded) throws IOException {
+        List<String> orphans = new ArrayList<>();
+        if (below - fromUid <= 1_000_000) {
+            for (long uid = fromUid; uid < below; uid++) {
+                if (!onServer.contains(uid) && !recorded.contains(uid)) {
+                    run.localFolder.findByUid(uid).ifPresent(orphans::add);
+                }
+            }
+        } else {
+            for (String id : run.localFolder.localIds()) {
+                long uid = MaildirNames.uidOf(id);
+                if (uid >= fromUid && uid < below && !onServer.contains(uid) && !recorded.contains(uid)) {
+                    orphans.add(id);
+                }
+            }
+        }
+        for (String id : orphans) {
+            // A file still labelled here was not adopted for a message the server has now (adoption relabels).
+            run.localFolder.remove(id);
+            run.adoptable.values().remove(id);
+            LOG.debug("{}: removed {}, downloaded by an interrupted sync for a message the server no longer has",
+                    quoted(run.folder.name()), id);
         }
     }
 
@@ -1511,6 +1609,7 @@ public final class SyncEngine {
         // The pull looked at every UID the server has: an upload it did not find never arrived, and may go again.
         for (String id : state.uploadsStarted(name)) {
             state.markUpload(name, id, false);
+            rescanNext.add(name); // offered again by the next sync's push
         }
     }
 
