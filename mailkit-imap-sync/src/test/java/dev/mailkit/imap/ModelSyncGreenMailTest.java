@@ -24,7 +24,7 @@ class ModelSyncGreenMailTest extends ModelSyncScenarios {
 
     /**
      * The crashed sync wrote the file for UID 1 (the listener throws at INBOX's first message) before the state
-     * recorded it; the server then expunges UID 1, and the file is later uploaded as a new local message.
+     * recorded it; the server then expunges UID 1: found when the file was later uploaded as a new local message.
      */
     @Test
     void aFileACrashedDownloadWrote_isNotUploadedBack_whenTheServerExpungedTheMessage() throws Exception {
