@@ -85,6 +85,11 @@ final class MailboxModel {
         boolean touchedThere;
         /** Local deletions (not moves to the Trash) since the last completed sync, for the mass-deletion guard. */
         int deletionsHere;
+        /**
+         * Messages that left the folder on the server since the last completed sync and that a sync cannot find in
+         * another folder (expunged, or without Message-ID), for the server-side mass-deletion guard.
+         */
+        int lossesThere;
         final TreeMap<Integer, Message> messages = new TreeMap<>();
         /** The current synchronizer opened the folder (its first open takes the folder as it is then as unchanged). */
         boolean opened;
@@ -137,12 +142,16 @@ final class MailboxModel {
      * {@code copyDeleteWithoutMessageId}: no Maildir client move made as copy and unlink of a message without
      * Message-ID; {@code deleteWhileACopyMoves}: no Maildir client deletion of a message while the same message
      * (the same bytes) is moved here (by the API or a Maildir client) from another folder, in the same sync
-     * interval.
+     * interval; {@code apiCopyAfterMaildirFlags}: no API copy of a message whose file a Maildir client renamed
+     * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
+     * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
+     * interrupted sync, no server rename of a folder not yet mirrored.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
             "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
-            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves");
+            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
+            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {
@@ -180,6 +189,7 @@ final class MailboxModel {
             f.touchedHere = false;
             f.touchedThere = false;
             f.deletionsHere = 0;
+            f.lossesThere = 0;
             f.leaving.clear();
             f.opened = true;
             f.editedUnopened = false;
@@ -202,6 +212,7 @@ final class MailboxModel {
         movedHere.clear();
         deletedByMaildirClient.clear();
         addedHere.clear();
+        copyDeletePending = false;
     }
 
     /** A sync was interrupted since the last completed sync. */
@@ -213,6 +224,8 @@ final class MailboxModel {
     final Set<Integer> deletedByMaildirClient = new TreeSet<>();
     /** Numbers of messages added here as new files (append, copy, a Maildir client's new file) since the last completed sync. */
     final Set<Integer> addedHere = new TreeSet<>();
+    /** A Maildir client moved a message as copy and unlink since the last completed sync. */
+    boolean copyDeletePending;
 
     /** A new synchronizer runs on the Maildir: it has opened no folder yet. */
     void synchronizerRestarted() {
@@ -283,6 +296,11 @@ final class MailboxModel {
         Message m = add(f, n, flags, Here.NEW_FILE, false);
         m.touchedHere = true;
         return m;
+    }
+
+    /** {@code more} messages leaving the folder on the server, not to be found elsewhere, would not trip the server-side guard. */
+    boolean mayLoseThere(Folder f, int more) {
+        return f.lossesThere + more <= 1;
     }
 
     /** A local deletion (not a move to the Trash) in this folder would not trip the mass-deletion guard. */

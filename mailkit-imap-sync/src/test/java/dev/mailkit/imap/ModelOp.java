@@ -267,6 +267,9 @@ sealed interface ModelOp {
     record Sync(Interruption interruption) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
+            if (interruption != null && m.avoids("interruptedCopyDelete") && m.copyDeletePending) {
+                return false;
+            }
             if (interruption != null && m.avoids("interruptedExpunge")
                     && m.folders.values().stream().anyMatch(f -> f.deletionsHere > 0)) {
                 return false;
@@ -551,6 +554,7 @@ sealed interface ModelOp {
             Folder t = m.folder(target);
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
                     && targetHere(m, folder, n, target) && opensClean(m, folder, target) && addedHere(m, n)
+                    && !(m.avoids("apiCopyAfterMaildirFlags") && m.message(folder, n).lettersChangedHere)
                     && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"));
         }
 
@@ -810,6 +814,7 @@ sealed interface ModelOp {
             m.folder(folder).deletionsHere++;
             m.movedHere.add(n);
             m.deletedByMaildirClient.add(n);
+            m.copyDeletePending = true;
             // Logically a move of a mirrored message: unlinking the copy before a sync is a deletion, not a discard.
             m.addMoved(m.folder(target), msg, MOVED_FILE);
             edit(m, folder, target);
@@ -941,7 +946,8 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.mayTouchThere(m.message(folder, n)) && targetThere(m, folder, n, target)
-                    && removableThere(m, m.folder(folder), m.message(folder, n));
+                    && removableThere(m, m.folder(folder), m.message(folder, n))
+                    && m.mayLoseThere(m.folder(folder), MailboxModel.hasMessageId(n) ? 0 : 1);
         }
 
         @Override
@@ -954,6 +960,7 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
             m.add(m.folder(target), n, msg.flags, NONE, true).touchedThere = true;
+            m.folder(folder).lossesThere += MailboxModel.hasMessageId(n) ? 0 : 1;
         }
 
         @Override
@@ -992,7 +999,8 @@ sealed interface ModelOp {
     record ServerExpunge(String folder, int n) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            return m.mayTouchThere(m.message(folder, n)) && removableThere(m, m.folder(folder), m.message(folder, n));
+            return m.mayTouchThere(m.message(folder, n)) && removableThere(m, m.folder(folder), m.message(folder, n))
+                    && m.mayLoseThere(m.folder(folder), 1);
         }
 
         @Override
@@ -1004,6 +1012,7 @@ sealed interface ModelOp {
         @Override
         public void applyTo(MailboxModel m) {
             m.remove(m.folder(folder), n);
+            m.folder(folder).lossesThere++;
         }
 
         @Override
@@ -1074,7 +1083,10 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.renames && m.mayRecreateThere(m.folder(from)) && m.freeName(to)
-                    && m.folder(from).messages.values().stream().allMatch(msg -> removableThere(m, m.folder(from), msg));
+                    && !(m.avoids("renameNewFolderAfterInterruption") && m.interrupted && !m.folder(from).mirrored)
+                    && m.folder(from).messages.values().stream().allMatch(msg -> removableThere(m, m.folder(from), msg))
+                    && m.mayLoseThere(m.folder(from),
+                            (int) m.folder(from).messages.keySet().stream().filter(n -> !MailboxModel.hasMessageId(n)).count());
         }
 
         @Override

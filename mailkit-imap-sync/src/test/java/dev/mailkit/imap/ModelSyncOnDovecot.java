@@ -8,6 +8,7 @@ import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.serverAppend;
 import static dev.mailkit.imap.ModelOp.serverExpunge;
 import static dev.mailkit.imap.ModelOp.serverRecreate;
+import static dev.mailkit.imap.ModelOp.serverRename;
 import static dev.mailkit.imap.ModelOp.sync;
 
 import dev.mailkit.core.ServerEndpoint;
@@ -72,6 +73,17 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     void anExpungeCutBetweenStoreAndExpunge_isCompleted() throws Exception {
         replay(serverAppend("Trash", 1, ""), sync(), maildirUnlink("Trash", 1),
                 cutAfterBytes(FaultProxy.Direction.TO_SERVER, 130));
+    }
+
+    /**
+     * The cut falls in the first sync of a new server folder, after the engine made its local directory and before
+     * the state recorded the folder; the server then renames the folder. The next sync takes the empty directory
+     * for a folder a Maildir client made and creates it on the server again.
+     */
+    @Test
+    void aFolderDirectoryACutFirstSyncMade_isNotCreatedOnTheServer_afterTheServerRenamedTheFolder() throws Exception {
+        replay(sync(), serverAppend("Lists", 4, ""), cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 400),
+                serverRename("Lists", "Archive"));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */

@@ -81,8 +81,9 @@ import org.junit.jupiter.api.Test;
  *   <li>a Maildir client's deletion of a message and a new local file with the same bytes in another folder
  *       look exactly like a move made as copy and unlink (which the engine takes them for): a sync interval
  *       has one or the other;</li>
- *   <li>at most one local deletion (not counting moves to the Trash) per folder, so the mass-deletion guard
- *       never trips and {@code allowMassDeletion()} is never used;</li>
+ *   <li>at most one local deletion (not counting moves to the Trash) per folder, and at most one message that
+ *       a sync cannot find in another folder (expunged, or moved without a Message-ID) leaving a folder on the
+ *       server, so neither mass-deletion guard trips and {@code allowMassDeletion()} is never used;</li>
  *   <li>a Maildir client's unlink of a mirrored file follows no flag change made here in the same interval
  *       when the deletion goes to the Trash: a removed file no longer tells its flags; and a Maildir client
  *       unlinks a file it added only before any sync ran since (after one, the file may be on the server).</li>
@@ -353,6 +354,28 @@ abstract class ModelSyncScenarios {
     void aMaildirMoveAndTheDeletionOfTheSameMessageElsewhere_doNotWedgeTheSync() throws Exception {
         replay(serverAppend("Archive", 7, ""), serverAppend("Lists", 7, ""), serverAppend("Work", 15, ""), sync(),
                 maildirUnlink("Lists", 7), maildirMove("Archive", 7, "Work"));
+    }
+
+    /**
+     * A Maildir client's move made as copy and unlink, interrupted right after the server moved the message: the
+     * copy has a name of its own, which Pusher does not relabel (it relabels a file named after the moved record)
+     * and leaves to the same sync's pull to adopt by Message-ID; after the interruption the next sync finds it as
+     * a new file and uploads it, so the target holds the message twice.
+     */
+    @Test
+    void aMaildirMoveMadeAsCopyAndUnlink_interruptedAfterTheServerMovedIt_isNotUploadedAgain() throws Exception {
+        replay(serverAppend("Lists", 1, ""), serverAppend("INBOX", 40, ""), sync(), maildirCopyDelete("INBOX", 40, "Lists"),
+                crashAfterEvents(1));
+    }
+
+    /**
+     * DefaultLocalMailbox.copy gives the copy the recorded flags (or the pending change), not the letters the file
+     * carries now: a Maildir client's rename since the last sync is missing from the copy.
+     */
+    @Test
+    void anApiCopyAfterAMaildirRename_carriesTheRenamedLetters() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), serverAppend("Lists", 2, ""), sync(), maildirFlags("INBOX", 1, "+R -F -S"),
+                localCopy("INBOX", 1, "Lists"));
     }
 
     // ---- One run ----
