@@ -524,8 +524,10 @@ public final class SyncEngine {
             changed = true;
         }
         for (String name : local.folderNames(sep)) {
+            // An empty directory is not a folder to create: a first sync cut short leaves one behind for a
+            // server folder it had started on, which the server may since have renamed or deleted.
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
-                    && !name.equalsIgnoreCase("INBOX")) {
+                    && !name.equalsIgnoreCase("INBOX") && !local.folder(name, sep).localIds().isEmpty()) {
                 char separator = sep;
                 String outcome = commands.run(p -> {
                     try {
