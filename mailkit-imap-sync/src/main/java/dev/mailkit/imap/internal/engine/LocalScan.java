@@ -309,6 +309,11 @@ final class LocalScan {
         }
         unknownFiles.get(target).remove(id);
         movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
+        if (!id.equals(strip(r.localId()))) {
+            // A copy under its own name: if the move reaches the server and the sync is then cut short, the
+            // next sync must adopt this file for the moved message, not upload it as a new one.
+            state.markUpload(target, id, true);
+        }
         // The flags the file carries where it landed (a client may change them on the way).
         Optional<MessageFlags> there = tf.storedFlags(id);
         MessageFlags base = flags != null ? flags : r.flags();

@@ -527,7 +527,13 @@ public final class SyncEngine {
             // An empty directory is not a folder to create: a first sync cut short leaves one behind for a
             // server folder it had started on, which the server may since have renamed or deleted.
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
-                    && !name.equalsIgnoreCase("INBOX") && !local.folder(name, sep).localIds().isEmpty()) {
+                    && !name.equalsIgnoreCase("INBOX") && local.folder(name, sep).localIds().isEmpty()
+                    && local.folder(name, sep).skipped().isEmpty()) {
+                local.deleteFolder(name, sep); // holds nothing: what a first sync cut short left behind
+                continue;
+            }
+            if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
+                    && !name.equalsIgnoreCase("INBOX")) {
                 char separator = sep;
                 String outcome = commands.run(p -> {
                     try {
@@ -986,15 +992,12 @@ public final class SyncEngine {
 
     private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
-        try {
-            run.localFolder = localFolder(name);
-        } catch (SyncStateException e) {
-            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
-            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
-                    + "); not synced this time");
+        Optional<FolderState> saved = state.folder(name);
+        // A folder new here gets its local directory only once the state records it, so a first sync cut
+        // short leaves no directory behind that a later sync would take for one a Maildir client made.
+        if (saved.isPresent() && !openLocal(run)) {
             return;
         }
-        Optional<FolderState> saved = state.folder(name);
         if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
             // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
             // with QRESYNC makes the server look through the whole folder for changes).
@@ -1026,6 +1029,9 @@ public final class SyncEngine {
                 run.method = "INITIAL";
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
+                if (!openLocal(run)) {
+                    return;
+                }
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
                 run.method = "UIDVALIDITY";
                 recoverUidValidity(p, run, saved.get(), "UIDVALIDITY changed from " + saved.get().uidValidity()
@@ -1053,6 +1059,19 @@ public final class SyncEngine {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Opens the run's local folder; false (the folder skipped) when it cannot be made or opened. */
+    private boolean openLocal(FolderRun run) {
+        try {
+            run.localFolder = localFolder(run.folder.name());
+            return true;
+        } catch (SyncStateException e) {
+            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
+            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
+                    + "); not synced this time");
+            return false;
         }
     }
 
