@@ -123,12 +123,21 @@ final class DefaultLocalMailbox implements LocalMailbox {
 
     @Override
     public void setKeywords(long uid, Set<String> keywords) {
+        Set<String> wanted = new java.util.TreeSet<>();
         for (String k : keywords) {
-            if (!ATOM.matcher(k).matches() || k.startsWith("\\")) {
+            if (k.startsWith("\\")) {
+                continue; // a server's extension flag read with the keywords: kept below, not the caller's to set
+            }
+            if (!ATOM.matcher(k).matches()) {
                 throw new IllegalArgumentException("'" + k + "' is not a valid IMAP keyword (an atom, no \\ prefix)");
             }
+            wanted.add(k);
         }
-        changeFlags(new long[] {uid}, f -> f.withKeywords(keywords));
+        changeFlags(new long[] {uid}, f -> {
+            Set<String> out = new java.util.TreeSet<>(wanted);
+            f.keywords().stream().filter(k -> k.startsWith("\\")).forEach(out::add);
+            return f.withKeywords(out);
+        });
     }
 
     @Override

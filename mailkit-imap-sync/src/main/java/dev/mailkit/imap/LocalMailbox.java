@@ -63,6 +63,8 @@ public interface LocalMailbox {
 
     /**
      * Replaces a message's keywords (such as {@code $Forwarded}, {@code $Junk}, {@code project-x}).
+     * Flags of a server extension that start with {@code \} (kept with the keywords, as the server sent
+     * them) stay as they are: those in {@code keywords} are ignored, and none is removed.
      *
      * @param uid      the message
      * @param keywords IMAP atoms, without {@code \}

@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param localId      the local store's id for the file (for Maildir: the file name without the flag suffix)
  * @param flags        the flags at the last sync
  * @param messageId    the Message-ID header, or empty when the message has none
- * @param size         the size in bytes (RFC822.SIZE)
+ * @param size         the size in bytes the server gives (RFC822.SIZE), which identifies the message when
+ *                     UIDs cannot; the stored file holds the bytes the server sent, whose number some
+ *                     servers (Exchange) only estimate here, and is shorter for a headers-only message
  * @param internalDate the server's INTERNALDATE
  * @param headersOnly  true when only the header was downloaded (the message was above the
  *                     {@code headersOnlyAbove} limit); {@link ImapSynchronizer#downloadFull} fetches the rest

@@ -488,4 +488,105 @@ class HostileSyncTest {
             assertMirrored(sync, "Broken", "INBOX", "Later");
         }
     }
+
+    @Test
+    void aVanishedSetOfFourBillionUids_costsNoMemory_andIsRefusedAsAMassDeletion() throws Exception {
+        server.capabilities("IMAP4rev1", "UIDPLUS", "MOVE", "UNSELECT", "ENABLE", "ID", "LITERAL+", "CONDSTORE", "QRESYNC");
+        for (int i = 1; i <= 3; i++) {
+            server.append("INBOX", message(i));
+        }
+        java.util.concurrent.atomic.AtomicBoolean hostile = new java.util.concurrent.atomic.AtomicBoolean();
+        server.onCommand("EXAMINE", (cmd, normal) -> {
+            List<Response> out = new ArrayList<>();
+            out.add(Response.untagged("OK [HIGHESTMODSEQ " + (hostile.get() ? 8 : 7) + "] modseq"));
+            if (hostile.get()) {
+                out.add(Response.untagged("VANISHED (EARLIER) 1:4294967295"));
+            }
+            out.addAll(normal);
+            return out;
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            hostile.set(true);
+            MassDeletionException e = org.assertj.core.api.Assertions.catchThrowableOfType(sync::syncOnce,
+                    MassDeletionException.class);
+            assertThat(e).as("the three mirrored messages are what the set names; nothing else is allocated").isNotNull();
+            assertThat(e.deletions()).containsEntry("INBOX", 3);
+            assertThat(files(maildir, "INBOX")).hasSize(3);
+        }
+    }
+
+    @Test
+    void aMalformedVanishedSet_isATypedError_andCostsNoMail() throws Exception {
+        server.capabilities("IMAP4rev1", "UIDPLUS", "MOVE", "UNSELECT", "ENABLE", "ID", "LITERAL+", "CONDSTORE", "QRESYNC");
+        server.append("INBOX", message(1));
+        java.util.concurrent.atomic.AtomicBoolean hostile = new java.util.concurrent.atomic.AtomicBoolean();
+        server.onCommand("EXAMINE", (cmd, normal) -> {
+            List<Response> out = new ArrayList<>();
+            out.add(Response.untagged("OK [HIGHESTMODSEQ " + (hostile.get() ? 8 : 7) + "] modseq"));
+            if (hostile.get()) {
+                out.add(Response.untagged("VANISHED (EARLIER) 1:99999999999999999999"));
+            }
+            out.addAll(normal);
+            return out;
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            hostile.set(true);
+            assertThatThrownBy(sync::syncOnce).isInstanceOf(dev.mailkit.core.MailkitException.class)
+                    .hasMessageContaining("VANISHED");
+            assertThat(files(maildir, "INBOX")).hasSize(1);
+            hostile.set(false);
+        }
+    }
+
+    @Test
+    void aServerThatNeverStopsSendingABody_fillsNoDisk_andTheMessageComesNextSync() throws Exception {
+        byte[] big = ServerClient.message(1, "<big@example.com>", "0123456789abcdef\r\n".repeat(500_000)); // 9 MB: fetched in parts
+        server.append("INBOX", big);
+        server.append("INBOX", message(2));
+        java.util.concurrent.atomic.AtomicInteger parts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.regex.Pattern origin = java.util.regex.Pattern.compile("<(\\d+)\\.");
+        server.onCommand("UID FETCH", (cmd, normal) -> {
+            java.util.regex.Matcher m = origin.matcher(cmd.line());
+            if (!m.find()) {
+                return normal;
+            }
+            parts.incrementAndGet(); // a full part every time, whatever was asked and announced
+            return List.of(Response.untagged("1 FETCH (UID 1 BODY[]<" + m.group(1) + "> ", new byte[1 << 20], ")"),
+                    normal.get(normal.size() - 1));
+        });
+        try (ImapSynchronizer sync = builder().build()) {
+            SyncReport r = sync.syncOnce();
+            assertThat(r.folder("INBOX").orElseThrow().notes()).anyMatch(n -> n.contains("announced as " + big.length));
+            assertThat(parts.get()).as("partial fetches: at most twice the announced size, plus two parts")
+                    .isLessThanOrEqualTo((int) (2L * big.length / (1 << 20)) + 3);
+            assertThat(files(maildir, "INBOX")).as("only the other message").hasSize(1);
+            try (java.util.stream.Stream<Path> tmp = java.nio.file.Files.list(maildir.resolve("tmp"))) {
+                assertThat(tmp.count()).as("nothing left in tmp/").isZero();
+            }
+            server.clearScripts();
+            sync.syncOnce();
+            assertMirrored(sync, "INBOX");
+        }
+    }
+
+    @Test
+    void keywords_areReadByTheirWholeName_inUtf8_andGoBackUnchanged() throws Exception {
+        server.append("INBOX", message(1));
+        server.setFlags("INBOX", 1, "été", "\\Foo", "$Label1", "\\Seen");
+        try (ImapSynchronizer sync = builder().build()) {
+            sync.syncOnce();
+            MessageFlags f = sync.state().message("INBOX", 1).orElseThrow().flags();
+            assertThat(f.flagged()).as("\\Foo is not \\Flagged").isFalse();
+            assertThat(f.seen()).isTrue();
+            assertThat(f.keywords()).containsExactlyInAnyOrder("été", "\\Foo", "$Label1");
+            java.util.Set<String> keywords = new java.util.TreeSet<>(f.keywords());
+            keywords.add("naïve");
+            sync.local().folder("INBOX").setKeywords(1, keywords);
+            sync.local().folder("INBOX").markUnread(1);
+            assertThat(sync.syncOnce().pushed()).isEqualTo(1);
+        }
+        assertThat(server.flags("INBOX", 1)).containsExactlyInAnyOrder("été", "naïve", "\\Foo", "$Label1");
+    }
 }

@@ -117,7 +117,7 @@ final class ImapCommands {
                 if (uid == null || size == null) {
                     continue; // an unsolicited FETCH (a flag change by another client) without our items
                 }
-                out.put(uid.uid, new ServerMessage(uid.uid, flags == null ? MessageFlags.NONE : flags(flags),
+                out.put(uid.uid, new ServerMessage(uid.uid, flags == null ? MessageFlags.NONE : flags(f, flags),
                         date == null || date.getDate() == null ? Instant.EPOCH : date.getDate().toInstant(),
                         size.size, header == null ? "" : messageId(header.getByteArray())));
             }
@@ -135,7 +135,7 @@ final class ImapCommands {
                 UID uid = f.getItem(UID.class);
                 FLAGS flags = f.getItem(FLAGS.class);
                 if (uid != null && flags != null) {
-                    out.put(uid.uid, flags(flags));
+                    out.put(uid.uid, flags(f, flags));
                 }
             }
         }
@@ -179,10 +179,28 @@ final class ImapCommands {
         }
     }
 
-    /** Streams one large body to {@code out} in partial fetches of {@code block} bytes; returns the byte count. */
-    static long bodyInParts(IMAPProtocol p, long uid, int block, OutputStream out) throws ProtocolException, IOException {
+    /**
+     * The most a body may grow to when its server announced {@code announced} bytes: twice that and one
+     * more part (some servers only estimate RFC822.SIZE), so a server that keeps sending cannot fill the disk.
+     */
+    static long bodyLimit(long announced, int block) {
+        return 2 * Math.max(0, announced) + 2L * block;
+    }
+
+    /**
+     * Streams one large body to {@code out} in partial fetches of {@code block} bytes; returns the byte count.
+     *
+     * @param announced the size the server announced (RFC822.SIZE); at most {@link #bodyLimit} bytes are taken
+     * @throws BodyTooLargeException when the server keeps sending past that bound
+     */
+    static long bodyInParts(IMAPProtocol p, long uid, int block, OutputStream out, long announced)
+            throws ProtocolException, IOException {
+        long limit = bodyLimit(announced, block);
         long offset = 0;
         while (true) {
+            if (offset >= limit) {
+                throw new BodyTooLargeException(uid, announced, offset);
+            }
             Response[] r = command(p, "UID FETCH " + uid + " (BODY.PEEK[]<" + offset + "." + block + ">)");
             int got = -1;
             for (Response resp : r) {
@@ -211,6 +229,16 @@ final class ImapCommands {
         return u == null || u.uid == uid;
     }
 
+    /** The server kept sending a body far past the size it announced. */
+    static final class BodyTooLargeException extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLargeException(long uid, long announced, long sent) {
+            super("the server sent more than " + sent + " bytes for UID " + uid + ", which it announced as " + announced
+                    + " bytes (RFC822.SIZE); not stored");
+        }
+    }
+
     /** The server answered a body FETCH with OK but sent no body (left out, or NIL). */
     static final class NoBodyException extends ProtocolException {
         private static final long serialVersionUID = 1L;
@@ -220,20 +248,27 @@ final class ImapCommands {
         }
     }
 
-    /** Parses the UIDs of {@code * VANISHED [(EARLIER)] set} responses. */
-    static List<Long> vanished(List<? extends Response> responses) {
-        List<Long> out = new ArrayList<>();
+    /** The UID sets of {@code * VANISHED [(EARLIER)] set} responses, as ranges (never expanded). */
+    static List<UidSets.Ranges> vanished(List<? extends Response> responses) throws ProtocolException {
+        List<UidSets.Ranges> out = new ArrayList<>();
         for (Response r : responses) {
             String line = r.toString().trim();
-            int at = line.toUpperCase(java.util.Locale.ROOT).indexOf("VANISHED");
-            if (at < 0 || !line.startsWith("*")) {
+            if (!line.startsWith("*")) {
                 continue;
             }
-            String rest = line.substring(at + "VANISHED".length()).trim();
+            String rest = line.substring(1).trim();
+            if (!rest.toUpperCase(java.util.Locale.ROOT).startsWith("VANISHED")) {
+                continue;
+            }
+            rest = rest.substring("VANISHED".length()).trim();
             if (rest.toUpperCase(java.util.Locale.ROOT).startsWith("(EARLIER)")) {
                 rest = rest.substring("(EARLIER)".length()).trim();
             }
-            out.addAll(UidSets.parse(rest));
+            try {
+                out.add(UidSets.parse(rest));
+            } catch (IllegalArgumentException e) {
+                throw new ProtocolException("the server sent a malformed VANISHED response: " + e.getMessage());
+            }
         }
         return out;
     }
@@ -246,11 +281,17 @@ final class ImapCommands {
                 UID uid = f.getItem(UID.class);
                 FLAGS flags = f.getItem(FLAGS.class);
                 if (uid != null && flags != null) {
-                    out.put(uid.uid, flags(flags));
+                    out.put(uid.uid, flags(f, flags));
                 }
             }
         }
         return out;
+    }
+
+    /** A FETCH response's flags, read from its bytes (see {@link RawFlags}), else as Angus parsed them. */
+    static MessageFlags flags(FetchResponse response, Flags parsed) {
+        MessageFlags raw = RawFlags.of(response);
+        return raw != null ? raw : flags(parsed);
     }
 
     static MessageFlags flags(Flags f) {

@@ -144,8 +144,7 @@ final class Pusher {
             if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv) && unchangedSince > 0) {
                 // One command sets the whole merged set: "+FLAGS" and "-FLAGS" as two commands with the same
                 // UNCHANGEDSINCE would have the second refused as MODIFIED by the first (RFC 7162 3.1.3).
-                stores.computeIfAbsent("=" + String.join(" ", new TreeSet<>(m.imapNames())), k -> new ArrayList<>())
-                        .add(r.uid());
+                stores.computeIfAbsent("=" + wire(m.imapNames()), k -> new ArrayList<>()).add(r.uid());
             } else if (c.kind() != LocalChange.Kind.DELETED && !m.equals(srv)) {
                 // Without CONDSTORE, adding and removing only what changed leaves a concurrent change to
                 // another flag by another client alone.
@@ -154,10 +153,10 @@ final class Pusher {
                 Set<String> remove = new TreeSet<>(srv.imapNames());
                 remove.removeAll(m.imapNames());
                 if (!add.isEmpty()) {
-                    stores.computeIfAbsent("+" + String.join(" ", add), k -> new ArrayList<>()).add(r.uid());
+                    stores.computeIfAbsent("+" + wire(add), k -> new ArrayList<>()).add(r.uid());
                 }
                 if (!remove.isEmpty()) {
-                    stores.computeIfAbsent("-" + String.join(" ", remove), k -> new ArrayList<>()).add(r.uid());
+                    stores.computeIfAbsent("-" + wire(remove), k -> new ArrayList<>()).add(r.uid());
                 }
             }
             switch (c.kind()) {
@@ -190,7 +189,18 @@ final class Pusher {
             for (Response resp : r) {
                 Matcher m = MODIFIED.matcher(resp.toString());
                 if (m.find()) {
-                    modified.addAll(UidSets.parse(m.group(1)));
+                    // Only UIDs this command named can have been refused; a malformed set refuses all of them.
+                    UidSets.Ranges refusedSet;
+                    try {
+                        refusedSet = UidSets.parse(m.group(1));
+                    } catch (IllegalArgumentException malformed) {
+                        refusedSet = null;
+                    }
+                    for (long uid : e.getValue()) {
+                        if (refusedSet == null || refusedSet.contains(uid)) {
+                            modified.add(uid);
+                        }
+                    }
                 }
             }
             for (long uid : e.getValue()) {
@@ -303,6 +313,15 @@ final class Pusher {
         }
     }
 
+    /** Flag names for a STORE command, sorted, each as the command writer sends it byte for byte (UTF-8). */
+    private static String wire(Set<String> names) {
+        StringBuilder b = new StringBuilder();
+        for (String n : new TreeSet<>(names)) {
+            b.append(b.length() == 0 ? "" : " ").append(RawFlags.wire(n));
+        }
+        return b.toString();
+    }
+
     /** The message is gone from the server (expunged or moved by another device) but changed here. */
     private void goneOnServer(String name, LocalChange c, MessageRecord r, Result result) throws IOException {
         switch (c.kind()) {
@@ -331,7 +350,7 @@ final class Pusher {
             throws ProtocolException, IOException {
         String id;
         try (LocalStore.MessageWriter w = lf.newMessage(r.uid())) {
-            ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream());
+            ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream(), r.size());
             id = w.commit(srv);
         }
         state.update(name, List.of(new MessageRecord(name, r.uid(), id, srv, r.messageId(), r.size(), r.internalDate(),
@@ -359,10 +378,20 @@ final class Pusher {
         for (Response resp : r) {
             Matcher m = COPYUID.matcher(resp.toString());
             if (m.find()) {
-                List<Long> from = UidSets.parse(m.group(2));
-                List<Long> to = UidSets.parse(m.group(3));
+                List<Long> from;
+                List<Long> to;
+                try {
+                    // Never more UIDs than were moved: a larger set is a broken answer, and is ignored (the
+                    // pull of the target then finds the messages by Message-ID).
+                    from = UidSets.parse(m.group(2)).expand(uids.size());
+                    to = UidSets.parse(m.group(3)).expand(uids.size());
+                } catch (IllegalArgumentException broken) {
+                    continue;
+                }
                 for (int i = 0; i < Math.min(from.size(), to.size()); i++) {
-                    mapping.put(from.get(i), to.get(i));
+                    if (uids.contains(from.get(i))) {
+                        mapping.put(from.get(i), to.get(i));
+                    }
                 }
             }
         }
@@ -385,7 +414,7 @@ final class Pusher {
                 case "\\Flagged" -> f.add(Flags.Flag.FLAGGED);
                 case "\\Draft" -> f.add(Flags.Flag.DRAFT);
                 case "\\Deleted" -> f.add(Flags.Flag.DELETED);
-                default -> f.add(n);
+                default -> f.add(RawFlags.wire(n));
             }
         });
         AppendUID au;

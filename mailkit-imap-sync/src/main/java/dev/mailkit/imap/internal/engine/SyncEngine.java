@@ -72,6 +72,8 @@ public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final int METADATA_WINDOW = 2000;
     private static final int MAX_MESSAGES_PER_FETCH = 500;
+    /** Up to this many UIDs named by a QRESYNC answer are looked up one by one; beyond, the folder's records are scanned. */
+    private static final int VANISHED_LOOKUPS = 10_000;
 
     /**
      * Tuning and partial-sync options.
@@ -147,6 +149,8 @@ public final class SyncEngine {
         int skippedOld;
         /** Messages already on disk (an interrupted run's downloads, a pushed move or upload) taken over, not downloaded. */
         int adopted;
+        /** Messages whose bytes differ in number from the RFC822.SIZE the server announced. */
+        int sizeMismatches;
         int pushed;
         int conflicts;
         Map<String, String> adoptable = new HashMap<>();
@@ -187,6 +191,10 @@ public final class SyncEngine {
             }
             if (headersOnly > 0) {
                 notes.add(headersOnly + " message(s) above " + options.headersOnlyAbove() + " bytes stored headers-only");
+            }
+            if (sizeMismatches > 0) {
+                notes.add(sizeMismatches + " message(s) came with another number of bytes than the server's RFC822.SIZE;"
+                        + " stored as sent (MessageRecord.size() keeps the server's figure, which identifies the message)");
             }
             if (adopted > 0) {
                 notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
@@ -403,7 +411,7 @@ public final class SyncEngine {
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
                 }
                 try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
-                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream());
+                    ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream(), r.size());
                     w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -974,12 +982,34 @@ public final class SyncEngine {
             // not the folder size.
             run.method = "QRESYNC";
             flags = ImapCommands.fetchedFlags(mi.responses == null ? List.of() : mi.responses);
-            gone.addAll(ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses));
-            Set<Long> named = new HashSet<>(flags.keySet());
-            named.addAll(gone);
-            for (long uid : named) {
-                if (uid < saved.uidNext()) {
-                    state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+            List<UidSets.Ranges> vanished = ImapCommands.vanished(mi.responses == null ? List.of() : mi.responses);
+            long named = flags.size();
+            for (UidSets.Ranges v : vanished) {
+                named += v.count();
+            }
+            if (named <= VANISHED_LOOKUPS) {
+                Set<Long> uids = new HashSet<>(flags.keySet());
+                for (UidSets.Ranges v : vanished) {
+                    List<Long> expanded = v.expand(VANISHED_LOOKUPS);
+                    uids.addAll(expanded);
+                    gone.addAll(expanded);
+                }
+                for (long uid : uids) {
+                    if (uid < saved.uidNext()) {
+                        state.message(name, uid).ifPresent(r -> known.put(r.uid(), r));
+                    }
+                }
+            } else {
+                // A large set (VANISHED (EARLIER) 1:4294967295 from a broken or hostile server, or a big
+                // expunge): the folder's records are checked against the ranges instead, in one pass.
+                for (MessageRecord r : state.messages(name)) {
+                    if (r.uid() < saved.uidNext() && (flags.containsKey(r.uid())
+                            || vanished.stream().anyMatch(v -> v.contains(r.uid())))) {
+                        known.put(r.uid(), r);
+                        if (vanished.stream().anyMatch(v -> v.contains(r.uid()))) {
+                            gone.add(r.uid());
+                        }
+                    }
                 }
             }
         } else {
@@ -1234,6 +1264,9 @@ public final class SyncEngine {
 
     /** Stores one fetched message, or its header only. */
     private MessageRecord store(FolderRun run, ServerMessage m, ByteArray bytes, boolean headersOnly) throws IOException {
+        if (!headersOnly && bytes.getCount() != m.size()) {
+            run.sizeMismatches++;
+        }
         MessageRecord r;
         try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
@@ -1265,11 +1298,20 @@ public final class SyncEngine {
         String id;
         try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
-            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out);
+            n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());
         } catch (ImapCommands.NoBodyException e) {
             run.notDelivered(m.uid());
             return;
+        } catch (ImapCommands.BodyTooLargeException e) {
+            // What was written is discarded with the unfinished file; the next sync asks again.
+            run.retryFrom = Math.min(run.retryFrom, m.uid());
+            run.notes.add(e.getMessage() + "; asked for again next sync");
+            LOG.warn("{}: {}", quoted(run.folder.name()), e.getMessage());
+            return;
+        }
+        if (n != m.size()) {
+            run.sizeMismatches++;
         }
         state.update(run.folder.name(), List.of(record(run, m, id, false)), List.of());
         run.added++;
