@@ -2,16 +2,17 @@ package dev.mailkit.core.internal;
 
 import dev.mailkit.core.DeadlineExceededException.Deadline;
 
-import java.net.SocketTimeoutException;
+import java.io.IOException;
 import java.time.Duration;
 
 /**
- * Thrown (as the read's {@link java.io.IOException}) when one of a connection's deadlines passed. A
- * {@link SocketTimeoutException}, so that the protocol libraries treat it as the timeout it is; its
- * message names the deadline and its setting, which is all that survives where Angus Mail keeps only
- * the text of a failure (an IMAP connection closed by a synthetic BYE).
+ * Thrown (as the read's {@link IOException}) when one of a connection's deadlines passed. Deliberately
+ * not a {@link java.net.SocketTimeoutException}: Angus Mail takes a socket timeout in IMAP IDLE for a
+ * wait to go on with, and would read again for ever; this one ends the connection. Its message names
+ * the deadline and its setting, which is all that survives where Angus keeps only the text of a failure
+ * (an IMAP connection closed by a synthetic BYE).
  */
-public final class DeadlinePassedException extends SocketTimeoutException {
+public final class DeadlinePassedException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
