@@ -141,6 +141,19 @@ class HostileImapBoundedHeapTest {
     }
 
     @Test
+    void withTheReplyBoundRaisedPastTheHeap_theOutOfMemoryErrorIsWhatTheCallerGets_notAFailureOfClosing() {
+        server.onCommand(HostileImapBoundedHeapTest::bodyFetch, (c, responses) -> List.of(literals(c, responses, 60L << 20)));
+        ImapSynchronizer.Builder b = ImapSynchronizer.builder().endpoint("127.0.0.1", server.port(), Security.PLAIN)
+                .options(ConnectionOptions.builder().allowPlaintext().maxReplyMemory(1L << 30).build())
+                .credentials(Credentials.password(USER, PASSWORD)).maildir(dir.resolve("mail"));
+        ImapSynchronizer s = b.build();
+        Throwable e = catchThrowable(s::syncOnce);
+        Throwable closing = catchThrowable(s::close);
+        assertThat(e).isInstanceOf(OutOfMemoryError.class);
+        assertThat(closing).isNull();
+    }
+
+    @Test
     void anEndlessStreamOfUntaggedExists_endsOnTheReplyBound() {
         long before = SENT.get();
         server.onCommand(HostileImapBoundedHeapTest::metadataFetch, (c, responses) -> List.of(Response.streamed(out -> {
