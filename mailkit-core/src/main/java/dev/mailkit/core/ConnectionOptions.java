@@ -307,11 +307,13 @@ public final class ConnectionOptions {
          * {@link #DEFAULT_MAX_IMAP_REPLY_MEMORY} for IMAP, {@link #DEFAULT_MAX_SMTP_REPLY_MEMORY} for SMTP).
          * Counted from the client's last write (a command, a literal, IMAP's {@code DONE}) as the server's
          * bytes arrive, as an estimate of what the client library keeps of them until the command completes:
-         * each byte of a response line counts twice, each space 64 bytes more and each line 128, each byte of an
-         * IMAP literal once (twice when one response carries several). A server sending more fails the
-         * connection with a {@link ResponseLimitException} before the memory is spent: an endless multi-line
-         * SMTP reply, an endless stream of untagged IMAP responses, many large literals in one FETCH reply.
-         * With {@code connections(n)} in the IMAP sync, n replies may be held at once.
+         * each byte of a response line counts twice, each space 64 bytes more and each line 128, each byte
+         * of an IMAP literal once, plus what its response held before it (Angus Mail copies that to make
+         * room). A server sending more fails the connection with a {@link ResponseLimitException} before the
+         * memory is spent: an endless multi-line SMTP reply, an endless stream of untagged IMAP responses,
+         * many large literals in one FETCH reply. With {@code connections(n)} in the IMAP sync, n replies
+         * may be held at once. A flag listing costs about 600 bytes a message: a folder of more than about
+         * 80,000 messages on a server without CONDSTORE needs a larger bound, and a heap to match.
          *
          * @param bytes at least 64 KiB
          * @return this builder

@@ -20,8 +20,8 @@ import java.io.InputStream;
  * {@link ResponseLimits#maxReplyMemory()}, as estimated here from the bytes: {@value #LINE_BYTE_COST}
  * per byte of a line (its buffer grows by doubling), {@value #SPACE_COST} more per space (each word of a
  * parsed response becomes an object: an IMAP keyword costs about 90 bytes of heap), {@value #LINE_COST}
- * per line (the response object), and per byte of a literal one, plus, for each literal after the first
- * in one response, what the response held before it (Angus copies its buffer to grow it);</li>
+ * per line (the response object), and per byte of a literal one, plus what its response held before it
+ * (Angus copies its buffer to make room for the literal);</li>
  * <li>parenthesised lists nested more than {@link ResponseLimitException#MAX_NESTING} levels deep in one
  * IMAP response (Angus parses them recursively and would overflow the thread's stack).</li>
  * </ul>
