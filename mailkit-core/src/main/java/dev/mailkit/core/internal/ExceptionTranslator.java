@@ -163,8 +163,8 @@ public final class ExceptionTranslator {
                 long limit = message.contains("maxReplyMemory") ? options.maxReplyMemory(protocol)
                         : message.contains("maxResponseBytes") ? options.maxResponseBytes() : ResponseLimitException.MAX_NESTING;
                 return new ResponseLimitException(message, limit, protocol, endpoint, failure);
-            } else {
-                return readTimeout(protocol, endpoint, options, failure);
+            } else if (!message.toLowerCase(Locale.ROOT).contains("connect")) {
+                return readTimeout(protocol, endpoint, options, failure); // a connect timeout is reported below
             }
         }
         for (Throwable t : chain) {
