@@ -78,7 +78,18 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.engine = new SyncEngine(session, provider, localStore, state, b.folders, b.listener,
                 new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
                         b.headersOnlyAbove, !b.pullOnly, b.policy, b.deleteToTrash, b.massDeletionShare,
-                        b.allowMassDeletion));
+                        b.allowMassDeletion, maxUploadBytes(b, provider, d)));
+    }
+
+    /** The builder's limit, else the provider's published maximum message size, else the default. */
+    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider, SyncEngine.Options d) {
+        if (b.maxUploadBytes > 0) {
+            return b.maxUploadBytes;
+        }
+        if (provider != null && provider.limits().maxMessageBytes().isPresent()) {
+            return provider.limits().maxMessageBytes().getAsLong();
+        }
+        return d.maxUploadBytes();
     }
 
     /** One synchronizer per Maildir at a time, across processes: the OS drops the lock when a process dies. */

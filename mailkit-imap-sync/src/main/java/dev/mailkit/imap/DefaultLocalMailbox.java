@@ -77,6 +77,16 @@ final class DefaultLocalMailbox implements LocalMailbox {
         return r;
     }
 
+    /**
+     * A message's flags as they are here now: the letters its file carries (another Maildir client may have
+     * renamed it since the last sync, and that edit is kept) with the keywords of its pending change or record.
+     */
+    private static MessageFlags current(LocalStore.LocalFolder lf, MessageRecord r, LocalChange c) {
+        MessageFlags known = c != null && c.flags() != null ? c.flags() : r.flags();
+        return lf.storedFlags(r.localId()).map(f -> MessageFlags.fromMaildir(f.maildirLetters(), known.keywords()))
+                .orElse(known);
+    }
+
     private void changeFlags(long[] uids, UnaryOperator<MessageFlags> change) {
         synchronized (lock) {
             Map<Long, LocalChange> changes = changes();
@@ -84,8 +94,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 LocalChange c = changes.get(uid);
-                MessageFlags wanted = c != null && c.flags() != null ? c.flags() : r.flags();
-                MessageFlags next = change.apply(wanted);
+                MessageFlags next = change.apply(current(lf, r, c));
                 try {
                     lf.setFlags(r.localId(), next);
                 } catch (IOException e) {
@@ -194,8 +203,9 @@ final class DefaultLocalMailbox implements LocalMailbox {
     @Override
     public void move(String target, long... uids) {
         toFolder("move", target, uids, (lf, tf, r, c) -> {
+            MessageFlags flags = current(lf, r, c);
             tf.moveIn(lf, r.localId());
-            state.saveLocalChange(new LocalChange(folder.name(), r.uid(), c == null ? null : c.flags(),
+            state.saveLocalChange(new LocalChange(folder.name(), r.uid(), flags.equals(r.flags()) ? null : flags,
                     LocalChange.Kind.MOVED, target));
         });
     }

@@ -146,6 +146,38 @@ public interface SyncStateStore extends AutoCloseable {
     void saveLocalChange(LocalChange change);
 
     /**
+     * Records, before a flag change is sent, the flags it sets and the flags the state held then, so that
+     * after a crash between the server applying it and the state recording it the next sync can tell the
+     * server's flags apart from a change made there. The default keeps nothing (a store without it may
+     * then, after such a crash, keep the pushed flags over a local change made before the next sync).
+     *
+     * @param folder the server folder name
+     * @param sent   UID to the flags sent
+     * @param base   UID to the flags the state held when they were sent
+     */
+    default void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
+    }
+
+    /**
+     * Flag changes sent and not yet known to have arrived: UID to {sent, base}.
+     *
+     * @param folder the server folder name
+     * @return what {@link #saveFlagsInFlight} recorded and was not cleared
+     */
+    default Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+        return Map.of();
+    }
+
+    /**
+     * Forgets flag changes in flight once their outcome is recorded.
+     *
+     * @param folder the server folder name
+     * @param uids   the messages
+     */
+    default void clearFlagsInFlight(String folder, Collection<Long> uids) {
+    }
+
+    /**
      * Forgets local changes once pushed.
      *
      * @param folder the server folder name

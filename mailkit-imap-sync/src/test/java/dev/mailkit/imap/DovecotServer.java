@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -53,6 +54,19 @@ public final class DovecotServer implements AutoCloseable {
      * @throws Exception if it cannot start
      */
     public static DovecotServer start() throws Exception {
+        return start(Set.of());
+    }
+
+    /**
+     * Starts a Dovecot that does not advertise some capabilities: it is started once to read what it
+     * advertises after login, then restarted with {@code imap_capability} set to that list without them
+     * (for example without CONDSTORE and QRESYNC, so clients take their UID/FLAGS diff path).
+     *
+     * @param withoutCapabilities capabilities to leave out (upper case), or none
+     * @return the running server
+     * @throws Exception if it cannot start
+     */
+    public static DovecotServer start(Set<String> withoutCapabilities) throws Exception {
         Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
                 .filter(Files::isExecutable).findFirst().orElse(null);
         if (dovecot == null) {
@@ -136,7 +150,60 @@ public final class DovecotServer implements AutoCloseable {
                 "}",
                 ""), StandardCharsets.US_ASCII);
         launch(dovecot, base, conf, port);
-        return new DovecotServer(dovecot, base, conf, port);
+        DovecotServer server = new DovecotServer(dovecot, base, conf, port);
+        if (!withoutCapabilities.isEmpty()) {
+            List<String> kept = new java.util.ArrayList<>();
+            for (String c : server.capabilitiesAfterLogin()) {
+                if (!withoutCapabilities.contains(c.toUpperCase(java.util.Locale.ROOT))) {
+                    kept.add(c);
+                }
+            }
+            Files.writeString(conf, Files.readString(conf, StandardCharsets.US_ASCII)
+                    + "imap_capability = " + String.join(" ", kept) + "\n", StandardCharsets.US_ASCII);
+            server.stopAndLaunch();
+            List<String> now = server.capabilitiesAfterLogin();
+            for (String c : withoutCapabilities) {
+                if (now.stream().anyMatch(c::equalsIgnoreCase)) {
+                    server.close();
+                    fail("Dovecot still advertises " + c + " after login: " + now);
+                }
+            }
+        }
+        return server;
+    }
+
+    /**
+     * What the server advertises after a login (CAPABILITY), read over a plain socket.
+     *
+     * @return the capabilities, as the server spells them
+     * @throws IOException if the exchange fails
+     */
+    public List<String> capabilitiesAfterLogin() throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            java.io.Writer out = new java.io.OutputStreamWriter(s.getOutputStream(), StandardCharsets.US_ASCII);
+            in.readLine(); // greeting
+            out.write("a LOGIN alice " + PASSWORD + "\r\nb CAPABILITY\r\nc LOGOUT\r\n");
+            out.flush();
+            List<String> capabilities = null;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("a ") && !line.startsWith("a OK")) {
+                    throw new IOException("LOGIN refused: " + line);
+                }
+                if (line.regionMatches(true, 0, "* CAPABILITY ", 0, 13)) {
+                    capabilities = List.of(line.substring(13).strip().split(" +"));
+                }
+                if (line.startsWith("c ")) {
+                    break;
+                }
+            }
+            if (capabilities == null) {
+                throw new IOException("no CAPABILITY answer");
+            }
+            return capabilities;
+        }
     }
 
     private static void launch(Path dovecot, Path base, Path conf, int port) throws Exception {
@@ -167,6 +234,11 @@ public final class DovecotServer implements AutoCloseable {
      */
     public void restart() throws Exception {
         doveadm("kick", "*"); // every open session ends now, whatever it is doing
+        stopAndLaunch();
+    }
+
+    /** Stops the server, waits until its port is free, and starts it again with the same configuration. */
+    private void stopAndLaunch() throws Exception {
         doveadm("stop");
         long deadline = System.currentTimeMillis() + 15_000;
         while (true) { // wait until the port is free, so the new master can listen on it
@@ -240,11 +312,26 @@ public final class DovecotServer implements AutoCloseable {
      */
     public static final class PerClass implements org.junit.jupiter.api.extension.BeforeAllCallback,
             org.junit.jupiter.api.extension.AfterAllCallback {
+        private final Set<String> withoutCapabilities;
         private DovecotServer server;
+
+        /** A Dovecot with its default capabilities. */
+        public PerClass() {
+            this(Set.of());
+        }
+
+        /**
+         * A Dovecot that does not advertise these capabilities (see {@link DovecotServer#start(Set)}).
+         *
+         * @param withoutCapabilities capabilities to leave out, upper case
+         */
+        public PerClass(Set<String> withoutCapabilities) {
+            this.withoutCapabilities = Set.copyOf(withoutCapabilities);
+        }
 
         @Override
         public void beforeAll(org.junit.jupiter.api.extension.ExtensionContext context) throws Exception {
-            server = DovecotServer.start();
+            server = DovecotServer.start(withoutCapabilities);
         }
 
         @Override

@@ -194,6 +194,191 @@ final class ServerClient implements AutoCloseable {
         }
     }
 
+    /** One message as the server holds it. */
+    record Stored(long uid, java.util.Set<String> flags, byte[] bytes) {
+    }
+
+    /** Every message of a folder with its flags (IMAP names, {@code \Recent} left out) and raw bytes, by UID. */
+    List<Stored> messages(String folder) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            List<Stored> out = new ArrayList<>();
+            if (f.getMessageCount() == 0) {
+                return out;
+            }
+            Response[] r = (Response[]) f.doCommand(p -> p.command("UID FETCH 1:* (UID FLAGS BODY.PEEK[])", null));
+            for (Response resp : r) {
+                if (resp instanceof FetchResponse fr && fr.getItem(BODY.class) != null) {
+                    var b = fr.getItem(BODY.class).getByteArray();
+                    byte[] bytes = java.util.Arrays.copyOfRange(b.getBytes(), b.getStart(), b.getStart() + b.getCount());
+                    Flags flags = fr.getItem(org.eclipse.angus.mail.imap.protocol.FLAGS.class);
+                    out.add(new Stored(fr.getItem(UID.class).uid, flagNames(flags), bytes));
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Stored::uid));
+            return out;
+        } finally {
+            f.close(false);
+        }
+    }
+
+    /** IMAP flag names ({@code \Seen}, {@code $Forwarded}, ...) without {@code \Recent}. */
+    static java.util.Set<String> flagNames(Flags flags) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        if (flags == null) {
+            return out;
+        }
+        for (Flags.Flag f : flags.getSystemFlags()) {
+            if (f == Flags.Flag.SEEN) {
+                out.add("\\Seen");
+            } else if (f == Flags.Flag.ANSWERED) {
+                out.add("\\Answered");
+            } else if (f == Flags.Flag.FLAGGED) {
+                out.add("\\Flagged");
+            } else if (f == Flags.Flag.DRAFT) {
+                out.add("\\Draft");
+            } else if (f == Flags.Flag.DELETED) {
+                out.add("\\Deleted");
+            }
+        }
+        out.addAll(java.util.Arrays.asList(flags.getUserFlags()));
+        return out;
+    }
+
+    /** APPENDs these exact bytes with these flags (IMAP names), creating the folder when it does not exist. */
+    void appendRaw(String folder, byte[] message, java.util.Collection<String> flags) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        if (!f.exists()) {
+            f.create(Folder.HOLDS_MESSAGES);
+        }
+        Flags jf = new Flags();
+        for (String n : flags) {
+            switch (n) {
+                case "\\Seen" -> jf.add(Flags.Flag.SEEN);
+                case "\\Answered" -> jf.add(Flags.Flag.ANSWERED);
+                case "\\Flagged" -> jf.add(Flags.Flag.FLAGGED);
+                case "\\Draft" -> jf.add(Flags.Flag.DRAFT);
+                case "\\Deleted" -> jf.add(Flags.Flag.DELETED);
+                default -> jf.add(n);
+            }
+        }
+        org.eclipse.angus.mail.iap.Literal literal = new org.eclipse.angus.mail.iap.Literal() {
+            @Override
+            public int size() {
+                return message.length;
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream os) throws java.io.IOException {
+                os.write(message);
+            }
+        };
+        f.doCommand(p -> {
+            p.append(folder, jf, null, literal);
+            return null;
+        });
+    }
+
+    /**
+     * Changes a message's flags from {@code before} to {@code after} in one {@code UID STORE uid FLAGS.SILENT (...)},
+     * several set and cleared at once; or, where {@code FLAGS} does not clear keywords (GreenMail 2.1.7), one
+     * {@code +FLAGS.SILENT} and one {@code -FLAGS.SILENT}, each with several flags.
+     */
+    void storeFlags(String folder, long uid, java.util.Set<String> before, java.util.Set<String> after)
+            throws MessagingException {
+        List<String> commands = new ArrayList<>();
+        if (replaceClearsKeywords) {
+            commands.add("UID STORE " + uid + " FLAGS.SILENT (" + String.join(" ", after) + ")");
+        } else {
+            java.util.Set<String> add = new java.util.TreeSet<>(after);
+            add.removeAll(before);
+            java.util.Set<String> remove = new java.util.TreeSet<>(before);
+            remove.removeAll(after);
+            if (!add.isEmpty()) {
+                commands.add("UID STORE " + uid + " +FLAGS.SILENT (" + String.join(" ", add) + ")");
+            }
+            if (!remove.isEmpty()) {
+                commands.add("UID STORE " + uid + " -FLAGS.SILENT (" + String.join(" ", remove) + ")");
+            }
+        }
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        f.open(Folder.READ_WRITE);
+        try {
+            for (String command : commands) {
+                f.doCommand(p -> {
+                    Response[] r = p.command(command, null);
+                    p.notifyResponseHandlers(r);
+                    p.handleResult(r[r.length - 1]);
+                    return null;
+                });
+            }
+        } finally {
+            f.close(false);
+        }
+    }
+
+    private boolean replaceClearsKeywords = true;
+
+    /** For servers whose {@code STORE FLAGS} keeps keywords it should clear: {@link #storeFlags} then adds and removes instead. */
+    ServerClient storeFlagsByAddAndRemove() {
+        replaceClearsKeywords = false;
+        return this;
+    }
+
+    /** {@code UID COPY} of one message. */
+    void copy(String from, long uid, String to) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(from);
+        f.open(Folder.READ_ONLY);
+        try {
+            f.copyMessages(new Message[] {f.getMessageByUID(uid)}, folder(to));
+        } finally {
+            f.close(false);
+        }
+    }
+
+    /** {@code RENAME}. */
+    void renameFolder(String from, String to) throws MessagingException {
+        Folder f = folder(from);
+        if (!f.renameTo(folder(to))) {
+            throw new MessagingException("RENAME " + from + " " + to + " refused");
+        }
+    }
+
+    /** Creates an empty folder. */
+    void createFolder(String name) throws MessagingException {
+        if (!folder(name).create(Folder.HOLDS_MESSAGES)) {
+            throw new MessagingException("CREATE " + name + " refused");
+        }
+    }
+
+    /** The folder's UIDVALIDITY. */
+    long uidValidity(String folder) throws MessagingException {
+        IMAPFolder f = (IMAPFolder) folder(folder);
+        f.open(Folder.READ_ONLY);
+        try {
+            return f.getUIDValidity();
+        } finally {
+            f.close(false);
+        }
+    }
+
+    /** The names of the folders that can hold messages (LIST "" "*", without \Noselect ones). */
+    java.util.Set<String> folderNames() throws MessagingException {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Folder f : store.getDefaultFolder().list("*")) {
+            if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                out.add(f.getFullName());
+            }
+        }
+        return out;
+    }
+
+    /** Whether the server advertises a capability. */
+    boolean hasCapability(String capability) throws MessagingException {
+        return ((org.eclipse.angus.mail.imap.IMAPStore) store).hasCapability(capability);
+    }
+
     @Override
     public void close() throws MessagingException {
         store.close();

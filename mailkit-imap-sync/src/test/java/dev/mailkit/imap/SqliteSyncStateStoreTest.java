@@ -45,7 +45,7 @@ class SqliteSyncStateStoreTest {
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("PRAGMA user_version")) {
-            assertThat(rs.getInt(1)).isEqualTo(3);
+            assertThat(rs.getInt(1)).isEqualTo(dev.mailkit.imap.internal.state.SqliteSyncStateStore.SCHEMA_VERSION);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 
@@ -40,16 +41,23 @@ final class LocalScan {
         int known;
         /** The local folder directory itself is missing. */
         boolean missing;
+        /** The local folder exists but cannot be opened (for example a link in place of its directory). */
+        boolean unavailable;
+        /** Local files left alone this time (too large, empty, unreadable), each named. */
+        final List<String> notes = new ArrayList<>();
     }
 
     private final SyncStateStore state;
     private final LocalStore local;
     private final Function<String, LocalStore.LocalFolder> open;
+    /** Files no record describes above this size are not read, nor uploaded. */
+    private final long maxUploadBytes;
 
-    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open) {
+    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open, long maxUploadBytes) {
         this.state = state;
         this.local = local;
         this.open = open;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     /**
@@ -78,6 +86,8 @@ final class LocalScan {
         Map<String, List<MessageRecord>> missing = new HashMap<>();
         Map<String, Set<String>> movedHere = new HashMap<>(); // folder -> ids of files a pending move put there
         Map<String, Map<Long, LocalChange>> changesByFolder = new HashMap<>();
+        // folder -> unknown files not to be read: empty, or above the upload limit (their size known without reading)
+        Map<String, Map<String, Long>> notRead = new HashMap<>();
         for (FolderState f : folders) {
             FolderFiles files = new FolderFiles();
             out.put(f.name(), files);
@@ -87,8 +97,15 @@ final class LocalScan {
                 files.missing = true;
                 continue;
             }
-            LocalStore.LocalFolder lf = open.apply(f.name());
+            LocalStore.LocalFolder lf;
+            try {
+                lf = open.apply(f.name());
+            } catch (SyncStateException e) {
+                files.unavailable = true; // nothing of it is read: no deletes, no uploads; the pull reports it
+                continue;
+            }
             Set<String> ids = new HashSet<>(lf.localIds());
+            Set<String> notMessages = lf.skipped().keySet(); // a link or directory where a synced file was
             Map<Long, LocalChange> changes = new HashMap<>();
             changesByFolder.put(f.name(), changes);
             for (LocalChange c : state.localChanges(f.name())) {
@@ -101,9 +118,14 @@ final class LocalScan {
                 ids.remove(r.localId());
                 LocalChange c = changes.get(r.uid());
                 Optional<MessageFlags> stored = lf.storedFlags(r.localId());
+                if (stored.isEmpty() && notMessages.contains(r.localId())) {
+                    continue; // not read, so nothing is known of it: neither a delete nor a flag change
+                }
                 if (stored.isEmpty()) {
                     if (c == null || c.kind() == LocalChange.Kind.KEPT) {
                         missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);
+                    } else if (c.kind() == LocalChange.Kind.MOVED) {
+                        movedFileRenamed(f.name(), r, c);
                     }
                     continue;
                 }
@@ -124,13 +146,21 @@ final class LocalScan {
                 }
             }
             unknownFiles.put(f.name(), ids);
+            Map<String, Long> sizes = new HashMap<>();
+            for (String id : ids) {
+                long size = lf.size(id);
+                if (size == 0 || size > maxUploadBytes) {
+                    sizes.put(id, size);
+                }
+            }
+            notRead.put(f.name(), sizes);
         }
         // A file missing from one folder and found, under the same name, among another folder's unknown files
         // was moved there by another client; anything else missing was deleted.
         Map<String, String> unknownByName = new HashMap<>();
         unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
         // A client that moves by copy and delete (a new file name) is recognised by Message-ID and size.
-        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles);
+        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles, notRead);
         for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
             for (MessageRecord r : e.getValue()) {
                 String target = unknownByName.get(strip(r.localId()));
@@ -140,7 +170,7 @@ final class LocalScan {
                 if (target != null && !target.equals(e.getKey())) {
                     id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
                 } else {
-                    String[] copy = copyOf(r, e.getKey(), unknownById);
+                    String[] copy = copyOf(r, e.getKey(), unknownById, movedHere);
                     if (copy != null) {
                         target = copy[0];
                         id = copy[1];
@@ -191,10 +221,30 @@ final class LocalScan {
                 }
             }
             ids.removeAll(moved);
+            Map<String, Long> leftAlone = notRead.getOrDefault(f.name(), Map.of());
             for (String id : ids) {
                 long uid = MaildirNames.uidOf(id);
-                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it
-                String messageId = messageId(lf, id);
+                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it by UID
+                Long size = leftAlone.get(id);
+                if (size != null) {
+                    if (!pendingDownload) {
+                        files.notes.add(size == 0
+                                ? "local file " + MaildirNames.printable(id) + " is empty, not a message: not uploaded"
+                                : "local file " + MaildirNames.printable(id) + " is " + size + " bytes, above the upload"
+                                + " limit of " + maxUploadBytes + " bytes (maxUploadBytes): not read, not uploaded,"
+                                + " left where it is");
+                    }
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException e) {
+                    // Changed or replaced since the folder was listed: looked at again next sync.
+                    files.notes.add("local file " + MaildirNames.printable(id) + " cannot be read ("
+                            + MaildirNames.printable(String.valueOf(e.getMessage())) + "): not uploaded this time");
+                    continue;
+                }
                 if (!messageId.isEmpty()) {
                     files.adoptable.putIfAbsent(messageId, id);
                 }
@@ -207,13 +257,44 @@ final class LocalScan {
         return out;
     }
 
+    /**
+     * A message moved here but not pushed yet whose file another Maildir client renamed where it landed: the
+     * pending move takes the letters the file carries now, so the push does not set them back.
+     */
+    private void movedFileRenamed(String folder, MessageRecord r, LocalChange c) throws IOException {
+        if (!local.exists(c.target(), separatorOf(c.target()))) {
+            return;
+        }
+        Optional<MessageFlags> there = open.apply(c.target()).storedFlags(strip(r.localId()));
+        MessageFlags pending = c.flags() != null ? c.flags() : r.flags();
+        if (there.isPresent() && !there.get().maildirLetters().equals(pending.maildirLetters())) {
+            state.saveLocalChange(new LocalChange(folder, r.uid(),
+                    MessageFlags.fromMaildir(there.get().maildirLetters(), pending.keywords()), LocalChange.Kind.MOVED,
+                    c.target()));
+        }
+    }
+
+    private char separatorOf(String folder) {
+        return state.folder(folder).map(FolderState::separator).orElse('/');
+    }
+
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */
-    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles) throws IOException {
+    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles,
+                                                           Map<String, Map<String, Long>> notRead) {
         Map<String, List<String[]>> out = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
             LocalStore.LocalFolder lf = open.apply(e.getKey());
+            Map<String, Long> leftAlone = notRead.getOrDefault(e.getKey(), Map.of());
             for (String id : e.getValue()) {
-                String messageId = messageId(lf, id);
+                if (leftAlone.containsKey(id)) {
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException unreadable) {
+                    continue; // reported when its upload is considered
+                }
                 if (!messageId.isEmpty()) {
                     out.computeIfAbsent(messageId, k -> new ArrayList<>()).add(new String[] {e.getKey(), id});
                 }
@@ -226,14 +307,17 @@ final class LocalScan {
      * An unknown file in another folder holding the same message as a record whose file is gone here:
      * the same Message-ID and the same size in CRLF form. Taken once.
      */
-    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById) throws IOException {
+    private String[] copyOf(MessageRecord r, String folder, Map<String, List<String[]>> unknownById,
+                            Map<String, Set<String>> movedHere) throws IOException {
         if (r.messageId().isEmpty() || r.headersOnly()) {
             return null;
         }
         List<String[]> candidates = unknownById.getOrDefault(r.messageId(), List.of());
         for (int i = 0; i < candidates.size(); i++) {
             String[] c = candidates.get(i);
-            if (!c[0].equals(folder) && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
+            // A file a pending move put there (the same message moved from a third folder) is that move's.
+            if (!c[0].equals(folder) && !movedHere.getOrDefault(c[0], Set.of()).contains(c[1])
+                    && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
                 candidates.remove(i);
                 return c;
             }

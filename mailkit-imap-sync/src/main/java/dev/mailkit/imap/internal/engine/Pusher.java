@@ -8,6 +8,7 @@ import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.maildir.MaildirNames;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.BadCommandException;
@@ -64,13 +65,15 @@ final class Pusher {
     private final ConflictPolicy policy;
     private final String trash;
     private final int partBytes;
+    private final long maxUploadBytes;
     private final SyncListener listener;
 
     /**
      * @param trash the server's Trash folder deletes go to, or null to expunge them
      */
     Pusher(SyncStateStore state, Function<String, LocalStore.LocalFolder> open, ConflictPolicy policy, String trash,
-           int partBytes, SyncListener listener) {
+           int partBytes, long maxUploadBytes, SyncListener listener) {
+        this.maxUploadBytes = maxUploadBytes;
         this.listener = listener;
         this.state = state;
         this.open = open;
@@ -134,7 +137,9 @@ final class Pusher {
             MessageFlags local = c.flags() != null ? c.flags() : r.flags();
             MessageFlags m = MessageFlags.merge(r.flags(), local, srv);
             merged.put(r.uid(), m);
-            if (c.kind() == LocalChange.Kind.DELETED && !srv.equals(r.flags()) && policy == ConflictPolicy.SERVER_WINS) {
+            // \Deleted on the server may be this push's own, from a delete cut before its UID EXPUNGE.
+            if (c.kind() == LocalChange.Kind.DELETED && !withoutDeleted(srv).equals(withoutDeleted(r.flags()))
+                    && policy == ConflictPolicy.SERVER_WINS) {
                 restore(p, name, lf, r, srv);
                 result.conflicts++;
                 result.notes.add("UID " + r.uid() + " was deleted here but changed on the server: kept (SERVER_WINS)");
@@ -169,7 +174,15 @@ final class Pusher {
             state.update(name, List.of(), gone);
         }
         state.clearLocalChanges(name, done);
-        // Flags first: a message about to move carries its new flags along.
+        // Flags first: a message about to move carries its new flags along. What each STORE sets is recorded
+        // before it is sent, so a crash after the server applied it cannot pass the result for a server change.
+        Map<Long, MessageFlags> sent = new HashMap<>();
+        Map<Long, MessageFlags> bases = new HashMap<>();
+        stores.values().forEach(uids -> uids.forEach(uid -> {
+            sent.put(uid, merged.get(uid));
+            bases.put(uid, records.get(uid).flags());
+        }));
+        state.saveFlagsInFlight(name, sent, bases);
         TreeSet<Long> modified = new TreeSet<>();
         TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
@@ -238,6 +251,7 @@ final class Pusher {
         }
         state.update(name, updated, List.of());
         state.clearLocalChanges(name, cleared);
+        state.clearFlagsInFlight(name, sent.keySet()); // each one applied and recorded, refused, or merged again
         if (!deletes.isEmpty()) {
             boolean toTrash = trash != null && !trash.equals(name);
             try {
@@ -311,6 +325,10 @@ final class Pusher {
             result.pushed += uids.size();
             uids.forEach(uid -> listener.onPushed(name, uid, "MOVE"));
         }
+    }
+
+    private static MessageFlags withoutDeleted(MessageFlags f) {
+        return new MessageFlags(f.seen(), f.answered(), f.flagged(), f.draft(), false, f.keywords());
     }
 
     /** Flag names for a STORE command, sorted, each as the command writer sends it byte for byte (UTF-8). */
@@ -403,8 +421,17 @@ final class Pusher {
             throws ProtocolException, IOException {
         String name = saved.name();
         MessageFlags flags = lf.storedFlags(id).orElse(MessageFlags.NONE);
-        Literal literal = crlfLiteral(lf, id);
-        String messageId = LocalScan.messageId(lf, id);
+        Literal literal;
+        String messageId;
+        try {
+            literal = crlfLiteral(lf, id, maxUploadBytes);
+            messageId = LocalScan.messageId(lf, id);
+        } catch (IOException e) {
+            // Changed, grown or replaced since the scan: nothing was sent; looked at again next sync.
+            result.notes.add("local file " + MaildirNames.printable(id) + " not uploaded: "
+                    + MaildirNames.printable(String.valueOf(e.getMessage())));
+            return;
+        }
         state.markUpload(name, id, true);
         Flags f = new Flags();
         flags.imapNames().forEach(n -> {
@@ -436,14 +463,22 @@ final class Pusher {
         listener.onPushed(name, 0, "APPEND");
     }
 
-    /** The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF). */
-    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id) throws IOException {
+    /**
+     * The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF).
+     * At most {@code limit} bytes of the file are read: a file that grew above it since the scan is refused.
+     */
+    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id, long limit) throws IOException {
         long size = 0;
+        long read = 0;
         try (InputStream in = lf.open(id)) {
             int prev = -1;
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
+                read += n;
+                if (read > limit) {
+                    throw new IOException("it grew above the upload limit of " + limit + " bytes while being read");
+                }
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n' && prev != '\r') {
                         size++;
@@ -454,7 +489,10 @@ final class Pusher {
             }
         }
         if (size > Integer.MAX_VALUE) {
-            throw new IOException("message " + id + " is too large to upload (" + size + " bytes)");
+            throw new IOException("it is too large for an IMAP upload (" + size + " bytes with CRLF line ends)");
+        }
+        if (size == 0) {
+            throw new IOException("it is empty");
         }
         int total = (int) size;
         return new Literal() {
@@ -465,22 +503,32 @@ final class Pusher {
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
+                // Exactly the announced bytes: a file that grew in place since it was measured is cut at the
+                // announced length (more would be read by the server as commands); one that shrank fails.
+                long left = total;
                 try (InputStream in = lf.open(id)) {
                     int prev = -1;
                     byte[] buf = new byte[64 * 1024];
                     byte[] outBuf = new byte[128 * 1024];
                     int n;
-                    while ((n = in.read(buf)) > 0) {
+                    while (left > 0 && (n = in.read(buf)) > 0) {
                         int o = 0;
-                        for (int i = 0; i < n; i++) {
+                        for (int i = 0; i < n && left - o > 0; i++) {
                             if (buf[i] == '\n' && prev != '\r') {
                                 outBuf[o++] = '\r';
+                                if (left - o == 0) {
+                                    break;
+                                }
                             }
                             outBuf[o++] = buf[i];
                             prev = buf[i];
                         }
                         out.write(outBuf, 0, o);
+                        left -= o;
                     }
+                }
+                if (left > 0) {
+                    throw new IOException("local file " + id + " changed while it was being uploaded");
                 }
             }
         };

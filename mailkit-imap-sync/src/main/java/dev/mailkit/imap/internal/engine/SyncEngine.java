@@ -90,13 +90,17 @@ public final class SyncEngine {
      * @param deleteToTrash     local deletes move the message to the server's Trash (else \Deleted + UID EXPUNGE)
      * @param massDeletionShare the share of a folder that may be deleted on the server in one sync
      * @param allowMassDeletion push deletions even above the share, or of a missing local folder
+     * @param maxUploadBytes    local files larger than this are neither read nor uploaded
      */
     public record Options(long chunkBytes, long largeMessageBytes, int partBytes, int connections, Instant since,
                           long headersOnlyAbove, boolean twoWay, ConflictPolicy policy, boolean deleteToTrash,
-                          double massDeletionShare, boolean allowMassDeletion) {
-        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way. */
+                          double massDeletionShare, boolean allowMassDeletion, long maxUploadBytes) {
+        /**
+         * 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way,
+         * local files up to 64 MiB uploaded.
+         */
         public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0, true,
-                ConflictPolicy.SERVER_WINS, true, 0.5, false);
+                ConflictPolicy.SERVER_WINS, true, 0.5, false, 64L << 20);
     }
 
     /** Deleting fewer messages than this from a folder never trips the mass-deletion guard. */
@@ -201,12 +205,22 @@ public final class SyncEngine {
                 notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
                         + " from here) taken over without downloading");
             }
+            if (localFolder != null) {
+                // Links, directories, FIFOs, devices, other names: named on every sync, never read or uploaded.
+                for (String entry : new TreeMap<>(localFolder.skipped()).values()) {
+                    String note = "skipped, not a message: " + printable(entry);
+                    notes.add(note);
+                    LOG.warn("{}: {}", quoted(folder.name()), note);
+                }
+            }
             return new FolderReport(folder.name(), method, added, copied, changed, removed, pushed, conflicts, bytes,
                     Duration.ofNanos(nanos), notes);
         }
     }
 
     private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    /** Folders a sync's local scan looked at through their current open instance. */
+    private final Set<String> scanned = ConcurrentHashMap.newKeySet();
     /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
     private final Set<String> rescanNext = ConcurrentHashMap.newKeySet();
     private volatile IMAPStore connection;
@@ -246,6 +260,7 @@ public final class SyncEngine {
         // Folders opened by an earlier sync keep their index unless something changed them since.
         openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
+        unchangedLocally.retainAll(scanned); // a folder the API opened first was never looked at for edits
         unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
         rescanNext.clear();
         IMAPStore store = connection();
@@ -358,6 +373,7 @@ public final class SyncEngine {
         } finally {
             if (!completed) {
                 openFolders.clear();
+                scanned.clear();
                 closeConnection();
             }
         }
@@ -616,19 +632,38 @@ public final class SyncEngine {
             state.folder(run.folder.name()).ifPresent(known::add);
             byName.put(run.folder.name(), run);
         }
+        for (FolderState f : known) {
+            Map<Long, MessageFlags[]> inFlight = state.flagsInFlight(f.name());
+            if (!inFlight.isEmpty()) {
+                commands.run(p -> {
+                    settleFlagsInFlight(p, f, inFlight);
+                    return null;
+                });
+                unchangedLocally.remove(f.name());
+            }
+        }
         Map<String, LocalScan.FolderFiles> scan;
         try {
-            scan = new LocalScan(state, local, this::localFolder).run(known, unchangedLocally);
+            scan = new LocalScan(state, local, this::localFolder, options.maxUploadBytes()).run(known, unchangedLocally);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        scanned.addAll(scan.keySet());
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
-        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(), listener);
+        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(),
+                options.maxUploadBytes(), listener);
         for (FolderState saved : known) {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
+            if (files.unavailable) {
+                continue; // its local folder cannot be opened: its local changes wait, the pull reports it
+            }
             run.adoptable = files.adoptable;
+            for (String note : files.notes) {
+                run.notes.add(note);
+                LOG.warn("{}: {}", quoted(saved.name()), note);
+            }
             long t0 = System.nanoTime();
             Pusher.Result r;
             try {
@@ -654,10 +689,55 @@ public final class SyncEngine {
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
-            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()) {
+            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()
+                    || !files.notes.isEmpty()) {
                 rescanNext.add(saved.name());
             }
         }
+    }
+
+    /**
+     * Flag changes a sync sent before it was interrupted, not known to have arrived: where the server shows
+     * every flag the change set as it set it, the change arrived, and the state's flags take it (so the
+     * local scan measures later edits against what the server now has); otherwise the state keeps the
+     * flags it had, and the change is merged again.
+     */
+    private void settleFlagsInFlight(IMAPProtocol p, FolderState f, Map<Long, MessageFlags[]> inFlight)
+            throws ProtocolException {
+        MailboxInfo mi = ImapCommands.examine(p, f.name(), null);
+        if (mi.uidvalidity == f.uidValidity()) {
+            Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(inFlight.keySet()), 0);
+            List<MessageRecord> settled = new ArrayList<>();
+            for (Map.Entry<Long, MessageFlags[]> e : inFlight.entrySet()) {
+                MessageFlags sent = e.getValue()[0];
+                MessageFlags base = e.getValue()[1];
+                MessageFlags srv = server.get(e.getKey());
+                Optional<MessageRecord> r = state.message(f.name(), e.getKey());
+                if (srv == null || r.isEmpty()) {
+                    continue;
+                }
+                Set<String> names = new HashSet<>(sent.imapNames());
+                names.addAll(base.imapNames());
+                Set<String> now = new HashSet<>(base.imapNames());
+                boolean arrived = true;
+                for (String n : names) {
+                    boolean inSent = sent.imapNames().contains(n);
+                    if (inSent != base.imapNames().contains(n)) {
+                        arrived &= srv.imapNames().contains(n) == inSent;
+                        if (inSent) {
+                            now.add(n);
+                        } else {
+                            now.remove(n);
+                        }
+                    }
+                }
+                if (arrived) {
+                    settled.add(r.get().withFlags(MessageFlags.fromImapNames(now)));
+                }
+            }
+            state.update(f.name(), settled, List.of());
+        }
+        state.clearFlagsInFlight(f.name(), inFlight.keySet());
     }
 
     /**
@@ -848,11 +928,7 @@ public final class SyncEngine {
 
     /** Server-supplied text with control characters escaped, for notes and logs. */
     private static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
+        return MaildirNames.printable(text); // C0, DEL and C1 (U+009B is a CSI on some terminals)
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {
@@ -894,7 +970,10 @@ public final class SyncEngine {
             rescanNext.add(name);
             openFolders.remove(name, open);
         }
-        return openFolders.computeIfAbsent(name, n -> local.folder(n, separator));
+        return openFolders.computeIfAbsent(name, n -> {
+            scanned.remove(n); // opened for the API: the next sync still looks for what changed before
+            return local.folder(n, separator);
+        });
     }
 
     private LocalStore.LocalFolder localFolder(String name) {
@@ -903,7 +982,14 @@ public final class SyncEngine {
 
     private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
-        run.localFolder = localFolder(name);
+        try {
+            run.localFolder = localFolder(name);
+        } catch (SyncStateException e) {
+            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
+            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
+                    + "); not synced this time");
+            return;
+        }
         Optional<FolderState> saved = state.folder(name);
         if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
             // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
@@ -1062,6 +1148,7 @@ public final class SyncEngine {
         long maxUid = fromUid - 1;
         // Records at or above fromUid were stored by an interrupted run; those the server no longer has go.
         Map<Long, MessageRecord> interrupted = new HashMap<>();
+        Set<Long> onServer = new HashSet<>();
         for (MessageRecord r : state.messagesFrom(run.folder.name(), fromUid)) {
             interrupted.put(r.uid(), r);
         }
@@ -1077,6 +1164,7 @@ public final class SyncEngine {
                 }
             }
             meta.keySet().forEach(interrupted::remove);
+            onServer.addAll(meta.keySet());
             List<ServerMessage> download = new ArrayList<>();
             List<MessageRecord> records = new ArrayList<>();
             // The same messages elsewhere, in one query per 500 (the state does not change until the update below)
@@ -1099,6 +1187,9 @@ public final class SyncEngine {
             download(p, run, download);
         }
         run.toRemove.addAll(interrupted.values());
+        if (uidNext > 0) {
+            removeOrphanedDownloads(run, fromUid, Math.min(uidNext, run.retryFrom), onServer, interrupted.keySet());
+        }
         if (run.uidNext <= 0) {
             run.uidNext = maxUid + 1;
         }
@@ -1120,6 +1211,37 @@ public final class SyncEngine {
             } else {
                 run.notDelivered(uid);
             }
+        }
+    }
+
+    /**
+     * Files an interrupted run downloaded (labelled with a UID from {@code fromUid} up to {@code below}) for
+     * messages the server no longer has and the state never recorded: they were never mirrored, and
+     * keeping them would upload an expunged message back. Records of such UIDs go through the usual removal.
+     */
+    private void removeOrphanedDownloads(FolderRun run, long fromUid, long below, Set<Long> onServer,
+                                         Set<Long> recorded) throws IOException {
+        List<String> orphans = new ArrayList<>();
+        if (below - fromUid <= 1_000_000) {
+            for (long uid = fromUid; uid < below; uid++) {
+                if (!onServer.contains(uid) && !recorded.contains(uid)) {
+                    run.localFolder.findByUid(uid).ifPresent(orphans::add);
+                }
+            }
+        } else {
+            for (String id : run.localFolder.localIds()) {
+                long uid = MaildirNames.uidOf(id);
+                if (uid >= fromUid && uid < below && !onServer.contains(uid) && !recorded.contains(uid)) {
+                    orphans.add(id);
+                }
+            }
+        }
+        for (String id : orphans) {
+            // A file still labelled here was not adopted for a message the server has now (adoption relabels).
+            run.localFolder.remove(id);
+            run.adoptable.values().remove(id);
+            LOG.debug("{}: removed {}, downloaded by an interrupted sync for a message the server no longer has",
+                    quoted(run.folder.name()), id);
         }
     }
 
@@ -1509,6 +1631,7 @@ public final class SyncEngine {
         // The pull looked at every UID the server has: an upload it did not find never arrived, and may go again.
         for (String id : state.uploadsStarted(name)) {
             state.markUpload(name, id, false);
+            rescanNext.add(name); // offered again by the next sync's push
         }
     }
 
@@ -1557,11 +1680,22 @@ public final class SyncEngine {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            long unsynced = local.folder(gone.name(), gone.separator()).localIds().stream()
-                    .filter(id -> !known.contains(id)).count();
-            if (unsynced > 0) {
-                notes.add("the server folder is gone; the local folder is kept because it holds " + unsynced
-                        + " message(s) never synced");
+            LocalStore.LocalFolder lf;
+            try {
+                lf = local.folder(gone.name(), gone.separator());
+            } catch (SyncStateException e) {
+                notes.add("the server folder is gone; its local folder cannot be opened ("
+                        + printable(String.valueOf(e.getMessage())) + "), so it is kept");
+                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
+                        Duration.ofNanos(System.nanoTime() - start), notes);
+            }
+            long unsynced = lf.localIds().stream().filter(id -> !known.contains(id)).count();
+            int other = lf.skipped().size();
+            if (unsynced > 0 || other > 0) {
+                notes.add("the server folder is gone; the local folder is kept because it holds "
+                        + (unsynced > 0 ? unsynced + " message(s) never synced" : "")
+                        + (unsynced > 0 && other > 0 ? " and " : "")
+                        + (other > 0 ? other + " entr" + (other == 1 ? "y" : "ies") + " that are not messages" : ""));
                 return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                         Duration.ofNanos(System.nanoTime() - start), notes);
             }

@@ -4,6 +4,7 @@ import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateStore;
 
@@ -102,6 +103,22 @@ public final class DurableStateStore implements SyncStateStore {
     public void clearLocalChanges(String folder, Collection<Long> uids) {
         local.sync();
         state.clearLocalChanges(folder, uids);
+    }
+
+    @Override
+    public void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
+        state.saveFlagsInFlight(folder, sent, base);
+    }
+
+    @Override
+    public Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+        return state.flagsInFlight(folder);
+    }
+
+    @Override
+    public void clearFlagsInFlight(String folder, Collection<Long> uids) {
+        local.sync();
+        state.clearFlagsInFlight(folder, uids);
     }
 
     @Override

@@ -33,7 +33,7 @@ import java.util.Set;
 public final class SqliteSyncStateStore implements SyncStateStore {
 
     /** The schema version this code writes; a file with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
 
     private final Path file;
     private final Connection db;
@@ -117,6 +117,12 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                         + " local_id TEXT NOT NULL, PRIMARY KEY (folder, local_id))");
                 s.execute("CREATE TABLE folder_actions (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL,"
                         + " name TEXT NOT NULL, new_name TEXT)");
+                version = 3;
+            }
+            if (version == 3) {
+                s.execute("CREATE TABLE flags_in_flight (folder TEXT NOT NULL, uid INTEGER NOT NULL, sent TEXT NOT NULL,"
+                        + " base TEXT NOT NULL, PRIMARY KEY (folder, uid),"
+                        + " FOREIGN KEY (folder, uid) REFERENCES messages(folder, uid) ON DELETE CASCADE)");
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -365,6 +371,59 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
+    public synchronized void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
+        if (sent.isEmpty()) {
+            return;
+        }
+        inTransaction("record flags in flight in " + folder, () -> {
+            try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO flags_in_flight VALUES (?,?,?,?)")) {
+                for (Map.Entry<Long, MessageFlags> e : sent.entrySet()) {
+                    ps.setString(1, folder);
+                    ps.setLong(2, e.getKey());
+                    ps.setString(3, e.getValue().toImapString());
+                    ps.setString(4, base.getOrDefault(e.getKey(), MessageFlags.NONE).toImapString());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    @Override
+    public synchronized Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+        Map<Long, MessageFlags[]> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT uid, sent, base FROM flags_in_flight WHERE folder = ?")) {
+            ps.setString(1, folder);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), new MessageFlags[] {MessageFlags.parse(rs.getString(2)),
+                            MessageFlags.parse(rs.getString(3))});
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw fail("read flags in flight", e);
+        }
+    }
+
+    @Override
+    public synchronized void clearFlagsInFlight(String folder, Collection<Long> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
+        inTransaction("clear flags in flight in " + folder, () -> {
+            try (PreparedStatement ps = db.prepareStatement("DELETE FROM flags_in_flight WHERE folder = ? AND uid = ?")) {
+                for (long uid : uids) {
+                    ps.setString(1, folder);
+                    ps.setLong(2, uid);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    @Override
     public synchronized Set<String> uploadsStarted(String folder) {
         Set<String> out = new HashSet<>();
         try (PreparedStatement ps = db.prepareStatement("SELECT local_id FROM uploads WHERE folder = ?")) {
@@ -437,7 +496,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 s.execute("PRAGMA defer_foreign_keys = ON");
             }
             String[][] columns = {{"folders", "name"}, {"messages", "folder"}, {"local_changes", "folder"},
-                    {"uploads", "folder"}, {"local_changes", "target"}};
+                    {"uploads", "folder"}, {"local_changes", "target"}, {"flags_in_flight", "folder"}};
             for (String[] c : columns) {
                 try (PreparedStatement ps = db.prepareStatement("UPDATE " + c[0] + " SET " + c[1] + " = ? || substr("
                         + c[1] + ", ?) WHERE " + c[1] + " = ? OR substr(" + c[1] + ", 1, ?) = ?")) {

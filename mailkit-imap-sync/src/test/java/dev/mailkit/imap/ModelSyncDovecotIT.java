@@ -1,0 +1,25 @@
+package dev.mailkit.imap;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The model-based two-way sync test on Dovecot with CONDSTORE and QRESYNC: incremental syncs use QRESYNC. */
+class ModelSyncDovecotIT extends ModelSyncOnDovecot {
+
+    @RegisterExtension
+    static final DovecotServer.PerClass DOVECOT = new DovecotServer.PerClass();
+
+    @Override
+    DovecotServer dovecot() {
+        return DOVECOT.server();
+    }
+
+    @Override
+    String incrementalMethod() {
+        return "QRESYNC";
+    }
+
+    @Override
+    int defaultSteps() {
+        return 150;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.mailkit.imap;
+
+import static dev.mailkit.imap.ModelOp.crashAfterEvents;
+import static dev.mailkit.imap.ModelOp.cutAfterBytes;
+import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
+import static dev.mailkit.imap.ModelOp.maildirNew;
+import static dev.mailkit.imap.ModelOp.maildirUnlink;
+import static dev.mailkit.imap.ModelOp.serverAppend;
+import static dev.mailkit.imap.ModelOp.serverExpunge;
+import static dev.mailkit.imap.ModelOp.serverRecreate;
+import static dev.mailkit.imap.ModelOp.sync;
+
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.testing.FaultProxy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link ModelSyncScenarios} on a Dovecot the subclass starts: users rotate, each emptied with doveadm before a run. */
+abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
+
+    private static final List<String> USERS = List.of("alice", "bob", "carol", "dave");
+    private int runs;
+    private String user;
+
+    /** The subclass's server. */
+    abstract DovecotServer dovecot();
+
+    @Override
+    void newAccount() throws Exception {
+        user = USERS.get(runs++ % USERS.size());
+        for (String mailbox : dovecot().doveadm("mailbox", "list", "-u", user).split("\n")) {
+            String m = mailbox.strip();
+            if (!m.isEmpty() && !initialFolders().contains(m)) {
+                try {
+                    dovecot().doveadm("mailbox", "delete", "-u", user, "-r", "-s", m);
+                } catch (java.io.IOException alreadyGoneWithItsParent) {
+                    // "-r" on a parent already removed this child
+                }
+            }
+        }
+        dovecot().doveadm("expunge", "-u", user, "mailbox", "*", "all");
+    }
+
+    // ---- Counterexamples the random runs found on Dovecot, shrunk: they fail until the engine is fixed ----
+
+    /**
+     * The crashed sync wrote the file for UID 1 (the listener throws at INBOX's first message, after Sent and
+     * Trash started) before the state recorded it; the server then expunges UID 1. Nothing removes the labelled
+     * file, and once UIDNEXT passes its UID, LocalScan takes it for a new local message and uploads it.
+     */
+    @Test
+    void aFileACrashedDownloadWrote_isNotUploadedBack_whenTheServerExpungedTheMessage() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), crashAfterEvents(4), serverExpunge("INBOX", 1));
+    }
+
+    /**
+     * The APPEND of a message without Message-ID is cut: the next sync does not send it (marked started), its
+     * pull clears the mark, but no later sync looks at the folder again (nothing adoptable, no change recorded).
+     */
+    @Test
+    void anUploadCutByAConnectionFailure_isSentAgain_withoutMessageId() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), sync(), maildirNew("INBOX", 3, true),
+                cutAfterBytes(FaultProxy.Direction.TO_SERVER, 150));
+    }
+
+    /**
+     * The cut falls between {@code UID STORE +FLAGS (\Deleted)} and {@code UID EXPUNGE}: the next push takes the
+     * message's own \Deleted for a change on the server, keeps it (SERVER_WINS) and downloads it again, \Deleted
+     * and all.
+     */
+    @Test
+    void anExpungeCutBetweenStoreAndExpunge_isCompleted() throws Exception {
+        replay(serverAppend("Trash", 1, ""), sync(), maildirUnlink("Trash", 1),
+                cutAfterBytes(FaultProxy.Direction.TO_SERVER, 130));
+    }
+
+    /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */
+    @Test
+    void aRecreatedFolder_keepsItsMessageWithoutMessageIdOnce() throws Exception {
+        replay(serverAppend("Archive", 3, ""), sync(), serverRecreate("Archive"));
+    }
+
+    /** A Maildir client's move made as copy and unlink: it was uploaded and deleted, so a copy also landed in the Trash. */
+    @Test
+    void aMaildirMoveMadeAsCopyAndUnlink_isAMove() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), serverAppend("Archive", 2, ""), sync(), maildirCopyDelete("INBOX", 1, "Archive"));
+    }
+
+    @Override
+    String trash() {
+        return "Trash";
+    }
+
+    @Override
+    List<String> initialFolders() {
+        return List.of("INBOX", "Sent", "Trash");
+    }
+
+    @Override
+    ServerEndpoint endpoint() {
+        return loopback(dovecot().port());
+    }
+
+    @Override
+    String user() {
+        return user;
+    }
+
+    @Override
+    String password() {
+        return DovecotServer.PASSWORD;
+    }
+
+    @Override
+    char separator() {
+        return '/';
+    }
+
+    @Override
+    boolean serverRenames() {
+        return true;
+    }
+
+    @Override
+    boolean serverRecreates() {
+        return true;
+    }
+
+    @Override
+    String mavenCommand() {
+        return "mvn -B -pl mailkit-imap-sync verify -Dit.test=" + getClass().getSimpleName()
+                + " -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false";
+    }
+}
