@@ -77,10 +77,26 @@ public final class Mailkit implements Runnable {
             err.flush();
             return ExitCodes.of(e);
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Error e) {
+            // picocli passes Errors on; one line, not a stack trace, also for these
+            err.println("mailkit: " + describe(e));
+            code = ExitCodes.FAILURE;
+        }
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** One line for an Error that ended the command: what it was, and for memory what to do. */
+    static String describe(Error e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): give the JVM more heap (-Xmx), or lower "
+                    + "ConnectionOptions.maxReplyMemory if a server's replies are what fills it";
+        }
+        return "internal error: " + Printable.of(e.toString());
     }
 
     /**

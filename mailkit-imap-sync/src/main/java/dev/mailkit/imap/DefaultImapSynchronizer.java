@@ -5,6 +5,7 @@ import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
@@ -229,25 +230,24 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public void close() {
-        Watcher w = watcher;
-        if (w != null) {
-            w.close();
-        }
-        synchronized (this) {
-            engine.close();
-        }
-        try {
+        // each part closes whatever the others do; the first failure is thrown, the others suppressed
+        Closing.all(() -> {
+            Watcher w = watcher;
+            if (w != null) {
+                w.close();
+            }
+        }, () -> {
+            synchronized (this) {
+                engine.close();
+            }
+        }, () -> {
             if (ownsState) {
                 state.close();
             }
-        } finally {
-            try {
-                if (maildir != null) {
-                    localStore.close(); // the store this synchronizer created
-                }
-            } finally {
-                release();
+        }, () -> {
+            if (maildir != null) {
+                localStore.close(); // the store this synchronizer created
             }
-        }
+        }, this::release);
     }
 }

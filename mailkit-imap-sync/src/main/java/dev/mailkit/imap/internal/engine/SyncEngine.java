@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.core.FolderRole;
 import dev.mailkit.imap.ConflictPolicy;
 import dev.mailkit.imap.FolderAction;
@@ -900,13 +901,10 @@ public final class SyncEngine {
         }
     }
 
+    /** Closes a connection; its own failure (LOGOUT on a broken connection) is logged, never thrown over another. */
     private static void close(IMAPStore store) {
         if (store != null) {
-            try {
-                store.close();
-            } catch (MessagingException e) {
-                LOG.debug("closing the IMAP connection failed: {}", e.toString());
-            }
+            Closing.quietly(store::close, LOG, "the IMAP connection");
         }
     }
 
