@@ -715,6 +715,8 @@ public final class SyncEngine {
         MailboxInfo mi = ImapCommands.examine(p, f.name(), null);
         if (mi.uidvalidity == f.uidValidity()) {
             Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(inFlight.keySet()), 0);
+            Map<Long, LocalChange> pending = new HashMap<>();
+            state.localChanges(f.name()).forEach(c -> pending.put(c.uid(), c));
             List<MessageRecord> settled = new ArrayList<>();
             for (Map.Entry<Long, MessageFlags[]> e : inFlight.entrySet()) {
                 MessageFlags sent = e.getValue()[0];
@@ -740,12 +742,50 @@ public final class SyncEngine {
                     }
                 }
                 if (arrived) {
-                    settled.add(r.get().withFlags(MessageFlags.fromImapNames(now)));
+                    MessageFlags onServer = MessageFlags.fromImapNames(now);
+                    settled.add(r.get().withFlags(onServer));
+                    keepServerChangesHere(f, r.get(), pending.get(e.getKey()), onServer);
                 }
             }
             state.update(f.name(), settled, List.of());
         }
         state.clearFlagsInFlight(f.name(), inFlight.keySet());
+    }
+
+    /**
+     * After a flag change in flight turned out to have arrived: the local file still carries the flags of
+     * the change it came from (the sync died before writing the merged ones back), so the server's own
+     * changes merged into it would look like local removals. Each letter the file still has as the change
+     * had it takes the server's value; a letter changed here since stays a local change.
+     */
+    private void keepServerChangesHere(FolderState f, MessageRecord r, LocalChange c, MessageFlags onServer) {
+        if (c == null || c.kind() != LocalChange.Kind.KEPT || c.flags() == null) {
+            return;
+        }
+        LocalStore.LocalFolder lf = localFolder(f.name());
+        Optional<MessageFlags> file = lf.storedFlags(r.localId());
+        if (file.isEmpty()) {
+            return;
+        }
+        MessageFlags had = c.flags();
+        MessageFlags now = file.get();
+        MessageFlags merged = new MessageFlags(
+                now.seen() == had.seen() ? onServer.seen() : now.seen(),
+                now.answered() == had.answered() ? onServer.answered() : now.answered(),
+                now.flagged() == had.flagged() ? onServer.flagged() : now.flagged(),
+                now.draft() == had.draft() ? onServer.draft() : now.draft(),
+                now.deleted() == had.deleted() ? onServer.deleted() : now.deleted(),
+                onServer.keywords());
+        try {
+            lf.setFlags(r.localId(), merged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (merged.equals(onServer)) {
+            state.clearLocalChanges(f.name(), List.of(r.uid()));
+        } else {
+            state.saveLocalChange(new LocalChange(f.name(), r.uid(), merged, LocalChange.Kind.KEPT, null));
+        }
     }
 
     /**
@@ -1028,6 +1068,7 @@ public final class SyncEngine {
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
                 if (!openLocal(run)) {
+                    state.deleteFolder(name); // nothing of it is mirrored: the next sync starts it afresh
                     return;
                 }
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
