@@ -145,13 +145,15 @@ final class MailboxModel {
      * interval; {@code apiCopyAfterMaildirFlags}: no API copy of a message whose file a Maildir client renamed
      * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
      * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
-     * interrupted sync, no server rename of a folder not yet mirrored.
+     * interrupted sync, no server rename of a folder not yet mirrored; {@code interruptedFlagMerge}: no
+     * interrupted sync while a message has flag changes on both sides waiting to be merged.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
             "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
             "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
-            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption");
+            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption",
+            "interruptedFlagMerge");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {

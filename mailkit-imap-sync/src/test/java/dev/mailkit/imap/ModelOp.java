@@ -270,6 +270,11 @@ sealed interface ModelOp {
             if (interruption != null && m.avoids("interruptedCopyDelete") && m.copyDeletePending) {
                 return false;
             }
+            if (interruption != null && m.avoids("interruptedFlagMerge") && m.folders.values().stream()
+                    .flatMap(f -> f.messages.values().stream())
+                    .anyMatch(msg -> !msg.flagsChangedHere.isEmpty() && !msg.flagsChangedThere.isEmpty())) {
+                return false;
+            }
             if (interruption != null && m.avoids("interruptedExpunge")
                     && m.folders.values().stream().anyMatch(f -> f.deletionsHere > 0)) {
                 return false;
