@@ -51,6 +51,8 @@ final class MailboxModel {
         boolean touchedThere;
         /** A Maildir client renamed its file's letters since the last completed sync. */
         boolean lettersChangedHere;
+        /** Folders the server moved this message out of since the last completed sync. */
+        final Set<String> leftThere = new TreeSet<>();
         /** How many syncs had started when the message was made here or there. */
         int madeAfterSyncs;
         /** The flags at the last completed sync (for a message made since: when it was made). */
@@ -205,6 +207,7 @@ final class MailboxModel {
                 m.touchedHere = false;
                 m.touchedThere = false;
                 m.lettersChangedHere = false;
+                m.leftThere.clear();
                 m.synced.clear();
                 m.synced.addAll(m.flags);
             }
