@@ -115,7 +115,7 @@ final class DoctorCommand implements Callable<Integer> {
                 out.println(current == null ? "Address" : current == Protocol.SMTP ? "SMTP (sending: your program pushes mail out)"
                         : "IMAP (receiving: your program pulls mail in)");
             }
-            out.printf("  %s %-10s %s%n", mark(f.severity()), f.check(), f.evidence());
+            out.printf("  %s %-10s %s%n", mark(f.severity()), f.check(), Printable.of(f.evidence())); // holds server replies
             if (!f.fix().isEmpty() && f.severity() != Severity.OK) {
                 out.printf("    %-10s fix: %s%n", "", f.fix());
             }

@@ -77,21 +77,40 @@ public final class Mailkit implements Runnable {
             err.flush();
             return ExitCodes.of(e);
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (Error e) {
+            // picocli passes Errors on; one line, not a stack trace, also for these
+            err.println("mailkit: " + describe(e));
+            code = ExitCodes.FAILURE;
+        }
         out.flush();
         err.flush();
         return code;
     }
 
-    /** One line: what failed, and the fix where one is known. */
+    /** One line for an Error that ended the command: what it was, and for memory what to do. */
+    static String describe(Error e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "): give the JVM more heap (-Xmx), or lower "
+                    + "ConnectionOptions.maxReplyMemory if a server's replies are what fills it";
+        }
+        return "internal error: " + Printable.of(e.toString());
+    }
+
+    /**
+     * One line: what failed, and the fix where one is known. Messages can carry a server's words or a
+     * file name, so control characters in them are shown escaped.
+     */
     static String describe(Exception e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        String message = Printable.of(e.getMessage() == null ? e.toString() : e.getMessage());
         if (e instanceof AuthenticationException a && a.hint().isPresent()) {
-            return message + "\n  fix: " + a.hint().get();
+            return message + "\n  fix: " + Printable.of(a.hint().get());
         }
         if (e instanceof MailkitException || e instanceof IllegalArgumentException) {
             return message;
         }
-        return e.toString();
+        return Printable.of(e.toString());
     }
 }

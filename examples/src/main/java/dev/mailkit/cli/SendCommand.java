@@ -87,7 +87,8 @@ final class SendCommand implements Callable<Integer> {
         root.out.println("sent " + result.messageId() + " to " + result.accepted().size() + " recipient(s)");
         if (result.isPartial()) {
             for (RejectedRecipient r : result.rejected()) {
-                root.err.println("mailkit: refused recipient " + r.address() + ": " + r.reply());
+                root.err.println("mailkit: refused recipient " + r.address() + ": "
+                        + Printable.of(String.valueOf(r.reply())));
             }
             return ExitCodes.PARTIAL;
         }

@@ -68,17 +68,19 @@ final class SyncCommand implements Callable<Integer> {
         SyncListener listener = new SyncListener() {
             @Override
             public void onMessage(String folder, long uid, long size) {
-                progress.update(folder + ": " + messages.incrementAndGet() + " messages, "
+                progress.update(Printable.of(folder) + ": " + messages.incrementAndGet() + " messages, "
                         + String.format("%.1f MB", bytes.addAndGet(size) / 1e6));
             }
 
             @Override
             public void onFolderDone(FolderReport r) {
                 if (!json) {
-                    progress.line(String.format("%-30s %-10s +%d ~%d -%d pushed %d%s", r.folder(), r.method(), r.added(),
+                    // Folder names and notes come from the server and the file system: never raw to the terminal.
+                    progress.line(String.format("%-30s %-10s +%d ~%d -%d pushed %d%s", Printable.of(r.folder()),
+                            Printable.of(r.method()), r.added(),
                             r.changed(), r.removed(), r.pushed(),
                             r.conflicts() > 0 ? " conflicts " + r.conflicts() : ""));
-                    r.notes().forEach(n -> progress.line("    " + n));
+                    r.notes().forEach(n -> progress.line("    " + Printable.of(n)));
                 }
             }
 
@@ -171,7 +173,7 @@ final class SyncCommand implements Callable<Integer> {
         return b.append("]}").toString();
     }
 
-    /** A JSON string (RFC 8259 escaping). */
+    /** A JSON string (RFC 8259 escaping; C1 controls and bidirectional overrides escaped as well, for terminals). */
     static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         for (char c : s.toCharArray()) {
@@ -182,7 +184,7 @@ final class SyncCommand implements Callable<Integer> {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (Printable.escaped(c)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -202,6 +202,38 @@ class MailkitCliTest {
     }
 
     @Test
+    void sync_printsServerFolderNames_withControlCharactersEscaped_soNoLineCanBeForged() throws Exception {
+        String forging = "Evil\r\nsynced in 1 ms: 0 new, 0 changed, 0 removed, 99 pushed, 0 conflict(s), 0.0 MB";
+        String escapes = "Red\u001b[31mAlert\u0007\u009b2J";
+        String nul = "Nul\u0000Name";
+        jakarta.mail.Store store = mail.getImap().createStore();
+        store.connect("me", "s3cret-pw");
+        for (String name : List.of(forging, escapes, nul)) {
+            Folder f = store.getFolder(name);
+            f.create(Folder.HOLDS_MESSAGES);
+            MimeMessage m = new MimeMessage(jakarta.mail.Session.getInstance(new java.util.Properties()));
+            m.setText("in a folder with a hostile name");
+            f.appendMessages(new Message[] {m});
+        }
+        store.close();
+        for (String[] args : List.of(imap(), imap("--json"))) {
+            CliRun r = CliRun.of(args);
+            assertThat(r.code()).as(r.err()).isZero();
+            String all = r.out() + r.err();
+            for (char c : all.toCharArray()) {
+                assertThat(c < 0x20 && c != '\n' || c == 0x7f || c >= 0x80 && c <= 0x9f)
+                        .as("control character U+%04X printed", (int) c).isFalse();
+            }
+            assertThat(all.lines().filter(l -> l.contains("99 pushed"))).as("a line starting with the forged text")
+                    .allMatch(l -> !l.startsWith("synced in"));
+        }
+        CliRun plain = CliRun.of(imap());
+        assertThat(plain.out()).contains("Evil\\u000d\\u000asynced in 1 ms").contains("Red\\u001b[31mAlert\\u0007\\u009b2J")
+                .contains("Nul\\u0000Name");
+        assertThat(plain.out().lines().filter(l -> l.startsWith("synced in"))).hasSize(1);
+    }
+
+    @Test
     void sync_watch_pullsWhatArrives_untilItsTimeIsUp() throws Exception {
         CliRun[] result = new CliRun[1];
         Thread t = new Thread(() -> result[0] = CliRun.of(imap("--watch", "--watch-for", "4")));

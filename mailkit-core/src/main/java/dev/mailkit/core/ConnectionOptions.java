@@ -33,6 +33,26 @@ public final class ConnectionOptions {
      * fetches messages over 8 MiB in 1 MiB parts, so only a broken or hostile server comes near it.
      */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+    /**
+     * Default bound on the memory the responses to one IMAP command may take, as mailkit estimates it
+     * (see {@link Builder#maxReplyMemory(long)}): 48 MiB. mailkit's own sync asks for at most 8 MiB of
+     * message bodies per command; the bound leaves room for a flag listing of about 80,000 messages in
+     * one reply, and keeps what a hostile server can make the client hold well inside a 128 MB heap.
+     */
+    public static final long DEFAULT_MAX_IMAP_REPLY_MEMORY = 48L << 20;
+    /**
+     * Default bound on the memory one SMTP reply may take, as mailkit estimates it: 1 MiB. Real replies,
+     * EHLO's included, are a few hundred bytes; a pool of SMTP connections stays within a few MiB.
+     */
+    public static final long DEFAULT_MAX_SMTP_REPLY_MEMORY = 1L << 20;
+    /** Default time from the TCP connection (and, with implicit TLS, its handshake) to the end of the greeting: 60 s. */
+    public static final Duration DEFAULT_GREETING_TIMEOUT = Duration.ofSeconds(60);
+    /** Default time for a whole connection attempt through {@link MailSession}, login included: 2 minutes. */
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofMinutes(2);
+    /** Default time from the client's last write to the end of the server's reply: 5 minutes. */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofMinutes(5);
+    /** Default longest silence from the server accepted while the client waits in IMAP IDLE: 30 minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
     private static final ConnectionOptions DEFAULTS = builder().build();
 
@@ -42,6 +62,11 @@ public final class ConnectionOptions {
     private final String localHostName;
     private final boolean allowPlaintext;
     private final long maxResponseBytes;
+    private final long maxReplyMemory;
+    private final Duration greetingTimeout;
+    private final Duration loginTimeout;
+    private final Duration replyTimeout;
+    private final Duration idleTimeout;
     private final Path trustPem;
     private final KeyStore trustStore;
     private final String trustDescription;
@@ -54,6 +79,11 @@ public final class ConnectionOptions {
         this.localHostName = b.localHostName;
         this.allowPlaintext = b.allowPlaintext;
         this.maxResponseBytes = b.maxResponseBytes;
+        this.maxReplyMemory = b.maxReplyMemory;
+        this.greetingTimeout = b.greetingTimeout;
+        this.loginTimeout = b.loginTimeout;
+        this.replyTimeout = b.replyTimeout;
+        this.idleTimeout = b.idleTimeout;
         this.trustPem = b.trustPem;
         this.trustStore = b.trustStore;
         SSLContext context;
@@ -89,6 +119,11 @@ public final class ConnectionOptions {
         b.localHostName = localHostName;
         b.allowPlaintext = allowPlaintext;
         b.maxResponseBytes = maxResponseBytes;
+        b.maxReplyMemory = maxReplyMemory;
+        b.greetingTimeout = greetingTimeout;
+        b.loginTimeout = loginTimeout;
+        b.replyTimeout = replyTimeout;
+        b.idleTimeout = idleTimeout;
         b.trustPem = trustPem;
         b.trustStore = trustStore;
         return b;
@@ -121,10 +156,45 @@ public final class ConnectionOptions {
 
     /**
      * The largest server response line, and the largest IMAP literal, accepted: a server sending more
-     * fails the connection (an {@link ConnectionException}) before the client allocates memory for it.
+     * fails the connection (a {@link ResponseLimitException}) before the client allocates memory for it.
      */
     public long maxResponseBytes() {
         return maxResponseBytes;
+    }
+
+    /**
+     * The most memory the responses to one command may take, as mailkit estimates it from what the server
+     * sends (see {@link Builder#maxReplyMemory(long)}): the value set, else {@link #DEFAULT_MAX_IMAP_REPLY_MEMORY}
+     * for IMAP and {@link #DEFAULT_MAX_SMTP_REPLY_MEMORY} for SMTP.
+     *
+     * @param protocol the protocol spoken
+     * @return the bound in bytes
+     */
+    public long maxReplyMemory(Protocol protocol) {
+        if (maxReplyMemory > 0) {
+            return maxReplyMemory;
+        }
+        return protocol == Protocol.SMTP ? DEFAULT_MAX_SMTP_REPLY_MEMORY : DEFAULT_MAX_IMAP_REPLY_MEMORY;
+    }
+
+    /** Time allowed from the TCP connection (with implicit TLS: and its handshake) to the end of the server's greeting. */
+    public Duration greetingTimeout() {
+        return greetingTimeout;
+    }
+
+    /** Time allowed for a whole connection attempt through {@link MailSession}: TCP, TLS, greeting, capabilities, login. */
+    public Duration loginTimeout() {
+        return loginTimeout;
+    }
+
+    /** Time allowed from the client's last write (a command, a literal, message content) to the end of the server's reply. */
+    public Duration replyTimeout() {
+        return replyTimeout;
+    }
+
+    /** The longest silence from the server accepted while the client waits in IMAP IDLE (instead of the read timeout). */
+    public Duration idleTimeout() {
+        return idleTimeout;
     }
 
     /** The socket factory for TLS connections, restricted to TLS 1.2+ and to the configured trust anchors. */
@@ -137,7 +207,9 @@ public final class ConnectionOptions {
         return "ConnectionOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", writeTimeout=" + writeTimeout + ", localHostName=" + localHostName
                 + ", allowPlaintext=" + allowPlaintext + ", maxResponseBytes=" + maxResponseBytes
-                + ", trust=" + trustDescription + "]";
+                + ", maxReplyMemory=" + (maxReplyMemory > 0 ? String.valueOf(maxReplyMemory) : "default")
+                + ", greetingTimeout=" + greetingTimeout + ", loginTimeout=" + loginTimeout
+                + ", replyTimeout=" + replyTimeout + ", idleTimeout=" + idleTimeout + ", trust=" + trustDescription + "]";
     }
 
     /** Mutable, not thread-safe builder for {@link ConnectionOptions}; {@link #build()} leaves it untouched. */
@@ -148,6 +220,11 @@ public final class ConnectionOptions {
         private String localHostName = DEFAULT_LOCAL_HOST_NAME;
         private boolean allowPlaintext;
         private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private long maxReplyMemory;
+        private Duration greetingTimeout = DEFAULT_GREETING_TIMEOUT;
+        private Duration loginTimeout = DEFAULT_LOGIN_TIMEOUT;
+        private Duration replyTimeout = DEFAULT_REPLY_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Path trustPem;
         private KeyStore trustStore;
 
@@ -208,8 +285,10 @@ public final class ConnectionOptions {
 
         /**
          * Sets the largest server response line, and the largest IMAP literal ({@code {n}} announced by the
-         * server), that a connection accepts; more fails the connection with a {@link ConnectionException}
-         * before memory is allocated for it. Default {@link #DEFAULT_MAX_RESPONSE_BYTES}.
+         * server), that a connection accepts; more fails the connection with a {@link ResponseLimitException}
+         * before memory is allocated for it. Default {@link #DEFAULT_MAX_RESPONSE_BYTES}. The bound on a whole
+         * reply, {@link #maxReplyMemory(long)}, applies too: under both defaults no line above 24 MiB and no
+         * literal above 48 MiB is read.
          *
          * @param bytes at least 64 KiB
          * @return this builder
@@ -220,6 +299,89 @@ public final class ConnectionOptions {
                 throw new IllegalArgumentException("maxResponseBytes must be at least 65536, was " + bytes);
             }
             this.maxResponseBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the most memory the responses to one command may take, for both protocols (default
+         * {@link #DEFAULT_MAX_IMAP_REPLY_MEMORY} for IMAP, {@link #DEFAULT_MAX_SMTP_REPLY_MEMORY} for SMTP).
+         * Counted from the client's last write (a command, a literal, IMAP's {@code DONE}) as the server's
+         * bytes arrive, as an estimate of what the client library keeps of them until the command completes:
+         * each byte of a response line counts twice, each space 64 bytes more and each line 128, each byte
+         * of an IMAP literal once, plus what its response held before it (Angus Mail copies that to make
+         * room). A server sending more fails the connection with a {@link ResponseLimitException} before the
+         * memory is spent: an endless multi-line SMTP reply, an endless stream of untagged IMAP responses,
+         * many large literals in one FETCH reply. With {@code connections(n)} in the IMAP sync, n replies
+         * may be held at once. A flag listing costs about 600 bytes a message: a folder of more than about
+         * 80,000 messages on a server without CONDSTORE needs a larger bound, and a heap to match.
+         *
+         * @param bytes at least 64 KiB
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is below 64 KiB
+         */
+        public Builder maxReplyMemory(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("maxReplyMemory must be at least 65536, was " + bytes);
+            }
+            this.maxReplyMemory = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the time allowed from the TCP connection (with implicit TLS: including its handshake) to the
+         * end of the server's greeting, however the bytes trickle in (default {@link #DEFAULT_GREETING_TIMEOUT}).
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder greetingTimeout(Duration timeout) {
+            this.greetingTimeout = checkTimeout(timeout, "greetingTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the time allowed for a whole connection attempt made through {@link MailSession} (TCP, TLS
+         * handshakes, greeting, capabilities, STARTTLS, login), however the bytes trickle in (default
+         * {@link #DEFAULT_LOGIN_TIMEOUT}).
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder loginTimeout(Duration timeout) {
+            this.loginTimeout = checkTimeout(timeout, "loginTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the time allowed from the client's last write (a command, a literal, message content) to the
+         * end of the server's reply, however the bytes trickle in (default {@link #DEFAULT_REPLY_TIMEOUT}).
+         * The read timeout still ends any silence longer than itself; this bound ends a reply that keeps
+         * coming. A large transfer must arrive within it: 8 MiB in 5 minutes needs about 28 KB/s. Not
+         * applied while the client waits in IMAP IDLE (see {@link #idleTimeout(Duration)}).
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder replyTimeout(Duration timeout) {
+            this.replyTimeout = checkTimeout(timeout, "replyTimeout");
+            return this;
+        }
+
+        /**
+         * Sets the longest silence from the server accepted while the client waits in IMAP IDLE, in place of
+         * the read timeout (default {@link #DEFAULT_IDLE_TIMEOUT}; RFC 2177 servers may end an IDLE after 30
+         * minutes, and {@code watch()} issues it again every 25). IDLE ends at the client's next write
+         * ({@code DONE}); from then on the read timeout and the reply deadline apply again.
+         *
+         * @param timeout a positive duration of at most one day
+         * @return this builder
+         * @throws IllegalArgumentException if the duration is zero, negative or longer than a day
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = checkTimeout(timeout, "idleTimeout");
             return this;
         }
 

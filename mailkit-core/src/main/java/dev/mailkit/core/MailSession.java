@@ -1,7 +1,9 @@
 package dev.mailkit.core;
 
+import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.PlainSocketFactory;
+import dev.mailkit.core.internal.ResponseLimits;
 import dev.mailkit.core.internal.VerifyingSocketFactory;
 import dev.mailkit.core.internal.TlsContexts;
 import jakarta.mail.MessagingException;
@@ -21,7 +23,9 @@ import java.util.Properties;
  * The one place that turns an endpoint, credentials and {@link ConnectionOptions} into a Jakarta Mail
  * {@link Session} with safe defaults, and connects with typed errors.
  *
- * <p>Defaults: finite connect, read and write timeouts; certificate and host-name verification on;
+ * <p>Defaults: finite connect, read and write timeouts; deadlines for the greeting, the login and each
+ * reply that a server trickling bytes cannot stretch; a bound on the memory of each response line and of
+ * each command's whole reply; certificate and host-name verification on;
  * STARTTLS required when chosen (never a silent fall-back to plaintext); TLS 1.2 or newer; a fixed
  * EHLO name (no reverse-DNS look-up per connection); XOAUTH2 when the credentials are OAuth2, with a
  * fresh token asked of the {@link TokenProvider} for every new connection. A {@link Security#PLAIN}
@@ -97,11 +101,12 @@ public final class MailSession {
         }
         props.setProperty(p + "ssl.checkserveridentity", "true");
         props.setProperty(p + "ssl.protocols", TlsContexts.PROTOCOLS);
-        // Sockets whose input is bounded: no response line or IMAP literal above maxResponseBytes.
-        boolean imap = protocol == Protocol.IMAP;
+        // Sockets whose input is bounded: no response line or IMAP literal above maxResponseBytes, no reply
+        // above maxReplyMemory, no greeting, login or reply past its deadline.
+        ResponseLimits limits = ResponseLimits.of(options, protocol);
         props.put(p + "ssl.socketFactory", options.sslSocketFactory() instanceof VerifyingSocketFactory v
-                ? v.guarded(options.maxResponseBytes(), imap) : options.sslSocketFactory());
-        props.put(p + "socketFactory", PlainSocketFactory.guarded(options.maxResponseBytes(), imap));
+                ? v.guarded(limits) : options.sslSocketFactory());
+        props.put(p + "socketFactory", PlainSocketFactory.guarded(limits));
         // A failed TLS connection must surface, not be retried through another socket factory.
         props.setProperty(p + "socketFactory.fallback", "false");
         if (protocol == Protocol.SMTP) {
@@ -187,7 +192,7 @@ public final class MailSession {
      * @throws MailkitException typed, see {@link #connectTransport()}
      */
     public void connect(Service service) {
-        try {
+        try (Exchange.LoginScope attempt = Exchange.loginScope()) { // the login deadline of its connections
             if (credentials == null) {
                 service.connect(endpoint.host(), endpoint.port(), null, null);
             } else {

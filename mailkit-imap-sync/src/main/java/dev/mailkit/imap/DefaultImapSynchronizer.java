@@ -5,6 +5,7 @@ import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
@@ -77,7 +78,18 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.engine = new SyncEngine(session, provider, localStore, state, b.folders, b.listener,
                 new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
                         b.headersOnlyAbove, !b.pullOnly, b.policy, b.deleteToTrash, b.massDeletionShare,
-                        b.allowMassDeletion));
+                        b.allowMassDeletion, maxUploadBytes(b, provider, d)));
+    }
+
+    /** The builder's limit, else the provider's published maximum message size, else the default. */
+    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider, SyncEngine.Options d) {
+        if (b.maxUploadBytes > 0) {
+            return b.maxUploadBytes;
+        }
+        if (provider != null && provider.limits().maxMessageBytes().isPresent()) {
+            return provider.limits().maxMessageBytes().getAsLong();
+        }
+        return d.maxUploadBytes();
     }
 
     /** One synchronizer per Maildir at a time, across processes: the OS drops the lock when a process dies. */
@@ -218,25 +230,24 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     @Override
     public void close() {
-        Watcher w = watcher;
-        if (w != null) {
-            w.close();
-        }
-        synchronized (this) {
-            engine.close();
-        }
-        try {
+        // each part closes whatever the others do; the first failure is thrown, the others suppressed
+        Closing.all(() -> {
+            Watcher w = watcher;
+            if (w != null) {
+                w.close();
+            }
+        }, () -> {
+            synchronized (this) {
+                engine.close();
+            }
+        }, () -> {
             if (ownsState) {
                 state.close();
             }
-        } finally {
-            try {
-                if (maildir != null) {
-                    localStore.close(); // the store this synchronizer created
-                }
-            } finally {
-                release();
+        }, () -> {
+            if (maildir != null) {
+                localStore.close(); // the store this synchronizer created
             }
-        }
+        }, this::release);
     }
 }

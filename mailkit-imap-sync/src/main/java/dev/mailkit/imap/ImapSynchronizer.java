@@ -104,6 +104,7 @@ public interface ImapSynchronizer extends AutoCloseable {
         boolean deleteToTrash = true;
         double massDeletionShare = 0.5;
         boolean allowMassDeletion;
+        long maxUploadBytes;
         List<String> watchFolders = List.of("INBOX");
         Duration idleRefresh = Duration.ofMinutes(25);
         Duration periodicSync = Duration.ofMinutes(15);
@@ -221,6 +222,25 @@ public interface ImapSynchronizer extends AutoCloseable {
                 throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
             }
             this.headersOnlyAbove = bytes;
+            return this;
+        }
+
+        /**
+         * The largest local file the two-way sync reads and uploads (its size on disk, checked without
+         * reading it). A larger file a Maildir client put in the mirror is left where it is, not read, not
+         * uploaded and never taken for a deleted message, and the folder's report names it on every sync.
+         * Messages the sync downloaded are not affected. Default: the provider's published maximum message
+         * size where it has one, else 64 MiB. Empty files are never uploaded either.
+         *
+         * @param bytes the limit, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder maxUploadBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("maxUploadBytes must be positive, got " + bytes);
+            }
+            this.maxUploadBytes = bytes;
             return this;
         }
 

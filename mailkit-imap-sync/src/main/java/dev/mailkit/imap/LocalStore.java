@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -231,6 +232,22 @@ public interface LocalStore extends AutoCloseable {
          * @return the flags, if the message exists
          */
         Optional<MessageFlags> storedFlags(String localId);
+
+        /**
+         * What the folder holds that this store does not take for messages, and so never reads, renames
+         * or deletes: for a Maildir, every entry of {@code cur/} and {@code new/} that is not a regular
+         * file with a Maildir file name (symbolic links, which are never followed, directories, devices,
+         * FIFOs, sockets, hidden files, other names). Such entries are not in {@link #localIds()}. The
+         * synchronizer names each in the folder's report on every sync, never uploads it, and never takes
+         * it for a deleted message, even when it carries the local id of a message it synced. The default
+         * is none.
+         *
+         * @return the local id each entry would have (as {@link #localIds()} would name it) to a
+         *         description naming the entry, with control characters escaped
+         */
+        default Map<String, String> skipped() {
+            return Map.of();
+        }
     }
 
     /** A message being written. */

@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.core.MailSession;
+import dev.mailkit.core.internal.Closing;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
@@ -237,11 +238,7 @@ final class Watcher implements SyncWatch {
 
     private static void closeQuietly(Store store) {
         if (store != null) {
-            try {
-                store.close();
-            } catch (MessagingException e) {
-                LOG.debug("closing the IDLE connection failed: {}", e.toString());
-            }
+            Closing.quietly(store::close, LOG, "the IDLE connection");
         }
     }
 

@@ -29,4 +29,11 @@ class ImapSynchronizerBuilderTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("port 993 is implicit TLS");
         org.assertj.core.api.Assertions.assertThat(Files.exists(maildir)).as("nothing created").isFalse();
     }
+
+    @Test
+    void maxUploadBytes_mustBePositive() {
+        assertThatThrownBy(() -> ImapSynchronizer.builder().maxUploadBytes(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxUploadBytes must be positive");
+        assertThatThrownBy(() -> ImapSynchronizer.builder().maxUploadBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -106,7 +106,7 @@ class ModelSyncGreenMailTest extends ModelSyncScenarios {
     /** About 60 s on two cores when nothing fails: GreenMail answers each command about 40 ms late (one small TCP write per line). */
     @Override
     int defaultSteps() {
-        return 200;
+        return 40; // GreenMail answers some commands slowly (about 2 s a step here); the long runs are on Dovecot
     }
 
     @Override

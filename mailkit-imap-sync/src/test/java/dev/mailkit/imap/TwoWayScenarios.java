@@ -5,6 +5,7 @@ import static dev.mailkit.imap.MirrorAssertions.folderDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.imap.testing.HostileMaildir;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Two-way behaviour every server must pass: local changes reach the server, "the other device" is {@link ServerClient}. */
 abstract class TwoWayScenarios extends MirrorScenarios {
@@ -659,6 +662,58 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         SyncReport again = sync();
         assertThat(again.pushed()).isZero();
         assertThat(serverMessageIds("Mutt")).hasSize(1);
+    }
+
+    /**
+     * Everything {@link HostileMaildir} plants, in INBOX: each is named in a note on every sync, nothing of
+     * it reaches the server or is changed here, and changes on both sides, in INBOX and in another folder,
+     * sync. Run in its own thread so that a sync stuck on the FIFO or on /dev/zero fails instead of hanging.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHostileMaildir_isSkippedWithNotes_andEverythingElseSyncsBothWays() throws Exception {
+        server.append("INBOX", ServerClient.message(1, "<a@example.com>", "a"));
+        server.append("Archive", ServerClient.message(2, "<b@example.com>", "b"));
+        sync();
+        try (HostileMaildir hostile = new HostileMaildir(folderDir(maildir, "INBOX"), dir.resolve("outside"))) {
+            for (HostileMaildir.Plant p : HostileMaildir.Plant.values()) {
+                hostile.plant(p);
+            }
+            Files.write(folderDir(maildir, "Archive").resolve("new").resolve("1795864000.M1P1.mutthost"),
+                    ServerClient.message(3, "<local@example.com>", "filed here"));
+            server.append("INBOX", ServerClient.message(4, "<c@example.com>", "c"));
+            long a = server.uidOf("INBOX", 1);
+            Path first = files(maildir, "INBOX").stream()
+                    .filter(f -> f.getFileName().toString().contains(",U=" + a + ":2,")).findFirst().orElseThrow();
+            Files.move(first, first.resolveSibling(first.getFileName().toString().replaceAll(":2,.*$", ":2,S")));
+            for (int run = 0; run < 2; run++) {
+                long start = System.nanoTime();
+                SyncReport r = sync();
+                assertThat(System.nanoTime() - start).as("nanoseconds of sync %d", run).isLessThan(60_000_000_000L);
+                assertThat(r.pushed()).as("pushed in sync %d", run).isEqualTo(run == 0 ? 2 : 0);
+                for (Path p : hostile.planted()) {
+                    String name = dev.mailkit.imap.internal.maildir.MaildirNames.baseName(p.getFileName().toString())
+                            .replace("\u001b", "\\u001b");
+                    assertThat(r.folder("INBOX").orElseThrow().notes()).as("sync %d", run).anyMatch(n -> n.contains(name));
+                }
+                assertThat(hostile.changed()).as("planted entries changed by sync %d", run).isEmpty();
+            }
+            assertThat(serverMessageIds("INBOX")).containsExactly("<a@example.com>", "<c@example.com>");
+            assertThat(serverMessageIds("Archive")).containsExactly("<b@example.com>", "<local@example.com>");
+            assertThat(serverFlags("INBOX", a).contains(Flags.Flag.SEEN)).isTrue();
+            for (String folder : List.of("INBOX", "Archive")) {
+                for (byte[] body : server.rawBodies(folder).values()) {
+                    assertThat(new String(body, StandardCharsets.ISO_8859_1)).doesNotContain(HostileMaildir.SECRET);
+                }
+            }
+            try (SyncStateStore state = SyncStateStore.sqlite(maildir.resolve("mailkit-state.db"))) {
+                assertThat(state.messages("INBOX")).extracting(MessageRecord::messageId)
+                        .containsExactlyInAnyOrder("<a@example.com>", "<c@example.com>");
+                assertThat(state.messages("Archive")).extracting(MessageRecord::messageId)
+                        .containsExactlyInAnyOrder("<b@example.com>", "<local@example.com>");
+            }
+            assertMirrored("Archive");
+        }
     }
 
     @Test

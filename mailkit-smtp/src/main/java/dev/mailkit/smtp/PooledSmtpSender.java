@@ -7,6 +7,7 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.smtp.internal.pool.PipeliningTransport;
 import dev.mailkit.smtp.internal.pool.TransportPool;
 import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
@@ -404,13 +405,16 @@ final class PooledSmtpSender implements SmtpSender {
 
     @Override
     public void close() {
-        pool.close();
-        if (sentAppender != null) {
-            sentAppender.close();
-        }
-        if (ownsExecutor) {
-            executor.shutdown();
-        }
+        // each part closes whatever the others do; the first failure is thrown, the others suppressed
+        Closing.all(pool::close, () -> {
+            if (sentAppender != null) {
+                sentAppender.close();
+            }
+        }, () -> {
+            if (ownsExecutor) {
+                executor.shutdown();
+            }
+        });
     }
 
     @Override

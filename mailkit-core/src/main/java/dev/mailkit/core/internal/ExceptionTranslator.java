@@ -4,8 +4,10 @@ import dev.mailkit.core.AuthenticationException;
 import dev.mailkit.core.ConnectionException;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.ConnectionTimeoutException;
+import dev.mailkit.core.DeadlineExceededException;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ResponseLimitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;
@@ -58,6 +60,14 @@ public final class ExceptionTranslator {
             if (t instanceof MailkitException mk) {
                 return mk;
             }
+        }
+        // A bound of the connection, or a timeout, comes first: what follows from it (a TLS handshake that
+        // could not finish, Angus's synthetic "BYE" that closes the connection) is not what happened.
+        MailkitException bound = bound(chain, protocol, endpoint, options, failure);
+        if (bound != null) {
+            return bound;
+        }
+        for (Throwable t : chain) {
             if (t instanceof AuthenticationFailedException afe && closedByServer(afe.getMessage())) {
                 // The connection went away during the login: no refusal was said, the login may be tried again.
                 return new ConnectionException("the connection was lost during the login", protocol, endpoint, failure);
@@ -117,6 +127,69 @@ public final class ExceptionTranslator {
                 protocol, endpoint, failure);
     }
 
+    /**
+     * Where Angus Mail keeps only the text of a failure (an IMAP connection it closed with a synthetic
+     * {@code * BYE Jakarta Mail Exception: <exception>}, passed on as the message of a FolderClosedException or
+     * StoreClosedException), the exception's class and message are read back from the text.
+     */
+    private static final Pattern SYNTHETIC = Pattern.compile(
+            "(dev\\.mailkit\\.core\\.internal\\.DeadlinePassedException|dev\\.mailkit\\.core\\.internal\\.ResponseGuard\\$ResponseTooLargeException"
+                    + "|java\\.net\\.SocketTimeoutException): ([^\\r\\n]*)");
+
+    /** The connection's bounds (deadlines, response limits) and read timeouts anywhere in the chain, or null. */
+    private static MailkitException bound(List<Throwable> chain, Protocol protocol, ServerEndpoint endpoint,
+                                          ConnectionOptions options, Throwable failure) {
+        for (Throwable t : chain) {
+            if (t instanceof DeadlinePassedException d) {
+                return new DeadlineExceededException(d.getMessage(), d.deadline(), d.timeout(), protocol, endpoint, failure);
+            }
+            if (t instanceof ResponseGuard.ResponseTooLargeException r) {
+                return new ResponseLimitException(r.getMessage(), r.limit(), protocol, endpoint, failure);
+            }
+        }
+        for (Throwable t : chain) {
+            java.util.regex.Matcher m = SYNTHETIC.matcher(String.valueOf(t.getMessage()));
+            if (!m.find()) {
+                continue;
+            }
+            String message = m.group(2).strip();
+            if (m.group(1).endsWith("DeadlinePassedException")) {
+                for (DeadlineExceededException.Deadline d : DeadlineExceededException.Deadline.values()) {
+                    if (message.contains(DeadlinePassedException.setting(d))) {
+                        return new DeadlineExceededException(message, d, timeout(d, options), protocol, endpoint, failure);
+                    }
+                }
+            } else if (m.group(1).endsWith("ResponseTooLargeException")) {
+                long limit = message.contains("maxReplyMemory") ? options.maxReplyMemory(protocol)
+                        : message.contains("maxResponseBytes") ? options.maxResponseBytes() : ResponseLimitException.MAX_NESTING;
+                return new ResponseLimitException(message, limit, protocol, endpoint, failure);
+            } else if (!message.toLowerCase(Locale.ROOT).contains("connect")) {
+                return readTimeout(protocol, endpoint, options, failure); // a connect timeout is reported below
+            }
+        }
+        for (Throwable t : chain) {
+            if (t instanceof SocketTimeoutException && !String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
+                return readTimeout(protocol, endpoint, options, failure);
+            }
+        }
+        return null;
+    }
+
+    private static ConnectionTimeoutException readTimeout(Protocol protocol, ServerEndpoint endpoint,
+                                                          ConnectionOptions options, Throwable failure) {
+        return new ConnectionTimeoutException("waiting for the server timed out after " + options.readTimeout().toMillis()
+                + " ms", options.readTimeout(), protocol, endpoint, failure);
+    }
+
+    private static java.time.Duration timeout(DeadlineExceededException.Deadline d, ConnectionOptions options) {
+        return switch (d) {
+            case GREETING -> options.greetingTimeout();
+            case LOGIN -> options.loginTimeout();
+            case REPLY -> options.replyTimeout();
+            case IDLE -> options.idleTimeout();
+        };
+    }
+
     /** Angus Mail's SMTP gives the reply "[EOF]" for a connection the server (or the network) closed. */
     private static boolean closedByServer(String message) {
         return message != null && message.strip().endsWith("[EOF]");
@@ -166,6 +239,9 @@ public final class ExceptionTranslator {
             todo.add(t.getCause());
             if (t instanceof MessagingException me) {
                 todo.add(me.getNextException());
+            }
+            if (t instanceof org.eclipse.angus.mail.iap.ProtocolException pe && pe.getResponse() != null) {
+                todo.add(pe.getResponse().getException()); // what Angus turned into a synthetic BYE
             }
         }
         return out;

@@ -17,33 +17,36 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
- * A TLS socket whose decrypted input passes through a {@link ResponseGuard}; everything else is the
- * wrapped socket's. (The guard must see the protocol's bytes, which only exist above TLS.)
+ * A TLS socket whose decrypted input passes through a {@link ResponseGuard} and whose plain-text writes
+ * are reported to the connection's {@link Exchange}; everything else is the wrapped socket's. (The guard
+ * must see the protocol's bytes, which only exist above TLS.)
  */
 final class GuardedSslSocket extends SSLSocket {
 
     private final SSLSocket s;
-    private final long responseLimit;
-    private final boolean literals;
+    private final Exchange exchange;
     private InputStream in;
+    private OutputStream out;
 
-    GuardedSslSocket(SSLSocket s, long responseLimit, boolean literals) {
+    GuardedSslSocket(SSLSocket s, Exchange exchange) {
         this.s = s;
-        this.responseLimit = responseLimit;
-        this.literals = literals;
+        this.exchange = exchange;
     }
 
     @Override
     public synchronized InputStream getInputStream() throws IOException {
         if (in == null) {
-            in = new ResponseGuard(s.getInputStream(), responseLimit, literals);
+            in = new ResponseGuard(s.getInputStream(), exchange);
         }
         return in;
     }
 
     @Override
-    public OutputStream getOutputStream() throws IOException {
-        return s.getOutputStream();
+    public synchronized OutputStream getOutputStream() throws IOException {
+        if (out == null) {
+            out = new WatchedOutput(s.getOutputStream(), exchange);
+        }
+        return out;
     }
 
     // TLS
@@ -178,11 +181,13 @@ final class GuardedSslSocket extends SSLSocket {
     @Override
     public void connect(SocketAddress endpoint) throws IOException {
         s.connect(endpoint);
+        exchange.start();
     }
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
         s.connect(endpoint, timeout);
+        exchange.start();
     }
 
     @Override

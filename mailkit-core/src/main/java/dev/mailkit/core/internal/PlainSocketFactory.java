@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.Objects;
 import javax.net.SocketFactory;
@@ -16,30 +17,41 @@ import javax.net.SocketFactory;
  * The factory for the plain TCP sockets of a connection (before STARTTLS, or without TLS): ordinary
  * sockets with {@code TCP_NODELAY}. Mail protocols send short commands and wait for replies; with
  * pipelining (RFC 2920) several go out back to back, and Nagle's algorithm would hold each one until
- * the previous one was acknowledged. Their output can be held back with {@link Cork}.
+ * the previous one was acknowledged. Their output can be held back with {@link Cork}. Guarded sockets
+ * read through {@link TimedInput} (the connection's deadlines, also under a TLS socket layered on them)
+ * and, until TLS is layered over them, through a {@link ResponseGuard}; their writes are reported to the
+ * connection's {@link Exchange}.
  */
 public final class PlainSocketFactory extends SocketFactory {
 
     /** An instance without a {@link ResponseGuard}. */
-    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory(0, false);
+    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory(null);
 
-    private final long responseLimit;
-    private final boolean literals;
+    private final ResponseLimits limits;
 
-    private PlainSocketFactory(long responseLimit, boolean literals) {
-        this.responseLimit = responseLimit;
-        this.literals = literals;
+    private PlainSocketFactory(ResponseLimits limits) {
+        this.limits = limits;
     }
 
     /**
-     * A factory whose sockets pass what they read through a {@link ResponseGuard}.
+     * A factory whose sockets pass what they read through a {@link ResponseGuard} bounding lines and literals.
      *
      * @param responseLimit the largest response line or literal accepted
      * @param literals      true for IMAP
      * @return the factory
      */
     public static PlainSocketFactory guarded(long responseLimit, boolean literals) {
-        return new PlainSocketFactory(responseLimit, literals);
+        return new PlainSocketFactory(ResponseLimits.lineOnly(responseLimit, literals));
+    }
+
+    /**
+     * A factory whose sockets enforce these limits: lines, literals, replies and deadlines.
+     *
+     * @param limits the limits
+     * @return the factory
+     */
+    public static PlainSocketFactory guarded(ResponseLimits limits) {
+        return new PlainSocketFactory(limits);
     }
 
     /**
@@ -47,20 +59,26 @@ public final class PlainSocketFactory extends SocketFactory {
      * guard must not read as responses (the TLS socket over it is guarded instead).
      *
      * @param s the plain socket under a new TLS socket, or Angus Mail's write-timeout wrapper around it
+     * @return the connection's exchange, which the TLS socket shares; null when {@code s} is not a guarded
+     *         socket of this factory (implicit TLS over a socket Angus made itself)
      */
-    static void layered(Socket s) {
-        if (s instanceof CorkableSocket c) {
-            c.layered = true;
-            return;
+    static Exchange layered(Socket s) {
+        CorkableSocket c = s instanceof CorkableSocket direct ? direct : null;
+        if (c == null) {
+            // Angus wraps the plain socket (WriteTimeoutSocket) and does not expose it; STARTTLS runs on the
+            // thread that opened the connection, so the socket this thread made last is it when the ends match.
+            WeakReference<CorkableSocket> ref = LAST.get();
+            CorkableSocket last = ref == null ? null : ref.get();
+            if (last != null && last.getLocalPort() == s.getLocalPort() && last.getPort() == s.getPort()
+                    && Objects.equals(last.getInetAddress(), s.getInetAddress())) {
+                c = last;
+            }
         }
-        // Angus wraps the plain socket (WriteTimeoutSocket) and does not expose it; STARTTLS runs on the
-        // thread that opened the connection, so the socket this thread made last is it when the ends match.
-        WeakReference<CorkableSocket> ref = LAST.get();
-        CorkableSocket c = ref == null ? null : ref.get();
-        if (c != null && c.getLocalPort() == s.getLocalPort() && c.getPort() == s.getPort()
-                && Objects.equals(c.getInetAddress(), s.getInetAddress())) {
-            c.layered = true;
+        if (c == null) {
+            return null;
         }
+        c.layered = true;
+        return c.exchange;
     }
 
     /** The socket this thread created last (see {@link #layered}). */
@@ -73,7 +91,7 @@ public final class PlainSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        CorkableSocket s = new CorkableSocket(responseLimit, literals);
+        CorkableSocket s = new CorkableSocket(limits);
         LAST.set(new WeakReference<>(s));
         return noDelay(s);
     }
@@ -109,25 +127,40 @@ public final class PlainSocketFactory extends SocketFactory {
     }
 
     /** A socket whose output stream can be corked and whose input can be guarded. */
-    private static final class CorkableSocket extends Socket {
-        private final long responseLimit;
-        private final boolean literals;
+    private static final class CorkableSocket extends Socket implements TimedInput.Timeouts {
+        private final Exchange exchange;
         private OutputStream out;
+        private InputStream raw;
         private InputStream in;
         private volatile boolean layered;
+        private volatile int readTimeout;
+        private int applied = -1;
 
-        CorkableSocket(long responseLimit, boolean literals) {
-            this.responseLimit = responseLimit;
-            this.literals = literals;
+        CorkableSocket(ResponseLimits limits) {
+            this.exchange = limits == null ? null : new Exchange(limits);
+        }
+
+        @Override
+        public void connect(SocketAddress endpoint, int timeout) throws IOException {
+            super.connect(endpoint, timeout);
+            if (exchange != null) {
+                exchange.start(); // the greeting deadline counts from the open connection
+            }
         }
 
         @Override
         public synchronized InputStream getInputStream() throws IOException {
-            if (responseLimit <= 0 || layered) {
+            if (exchange == null) {
                 return super.getInputStream();
             }
+            if (raw == null) {
+                raw = new TimedInput(super.getInputStream(), exchange, this);
+            }
+            if (layered) {
+                return raw; // TLS records: the TLS socket above reads the responses, the deadlines hold here
+            }
             if (in == null) {
-                in = new ResponseGuard(super.getInputStream(), responseLimit, literals);
+                in = new ResponseGuard(raw, exchange);
             }
             return in;
         }
@@ -135,9 +168,41 @@ public final class PlainSocketFactory extends SocketFactory {
         @Override
         public synchronized OutputStream getOutputStream() throws IOException {
             if (out == null) {
-                out = new CorkableOutputStream(super.getOutputStream());
+                out = new CorkableOutputStream(super.getOutputStream(), this);
             }
             return out;
+        }
+
+        @Override
+        public synchronized void setSoTimeout(int timeout) throws SocketException {
+            super.setSoTimeout(timeout);
+            readTimeout = timeout;
+            applied = timeout;
+        }
+
+        @Override
+        public synchronized int getSoTimeout() {
+            return readTimeout;
+        }
+
+        @Override
+        public int readTimeout() {
+            return readTimeout;
+        }
+
+        @Override
+        public synchronized void apply(int millis) throws SocketException {
+            if (millis != applied) {
+                super.setSoTimeout(millis);
+                applied = millis;
+            }
+        }
+
+        /** The client wrote plain text (not TLS records) to the server. */
+        void wrote(byte[] b, int off, int len) throws IOException {
+            if (exchange != null && !layered) {
+                exchange.clientWrote(b, off, len);
+            }
         }
     }
 
@@ -148,9 +213,11 @@ public final class PlainSocketFactory extends SocketFactory {
      */
     private static final class CorkableOutputStream extends FilterOutputStream {
         private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+        private final CorkableSocket socket;
 
-        CorkableOutputStream(OutputStream out) {
+        CorkableOutputStream(OutputStream out, CorkableSocket socket) {
             super(out);
+            this.socket = socket;
         }
 
         @Override
@@ -160,6 +227,7 @@ public final class PlainSocketFactory extends SocketFactory {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            socket.wrote(b, off, len);
             if (Cork.active()) {
                 held.write(b, off, len);
                 Cork.held(len);

@@ -58,7 +58,9 @@ import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
  * <p>Misbehaviour is scripted per command: {@link #onCommand(String, Script)} receives each command of
  * that name and the responses the server would send (the untagged ones, then the tagged completion, as
  * {@link Response}s) and returns what is sent instead: a FETCH left out, answered twice or for a UID not
- * asked for, a {@code BODY[] NIL}, a LIST without a folder, a SELECT without UIDVALIDITY, a lower UIDNEXT.
+ * asked for, a {@code BODY[] NIL}, a LIST without a folder, a SELECT without UIDVALIDITY, a lower UIDNEXT;
+ * a {@link Response#streamed} response writes to the connection itself (literals of many MiB, a reply
+ * trickled byte by byte or without end), and {@link #greeting(Streamer)} replaces the greeting.
  * Tests also change the account directly between syncs: {@link #append}, {@link #expunge},
  * {@link #setFlags}, {@link #renumber} (a new UIDVALIDITY, or the same one with lower UIDs),
  * {@link #showEmpty} (the folder answers as empty while its messages are kept).
@@ -130,6 +132,21 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     private record ScriptEntry(Predicate<Command> when, Script script) {
+    }
+
+    /** Writes to the connection directly: bytes too many to hold, trickled, or without end (see {@link Response#streamed}). */
+    @FunctionalInterface
+    public interface Streamer {
+        /** Writes; may never return (it ends when the client goes away or the server closes). */
+        void write(OutputStream out) throws IOException, InterruptedException;
+    }
+
+    private volatile Streamer greeting;
+
+    /** Sends this instead of the greeting (null: the usual {@code * OK [CAPABILITY ...]} line). */
+    public HostileImapServer greeting(Streamer greeting) {
+        this.greeting = greeting;
+        return this;
     }
 
     /**
@@ -347,10 +364,16 @@ public final class HostileImapServer implements AutoCloseable {
         private static final Pattern UID_ITEM = Pattern.compile("[( ]UID (\\d+)");
         private final byte[] bytes;
         private final boolean hangUp;
+        private final Streamer streamer;
 
         private Response(byte[] bytes, boolean hangUp) {
+            this(bytes, hangUp, null);
+        }
+
+        private Response(byte[] bytes, boolean hangUp, Streamer streamer) {
             this.bytes = bytes;
             this.hangUp = hangUp;
+            this.streamer = streamer;
         }
 
         /**
@@ -382,6 +405,14 @@ public final class HostileImapServer implements AutoCloseable {
         /** Bytes exactly as given (no CRLF added). */
         public static Response raw(byte[] bytes) {
             return new Response(bytes.clone(), false);
+        }
+
+        /**
+         * Bytes written by {@code streamer} at this point, straight to the connection: more than a test's heap
+         * could hold, trickled, or without end (the client then never sees what follows).
+         */
+        public static Response streamed(Streamer streamer) {
+            return new Response(new byte[0], false, java.util.Objects.requireNonNull(streamer));
         }
 
         /** Not a response: the server closes the connection at this point. */
@@ -679,8 +710,13 @@ public final class HostileImapServer implements AutoCloseable {
         try (s) {
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
-            out.write(("* OK [CAPABILITY " + String.join(" ", capabilities) + "] hostile IMAP test server ready\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            Streamer hello = greeting;
+            if (hello != null) {
+                hello.write(out);
+            } else {
+                out.write(("* OK [CAPABILITY " + String.join(" ", capabilities) + "] hostile IMAP test server ready\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
             out.flush();
             while (!conn.loggedOut) {
                 List<Object> segments = readCommand(in, out);
@@ -697,6 +733,12 @@ public final class HostileImapServer implements AutoCloseable {
                 }
                 List<Response> responses = execute(conn, segments);
                 for (Response r : responses) {
+                    if (r.streamer != null) {
+                        out.flush();
+                        r.streamer.write(out);
+                        out.flush();
+                        continue;
+                    }
                     if (r.hangUp) {
                         out.flush();
                         return;
@@ -705,7 +747,7 @@ public final class HostileImapServer implements AutoCloseable {
                 }
                 out.flush();
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // the client went away, or the server closed
         } finally {
             clients.remove(s);

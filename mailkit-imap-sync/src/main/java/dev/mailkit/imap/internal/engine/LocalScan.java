@@ -5,6 +5,7 @@ import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 
@@ -40,16 +41,23 @@ final class LocalScan {
         int known;
         /** The local folder directory itself is missing. */
         boolean missing;
+        /** The local folder exists but cannot be opened (for example a link in place of its directory). */
+        boolean unavailable;
+        /** Local files left alone this time (too large, empty, unreadable), each named. */
+        final List<String> notes = new ArrayList<>();
     }
 
     private final SyncStateStore state;
     private final LocalStore local;
     private final Function<String, LocalStore.LocalFolder> open;
+    /** Files no record describes above this size are not read, nor uploaded. */
+    private final long maxUploadBytes;
 
-    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open) {
+    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open, long maxUploadBytes) {
         this.state = state;
         this.local = local;
         this.open = open;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     /**
@@ -78,6 +86,8 @@ final class LocalScan {
         Map<String, List<MessageRecord>> missing = new HashMap<>();
         Map<String, Set<String>> movedHere = new HashMap<>(); // folder -> ids of files a pending move put there
         Map<String, Map<Long, LocalChange>> changesByFolder = new HashMap<>();
+        // folder -> unknown files not to be read: empty, or above the upload limit (their size known without reading)
+        Map<String, Map<String, Long>> notRead = new HashMap<>();
         for (FolderState f : folders) {
             FolderFiles files = new FolderFiles();
             out.put(f.name(), files);
@@ -87,8 +97,15 @@ final class LocalScan {
                 files.missing = true;
                 continue;
             }
-            LocalStore.LocalFolder lf = open.apply(f.name());
+            LocalStore.LocalFolder lf;
+            try {
+                lf = open.apply(f.name());
+            } catch (SyncStateException e) {
+                files.unavailable = true; // nothing of it is read: no deletes, no uploads; the pull reports it
+                continue;
+            }
             Set<String> ids = new HashSet<>(lf.localIds());
+            Set<String> notMessages = lf.skipped().keySet(); // a link or directory where a synced file was
             Map<Long, LocalChange> changes = new HashMap<>();
             changesByFolder.put(f.name(), changes);
             for (LocalChange c : state.localChanges(f.name())) {
@@ -101,6 +118,9 @@ final class LocalScan {
                 ids.remove(r.localId());
                 LocalChange c = changes.get(r.uid());
                 Optional<MessageFlags> stored = lf.storedFlags(r.localId());
+                if (stored.isEmpty() && notMessages.contains(r.localId())) {
+                    continue; // not read, so nothing is known of it: neither a delete nor a flag change
+                }
                 if (stored.isEmpty()) {
                     if (c == null || c.kind() == LocalChange.Kind.KEPT) {
                         missing.computeIfAbsent(f.name(), k -> new ArrayList<>()).add(r);
@@ -126,46 +146,72 @@ final class LocalScan {
                 }
             }
             unknownFiles.put(f.name(), ids);
+            Map<String, Long> sizes = new HashMap<>();
+            for (String id : ids) {
+                long size = lf.size(id);
+                if (size == 0 || size > maxUploadBytes) {
+                    sizes.put(id, size);
+                }
+            }
+            notRead.put(f.name(), sizes);
         }
         // A file missing from one folder and found, under the same name, among another folder's unknown files
         // was moved there by another client; anything else missing was deleted.
         Map<String, String> unknownByName = new HashMap<>();
         unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
         // A client that moves by copy and delete (a new file name) is recognised by Message-ID and size.
-        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles);
+        Map<String, List<String[]>> unknownById = null; // read when first needed
+        // A pending move whose file is not in its target under its own name: a copy-and-delete move cut short
+        // after it was recorded; the copy is found again by Message-ID and size, so it is not uploaded as new.
+        for (FolderState f : folders) {
+            Map<Long, LocalChange> changes = changesByFolder.get(f.name());
+            if (changes == null) {
+                continue;
+            }
+            for (LocalChange c : changes.values()) {
+                if (c.kind() != LocalChange.Kind.MOVED || !unknownFiles.containsKey(c.target())) {
+                    continue;
+                }
+                MessageRecord r = state.message(f.name(), c.uid()).orElse(null);
+                if (r == null || open.apply(c.target()).size(strip(r.localId())) >= 0) {
+                    continue;
+                }
+                if (unknownById == null) {
+                    unknownById = unknownByMessageId(unknownFiles, notRead);
+                }
+                String[] copy = copyOf(r, f.name(), unknownById, movedHere);
+                if (copy != null && copy[0].equals(c.target())) {
+                    unknownFiles.get(copy[0]).remove(copy[1]);
+                    movedHere.computeIfAbsent(copy[0], k -> new HashSet<>()).add(copy[1]);
+                }
+            }
+        }
+        // Moves by name first, so that a file renamed into another folder is never also taken for a copy.
+        List<Object[]> copies = new ArrayList<>();
         for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
             for (MessageRecord r : e.getValue()) {
                 String target = unknownByName.get(strip(r.localId()));
-                LocalChange prior = changesByFolder.get(e.getKey()).get(r.uid());
-                MessageFlags flags = prior == null ? null : prior.flags();
-                String id = null;
                 if (target != null && !target.equals(e.getKey())) {
-                    id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    String id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    movedTo(e.getKey(), r, target, id, changesByFolder, unknownFiles, movedHere);
                 } else {
-                    String[] copy = copyOf(r, e.getKey(), unknownById, movedHere);
-                    if (copy != null) {
-                        target = copy[0];
-                        id = copy[1];
-                    }
+                    copies.add(new Object[] {e.getKey(), r});
                 }
-                if (id != null) {
-                    LocalStore.LocalFolder tf = open.apply(target);
-                    unknownFiles.get(target).remove(id);
-                    if (!id.equals(strip(id))) {
-                        id = tf.relabel(id, 0); // its UID belonged to the old folder
-                    }
-                    unknownFiles.get(target).remove(id);
-                    movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
-                    // The flags the file carries where it landed (a client may change them on the way).
-                    Optional<MessageFlags> there = tf.storedFlags(id);
-                    MessageFlags base = flags != null ? flags : r.flags();
-                    if (there.isPresent()) {
-                        flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
-                    }
-                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.MOVED, target));
-                } else {
-                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.DELETED, null));
-                }
+            }
+        }
+        for (Object[] pending : copies) {
+            String folder = (String) pending[0];
+            MessageRecord r = (MessageRecord) pending[1];
+            if (unknownById == null) {
+                unknownById = unknownByMessageId(unknownFiles, notRead);
+            }
+            String[] copy = copyOf(r, folder, unknownById, movedHere);
+            if (copy != null) {
+                movedTo(folder, r, copy[0], copy[1], changesByFolder, unknownFiles, movedHere);
+            } else {
+                LocalChange prior = changesByFolder.get(folder).get(r.uid());
+                state.saveLocalChange(new LocalChange(folder, r.uid(), prior == null ? null : prior.flags(),
+                        LocalChange.Kind.DELETED, null));
             }
         }
         for (FolderState f : folders) {
@@ -193,10 +239,30 @@ final class LocalScan {
                 }
             }
             ids.removeAll(moved);
+            Map<String, Long> leftAlone = notRead.getOrDefault(f.name(), Map.of());
             for (String id : ids) {
                 long uid = MaildirNames.uidOf(id);
-                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it
-                String messageId = messageId(lf, id);
+                boolean pendingDownload = uid >= f.uidNext(); // written before a crash; the pull adopts it by UID
+                Long size = leftAlone.get(id);
+                if (size != null) {
+                    if (!pendingDownload) {
+                        files.notes.add(size == 0
+                                ? "local file " + MaildirNames.printable(id) + " is empty, not a message: not uploaded"
+                                : "local file " + MaildirNames.printable(id) + " is " + size + " bytes, above the upload"
+                                + " limit of " + maxUploadBytes + " bytes (maxUploadBytes): not read, not uploaded,"
+                                + " left where it is");
+                    }
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException e) {
+                    // Changed or replaced since the folder was listed: looked at again next sync.
+                    files.notes.add("local file " + MaildirNames.printable(id) + " cannot be read ("
+                            + MaildirNames.printable(String.valueOf(e.getMessage())) + "): not uploaded this time");
+                    continue;
+                }
                 if (!messageId.isEmpty()) {
                     files.adoptable.putIfAbsent(messageId, id);
                 }
@@ -230,13 +296,50 @@ final class LocalScan {
         return state.folder(folder).map(FolderState::separator).orElse('/');
     }
 
+    /** Records the move of a message whose file is gone here to {@code target}, where it is {@code id}. */
+    private void movedTo(String folder, MessageRecord r, String target, String id,
+                         Map<String, Map<Long, LocalChange>> changesByFolder, Map<String, Set<String>> unknownFiles,
+                         Map<String, Set<String>> movedHere) throws IOException {
+        LocalChange prior = changesByFolder.get(folder).get(r.uid());
+        MessageFlags flags = prior == null ? null : prior.flags();
+        LocalStore.LocalFolder tf = open.apply(target);
+        unknownFiles.get(target).remove(id);
+        if (!id.equals(strip(id))) {
+            id = tf.relabel(id, 0); // its UID belonged to the old folder
+        }
+        unknownFiles.get(target).remove(id);
+        movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
+        if (!id.equals(strip(r.localId()))) {
+            // A copy under its own name: if the move reaches the server and the sync is then cut short, the
+            // next sync must adopt this file for the moved message, not upload it as a new one.
+            state.markUpload(target, id, true);
+        }
+        // The flags the file carries where it landed (a client may change them on the way).
+        Optional<MessageFlags> there = tf.storedFlags(id);
+        MessageFlags base = flags != null ? flags : r.flags();
+        if (there.isPresent()) {
+            flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
+        }
+        state.saveLocalChange(new LocalChange(folder, r.uid(), flags, LocalChange.Kind.MOVED, target));
+    }
+
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */
-    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles) throws IOException {
+    private Map<String, List<String[]>> unknownByMessageId(Map<String, Set<String>> unknownFiles,
+                                                           Map<String, Map<String, Long>> notRead) {
         Map<String, List<String[]>> out = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
             LocalStore.LocalFolder lf = open.apply(e.getKey());
+            Map<String, Long> leftAlone = notRead.getOrDefault(e.getKey(), Map.of());
             for (String id : e.getValue()) {
-                String messageId = messageId(lf, id);
+                if (leftAlone.containsKey(id)) {
+                    continue;
+                }
+                String messageId;
+                try {
+                    messageId = messageId(lf, id);
+                } catch (IOException unreadable) {
+                    continue; // reported when its upload is considered
+                }
                 if (!messageId.isEmpty()) {
                     out.computeIfAbsent(messageId, k -> new ArrayList<>()).add(new String[] {e.getKey(), id});
                 }

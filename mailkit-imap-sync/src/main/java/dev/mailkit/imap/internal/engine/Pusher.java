@@ -8,6 +8,7 @@ import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.maildir.MaildirNames;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.BadCommandException;
@@ -64,13 +65,15 @@ final class Pusher {
     private final ConflictPolicy policy;
     private final String trash;
     private final int partBytes;
+    private final long maxUploadBytes;
     private final SyncListener listener;
 
     /**
      * @param trash the server's Trash folder deletes go to, or null to expunge them
      */
     Pusher(SyncStateStore state, Function<String, LocalStore.LocalFolder> open, ConflictPolicy policy, String trash,
-           int partBytes, SyncListener listener) {
+           int partBytes, long maxUploadBytes, SyncListener listener) {
+        this.maxUploadBytes = maxUploadBytes;
         this.listener = listener;
         this.state = state;
         this.open = open;
@@ -418,8 +421,17 @@ final class Pusher {
             throws ProtocolException, IOException {
         String name = saved.name();
         MessageFlags flags = lf.storedFlags(id).orElse(MessageFlags.NONE);
-        Literal literal = crlfLiteral(lf, id);
-        String messageId = LocalScan.messageId(lf, id);
+        Literal literal;
+        String messageId;
+        try {
+            literal = crlfLiteral(lf, id, maxUploadBytes);
+            messageId = LocalScan.messageId(lf, id);
+        } catch (IOException e) {
+            // Changed, grown or replaced since the scan: nothing was sent; looked at again next sync.
+            result.notes.add("local file " + MaildirNames.printable(id) + " not uploaded: "
+                    + MaildirNames.printable(String.valueOf(e.getMessage())));
+            return;
+        }
         state.markUpload(name, id, true);
         Flags f = new Flags();
         flags.imapNames().forEach(n -> {
@@ -451,14 +463,22 @@ final class Pusher {
         listener.onPushed(name, 0, "APPEND");
     }
 
-    /** The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF). */
-    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id) throws IOException {
+    /**
+     * The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF).
+     * At most {@code limit} bytes of the file are read: a file that grew above it since the scan is refused.
+     */
+    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id, long limit) throws IOException {
         long size = 0;
+        long read = 0;
         try (InputStream in = lf.open(id)) {
             int prev = -1;
             byte[] buf = new byte[64 * 1024];
             int n;
             while ((n = in.read(buf)) > 0) {
+                read += n;
+                if (read > limit) {
+                    throw new IOException("it grew above the upload limit of " + limit + " bytes while being read");
+                }
                 for (int i = 0; i < n; i++) {
                     if (buf[i] == '\n' && prev != '\r') {
                         size++;
@@ -469,7 +489,10 @@ final class Pusher {
             }
         }
         if (size > Integer.MAX_VALUE) {
-            throw new IOException("message " + id + " is too large to upload (" + size + " bytes)");
+            throw new IOException("it is too large for an IMAP upload (" + size + " bytes with CRLF line ends)");
+        }
+        if (size == 0) {
+            throw new IOException("it is empty");
         }
         int total = (int) size;
         return new Literal() {
@@ -480,22 +503,32 @@ final class Pusher {
 
             @Override
             public void writeTo(OutputStream out) throws IOException {
+                // Exactly the announced bytes: a file that grew in place since it was measured is cut at the
+                // announced length (more would be read by the server as commands); one that shrank fails.
+                long left = total;
                 try (InputStream in = lf.open(id)) {
                     int prev = -1;
                     byte[] buf = new byte[64 * 1024];
                     byte[] outBuf = new byte[128 * 1024];
                     int n;
-                    while ((n = in.read(buf)) > 0) {
+                    while (left > 0 && (n = in.read(buf)) > 0) {
                         int o = 0;
-                        for (int i = 0; i < n; i++) {
+                        for (int i = 0; i < n && left - o > 0; i++) {
                             if (buf[i] == '\n' && prev != '\r') {
                                 outBuf[o++] = '\r';
+                                if (left - o == 0) {
+                                    break;
+                                }
                             }
                             outBuf[o++] = buf[i];
                             prev = buf[i];
                         }
                         out.write(outBuf, 0, o);
+                        left -= o;
                     }
+                }
+                if (left > 0) {
+                    throw new IOException("local file " + id + " changed while it was being uploaded");
                 }
             }
         };

@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.core.FolderRole;
 import dev.mailkit.imap.ConflictPolicy;
 import dev.mailkit.imap.FolderAction;
@@ -89,13 +90,17 @@ public final class SyncEngine {
      * @param deleteToTrash     local deletes move the message to the server's Trash (else \Deleted + UID EXPUNGE)
      * @param massDeletionShare the share of a folder that may be deleted on the server in one sync
      * @param allowMassDeletion push deletions even above the share, or of a missing local folder
+     * @param maxUploadBytes    local files larger than this are neither read nor uploaded
      */
     public record Options(long chunkBytes, long largeMessageBytes, int partBytes, int connections, Instant since,
                           long headersOnlyAbove, boolean twoWay, ConflictPolicy policy, boolean deleteToTrash,
-                          double massDeletionShare, boolean allowMassDeletion) {
-        /** 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way. */
+                          double massDeletionShare, boolean allowMassDeletion, long maxUploadBytes) {
+        /**
+         * 4 MB per body FETCH, messages above 8 MB streamed in 1 MB parts, one connection, everything, two-way,
+         * local files up to 64 MiB uploaded.
+         */
         public static final Options DEFAULTS = new Options(4L << 20, 8L << 20, 1 << 20, 1, null, 0, true,
-                ConflictPolicy.SERVER_WINS, true, 0.5, false);
+                ConflictPolicy.SERVER_WINS, true, 0.5, false, 64L << 20);
     }
 
     /** Deleting fewer messages than this from a folder never trips the mass-deletion guard. */
@@ -199,6 +204,14 @@ public final class SyncEngine {
             if (adopted > 0) {
                 notes.add(adopted + " message(s) already stored here (by an interrupted sync, or moved or uploaded"
                         + " from here) taken over without downloading");
+            }
+            if (localFolder != null) {
+                // Links, directories, FIFOs, devices, other names: named on every sync, never read or uploaded.
+                for (String entry : new TreeMap<>(localFolder.skipped()).values()) {
+                    String note = "skipped, not a message: " + printable(entry);
+                    notes.add(note);
+                    LOG.warn("{}: {}", quoted(folder.name()), note);
+                }
             }
             return new FolderReport(folder.name(), method, added, copied, changed, removed, pushed, conflicts, bytes,
                     Duration.ofNanos(nanos), notes);
@@ -512,6 +525,14 @@ public final class SyncEngine {
             changed = true;
         }
         for (String name : local.folderNames(sep)) {
+            // An empty directory is not a folder to create: a first sync cut short leaves one behind for a
+            // server folder it had started on, which the server may since have renamed or deleted.
+            if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
+                    && !name.equalsIgnoreCase("INBOX") && local.folder(name, sep).localIds().isEmpty()
+                    && local.folder(name, sep).skipped().isEmpty()) {
+                local.deleteFolder(name, sep); // holds nothing: what a first sync cut short left behind
+                continue;
+            }
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
                     && !name.equalsIgnoreCase("INBOX")) {
                 char separator = sep;
@@ -631,18 +652,26 @@ public final class SyncEngine {
         }
         Map<String, LocalScan.FolderFiles> scan;
         try {
-            scan = new LocalScan(state, local, this::localFolder).run(known, unchangedLocally);
+            scan = new LocalScan(state, local, this::localFolder, options.maxUploadBytes()).run(known, unchangedLocally);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         scanned.addAll(scan.keySet());
         guardMassDeletion(scan);
         String trash = options.deleteToTrash() ? trashFolder(known, provider) : null;
-        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(), listener);
+        Pusher pusher = new Pusher(state, this::localFolder, options.policy(), trash, options.partBytes(),
+                options.maxUploadBytes(), listener);
         for (FolderState saved : known) {
             LocalScan.FolderFiles files = scan.get(saved.name());
             FolderRun run = byName.get(saved.name());
+            if (files.unavailable) {
+                continue; // its local folder cannot be opened: its local changes wait, the pull reports it
+            }
             run.adoptable = files.adoptable;
+            for (String note : files.notes) {
+                run.notes.add(note);
+                LOG.warn("{}: {}", quoted(saved.name()), note);
+            }
             long t0 = System.nanoTime();
             Pusher.Result r;
             try {
@@ -668,7 +697,8 @@ public final class SyncEngine {
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
-            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()) {
+            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()
+                    || !files.notes.isEmpty()) {
                 rescanNext.add(saved.name());
             }
         }
@@ -871,13 +901,10 @@ public final class SyncEngine {
         }
     }
 
+    /** Closes a connection; its own failure (LOGOUT on a broken connection) is logged, never thrown over another. */
     private static void close(IMAPStore store) {
         if (store != null) {
-            try {
-                store.close();
-            } catch (MessagingException e) {
-                LOG.debug("closing the IMAP connection failed: {}", e.toString());
-            }
+            Closing.quietly(store::close, LOG, "the IMAP connection");
         }
     }
 
@@ -909,11 +936,7 @@ public final class SyncEngine {
 
     /** Server-supplied text with control characters escaped, for notes and logs. */
     private static String printable(String text) {
-        StringBuilder b = new StringBuilder();
-        for (char c : text.toCharArray()) {
-            b.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return b.toString();
+        return MaildirNames.printable(text); // C0, DEL and C1 (U+009B is a CSI on some terminals)
     }
 
     private static boolean hasAttribute(ListInfo li, String attribute) {
@@ -967,8 +990,12 @@ public final class SyncEngine {
 
     private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
-        run.localFolder = localFolder(name);
         Optional<FolderState> saved = state.folder(name);
+        // A folder new here gets its local directory only once the state records it, so a first sync cut
+        // short leaves no directory behind that a later sync would take for one a Maildir client made.
+        if (saved.isPresent() && !openLocal(run)) {
+            return;
+        }
         if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
             // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
             // with QRESYNC makes the server look through the whole folder for changes).
@@ -1000,6 +1027,9 @@ public final class SyncEngine {
                 run.method = "INITIAL";
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
+                if (!openLocal(run)) {
+                    return;
+                }
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
                 run.method = "UIDVALIDITY";
                 recoverUidValidity(p, run, saved.get(), "UIDVALIDITY changed from " + saved.get().uidValidity()
@@ -1027,6 +1057,19 @@ public final class SyncEngine {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Opens the run's local folder; false (the folder skipped) when it cannot be made or opened. */
+    private boolean openLocal(FolderRun run) {
+        try {
+            run.localFolder = localFolder(run.folder.name());
+            return true;
+        } catch (SyncStateException e) {
+            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
+            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
+                    + "); not synced this time");
+            return false;
         }
     }
 
@@ -1658,11 +1701,22 @@ public final class SyncEngine {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            long unsynced = local.folder(gone.name(), gone.separator()).localIds().stream()
-                    .filter(id -> !known.contains(id)).count();
-            if (unsynced > 0) {
-                notes.add("the server folder is gone; the local folder is kept because it holds " + unsynced
-                        + " message(s) never synced");
+            LocalStore.LocalFolder lf;
+            try {
+                lf = local.folder(gone.name(), gone.separator());
+            } catch (SyncStateException e) {
+                notes.add("the server folder is gone; its local folder cannot be opened ("
+                        + printable(String.valueOf(e.getMessage())) + "), so it is kept");
+                return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
+                        Duration.ofNanos(System.nanoTime() - start), notes);
+            }
+            long unsynced = lf.localIds().stream().filter(id -> !known.contains(id)).count();
+            int other = lf.skipped().size();
+            if (unsynced > 0 || other > 0) {
+                notes.add("the server folder is gone; the local folder is kept because it holds "
+                        + (unsynced > 0 ? unsynced + " message(s) never synced" : "")
+                        + (unsynced > 0 && other > 0 ? " and " : "")
+                        + (other > 0 ? other + " entr" + (other == 1 ? "y" : "ies") + " that are not messages" : ""));
                 return new FolderReport(gone.name(), "KEPT", 0, 0, 0, 0, 0, 0, 0,
                         Duration.ofNanos(System.nanoTime() - start), notes);
             }

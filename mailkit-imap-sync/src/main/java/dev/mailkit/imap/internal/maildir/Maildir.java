@@ -4,15 +4,24 @@ import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.SyncStateException;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,8 +203,11 @@ public final class Maildir implements LocalStore {
             for (String sub : new String[] {"cur", "new", "tmp"}) {
                 Files.createDirectories(dir.resolve(sub));
             }
-            if (!dir.equals(root) && !Files.exists(dir.resolve("maildirfolder"))) {
+            if (!dir.equals(root) && !Files.exists(dir.resolve("maildirfolder"), LinkOption.NOFOLLOW_LINKS)) {
                 Files.createFile(dir.resolve("maildirfolder"));
+            }
+            if (MaildirNames.isShortened(dir.getFileName().toString())) {
+                recordName(dir, serverName);
             }
         } catch (IOException e) {
             throw new SyncStateException("cannot create Maildir folder " + dir + ": " + e, e);
@@ -203,6 +215,11 @@ public final class Maildir implements LocalStore {
         return new MaildirFolder(dir, tracker(dir), durability);
     }
 
+    /**
+     * Every folder directory's server name. A shortened directory (see {@link MaildirNames#folderDirectory})
+     * counts only with a {@link #NAME_FILE} whose name maps to exactly that directory: one without is not
+     * listed, so it is never taken for a folder another client made.
+     */
     @Override
     public List<String> folderNames(char separator) {
         List<String> out = new ArrayList<>();
@@ -211,7 +228,11 @@ public final class Maildir implements LocalStore {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String n = d.getFileName().toString();
                 if (n.startsWith(".") && !n.equals(".") && !n.equals("..") && Files.isDirectory(d.resolve("cur"))) {
-                    out.add(MaildirNames.serverName(n, separator));
+                    String name = MaildirNames.isShortened(n) ? recordedName(d, separator)
+                            : MaildirNames.serverName(n, separator);
+                    if (name != null) {
+                        out.add(name);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -220,25 +241,106 @@ public final class Maildir implements LocalStore {
         return out;
     }
 
+    /**
+     * A shortened folder directory holds the whole server name here (UTF-8), since the directory name
+     * cannot: for {@link #folderNames} and {@link #renameFolder}. Other Maildir clients ignore the file.
+     */
+    static final String NAME_FILE = "mailkit-folder-name";
+
+    /** Longest {@link #NAME_FILE} read. */
+    private static final int NAME_FILE_LIMIT = 64 * 1024;
+
+    /** Writes the server name into a shortened folder directory, unless it holds it already (never through a link). */
+    private static void recordName(Path dir, String serverName) throws IOException {
+        Path file = dir.resolve(NAME_FILE);
+        byte[] name = serverName.getBytes(StandardCharsets.UTF_8);
+        byte[] now = readName(file);
+        if (now != null && Arrays.equals(now, name)) {
+            return;
+        }
+        Path tmp = dir.resolve(NAME_FILE + ".new");
+        Files.deleteIfExists(tmp); // left by an interrupted write (a link is removed, not followed)
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ch.write(ByteBuffer.wrap(name));
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The bytes of a name file: only a regular file, not followed if a link, of bounded size; else null. */
+    private static byte[] readName(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile() || a.size() > NAME_FILE_LIMIT) {
+                return null;
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                 InputStream in = Channels.newInputStream(ch)) {
+                return in.readNBytes(NAME_FILE_LIMIT);
+            }
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The server name recorded in a shortened folder directory, if it maps to exactly that directory; else null. */
+    private static String recordedName(Path dir, char separator) {
+        byte[] bytes = readName(dir.resolve(NAME_FILE));
+        if (bytes == null) {
+            return null;
+        }
+        String name = new String(bytes, StandardCharsets.UTF_8);
+        try {
+            return MaildirNames.storable(name, separator)
+                    && MaildirNames.folderDirectory(name, separator).equals(dir.getFileName().toString()) ? name : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Renames a folder directory and those of the folders below it. A directory that was not shortened is
+     * matched by its name, as before; a shortened one by the name it records. Each goes where
+     * {@link MaildirNames#folderDirectory} puts its new name, so a name that grows too long is shortened
+     * and one that shrinks is written out whole.
+     */
     @Override
     public void renameFolder(String from, String to, char separator) {
-        String fromDir = MaildirNames.folderDirectory(from, separator);
-        String toDir = MaildirNames.folderDirectory(to, separator);
-        if (fromDir.isEmpty() || toDir.isEmpty()) {
+        String fromWhole = MaildirNames.wholeDirectory(from, separator);
+        String toWhole = MaildirNames.wholeDirectory(to, separator);
+        if (fromWhole.isEmpty() || toWhole.isEmpty()) {
             throw new SyncStateException("the inbox is never renamed", null);
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            List<Path> moving = new ArrayList<>();
+            Map<Path, String> moving = new LinkedHashMap<>(); // directory -> its new server name, or null
+            Map<Path, String> targets = new LinkedHashMap<>();
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String n = d.getFileName().toString();
-                if (n.equals(fromDir) || n.startsWith(fromDir + ".")) {
-                    moving.add(d);
+                if (!MaildirNames.isShortened(n)) {
+                    if (n.equals(fromWhole) || n.startsWith(fromWhole + ".")) {
+                        String decoded = MaildirNames.serverName(n, separator);
+                        moving.put(d, decoded.startsWith(from) ? to + decoded.substring(from.length()) : null);
+                        targets.put(d, MaildirNames.fit(toWhole + n.substring(fromWhole.length())));
+                    }
+                } else {
+                    String name = recordedName(d, separator);
+                    if (name != null && (name.equals(from) || separator != 0 && name.startsWith(from + separator))) {
+                        String renamed = to + name.substring(from.length());
+                        moving.put(d, renamed);
+                        targets.put(d, MaildirNames.folderDirectory(renamed, separator));
+                    }
                 }
             }
-            for (Path d : moving) {
+            for (Map.Entry<Path, String> e : moving.entrySet()) {
+                Path d = e.getKey();
                 forgetTrackers(d);
-                String n = d.getFileName().toString();
-                Files.move(d, root.resolve(toDir + n.substring(fromDir.length())));
+                Path target = root.resolve(targets.get(d));
+                Files.move(d, target);
+                if (MaildirNames.isShortened(target.getFileName().toString()) && e.getValue() != null) {
+                    recordName(target, e.getValue());
+                } else if (!MaildirNames.isShortened(target.getFileName().toString())) {
+                    Files.deleteIfExists(target.resolve(NAME_FILE));
+                }
             }
         } catch (IOException e) {
             throw new SyncStateException("cannot rename Maildir folder " + from + " to " + to + ": " + e, e);

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,12 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One Maildir folder. Keeps an index of base name → current file (in {@code cur/} or {@code new/}),
  * built by one directory scan when the folder is opened and kept up to date by its own operations.
+ * Only regular files with a Maildir file name are messages: anything else in {@code cur/} or
+ * {@code new/} (a symbolic link, a directory, a FIFO, a device, a socket, another name) is listed in
+ * {@link #skipped()} and never opened, renamed or deleted. The type is read without following links
+ * ({@code lstat}), and a message is opened without following links, so a link is never followed.
  */
 final class MaildirFolder implements LocalStore.LocalFolder {
 
     private final Path dir;
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<Long, String> byUid = new ConcurrentHashMap<>();
+    /** Entries of cur/ and new/ that are not messages: base name to a description naming them. */
+    private final Map<String, String> skipped = new ConcurrentHashMap<>();
     /** Tells outside changes from this process's own, or null where file notifications are not used. */
     private final ChangeTracker tracker;
 
@@ -56,7 +63,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     private void removeOwnLeftovers() {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("tmp"))) {
             for (Path p : ds) {
-                if (MaildirNames.isOwnTemporary(p.getFileName().toString())) {
+                if (MaildirNames.isOwnTemporary(p.getFileName().toString()) && regularFile(p)) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -69,11 +76,54 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         for (String sub : new String[] {"new", "cur"}) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(sub))) {
                 for (Path p : ds) {
-                    index(p);
+                    String why = notAMessage(p);
+                    if (why == null) {
+                        index(p);
+                    } else if (!why.isEmpty()) {
+                        skipped.put(MaildirNames.baseName(p.getFileName().toString()),
+                                MaildirNames.printable(p.toString()) + ": " + why);
+                    }
                 }
             } catch (IOException e) {
                 throw new dev.mailkit.imap.SyncStateException("cannot list " + dir.resolve(sub) + ": " + e, e);
             }
+        }
+    }
+
+    /**
+     * Why an entry of cur/ or new/ is not a message ({@code null}: it is one; empty: it is gone), from its
+     * name and its type read without following a link. Nothing is opened.
+     */
+    private static String notAMessage(Path p) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return ""; // renamed or deleted by another program since the listing
+        } catch (IOException e) {
+            return "cannot be examined (" + e.getClass().getSimpleName() + "); not read";
+        }
+        if (a.isSymbolicLink()) {
+            return "a symbolic link; links are never followed, so it is not read, uploaded or deleted";
+        }
+        if (a.isDirectory()) {
+            return "a directory, not a message file; not read, uploaded or deleted";
+        }
+        if (!a.isRegularFile()) {
+            return "not a regular file (a FIFO, socket or device); not opened, uploaded or deleted";
+        }
+        if (!MaildirNames.isMessageFileName(p.getFileName().toString())) {
+            return "not a Maildir message file name (time.unique.host[:2,flags]); not uploaded or deleted";
+        }
+        return null;
+    }
+
+    /** Whether a path is a regular file, read without following a link. */
+    private static boolean regularFile(Path p) {
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isRegularFile();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -210,6 +260,9 @@ final class MaildirFolder implements LocalStore.LocalFolder {
 
     @Override
     public void setFlags(String localId, MessageFlags flags) throws IOException {
+        if (!files.containsKey(localId) && skipped.containsKey(localId)) {
+            return; // not a message file (a link, a directory, ...): left as it is
+        }
         Path from = require(localId);
         Path to = curFile(localId, flags);
         if (!from.equals(to)) {
@@ -236,7 +289,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         try {
             Files.createLink(tmp, src); // Maildir files never change in place, so sharing the inode is safe
         } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
             if (durability != null) {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                     ch.force(false);
@@ -270,7 +323,9 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     public long size(String localId) {
         Path p = files.get(localId);
         try {
-            return p == null ? -1 : Files.size(p);
+            BasicFileAttributes a = p == null ? null
+                    : Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a == null || !a.isRegularFile() ? -1 : a.size();
         } catch (IOException e) {
             return -1;
         }
@@ -291,9 +346,23 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         return base;
     }
 
+    /**
+     * Opens a message file for reading: only a regular file, checked without following a link, and
+     * opened without following one ({@code O_NOFOLLOW}); a FIFO put in its place between the check and
+     * the open is the one case left that can block (see SECURITY.md).
+     */
     @Override
     public InputStream open(String localId) throws IOException {
-        return Files.newInputStream(require(localId));
+        Path p = require(localId);
+        if (!regularFile(p)) {
+            throw new IOException(MaildirNames.printable(p.toString()) + " is no longer a regular file; not read");
+        }
+        return Channels.newInputStream(FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Override
+    public Map<String, String> skipped() {
+        return Map.copyOf(skipped);
     }
 
     /** Modification times of cur/ and new/ at {@link #mark()}, and when the mark was taken. */

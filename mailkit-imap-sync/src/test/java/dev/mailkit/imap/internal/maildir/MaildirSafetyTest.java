@@ -89,6 +89,37 @@ class MaildirSafetyTest {
     }
 
     @Test
+    void shortenedFolderDirectories_areListedByTheNameTheyRecord_andOnlyWhenItMapsBackToThem() throws Exception {
+        Path root = base.resolve("store");
+        String longName = "Projects/" + "x".repeat(300);
+        Maildir store = new Maildir(root);
+        try {
+            store.folder(longName, '/');
+            Path dir = store.directory(longName, '/');
+            assertThat(dir.getFileName().toString().length()).isLessThanOrEqualTo(255);
+            assertThat(store.folderNames('/')).containsExactlyInAnyOrder("INBOX", longName);
+            // A directory with the marker but no name, or a name that does not lead to it, is nobody's folder.
+            Files.createDirectories(root.resolve(".Other&AH4-0123456789abcdef0123456789abcdef").resolve("cur"));
+            Path lying = root.resolve(".Lying&AH4-0123456789abcdef0123456789abcdef");
+            Files.createDirectories(lying.resolve("cur"));
+            Files.writeString(lying.resolve(Maildir.NAME_FILE), "Lying");
+            Path linked = root.resolve(".Linked&AH4-0123456789abcdef0123456789abcdef");
+            Files.createDirectories(linked.resolve("cur"));
+            Files.createSymbolicLink(linked.resolve(Maildir.NAME_FILE), dir.resolve(Maildir.NAME_FILE));
+            assertThat(store.folderNames('/')).containsExactlyInAnyOrder("INBOX", longName);
+            // Renamed with its parent, it records its new name, and its old directory is gone.
+            store.folder("Projects", '/');
+            store.renameFolder("Projects", "Done", '/');
+            String renamed = "Done/" + "x".repeat(300);
+            assertThat(store.folderNames('/')).containsExactlyInAnyOrder("INBOX", "Done", renamed);
+            assertThat(dir).doesNotExist();
+            assertThat(store.exists(renamed, '/')).isTrue();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
     void aMaildirPathThatIsAFile_isATypedError() throws Exception {
         Path file = Files.writeString(base.resolve("not-a-dir"), "x");
         assertThatThrownBy(() -> new Maildir(file)).isInstanceOf(SyncStateException.class).hasMessageContaining("is a file");

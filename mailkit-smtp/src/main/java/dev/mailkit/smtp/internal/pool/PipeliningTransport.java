@@ -9,6 +9,7 @@ import jakarta.mail.URLName;
 import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import dev.mailkit.core.internal.Closing;
 import dev.mailkit.core.internal.Cork;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -495,11 +496,8 @@ public class PipeliningTransport extends SMTPTransport {
                 new IOException("connection closed by the server"));
     }
 
+    /** Closes a broken connection; its own failure is logged, never thrown over the failure being reported. */
     private void closeQuietly() {
-        try {
-            close();
-        } catch (MessagingException ignored) {
-            // closing a broken connection
-        }
+        Closing.quietly(this::close, LOG, "a broken SMTP connection");
     }
 }

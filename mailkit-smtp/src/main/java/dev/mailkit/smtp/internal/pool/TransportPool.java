@@ -1,7 +1,7 @@
 package dev.mailkit.smtp.internal.pool;
 
 import dev.mailkit.core.MailSession;
-import jakarta.mail.MessagingException;
+import dev.mailkit.core.internal.Closing;
 import jakarta.mail.Transport;
 
 import java.time.Duration;
@@ -168,11 +168,8 @@ public final class TransportPool implements AutoCloseable {
         }
     }
 
+    /** Closes a connection; a failure to close (QUIT on a broken connection) is logged, never thrown over another. */
     private static void closeQuietly(Lease lease) {
-        try {
-            lease.transport.close();
-        } catch (MessagingException e) {
-            LOG.debug("closing an SMTP connection failed: {}", e.toString());
-        }
+        Closing.quietly(lease.transport::close, LOG, "an SMTP connection");
     }
 }

@@ -3,6 +3,7 @@ package dev.mailkit.smtp.internal.sent;
 import dev.mailkit.core.FolderRole;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.internal.Closing;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
@@ -85,11 +86,7 @@ public final class SentFolderAppender implements AutoCloseable {
 
     private void closeQuietly() {
         if (store != null) {
-            try {
-                store.close();
-            } catch (MessagingException e) {
-                LOG.debug("closing the IMAP connection failed: {}", e.toString());
-            }
+            Closing.quietly(store::close, LOG, "the IMAP connection for the Sent copy");
             store = null;
         }
     }
