@@ -51,6 +51,8 @@ final class MailboxModel {
         boolean touchedThere;
         /** A Maildir client renamed its file's letters since the last completed sync. */
         boolean lettersChangedHere;
+        /** Folders the server moved this message out of since the last completed sync. */
+        final Set<String> leftThere = new TreeSet<>();
         /** How many syncs had started when the message was made here or there. */
         int madeAfterSyncs;
         /** The flags at the last completed sync (for a message made since: when it was made). */
@@ -145,13 +147,15 @@ final class MailboxModel {
      * interval; {@code apiCopyAfterMaildirFlags}: no API copy of a message whose file a Maildir client renamed
      * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
      * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
-     * interrupted sync, no server rename of a folder not yet mirrored.
+     * interrupted sync, no server rename of a folder not yet mirrored; {@code interruptedFlagMerge}: no
+     * interrupted sync while a message has flag changes on both sides waiting to be merged.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
             "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
             "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
-            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption");
+            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption",
+            "interruptedFlagMerge");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {
@@ -203,6 +207,7 @@ final class MailboxModel {
                 m.touchedHere = false;
                 m.touchedThere = false;
                 m.lettersChangedHere = false;
+                m.leftThere.clear();
                 m.synced.clear();
                 m.synced.addAll(m.flags);
             }

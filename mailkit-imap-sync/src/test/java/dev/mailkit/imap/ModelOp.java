@@ -270,6 +270,11 @@ sealed interface ModelOp {
             if (interruption != null && m.avoids("interruptedCopyDelete") && m.copyDeletePending) {
                 return false;
             }
+            if (interruption != null && m.avoids("interruptedFlagMerge") && m.folders.values().stream()
+                    .flatMap(f -> f.messages.values().stream())
+                    .anyMatch(msg -> !msg.flagsChangedHere.isEmpty() && !msg.flagsChangedThere.isEmpty())) {
+                return false;
+            }
             if (interruption != null && m.avoids("interruptedExpunge")
                     && m.folders.values().stream().anyMatch(f -> f.deletionsHere > 0)) {
                 return false;
@@ -959,7 +964,10 @@ sealed interface ModelOp {
         @Override
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
-            m.add(m.folder(target), n, msg.flags, NONE, true).touchedThere = true;
+            Message moved = m.add(m.folder(target), n, msg.flags, NONE, true);
+            moved.touchedThere = true;
+            moved.leftThere.addAll(msg.leftThere);
+            moved.leftThere.add(folder);
             m.folder(folder).lossesThere += MailboxModel.hasMessageId(n) ? 0 : 1;
         }
 
@@ -999,8 +1007,10 @@ sealed interface ModelOp {
     record ServerExpunge(String folder, int n) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            return m.mayTouchThere(m.message(folder, n)) && removableThere(m, m.folder(folder), m.message(folder, n))
-                    && m.mayLoseThere(m.folder(folder), 1);
+            Message msg = m.message(folder, n);
+            // A message moved here on the server this interval is lost to the folders it left too.
+            return m.mayTouchThere(msg) && removableThere(m, m.folder(folder), msg) && m.mayLoseThere(m.folder(folder), 1)
+                    && msg.leftThere.stream().allMatch(f -> m.folder(f) == null || m.mayLoseThere(m.folder(f), 1));
         }
 
         @Override
@@ -1011,8 +1021,9 @@ sealed interface ModelOp {
 
         @Override
         public void applyTo(MailboxModel m) {
-            m.remove(m.folder(folder), n);
+            Message msg = m.remove(m.folder(folder), n);
             m.folder(folder).lossesThere++;
+            msg.leftThere.stream().filter(f -> m.folder(f) != null).forEach(f -> m.folder(f).lossesThere++);
         }
 
         @Override

@@ -14,6 +14,7 @@ import static dev.mailkit.imap.ModelOp.maildirNewFolder;
 import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.restart;
 import static dev.mailkit.imap.ModelOp.serverAppend;
+import static dev.mailkit.imap.ModelOp.serverFlags;
 import static dev.mailkit.imap.ModelOp.sync;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -381,6 +382,17 @@ abstract class ModelSyncScenarios {
     void anApiCopyAfterAMaildirRename_carriesTheRenamedLetters() throws Exception {
         replay(serverAppend("INBOX", 1, ""), serverAppend("Lists", 2, ""), sync(), maildirFlags("INBOX", 1, "+R -F -S"),
                 localCopy("INBOX", 1, "Lists"));
+    }
+
+    /**
+     * The server sets \Seen while a Maildir client clears \Flagged; the sync dies right after its STORE. The next
+     * sync settles the flag change it had in flight, and the server's \Seen is lost: the recovery writes the local
+     * flags over the server's instead of merging them flag by flag.
+     */
+    @Test
+    void aFlagPushInterruptedAfterTheServerAppliedIt_keepsTheServersOtherFlagChange() throws Exception {
+        replay(serverAppend("INBOX", 1, "\\Flagged"), sync(), serverFlags("INBOX", 1, "+\\Seen"),
+                maildirFlags("INBOX", 1, "-F"), crashAfterEvents(1));
     }
 
     // ---- One run ----
