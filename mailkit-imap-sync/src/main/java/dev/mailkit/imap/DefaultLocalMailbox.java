@@ -212,8 +212,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
 
     @Override
     public void copy(String target, long... uids) {
-        toFolder("copy", target, uids, (lf, tf, r, c) ->
-                tf.copyIn(lf, r.localId(), 0, c != null && c.flags() != null ? c.flags() : r.flags()));
+        toFolder("copy", target, uids, (lf, tf, r, c) -> tf.copyIn(lf, r.localId(), 0, current(lf, r, c)));
     }
 
     @Override

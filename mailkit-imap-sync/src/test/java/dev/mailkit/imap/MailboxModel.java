@@ -51,6 +51,8 @@ final class MailboxModel {
         boolean touchedThere;
         /** A Maildir client renamed its file's letters since the last completed sync. */
         boolean lettersChangedHere;
+        /** Folders the server moved this message out of since the last completed sync. */
+        final Set<String> leftThere = new TreeSet<>();
         /** How many syncs had started when the message was made here or there. */
         int madeAfterSyncs;
         /** The flags at the last completed sync (for a message made since: when it was made). */
@@ -85,6 +87,11 @@ final class MailboxModel {
         boolean touchedThere;
         /** Local deletions (not moves to the Trash) since the last completed sync, for the mass-deletion guard. */
         int deletionsHere;
+        /**
+         * Messages that left the folder on the server since the last completed sync and that a sync cannot find in
+         * another folder (expunged, or without Message-ID), for the server-side mass-deletion guard.
+         */
+        int lossesThere;
         final TreeMap<Integer, Message> messages = new TreeMap<>();
         /** The current synchronizer opened the folder (its first open takes the folder as it is then as unchanged). */
         boolean opened;
@@ -129,18 +136,26 @@ final class MailboxModel {
      * {@code serverRemovesAfterInterruption}: after an interrupted sync, no server
      * expunge, move or rename-away of messages the last completed sync did not bring here;
      * {@code maildirMoveAfterFlags}: no Maildir client move of a file whose letters it renamed since the last
-     * completed sync; {@code uploadAfterInterruption}: no new local message without Message-ID in a sync
-     * interval with an interrupted sync; {@code reflagAfterInterruption}: after an interrupted sync, no local
+     * completed sync; {@code noMessageIdAcrossInterruption}: no interrupted sync while a message without
+     * Message-ID waits to be uploaded or moved, and no such upload or move made after an interrupted sync in
+     * the same sync interval; {@code reflagAfterInterruption}: after an interrupted sync, no local
      * change of a flag changed here earlier in the same sync interval; {@code interruptedExpunge}: no
      * interrupted sync while a local deletion that is expunged (not moved to the Trash) waits to be pushed;
      * {@code copyDeleteWithoutMessageId}: no Maildir client move made as copy and unlink of a message without
-     * Message-ID; {@code deleteWhileApiMovesACopy}: no Maildir client deletion of a message while the API moves
-     * the same message (the same bytes) in another folder, in the same sync interval.
+     * Message-ID; {@code deleteWhileACopyMoves}: no Maildir client deletion of a message while the same message
+     * (the same bytes) is moved here (by the API or a Maildir client) from another folder, in the same sync
+     * interval; {@code apiCopyAfterMaildirFlags}: no API copy of a message whose file a Maildir client renamed
+     * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
+     * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
+     * interrupted sync, no server rename of a folder not yet mirrored; {@code interruptedFlagMerge}: no
+     * interrupted sync while a message has flag changes on both sides waiting to be merged.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
-            "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "uploadAfterInterruption",
-            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileApiMovesACopy");
+            "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
+            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
+            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption",
+            "interruptedFlagMerge");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {
@@ -178,6 +193,7 @@ final class MailboxModel {
             f.touchedHere = false;
             f.touchedThere = false;
             f.deletionsHere = 0;
+            f.lossesThere = 0;
             f.leaving.clear();
             f.opened = true;
             f.editedUnopened = false;
@@ -191,23 +207,30 @@ final class MailboxModel {
                 m.touchedHere = false;
                 m.touchedThere = false;
                 m.lettersChangedHere = false;
+                m.leftThere.clear();
                 m.synced.clear();
                 m.synced.addAll(m.flags);
             }
         }
         namesInFlux.clear();
         interrupted = false;
-        movedByApi.clear();
+        movedHere.clear();
         deletedByMaildirClient.clear();
+        addedHere.clear();
+        copyDeletePending = false;
     }
 
     /** A sync was interrupted since the last completed sync. */
     boolean interrupted;
     /** Syncs started so far, completed or not. */
     int syncsStarted;
-    /** Numbers of messages the API moved, and a Maildir client deleted, since the last completed sync. */
-    final Set<Integer> movedByApi = new TreeSet<>();
+    /** Numbers of messages moved here, and deleted by a Maildir client, since the last completed sync. */
+    final Set<Integer> movedHere = new TreeSet<>();
     final Set<Integer> deletedByMaildirClient = new TreeSet<>();
+    /** Numbers of messages added here as new files (append, copy, a Maildir client's new file) since the last completed sync. */
+    final Set<Integer> addedHere = new TreeSet<>();
+    /** A Maildir client moved a message as copy and unlink since the last completed sync. */
+    boolean copyDeletePending;
 
     /** A new synchronizer runs on the Maildir: it has opened no folder yet. */
     void synchronizerRestarted() {
@@ -261,6 +284,28 @@ final class MailboxModel {
     /** A name no folder has and none had since the last completed sync. */
     boolean freeName(String name) {
         return !folders.containsKey(name) && !namesInFlux.contains(name) && !name.equalsIgnoreCase("INBOX");
+    }
+
+    /**
+     * A Maildir client's deletion of message {@code n} and a new local file with the same bytes elsewhere, in one
+     * sync interval, look exactly like a move made as copy and unlink, which the engine takes them for: the
+     * steps make one or the other, never both.
+     */
+    boolean addsAndDeletesApart(int n, boolean deleting) {
+        return deleting ? !addedHere.contains(n) : !deletedByMaildirClient.contains(n);
+    }
+
+    /** Adds a message as a new local file (not on the server yet). */
+    Message addNewHere(Folder f, int n, Collection<String> flags) {
+        addedHere.add(n);
+        Message m = add(f, n, flags, Here.NEW_FILE, false);
+        m.touchedHere = true;
+        return m;
+    }
+
+    /** {@code more} messages leaving the folder on the server, not to be found elsewhere, would not trip the server-side guard. */
+    boolean mayLoseThere(Folder f, int more) {
+        return f.lossesThere + more <= 1;
     }
 
     /** A local deletion (not a move to the Trash) in this folder would not trip the mass-deletion guard. */

@@ -267,14 +267,22 @@ sealed interface ModelOp {
     record Sync(Interruption interruption) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
+            if (interruption != null && m.avoids("interruptedCopyDelete") && m.copyDeletePending) {
+                return false;
+            }
+            if (interruption != null && m.avoids("interruptedFlagMerge") && m.folders.values().stream()
+                    .flatMap(f -> f.messages.values().stream())
+                    .anyMatch(msg -> !msg.flagsChangedHere.isEmpty() && !msg.flagsChangedThere.isEmpty())) {
+                return false;
+            }
             if (interruption != null && m.avoids("interruptedExpunge")
                     && m.folders.values().stream().anyMatch(f -> f.deletionsHere > 0)) {
                 return false;
             }
-            if (interruption != null && m.avoids("uploadAfterInterruption")) {
+            if (interruption != null && m.avoids("noMessageIdAcrossInterruption")) {
                 for (Folder f : m.folders.values()) {
                     for (Message msg : f.messages.values()) {
-                        if (msg.here == NEW_FILE && !MailboxModel.hasMessageId(msg.n)) {
+                        if ((msg.here == NEW_FILE || msg.here == MOVED_FILE) && !MailboxModel.hasMessageId(msg.n)) {
                             return false;
                         }
                     }
@@ -363,7 +371,12 @@ sealed interface ModelOp {
 
     /** A new local message: allowed unless it has no Message-ID, a sync was interrupted, and that is avoided. */
     private static boolean newHere(MailboxModel m, int n) {
-        return !(m.avoids("uploadAfterInterruption") && m.interrupted && !MailboxModel.hasMessageId(n));
+        return !(m.avoids("noMessageIdAcrossInterruption") && m.interrupted && !MailboxModel.hasMessageId(n));
+    }
+
+    /** A new local file with message {@code n}'s bytes: allowed by {@link #newHere} and not where a Maildir client deleted {@code n}. */
+    private static boolean addedHere(MailboxModel m, int n) {
+        return newHere(m, n) && m.addsAndDeletesApart(n, false);
     }
 
     /** The server removes the message from its folder (expunge, move, rename): allowed unless avoided after an interruption. */
@@ -468,7 +481,7 @@ sealed interface ModelOp {
             if (m.trash != null && !m.trash.equals(folder)) {
                 Folder t = m.folder(m.trash);
                 return targetHere(m, folder, n, m.trash) && t.mirrored && opensClean(m, folder, m.trash)
-                        && !(m.avoids("deleteWhileApiMovesACopy") && m.deletedByMaildirClient.contains(n));
+                        && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
             }
             if (!opensClean(m, folder)) {
                 return false;
@@ -492,7 +505,7 @@ sealed interface ModelOp {
                 m.addMoved(m.folder(m.trash), msg, MOVED_FILE);
                 touchHere(m, m.trash);
                 open(m, m.trash);
-                m.movedByApi.add(n);
+                m.movedHere.add(n);
             } else {
                 f.deletionsHere++;
             }
@@ -512,7 +525,7 @@ sealed interface ModelOp {
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
                     && targetHere(m, folder, n, target) && opensClean(m, folder, target)
                     && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"))
-                    && !(m.avoids("deleteWhileApiMovesACopy") && m.deletedByMaildirClient.contains(n));
+                    && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
         }
 
         @Override
@@ -527,7 +540,7 @@ sealed interface ModelOp {
             m.addMoved(m.folder(target), msg, MOVED_FILE);
             touchHere(m, folder, target);
             open(m, folder, target);
-            m.movedByApi.add(n);
+            m.movedHere.add(n);
         }
 
         @Override
@@ -545,7 +558,8 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Folder t = m.folder(target);
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
-                    && targetHere(m, folder, n, target) && opensClean(m, folder, target) && newHere(m, n)
+                    && targetHere(m, folder, n, target) && opensClean(m, folder, target) && addedHere(m, n)
+                    && !(m.avoids("apiCopyAfterMaildirFlags") && m.message(folder, n).lettersChangedHere)
                     && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"));
         }
 
@@ -559,7 +573,7 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.message(folder, n);
             msg.touchedHere = true;
-            m.add(m.folder(target), n, systemFlags(msg.flags), NEW_FILE, false).touchedHere = true;
+            m.addNewHere(m.folder(target), n, systemFlags(msg.flags));
             touchHere(m, folder, target);
             open(m, folder, target);
             m.folder(target).fileChanges = true;
@@ -576,7 +590,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             Folder f = m.folder(folder);
-            return m.usableHere(f) && f.mirrored && !m.holds(f, n) && opensClean(m, folder) && newHere(m, n);
+            return m.usableHere(f) && f.mirrored && !m.holds(f, n) && opensClean(m, folder) && addedHere(m, n);
         }
 
         @Override
@@ -587,7 +601,7 @@ sealed interface ModelOp {
 
         @Override
         public void applyTo(MailboxModel m) {
-            m.add(m.folder(folder), n, words(flags), NEW_FILE, false).touchedHere = true;
+            m.addNewHere(m.folder(folder), n, words(flags));
             touchHere(m, folder);
             open(m, folder);
             m.folder(folder).fileChanges = true;
@@ -705,7 +719,8 @@ sealed interface ModelOp {
                 // model could not say whether the unlink is a deletion
                 return msg.madeAfterSyncs == m.syncsStarted;
             }
-            if (!m.mayDeleteHere(f) || m.avoids("deleteWhileApiMovesACopy") && m.movedByApi.contains(n)) {
+            if (!m.mayDeleteHere(f) || !m.addsAndDeletesApart(n, true)
+                    || m.avoids("deleteWhileACopyMoves") && m.movedHere.contains(n)) {
                 return false;
             }
             return m.trash == null || m.trash.equals(folder)
@@ -747,7 +762,8 @@ sealed interface ModelOp {
             Message msg = m.message(folder, n);
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
                     && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored)
-                    && !(m.avoids("maildirMoveAfterFlags") && msg.lettersChangedHere);
+                    && !(m.avoids("maildirMoveAfterFlags") && msg.lettersChangedHere)
+                    && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
         }
 
         @Override
@@ -763,6 +779,7 @@ sealed interface ModelOp {
             Message msg = m.remove(m.folder(folder), n);
             m.addMoved(m.folder(target), msg, MOVED_FILE);
             edit(m, folder, target);
+            m.movedHere.add(n);
         }
 
         @Override
@@ -778,9 +795,11 @@ sealed interface ModelOp {
             Message msg = m.message(folder, n);
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
                     && m.mayDeleteHere(m.folder(folder)) && newHere(m, n)
+                    && m.addsAndDeletesApart(n, true) && m.addsAndDeletesApart(n, false)
                     && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored)
                     && !(m.avoids("copyDeleteWithoutMessageId") && !MailboxModel.hasMessageId(n))
-                    && !(m.avoids("deleteWhileApiMovesACopy") && m.movedByApi.contains(n));
+                    && !(m.avoids("deleteWhileACopyMoves")
+                            && (m.movedHere.contains(n) || m.deletedByMaildirClient.contains(n)));
         }
 
         @Override
@@ -798,8 +817,11 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
             m.folder(folder).deletionsHere++;
+            m.movedHere.add(n);
             m.deletedByMaildirClient.add(n);
-            m.add(m.folder(target), n, msg.flags, NEW_FILE, false).touchedHere = true;
+            m.copyDeletePending = true;
+            // Logically a move of a mirrored message: unlinking the copy before a sync is a deletion, not a discard.
+            m.addMoved(m.folder(target), msg, MOVED_FILE);
             edit(m, folder, target);
         }
 
@@ -814,7 +836,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             Folder f = m.folder(folder);
-            return m.usableHere(f) && !m.holds(f, n) && newHere(m, n)
+            return m.usableHere(f) && !m.holds(f, n) && addedHere(m, n)
                     && !(m.avoids("maildirIntoNewFolder") && !f.mirrored);
         }
 
@@ -829,7 +851,7 @@ sealed interface ModelOp {
 
         @Override
         public void applyTo(MailboxModel m) {
-            m.add(m.folder(folder), n, Set.of(), NEW_FILE, false).touchedHere = true;
+            m.addNewHere(m.folder(folder), n, Set.of());
             edit(m, folder);
         }
 
@@ -843,7 +865,7 @@ sealed interface ModelOp {
     record MaildirNewFolder(String name, int n, boolean crlf, String letters) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            return m.freeName(name) && m.folder("INBOX").mirrored && newHere(m, n);
+            return m.freeName(name) && m.folder("INBOX").mirrored && addedHere(m, n);
         }
 
         @Override
@@ -867,7 +889,7 @@ sealed interface ModelOp {
             for (char c : letters.toCharArray()) {
                 flags.add(flagOfLetter(c));
             }
-            m.add(f, n, flags, NEW_FILE, false).touchedHere = true;
+            m.addNewHere(f, n, flags);
         }
 
         @Override
@@ -929,7 +951,8 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.mayTouchThere(m.message(folder, n)) && targetThere(m, folder, n, target)
-                    && removableThere(m, m.folder(folder), m.message(folder, n));
+                    && removableThere(m, m.folder(folder), m.message(folder, n))
+                    && m.mayLoseThere(m.folder(folder), MailboxModel.hasMessageId(n) ? 0 : 1);
         }
 
         @Override
@@ -941,7 +964,11 @@ sealed interface ModelOp {
         @Override
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
-            m.add(m.folder(target), n, msg.flags, NONE, true).touchedThere = true;
+            Message moved = m.add(m.folder(target), n, msg.flags, NONE, true);
+            moved.touchedThere = true;
+            moved.leftThere.addAll(msg.leftThere);
+            moved.leftThere.add(folder);
+            m.folder(folder).lossesThere += MailboxModel.hasMessageId(n) ? 0 : 1;
         }
 
         @Override
@@ -980,7 +1007,10 @@ sealed interface ModelOp {
     record ServerExpunge(String folder, int n) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            return m.mayTouchThere(m.message(folder, n)) && removableThere(m, m.folder(folder), m.message(folder, n));
+            Message msg = m.message(folder, n);
+            // A message moved here on the server this interval is lost to the folders it left too.
+            return m.mayTouchThere(msg) && removableThere(m, m.folder(folder), msg) && m.mayLoseThere(m.folder(folder), 1)
+                    && msg.leftThere.stream().allMatch(f -> m.folder(f) == null || m.mayLoseThere(m.folder(f), 1));
         }
 
         @Override
@@ -991,7 +1021,9 @@ sealed interface ModelOp {
 
         @Override
         public void applyTo(MailboxModel m) {
-            m.remove(m.folder(folder), n);
+            Message msg = m.remove(m.folder(folder), n);
+            m.folder(folder).lossesThere++;
+            msg.leftThere.stream().filter(f -> m.folder(f) != null).forEach(f -> m.folder(f).lossesThere++);
         }
 
         @Override
@@ -1062,7 +1094,10 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.renames && m.mayRecreateThere(m.folder(from)) && m.freeName(to)
-                    && m.folder(from).messages.values().stream().allMatch(msg -> removableThere(m, m.folder(from), msg));
+                    && !(m.avoids("renameNewFolderAfterInterruption") && m.interrupted && !m.folder(from).mirrored)
+                    && m.folder(from).messages.values().stream().allMatch(msg -> removableThere(m, m.folder(from), msg))
+                    && m.mayLoseThere(m.folder(from),
+                            (int) m.folder(from).messages.keySet().stream().filter(n -> !MailboxModel.hasMessageId(n)).count());
         }
 
         @Override

@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailkit.core.ServerEndpoint;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +24,7 @@ class ModelSyncGreenMailTest extends ModelSyncScenarios {
 
     /**
      * The crashed sync wrote the file for UID 1 (the listener throws at INBOX's first message) before the state
-     * recorded it; the server then expunges UID 1, and the file is later uploaded as a new local message.
+     * recorded it; the server then expunges UID 1: found when the file was later uploaded as a new local message.
      */
     @Test
     void aFileACrashedDownloadWrote_isNotUploadedBack_whenTheServerExpungedTheMessage() throws Exception {
@@ -87,15 +88,25 @@ class ModelSyncGreenMailTest extends ModelSyncScenarios {
         return false;
     }
 
+    /**
+     * A Maildir client's move made as copy and unlink is recognised by Message-ID and RFC822.SIZE, and GreenMail
+     * 2.1.7 reports the body's size as RFC822.SIZE (17 for an 83-byte message): left out here, run on Dovecot.
+     */
+    @Override
+    Set<String> kindsLeftOut() {
+        return Set.of("maildirCopyDelete");
+    }
+
     /** GreenMail 2.1.7's {@code STORE FLAGS (...)} leaves keywords set that the list omits. */
     @Override
     boolean storeFlagsClearsKeywords() {
         return false;
     }
 
+    /** About 60 s on two cores when nothing fails: GreenMail answers each command about 40 ms late (one small TCP write per line). */
     @Override
     int defaultSteps() {
-        return 150;
+        return 40; // GreenMail answers some commands slowly (about 2 s a step here); the long runs are on Dovecot
     }
 
     @Override

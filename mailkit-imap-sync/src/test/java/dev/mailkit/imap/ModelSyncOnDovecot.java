@@ -8,6 +8,7 @@ import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.serverAppend;
 import static dev.mailkit.imap.ModelOp.serverExpunge;
 import static dev.mailkit.imap.ModelOp.serverRecreate;
+import static dev.mailkit.imap.ModelOp.serverRename;
 import static dev.mailkit.imap.ModelOp.sync;
 
 import dev.mailkit.core.ServerEndpoint;
@@ -41,12 +42,12 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
         dovecot().doveadm("expunge", "-u", user, "mailbox", "*", "all");
     }
 
-    // ---- Counterexamples the random runs found on Dovecot, shrunk: they fail until the engine is fixed ----
+    // ---- Counterexamples the random runs found on Dovecot, shrunk; those not fixed yet fail ----
 
     /**
      * The crashed sync wrote the file for UID 1 (the listener throws at INBOX's first message, after Sent and
-     * Trash started) before the state recorded it; the server then expunges UID 1. Nothing removes the labelled
-     * file, and once UIDNEXT passes its UID, LocalScan takes it for a new local message and uploads it.
+     * Trash started) before the state recorded it; the server then expunges UID 1. Found when nothing removed the
+     * labelled file, and once UIDNEXT passed its UID, LocalScan took it for a new local message and uploaded it.
      */
     @Test
     void aFileACrashedDownloadWrote_isNotUploadedBack_whenTheServerExpungedTheMessage() throws Exception {
@@ -54,8 +55,8 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     }
 
     /**
-     * The APPEND of a message without Message-ID is cut: the next sync does not send it (marked started), its
-     * pull clears the mark, but no later sync looks at the folder again (nothing adoptable, no change recorded).
+     * The APPEND of a message without Message-ID is cut: found when the next sync did not send it (marked started),
+     * its pull cleared the mark, and no later sync looked at the folder again (nothing adoptable, no change recorded).
      */
     @Test
     void anUploadCutByAConnectionFailure_isSentAgain_withoutMessageId() throws Exception {
@@ -64,14 +65,25 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     }
 
     /**
-     * The cut falls between {@code UID STORE +FLAGS (\Deleted)} and {@code UID EXPUNGE}: the next push takes the
-     * message's own \Deleted for a change on the server, keeps it (SERVER_WINS) and downloads it again, \Deleted
-     * and all.
+     * The cut falls between {@code UID STORE +FLAGS (\Deleted)} and {@code UID EXPUNGE} (so it did when found; the
+     * byte count depends on the commands sent): found when the next push took the message's own \Deleted for a
+     * change on the server, kept it (SERVER_WINS) and downloaded it again, \Deleted and all.
      */
     @Test
     void anExpungeCutBetweenStoreAndExpunge_isCompleted() throws Exception {
         replay(serverAppend("Trash", 1, ""), sync(), maildirUnlink("Trash", 1),
                 cutAfterBytes(FaultProxy.Direction.TO_SERVER, 130));
+    }
+
+    /**
+     * The cut falls in the first sync of a new server folder, after the engine made its local directory and before
+     * the state recorded the folder; the server then renames the folder. The next sync takes the empty directory
+     * for a folder a Maildir client made and creates it on the server again.
+     */
+    @Test
+    void aFolderDirectoryACutFirstSyncMade_isNotCreatedOnTheServer_afterTheServerRenamedTheFolder() throws Exception {
+        replay(sync(), serverAppend("Lists", 4, ""), cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 400),
+                serverRename("Lists", "Archive"));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */

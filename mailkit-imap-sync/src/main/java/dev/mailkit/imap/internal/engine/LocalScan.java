@@ -160,40 +160,58 @@ final class LocalScan {
         Map<String, String> unknownByName = new HashMap<>();
         unknownFiles.forEach((folder, ids) -> ids.forEach(id -> unknownByName.putIfAbsent(strip(id), folder)));
         // A client that moves by copy and delete (a new file name) is recognised by Message-ID and size.
-        Map<String, List<String[]>> unknownById = missing.isEmpty() ? Map.of() : unknownByMessageId(unknownFiles, notRead);
+        Map<String, List<String[]>> unknownById = null; // read when first needed
+        // A pending move whose file is not in its target under its own name: a copy-and-delete move cut short
+        // after it was recorded; the copy is found again by Message-ID and size, so it is not uploaded as new.
+        for (FolderState f : folders) {
+            Map<Long, LocalChange> changes = changesByFolder.get(f.name());
+            if (changes == null) {
+                continue;
+            }
+            for (LocalChange c : changes.values()) {
+                if (c.kind() != LocalChange.Kind.MOVED || !unknownFiles.containsKey(c.target())) {
+                    continue;
+                }
+                MessageRecord r = state.message(f.name(), c.uid()).orElse(null);
+                if (r == null || open.apply(c.target()).size(strip(r.localId())) >= 0) {
+                    continue;
+                }
+                if (unknownById == null) {
+                    unknownById = unknownByMessageId(unknownFiles, notRead);
+                }
+                String[] copy = copyOf(r, f.name(), unknownById, movedHere);
+                if (copy != null && copy[0].equals(c.target())) {
+                    unknownFiles.get(copy[0]).remove(copy[1]);
+                    movedHere.computeIfAbsent(copy[0], k -> new HashSet<>()).add(copy[1]);
+                }
+            }
+        }
+        // Moves by name first, so that a file renamed into another folder is never also taken for a copy.
+        List<Object[]> copies = new ArrayList<>();
         for (Map.Entry<String, List<MessageRecord>> e : missing.entrySet()) {
             for (MessageRecord r : e.getValue()) {
                 String target = unknownByName.get(strip(r.localId()));
-                LocalChange prior = changesByFolder.get(e.getKey()).get(r.uid());
-                MessageFlags flags = prior == null ? null : prior.flags();
-                String id = null;
                 if (target != null && !target.equals(e.getKey())) {
-                    id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    String id = unknownFiles.get(target).contains(r.localId()) ? r.localId() : strip(r.localId());
+                    movedTo(e.getKey(), r, target, id, changesByFolder, unknownFiles, movedHere);
                 } else {
-                    String[] copy = copyOf(r, e.getKey(), unknownById, movedHere);
-                    if (copy != null) {
-                        target = copy[0];
-                        id = copy[1];
-                    }
+                    copies.add(new Object[] {e.getKey(), r});
                 }
-                if (id != null) {
-                    LocalStore.LocalFolder tf = open.apply(target);
-                    unknownFiles.get(target).remove(id);
-                    if (!id.equals(strip(id))) {
-                        id = tf.relabel(id, 0); // its UID belonged to the old folder
-                    }
-                    unknownFiles.get(target).remove(id);
-                    movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
-                    // The flags the file carries where it landed (a client may change them on the way).
-                    Optional<MessageFlags> there = tf.storedFlags(id);
-                    MessageFlags base = flags != null ? flags : r.flags();
-                    if (there.isPresent()) {
-                        flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
-                    }
-                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.MOVED, target));
-                } else {
-                    state.saveLocalChange(new LocalChange(e.getKey(), r.uid(), flags, LocalChange.Kind.DELETED, null));
-                }
+            }
+        }
+        for (Object[] pending : copies) {
+            String folder = (String) pending[0];
+            MessageRecord r = (MessageRecord) pending[1];
+            if (unknownById == null) {
+                unknownById = unknownByMessageId(unknownFiles, notRead);
+            }
+            String[] copy = copyOf(r, folder, unknownById, movedHere);
+            if (copy != null) {
+                movedTo(folder, r, copy[0], copy[1], changesByFolder, unknownFiles, movedHere);
+            } else {
+                LocalChange prior = changesByFolder.get(folder).get(r.uid());
+                state.saveLocalChange(new LocalChange(folder, r.uid(), prior == null ? null : prior.flags(),
+                        LocalChange.Kind.DELETED, null));
             }
         }
         for (FolderState f : folders) {
@@ -276,6 +294,33 @@ final class LocalScan {
 
     private char separatorOf(String folder) {
         return state.folder(folder).map(FolderState::separator).orElse('/');
+    }
+
+    /** Records the move of a message whose file is gone here to {@code target}, where it is {@code id}. */
+    private void movedTo(String folder, MessageRecord r, String target, String id,
+                         Map<String, Map<Long, LocalChange>> changesByFolder, Map<String, Set<String>> unknownFiles,
+                         Map<String, Set<String>> movedHere) throws IOException {
+        LocalChange prior = changesByFolder.get(folder).get(r.uid());
+        MessageFlags flags = prior == null ? null : prior.flags();
+        LocalStore.LocalFolder tf = open.apply(target);
+        unknownFiles.get(target).remove(id);
+        if (!id.equals(strip(id))) {
+            id = tf.relabel(id, 0); // its UID belonged to the old folder
+        }
+        unknownFiles.get(target).remove(id);
+        movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
+        if (!id.equals(strip(r.localId()))) {
+            // A copy under its own name: if the move reaches the server and the sync is then cut short, the
+            // next sync must adopt this file for the moved message, not upload it as a new one.
+            state.markUpload(target, id, true);
+        }
+        // The flags the file carries where it landed (a client may change them on the way).
+        Optional<MessageFlags> there = tf.storedFlags(id);
+        MessageFlags base = flags != null ? flags : r.flags();
+        if (there.isPresent()) {
+            flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
+        }
+        state.saveLocalChange(new LocalChange(folder, r.uid(), flags, LocalChange.Kind.MOVED, target));
     }
 
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */

@@ -525,6 +525,14 @@ public final class SyncEngine {
             changed = true;
         }
         for (String name : local.folderNames(sep)) {
+            // An empty directory is not a folder to create: a first sync cut short leaves one behind for a
+            // server folder it had started on, which the server may since have renamed or deleted.
+            if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
+                    && !name.equalsIgnoreCase("INBOX") && local.folder(name, sep).localIds().isEmpty()
+                    && local.folder(name, sep).skipped().isEmpty()) {
+                local.deleteFolder(name, sep); // holds nothing: what a first sync cut short left behind
+                continue;
+            }
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
                     && !name.equalsIgnoreCase("INBOX")) {
                 char separator = sep;
@@ -707,6 +715,8 @@ public final class SyncEngine {
         MailboxInfo mi = ImapCommands.examine(p, f.name(), null);
         if (mi.uidvalidity == f.uidValidity()) {
             Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(inFlight.keySet()), 0);
+            Map<Long, LocalChange> pending = new HashMap<>();
+            state.localChanges(f.name()).forEach(c -> pending.put(c.uid(), c));
             List<MessageRecord> settled = new ArrayList<>();
             for (Map.Entry<Long, MessageFlags[]> e : inFlight.entrySet()) {
                 MessageFlags sent = e.getValue()[0];
@@ -732,12 +742,50 @@ public final class SyncEngine {
                     }
                 }
                 if (arrived) {
-                    settled.add(r.get().withFlags(MessageFlags.fromImapNames(now)));
+                    MessageFlags onServer = MessageFlags.fromImapNames(now);
+                    settled.add(r.get().withFlags(onServer));
+                    keepServerChangesHere(f, r.get(), pending.get(e.getKey()), onServer);
                 }
             }
             state.update(f.name(), settled, List.of());
         }
         state.clearFlagsInFlight(f.name(), inFlight.keySet());
+    }
+
+    /**
+     * After a flag change in flight turned out to have arrived: the local file still carries the flags of
+     * the change it came from (the sync died before writing the merged ones back), so the server's own
+     * changes merged into it would look like local removals. Each letter the file still has as the change
+     * had it takes the server's value; a letter changed here since stays a local change.
+     */
+    private void keepServerChangesHere(FolderState f, MessageRecord r, LocalChange c, MessageFlags onServer) {
+        if (c == null || c.kind() != LocalChange.Kind.KEPT || c.flags() == null) {
+            return;
+        }
+        LocalStore.LocalFolder lf = localFolder(f.name());
+        Optional<MessageFlags> file = lf.storedFlags(r.localId());
+        if (file.isEmpty()) {
+            return;
+        }
+        MessageFlags had = c.flags();
+        MessageFlags now = file.get();
+        MessageFlags merged = new MessageFlags(
+                now.seen() == had.seen() ? onServer.seen() : now.seen(),
+                now.answered() == had.answered() ? onServer.answered() : now.answered(),
+                now.flagged() == had.flagged() ? onServer.flagged() : now.flagged(),
+                now.draft() == had.draft() ? onServer.draft() : now.draft(),
+                now.deleted() == had.deleted() ? onServer.deleted() : now.deleted(),
+                onServer.keywords());
+        try {
+            lf.setFlags(r.localId(), merged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (merged.equals(onServer)) {
+            state.clearLocalChanges(f.name(), List.of(r.uid()));
+        } else {
+            state.saveLocalChange(new LocalChange(f.name(), r.uid(), merged, LocalChange.Kind.KEPT, null));
+        }
     }
 
     /**
@@ -982,15 +1030,12 @@ public final class SyncEngine {
 
     private void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
-        try {
-            run.localFolder = localFolder(name);
-        } catch (SyncStateException e) {
-            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
-            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
-                    + "); not synced this time");
+        Optional<FolderState> saved = state.folder(name);
+        // A folder new here gets its local directory only once the state records it, so a first sync cut
+        // short leaves no directory behind that a later sync would take for one a Maildir client made.
+        if (saved.isPresent() && !openLocal(run)) {
             return;
         }
-        Optional<FolderState> saved = state.folder(name);
         if (condstore && saved.isPresent() && saved.get().highestModSeq() > 0 && !ImapCommands.mayBeSelected(p, name)) {
             // STATUS first: an unchanged folder costs one small round trip, whatever its size (an EXAMINE
             // with QRESYNC makes the server look through the whole folder for changes).
@@ -1022,6 +1067,10 @@ public final class SyncEngine {
                 run.method = "INITIAL";
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
+                if (!openLocal(run)) {
+                    state.deleteFolder(name); // nothing of it is mirrored: the next sync starts it afresh
+                    return;
+                }
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
                 run.method = "UIDVALIDITY";
                 recoverUidValidity(p, run, saved.get(), "UIDVALIDITY changed from " + saved.get().uidValidity()
@@ -1049,6 +1098,19 @@ public final class SyncEngine {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Opens the run's local folder; false (the folder skipped) when it cannot be made or opened. */
+    private boolean openLocal(FolderRun run) {
+        try {
+            run.localFolder = localFolder(run.folder.name());
+            return true;
+        } catch (SyncStateException e) {
+            // For example a file, or a link, where its directory would go: this folder waits, the others sync.
+            run.skip("its local folder cannot be made or opened (" + printable(String.valueOf(e.getMessage()))
+                    + "); not synced this time");
+            return false;
         }
     }
 
