@@ -114,7 +114,7 @@ class ResponseGuardTest {
 
     @Test
     void aReplyIsBoundedByItsEstimatedMemory_andTheClientsNextWriteStartsANewReply() throws Exception {
-        // "* 1 EXISTS\r\n": 12 bytes at 2, 2 spaces at 64, one line at 128 = 280 bytes each
+        // "* 1 EXISTS\r\n": 11 bytes at 2 (the LF ends the line), 2 spaces at 64, one line at 128 = 278 bytes each
         String exists = "* 1 EXISTS\r\n";
         Exchange e = exchange(280 * 10);
         InputStream in = new ResponseGuard(new ByteArrayInputStream(exists.repeat(10).getBytes(StandardCharsets.ISO_8859_1)), e);

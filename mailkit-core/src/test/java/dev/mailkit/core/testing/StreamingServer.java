@@ -94,7 +94,7 @@ public final class StreamingServer implements AutoCloseable {
         }
     }
 
-    // Helpers for handlers
+    // For handlers
 
     /** Writes text (ISO-8859-1) and flushes. */
     public static void send(OutputStream out, String text) throws IOException {
@@ -136,7 +136,7 @@ public final class StreamingServer implements AutoCloseable {
         return null;
     }
 
-    /** Bytes every handler of this JVM has sent through these helpers. */
+    /** Bytes every handler of this JVM has sent through these methods. */
     public static long sent() {
         return SENT.get();
     }
