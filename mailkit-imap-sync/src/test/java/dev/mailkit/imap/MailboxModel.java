@@ -148,14 +148,15 @@ final class MailboxModel {
      * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
      * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
      * interrupted sync, no server rename of a folder not yet mirrored; {@code interruptedFlagMerge}: no
-     * interrupted sync while a message has flag changes on both sides waiting to be merged.
+     * interrupted sync while a message has flag changes on both sides waiting to be merged; {@code emptyNewFolder}:
+     * no Maildir client unlink of the last message of a folder it made, before the folder was synced.
      */
     static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
             "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
             "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
             "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
             "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption",
-            "interruptedFlagMerge");
+            "interruptedFlagMerge", "emptyNewFolder");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {

@@ -717,7 +717,8 @@ sealed interface ModelOp {
             if (msg.here == NEW_FILE) {
                 // simply gone if no sync ran since it was made; else a sync may have uploaded it, and the
                 // model could not say whether the unlink is a deletion
-                return msg.madeAfterSyncs == m.syncsStarted;
+                return msg.madeAfterSyncs == m.syncsStarted
+                        && !(m.avoids("emptyNewFolder") && !f.mirrored && f.messages.size() == 1);
             }
             if (!m.mayDeleteHere(f) || !m.addsAndDeletesApart(n, true)
                     || m.avoids("deleteWhileACopyMoves") && m.movedHere.contains(n)) {

@@ -395,6 +395,16 @@ abstract class ModelSyncScenarios {
                 maildirFlags("INBOX", 1, "-F"), crashAfterEvents(1));
     }
 
+    /**
+     * A Maildir client makes a folder holding a message, then deletes the message before any sync: the folder is
+     * still a new folder to create on the server (README: "a new folder directory a folder to create on the
+     * server"), empty.
+     */
+    @Test
+    void anEmptyFolderAMaildirClientMade_isCreatedOnTheServer() throws Exception {
+        replay(sync(), maildirNewFolder("Archive", 3, true, ""), maildirUnlink("Archive", 3));
+    }
+
     // ---- One run ----
 
     /** Why a run failed: the step that failed (-1: the final checks), its kind for shrinking, the details. */
