@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import static dev.mailkit.imap.ModelOp.crashAfterEvents;
 import static dev.mailkit.imap.ModelOp.cutAfterBytes;
+import static dev.mailkit.imap.ModelOp.localMove;
 import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
 import static dev.mailkit.imap.ModelOp.maildirNew;
 import static dev.mailkit.imap.ModelOp.maildirUnlink;
@@ -84,6 +85,24 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     void aFolderDirectoryACutFirstSyncMade_isNotCreatedOnTheServer_afterTheServerRenamedTheFolder() throws Exception {
         replay(sync(), serverAppend("Lists", 4, ""), cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 400),
                 serverRename("Lists", "Archive"));
+    }
+
+    /**
+     * The cut falls after the server stored an APPEND of a message without Message-ID and before its answer
+     * arrived: the next sync cannot recognise the message on the server (no Message-ID), downloads it and uploads
+     * the file again, so the folder holds it twice.
+     */
+    @Test
+    void anUploadCutAfterTheServerStoredIt_isNotStoredTwice_withoutMessageId() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), sync(), maildirNew("INBOX", 3, true),
+                cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 650));
+    }
+
+    /** The same for an API move cut after the server moved the message: the target holds it twice. */
+    @Test
+    void aMoveCutAfterTheServerMovedIt_isNotStoredTwice_withoutMessageId() throws Exception {
+        replay(serverAppend("INBOX", 3, ""), serverAppend("Lists", 1, ""), sync(), localMove("INBOX", 3, "Lists"),
+                cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 790));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */
