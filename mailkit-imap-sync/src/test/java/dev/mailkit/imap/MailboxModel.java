@@ -126,10 +126,12 @@ final class MailboxModel {
      * uploaded or moved, and no such upload or move after an interrupted sync in the same sync interval;
      * {@code emptyNewFolder}: no Maildir client unlink of the last message of a folder it made, before the folder
      * was synced; {@code flagsAfterInterruption}: after an interrupted sync, no further local flag change of a
-     * message whose flags were changed here earlier in the same sync interval.
+     * message whose flags were changed here earlier in the same sync interval; {@code maildirMoveAfterInterruption}:
+     * after an interrupted sync, no Maildir client move (its file keeps a UID label an unrecorded download may
+     * also carry) in the same sync interval.
      */
     static final Set<String> AVOIDABLE = Set.of("copyDeleteWithoutMessageId", "noMessageIdAcrossInterruption",
-            "emptyNewFolder", "flagsAfterInterruption");
+            "emptyNewFolder", "flagsAfterInterruption", "maildirMoveAfterInterruption");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {

@@ -68,6 +68,10 @@ sealed interface ModelOp {
     record AfterEvents(int events) implements Interruption {
     }
 
+    /** The sync's listener throws at its {@code messages}-th "message stored" callback (the file is written, the state not yet). */
+    record AtMessage(int messages) implements Interruption {
+    }
+
     /** Every connection is cut once {@code bytes} bytes went in {@code direction}. */
     record AfterBytes(FaultProxy.Direction direction, int bytes) implements Interruption {
     }
@@ -89,6 +93,10 @@ sealed interface ModelOp {
 
     static ModelOp crashAfterEvents(int events) {
         return new Sync(new AfterEvents(events));
+    }
+
+    static ModelOp crashAtMessage(int messages) {
+        return new Sync(new AtMessage(messages));
     }
 
     static ModelOp cutAfterBytes(FaultProxy.Direction direction, int bytes) {
@@ -295,6 +303,9 @@ sealed interface ModelOp {
             }
             if (interruption instanceof AfterEvents e) {
                 return "crashAfterEvents(" + e.events() + ")";
+            }
+            if (interruption instanceof AtMessage a) {
+                return "crashAtMessage(" + a.messages() + ")";
             }
             AfterBytes b = (AfterBytes) interruption;
             return "cutAfterBytes(FaultProxy.Direction." + b.direction() + ", " + b.bytes() + ")";
@@ -683,7 +694,7 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Message msg = m.message(folder, n);
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
-                    && newHere(m, n);
+                    && newHere(m, n) && !(m.avoids("maildirMoveAfterInterruption") && m.interrupted);
         }
 
         @Override
