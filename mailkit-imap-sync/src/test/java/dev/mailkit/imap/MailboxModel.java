@@ -126,7 +126,8 @@ final class MailboxModel {
      * uploaded or moved, and no such upload or move after an interrupted sync in the same sync interval;
      * {@code emptyNewFolder}: no Maildir client unlink of the last message of a folder it made, before the folder
      * was synced; {@code flagsAfterInterruption}: after an interrupted sync, no further local flag change of a
-     * message whose flags were changed here earlier in the same sync interval; {@code maildirMoveAfterInterruption}:
+     * message whose flags were changed here earlier in the same sync interval, or that was moved here and not yet
+     * pushed; {@code maildirMoveAfterInterruption}:
      * after an interrupted sync, no Maildir client move (its file keeps a UID label an unrecorded download may
      * also carry) in the same sync interval.
      */
@@ -199,7 +200,8 @@ final class MailboxModel {
     boolean mayChangeFlagsHere(Folder f, Message m, Set<String> flags) {
         return usableHere(f) && m != null && m.here != Here.NONE && !m.touchedThere
                 && Collections.disjoint(flags, m.flagsChangedThere)
-                && !(avoids("flagsAfterInterruption") && interrupted && !m.flagsChangedHere.isEmpty());
+                && !(avoids("flagsAfterInterruption") && interrupted
+                        && (!m.flagsChangedHere.isEmpty() || m.here == Here.MOVED_FILE));
     }
 
     /** The local side may move, copy or delete the message (the server did not touch it). */

@@ -4,6 +4,7 @@ import static dev.mailkit.imap.ModelOp.crashAfterEvents;
 import static dev.mailkit.imap.ModelOp.cutAfterBytes;
 import static dev.mailkit.imap.ModelOp.localMove;
 import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
+import static dev.mailkit.imap.ModelOp.maildirFlags;
 import static dev.mailkit.imap.ModelOp.maildirNew;
 import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.serverAppend;
@@ -103,6 +104,17 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     void aMoveCutAfterTheServerMovedIt_isNotStoredTwice_withoutMessageId() throws Exception {
         replay(serverAppend("INBOX", 3, ""), serverAppend("Lists", 1, ""), sync(), localMove("INBOX", 3, "Lists"),
                 cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 790));
+    }
+
+    /**
+     * A Maildir client's move made as copy and unlink, interrupted after the server moved the message; then the
+     * client marks the copy answered: the next sync, which adopts the copy as the moved message, gives it the
+     * server's flags and \Answered is lost.
+     */
+    @Test
+    void aMaildirRenameOfACopyAndDeleteMoveCutShort_keepsItsLetters() throws Exception {
+        replay(serverAppend("INBOX", 5, "\\Seen"), serverAppend("Lists", 1, ""), sync(),
+                maildirCopyDelete("INBOX", 5, "Lists"), crashAfterEvents(1), maildirFlags("Lists", 5, "+R"));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */
