@@ -73,6 +73,8 @@ public final class SyncEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
     private static final int METADATA_WINDOW = 2000;
     private static final int MAX_MESSAGES_PER_FETCH = 500;
+    /** UIDs per flag FETCH of the full diff (servers without CONDSTORE). */
+    private static final int FLAGS_WINDOW = 20_000;
     /** Up to this many UIDs named by a QRESYNC answer are looked up one by one; beyond, the folder's records are scanned. */
     private static final int VANISHED_LOOKUPS = 10_000;
 
@@ -1175,7 +1177,15 @@ public final class SyncEngine {
                 run.method = "FULL";
                 // Asked even when EXISTS says 0: a server that says so while it still has the messages must not
                 // have their local copies removed.
-                Map<Long, MessageFlags> all = maxKnown < 1 ? Map.of() : ImapCommands.flags(p, "1:" + maxKnown, 0);
+                // In windows of UIDs, so one reply stays well inside ConnectionOptions.maxReplyMemory on a large
+                // folder (about 600 bytes a message as Angus Mail keeps it).
+                Map<Long, MessageFlags> all = new HashMap<>();
+                List<Long> uids = new ArrayList<>(new java.util.TreeSet<>(known.keySet()));
+                for (int i = 0; i < uids.size(); i += FLAGS_WINDOW) {
+                    long lo = uids.get(i);
+                    long hi = uids.get(Math.min(uids.size(), i + FLAGS_WINDOW) - 1);
+                    all.putAll(ImapCommands.flags(p, lo + ":" + hi, 0));
+                }
                 known.keySet().stream().filter(u -> !all.containsKey(u)).forEach(gone::add);
                 flags = all;
             }
