@@ -49,19 +49,14 @@ final class MailboxModel {
         /** Created, moved, copied or deleted locally / on the server since the last completed sync. */
         boolean touchedHere;
         boolean touchedThere;
-        /** A Maildir client renamed its file's letters since the last completed sync. */
-        boolean lettersChangedHere;
         /** Folders the server moved this message out of since the last completed sync. */
         final Set<String> leftThere = new TreeSet<>();
         /** How many syncs had started when the message was made here or there. */
         int madeAfterSyncs;
-        /** The flags at the last completed sync (for a message made since: when it was made). */
-        final TreeSet<String> synced = new TreeSet<>();
 
         Message(int n, Collection<String> flags, Here here, boolean onServer) {
             this.n = n;
             this.flags.addAll(flags);
-            this.synced.addAll(flags);
             this.here = here;
             this.onServer = onServer;
         }
@@ -85,6 +80,8 @@ final class MailboxModel {
         /** Something was done in or to this folder locally / to the folder itself on the server since the last completed sync. */
         boolean touchedHere;
         boolean touchedThere;
+        /** The server deleted and recreated the folder since the last completed sync. */
+        boolean recreatedThere;
         /** Local deletions (not moves to the Trash) since the last completed sync, for the mass-deletion guard. */
         int deletionsHere;
         /**
@@ -93,14 +90,6 @@ final class MailboxModel {
          */
         int lossesThere;
         final TreeMap<Integer, Message> messages = new TreeMap<>();
-        /** The current synchronizer opened the folder (its first open takes the folder as it is then as unchanged). */
-        boolean opened;
-        /** A Maildir client changed the folder while the current synchronizer had not opened it, since the last completed sync. */
-        boolean editedUnopened;
-        /** The server deleted and recreated the folder since the last completed sync. */
-        boolean recreatedThere;
-        /** Files were added or changed here since the last completed sync that only a scan of the folder finds. */
-        boolean fileChanges;
         /** Numbers that left the folder on one side since the last completed sync: the other side may still hold them. */
         final Set<Integer> leaving = new TreeSet<>();
 
@@ -121,41 +110,29 @@ final class MailboxModel {
     final boolean recreates;
     /** The highest message number made so far. */
     int lastNumber;
+    /** A sync was interrupted since the last completed sync. */
+    boolean interrupted;
+    /** Syncs started so far, completed or not. */
+    int syncsStarted;
+    /** Numbers of messages a Maildir client deleted, and added here as new files, since the last completed sync. */
+    final Set<Integer> deletedByMaildirClient = new TreeSet<>();
+    final Set<Integer> addedHere = new TreeSet<>();
 
     /**
-     * Engine bugs the steps steer clear of, to look past them while they are not fixed (empty by default):
-     * {@code apiAfterMaildirFlags}: no local API action on a message whose file a Maildir client renamed
-     * since the last completed sync; {@code setAndClearHere}: no local flag change that, with the earlier ones
-     * since the last completed sync, both sets and clears flags of a message; {@code maildirFlagsOnMovedFile}: no
-     * Maildir client rename of the letters of a file the local API moved since the last completed sync;
-     * {@code maildirIntoNewFolder}: no Maildir client move or new file into a folder not yet mirrored;
-     * {@code apiMoveToNewFolder}: no API move or copy into a folder {@code createFolder} made before a sync;
-     * {@code recreateWithoutMessageId}: no server recreation of a folder holding a message without Message-ID;
-     * {@code apiOpensEditedFolder}: no API action on a folder a Maildir client changed before the current
-     * synchronizer opened it (or that holds files an earlier synchronizer wrote and did not upload);
-     * {@code serverRemovesAfterInterruption}: after an interrupted sync, no server
-     * expunge, move or rename-away of messages the last completed sync did not bring here;
-     * {@code maildirMoveAfterFlags}: no Maildir client move of a file whose letters it renamed since the last
-     * completed sync; {@code noMessageIdAcrossInterruption}: no interrupted sync while a message without
-     * Message-ID waits to be uploaded or moved, and no such upload or move made after an interrupted sync in
-     * the same sync interval; {@code reflagAfterInterruption}: after an interrupted sync, no local
-     * change of a flag changed here earlier in the same sync interval; {@code interruptedExpunge}: no
-     * interrupted sync while a local deletion that is expunged (not moved to the Trash) waits to be pushed;
-     * {@code copyDeleteWithoutMessageId}: no Maildir client move made as copy and unlink of a message without
-     * Message-ID; {@code deleteWhileACopyMoves}: no Maildir client deletion of a message while the same message
-     * (the same bytes) is moved here (by the API or a Maildir client) from another folder, in the same sync
-     * interval; {@code apiCopyAfterMaildirFlags}: no API copy of a message whose file a Maildir client renamed
-     * since the last completed sync; {@code interruptedCopyDelete}: no interrupted sync while a Maildir client's
-     * move made as copy and unlink waits to be pushed; {@code renameNewFolderAfterInterruption}: after an
-     * interrupted sync, no server rename of a folder not yet mirrored; {@code interruptedFlagMerge}: no
-     * interrupted sync while a message has flag changes on both sides waiting to be merged.
+     * Cases the engine does not handle that the steps can steer clear of, to look past them
+     * ({@code -Dmailkit.model.avoid}): {@code copyDeleteWithoutMessageId}: no Maildir client move made as copy
+     * and unlink of a message without Message-ID (documented as not handled; avoided by default);
+     * {@code noMessageIdAcrossInterruption}: no interrupted sync while a message without Message-ID waits to be
+     * uploaded or moved, and no such upload or move after an interrupted sync in the same sync interval;
+     * {@code emptyNewFolder}: no Maildir client unlink of the last message of a folder it made, before the folder
+     * was synced; {@code flagsAfterInterruption}: after an interrupted sync, no further local flag change of a
+     * message whose flags were changed here earlier in the same sync interval, or that was moved here and not yet
+     * pushed; {@code maildirMoveAfterInterruption}:
+     * after an interrupted sync, no Maildir client move (its file keeps a UID label an unrecorded download may
+     * also carry) in the same sync interval.
      */
-    static final Set<String> AVOIDABLE = Set.of("apiAfterMaildirFlags", "setAndClearHere", "maildirFlagsOnMovedFile",
-            "maildirIntoNewFolder", "recreateWithoutMessageId", "apiMoveToNewFolder", "apiOpensEditedFolder",
-            "serverRemovesAfterInterruption", "maildirMoveAfterFlags", "noMessageIdAcrossInterruption",
-            "reflagAfterInterruption", "interruptedExpunge", "copyDeleteWithoutMessageId", "deleteWhileACopyMoves",
-            "apiCopyAfterMaildirFlags", "interruptedCopyDelete", "renameNewFolderAfterInterruption",
-            "interruptedFlagMerge");
+    static final Set<String> AVOIDABLE = Set.of("copyDeleteWithoutMessageId", "noMessageIdAcrossInterruption",
+            "emptyNewFolder", "flagsAfterInterruption", "maildirMoveAfterInterruption");
     final Set<String> avoid = new TreeSet<>();
 
     boolean avoids(String bug) {
@@ -192,13 +169,10 @@ final class MailboxModel {
             f.createdByApi = false;
             f.touchedHere = false;
             f.touchedThere = false;
+            f.recreatedThere = false;
             f.deletionsHere = 0;
             f.lossesThere = 0;
             f.leaving.clear();
-            f.opened = true;
-            f.editedUnopened = false;
-            f.fileChanges = false;
-            f.recreatedThere = false;
             for (Message m : f.messages.values()) {
                 m.here = Here.MIRRORED;
                 m.onServer = true;
@@ -206,46 +180,13 @@ final class MailboxModel {
                 m.flagsChangedThere.clear();
                 m.touchedHere = false;
                 m.touchedThere = false;
-                m.lettersChangedHere = false;
                 m.leftThere.clear();
-                m.synced.clear();
-                m.synced.addAll(m.flags);
             }
         }
         namesInFlux.clear();
         interrupted = false;
-        movedHere.clear();
         deletedByMaildirClient.clear();
         addedHere.clear();
-        copyDeletePending = false;
-    }
-
-    /** A sync was interrupted since the last completed sync. */
-    boolean interrupted;
-    /** Syncs started so far, completed or not. */
-    int syncsStarted;
-    /** Numbers of messages moved here, and deleted by a Maildir client, since the last completed sync. */
-    final Set<Integer> movedHere = new TreeSet<>();
-    final Set<Integer> deletedByMaildirClient = new TreeSet<>();
-    /** Numbers of messages added here as new files (append, copy, a Maildir client's new file) since the last completed sync. */
-    final Set<Integer> addedHere = new TreeSet<>();
-    /** A Maildir client moved a message as copy and unlink since the last completed sync. */
-    boolean copyDeletePending;
-
-    /** A new synchronizer runs on the Maildir: it has opened no folder yet. */
-    void synchronizerRestarted() {
-        for (Folder f : folders.values()) {
-            f.opened = false;
-            f.editedUnopened |= f.fileChanges;
-        }
-    }
-
-    /**
-     * A local flag change: allowed unless it changes a flag already changed here in this sync interval
-     * after an interrupted sync, and that is avoided.
-     */
-    boolean avoidsReflag(Message msg, Set<String> flags) {
-        return avoids("reflagAfterInterruption") && interrupted && !Collections.disjoint(flags, msg.flagsChangedHere);
     }
 
     // ---- What each side may do without making a conflict ----
@@ -258,7 +199,9 @@ final class MailboxModel {
     /** The local side may change these flags of the message (they were not changed on the server). */
     boolean mayChangeFlagsHere(Folder f, Message m, Set<String> flags) {
         return usableHere(f) && m != null && m.here != Here.NONE && !m.touchedThere
-                && Collections.disjoint(flags, m.flagsChangedThere);
+                && Collections.disjoint(flags, m.flagsChangedThere)
+                && !(avoids("flagsAfterInterruption") && interrupted
+                        && (!m.flagsChangedHere.isEmpty() || m.here == Here.MOVED_FILE));
     }
 
     /** The local side may move, copy or delete the message (the server did not touch it). */
@@ -295,14 +238,6 @@ final class MailboxModel {
         return deleting ? !addedHere.contains(n) : !deletedByMaildirClient.contains(n);
     }
 
-    /** Adds a message as a new local file (not on the server yet). */
-    Message addNewHere(Folder f, int n, Collection<String> flags) {
-        addedHere.add(n);
-        Message m = add(f, n, flags, Here.NEW_FILE, false);
-        m.touchedHere = true;
-        return m;
-    }
-
     /** {@code more} messages leaving the folder on the server, not to be found elsewhere, would not trip the server-side guard. */
     boolean mayLoseThere(Folder f, int more) {
         return f.lossesThere + more <= 1;
@@ -311,46 +246,6 @@ final class MailboxModel {
     /** A local deletion (not a move to the Trash) in this folder would not trip the mass-deletion guard. */
     boolean mayDeleteHere(Folder f) {
         return f.deletionsHere < 1;
-    }
-
-    /**
-     * Whether a local change of flags (applied to a copy) would leave the message with flags both set and
-     * cleared here since the last completed sync, and {@code setAndClearHere} is avoided.
-     */
-    boolean avoidsLocalChange(Message msg, java.util.function.Consumer<Message> change) {
-        if (!avoids("setAndClearHere")) {
-            return false;
-        }
-        Message after = new Message(msg.n, msg.flags, msg.here, msg.onServer);
-        after.flagsChangedHere.addAll(msg.flagsChangedHere);
-        change.accept(after);
-        boolean set = false;
-        boolean cleared = false;
-        for (String f : after.flagsChangedHere) {
-            set |= after.flags.contains(f) && !msg.synced.contains(f);
-            cleared |= !after.flags.contains(f) && msg.synced.contains(f);
-        }
-        return set && cleared;
-    }
-
-    /** Adds a message moved here locally: it keeps its flags and what they were at the last completed sync. */
-    Message addMoved(Folder to, Message moved, Here here) {
-        Message m = add(to, moved.n, moved.flags, here, false);
-        m.synced.clear();
-        m.synced.addAll(moved.synced);
-        m.flagsChangedHere.addAll(moved.flagsChangedHere);
-        m.lettersChangedHere = moved.lettersChangedHere;
-        m.touchedHere = true;
-        return m;
-    }
-
-    // ---- Changes ----
-
-    Folder newFolder(String name) {
-        Folder f = new Folder(name);
-        folders.put(name, f);
-        namesInFlux.add(name);
-        return f;
     }
 
     /** Whether the folder holds message {@code n} on either side, or may still hold it on one. */
@@ -362,6 +257,31 @@ final class MailboxModel {
     Message remove(Folder f, int n) {
         f.leaving.add(n);
         return f.messages.remove(n);
+    }
+
+    /** Adds a message as a new local file (not on the server yet). */
+    Message addNewHere(Folder f, int n, Collection<String> flags) {
+        addedHere.add(n);
+        Message m = add(f, n, flags, Here.NEW_FILE, false);
+        m.touchedHere = true;
+        return m;
+    }
+
+    /** Adds a message moved here locally: it keeps its flags and the flags changed here. */
+    Message addMoved(Folder to, Message moved, Here here) {
+        Message m = add(to, moved.n, moved.flags, here, false);
+        m.flagsChangedHere.addAll(moved.flagsChangedHere);
+        m.touchedHere = true;
+        return m;
+    }
+
+    // ---- Changes ----
+
+    Folder newFolder(String name) {
+        Folder f = new Folder(name);
+        folders.put(name, f);
+        namesInFlux.add(name);
+        return f;
     }
 
     Message add(Folder f, int n, Collection<String> flags, Here here, boolean onServer) {

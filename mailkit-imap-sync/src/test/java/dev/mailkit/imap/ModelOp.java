@@ -68,6 +68,10 @@ sealed interface ModelOp {
     record AfterEvents(int events) implements Interruption {
     }
 
+    /** The sync's listener throws at its {@code messages}-th "message stored" callback (the file is written, the state not yet). */
+    record AtMessage(int messages) implements Interruption {
+    }
+
     /** Every connection is cut once {@code bytes} bytes went in {@code direction}. */
     record AfterBytes(FaultProxy.Direction direction, int bytes) implements Interruption {
     }
@@ -89,6 +93,10 @@ sealed interface ModelOp {
 
     static ModelOp crashAfterEvents(int events) {
         return new Sync(new AfterEvents(events));
+    }
+
+    static ModelOp crashAtMessage(int messages) {
+        return new Sync(new AtMessage(messages));
     }
 
     static ModelOp cutAfterBytes(FaultProxy.Direction direction, int bytes) {
@@ -257,8 +265,7 @@ sealed interface ModelOp {
     private static boolean apiCan(MailboxModel m, String folder, int n) {
         Folder f = m.folder(folder);
         Message msg = requireMessage(m, folder, n);
-        return m.usableHere(f) && f.mirrored && msg != null && msg.here == MIRRORED
-                && !(m.avoids("apiAfterMaildirFlags") && msg.lettersChangedHere);
+        return m.usableHere(f) && f.mirrored && msg != null && msg.here == MIRRORED;
     }
 
     // ---- Syncs ----
@@ -267,18 +274,6 @@ sealed interface ModelOp {
     record Sync(Interruption interruption) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            if (interruption != null && m.avoids("interruptedCopyDelete") && m.copyDeletePending) {
-                return false;
-            }
-            if (interruption != null && m.avoids("interruptedFlagMerge") && m.folders.values().stream()
-                    .flatMap(f -> f.messages.values().stream())
-                    .anyMatch(msg -> !msg.flagsChangedHere.isEmpty() && !msg.flagsChangedThere.isEmpty())) {
-                return false;
-            }
-            if (interruption != null && m.avoids("interruptedExpunge")
-                    && m.folders.values().stream().anyMatch(f -> f.deletionsHere > 0)) {
-                return false;
-            }
             if (interruption != null && m.avoids("noMessageIdAcrossInterruption")) {
                 for (Folder f : m.folders.values()) {
                     for (Message msg : f.messages.values()) {
@@ -309,6 +304,9 @@ sealed interface ModelOp {
             if (interruption instanceof AfterEvents e) {
                 return "crashAfterEvents(" + e.events() + ")";
             }
+            if (interruption instanceof AtMessage a) {
+                return "crashAtMessage(" + a.messages() + ")";
+            }
             AfterBytes b = (AfterBytes) interruption;
             return "cutAfterBytes(FaultProxy.Direction." + b.direction() + ", " + b.bytes() + ")";
         }
@@ -329,43 +327,12 @@ sealed interface ModelOp {
 
         @Override
         public void applyTo(MailboxModel m) {
-            m.synchronizerRestarted();
+            // the Maildir and the state are as they were
         }
 
         @Override
         public String toString() {
             return "restart()";
-        }
-    }
-
-    /** The API opens these folders: allowed unless one was changed by a Maildir client before it was opened (when avoided). */
-    private static boolean opensClean(MailboxModel m, String... folders) {
-        if (!m.avoids("apiOpensEditedFolder")) {
-            return true;
-        }
-        for (String f : folders) {
-            if (m.folder(f) != null && m.folder(f).editedUnopened) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void open(MailboxModel m, String... folders) {
-        for (String f : folders) {
-            m.folder(f).opened = true;
-        }
-    }
-
-    /** A Maildir client changes these folders. */
-    private static void edit(MailboxModel m, String... folders) {
-        for (String name : folders) {
-            Folder f = m.folder(name);
-            f.touchedHere = true;
-            f.fileChanges = true;
-            if (!f.opened) {
-                f.editedUnopened = true;
-            }
         }
     }
 
@@ -379,9 +346,12 @@ sealed interface ModelOp {
         return newHere(m, n) && m.addsAndDeletesApart(n, false);
     }
 
-    /** The server removes the message from its folder (expunge, move, rename): allowed unless avoided after an interruption. */
-    private static boolean removableThere(MailboxModel m, Folder f, Message msg) {
-        return !f.recreatedThere && !(m.avoids("serverRemovesAfterInterruption") && m.interrupted && msg.here == NONE);
+    /**
+     * The server removes a message from this folder (expunge, move, rename): not in the interval it recreated the
+     * folder, as the recovery keeps files it cannot match as local-only files.
+     */
+    private static boolean removableThere(Folder f) {
+        return !f.recreatedThere;
     }
 
     // ---- The local API ----
@@ -390,13 +360,8 @@ sealed interface ModelOp {
     record LocalFlags(String folder, int n, String delta) implements ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
-            return apiCan(m, folder, n) && opensClean(m, folder)
-                    && m.mayChangeFlagsHere(m.folder(folder), m.message(folder, n), MailboxModel.names(changes(delta)))
-                    && !m.avoidsReflag(m.message(folder, n), MailboxModel.names(changes(delta)))
-                    && !m.avoidsLocalChange(m.message(folder, n), x -> {
-                        MailboxModel.applyFlags(x, changes(delta));
-                        x.flagsChangedHere.addAll(MailboxModel.names(changes(delta)));
-                    });
+            return apiCan(m, folder, n)
+                    && m.mayChangeFlagsHere(m.folder(folder), m.message(folder, n), MailboxModel.names(changes(delta)));
         }
 
         @Override
@@ -421,7 +386,6 @@ sealed interface ModelOp {
             MailboxModel.applyFlags(msg, changes(delta));
             msg.flagsChangedHere.addAll(MailboxModel.names(changes(delta)));
             touchHere(m, folder);
-            open(m, folder);
         }
 
         @Override
@@ -435,12 +399,9 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             Message msg = m.message(folder, n);
-            return apiCan(m, folder, n) && opensClean(m, folder) && !msg.touchedThere
-                    && !m.avoidsReflag(msg, msg.flags.stream().filter(f -> !f.startsWith("\\")).collect(
-                            java.util.stream.Collectors.toSet()))
-                    && !m.avoidsReflag(msg, words(keywords))
+            return apiCan(m, folder, n) && !msg.touchedThere
                     && msg.flagsChangedThere.stream().allMatch(f -> f.startsWith("\\"))
-                    && !m.avoidsLocalChange(msg, this::replaceKeywords);
+                    && !(m.avoids("flagsAfterInterruption") && m.interrupted && !msg.flagsChangedHere.isEmpty());
         }
 
         private void replaceKeywords(Message msg) {
@@ -462,7 +423,6 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             replaceKeywords(m.message(folder, n));
             touchHere(m, folder);
-            open(m, folder);
         }
 
         @Override
@@ -480,11 +440,7 @@ sealed interface ModelOp {
             }
             if (m.trash != null && !m.trash.equals(folder)) {
                 Folder t = m.folder(m.trash);
-                return targetHere(m, folder, n, m.trash) && t.mirrored && opensClean(m, folder, m.trash)
-                        && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
-            }
-            if (!opensClean(m, folder)) {
-                return false;
+                return targetHere(m, folder, n, m.trash) && t.mirrored && newHere(m, n);
             }
             return m.mayDeleteHere(m.folder(folder));
         }
@@ -500,12 +456,9 @@ sealed interface ModelOp {
             Folder f = m.folder(folder);
             Message msg = m.remove(f, n);
             touchHere(m, folder);
-            open(m, folder);
             if (m.trash != null && !m.trash.equals(folder)) {
                 m.addMoved(m.folder(m.trash), msg, MOVED_FILE);
                 touchHere(m, m.trash);
-                open(m, m.trash);
-                m.movedHere.add(n);
             } else {
                 f.deletionsHere++;
             }
@@ -523,9 +476,7 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Folder t = m.folder(target);
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
-                    && targetHere(m, folder, n, target) && opensClean(m, folder, target)
-                    && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"))
-                    && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
+                    && targetHere(m, folder, n, target) && (t.mirrored || t.createdByApi) && newHere(m, n);
         }
 
         @Override
@@ -539,8 +490,6 @@ sealed interface ModelOp {
             Message msg = m.remove(m.folder(folder), n);
             m.addMoved(m.folder(target), msg, MOVED_FILE);
             touchHere(m, folder, target);
-            open(m, folder, target);
-            m.movedHere.add(n);
         }
 
         @Override
@@ -558,9 +507,7 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Folder t = m.folder(target);
             return apiCan(m, folder, n) && m.mayTouchHere(m.folder(folder), m.message(folder, n))
-                    && targetHere(m, folder, n, target) && opensClean(m, folder, target) && addedHere(m, n)
-                    && !(m.avoids("apiCopyAfterMaildirFlags") && m.message(folder, n).lettersChangedHere)
-                    && (t.mirrored || t.createdByApi && !m.avoids("apiMoveToNewFolder"));
+                    && targetHere(m, folder, n, target) && addedHere(m, n) && (t.mirrored || t.createdByApi);
         }
 
         @Override
@@ -575,8 +522,6 @@ sealed interface ModelOp {
             msg.touchedHere = true;
             m.addNewHere(m.folder(target), n, systemFlags(msg.flags));
             touchHere(m, folder, target);
-            open(m, folder, target);
-            m.folder(target).fileChanges = true;
         }
 
         @Override
@@ -590,7 +535,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             Folder f = m.folder(folder);
-            return m.usableHere(f) && f.mirrored && !m.holds(f, n) && opensClean(m, folder) && addedHere(m, n);
+            return m.usableHere(f) && f.mirrored && !m.holds(f, n) && addedHere(m, n);
         }
 
         @Override
@@ -603,8 +548,6 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             m.addNewHere(m.folder(folder), n, words(flags));
             touchHere(m, folder);
-            open(m, folder);
-            m.folder(folder).fileChanges = true;
         }
 
         @Override
@@ -654,16 +597,7 @@ sealed interface ModelOp {
 
         @Override
         public boolean allowedBy(MailboxModel m) {
-            Message msg = m.message(folder, n);
-            if (msg != null && msg.here == MOVED_FILE && m.avoids("maildirFlagsOnMovedFile")) {
-                return false;
-            }
-            return m.mayChangeFlagsHere(m.folder(folder), msg, MailboxModel.names(flagDelta()))
-                    && !m.avoidsReflag(msg, MailboxModel.names(flagDelta()))
-                    && !m.avoidsLocalChange(m.message(folder, n), x -> {
-                        MailboxModel.applyFlags(x, flagDelta());
-                        x.flagsChangedHere.addAll(MailboxModel.names(flagDelta()));
-                    });
+            return m.mayChangeFlagsHere(m.folder(folder), m.message(folder, n), MailboxModel.names(flagDelta()));
         }
 
         @Override
@@ -692,8 +626,7 @@ sealed interface ModelOp {
             Message msg = m.message(folder, n);
             MailboxModel.applyFlags(msg, flagDelta());
             msg.flagsChangedHere.addAll(MailboxModel.names(flagDelta()));
-            msg.lettersChangedHere = true;
-            edit(m, folder);
+            touchHere(m, folder);
         }
 
         @Override
@@ -717,10 +650,10 @@ sealed interface ModelOp {
             if (msg.here == NEW_FILE) {
                 // simply gone if no sync ran since it was made; else a sync may have uploaded it, and the
                 // model could not say whether the unlink is a deletion
-                return msg.madeAfterSyncs == m.syncsStarted;
+                return msg.madeAfterSyncs == m.syncsStarted
+                        && !(m.avoids("emptyNewFolder") && !f.mirrored && f.messages.size() == 1);
             }
-            if (!m.mayDeleteHere(f) || !m.addsAndDeletesApart(n, true)
-                    || m.avoids("deleteWhileACopyMoves") && m.movedHere.contains(n)) {
+            if (!m.mayDeleteHere(f) || !m.addsAndDeletesApart(n, true)) {
                 return false;
             }
             return m.trash == null || m.trash.equals(folder)
@@ -737,7 +670,7 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Folder f = m.folder(folder);
             Message msg = m.remove(f, n);
-            edit(m, folder);
+            touchHere(m, folder);
             if (msg.here == NEW_FILE) {
                 return;
             }
@@ -761,9 +694,7 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Message msg = m.message(folder, n);
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
-                    && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored)
-                    && !(m.avoids("maildirMoveAfterFlags") && msg.lettersChangedHere)
-                    && !(m.avoids("deleteWhileACopyMoves") && m.deletedByMaildirClient.contains(n)) && newHere(m, n);
+                    && newHere(m, n) && !(m.avoids("maildirMoveAfterInterruption") && m.interrupted);
         }
 
         @Override
@@ -778,8 +709,7 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
             m.addMoved(m.folder(target), msg, MOVED_FILE);
-            edit(m, folder, target);
-            m.movedHere.add(n);
+            touchHere(m, folder, target);
         }
 
         @Override
@@ -796,10 +726,7 @@ sealed interface ModelOp {
             return m.mayTouchHere(m.folder(folder), msg) && msg.here == MIRRORED && targetHere(m, folder, n, target)
                     && m.mayDeleteHere(m.folder(folder)) && newHere(m, n)
                     && m.addsAndDeletesApart(n, true) && m.addsAndDeletesApart(n, false)
-                    && !(m.avoids("maildirIntoNewFolder") && !m.folder(target).mirrored)
-                    && !(m.avoids("copyDeleteWithoutMessageId") && !MailboxModel.hasMessageId(n))
-                    && !(m.avoids("deleteWhileACopyMoves")
-                            && (m.movedHere.contains(n) || m.deletedByMaildirClient.contains(n)));
+                    && !(m.avoids("copyDeleteWithoutMessageId") && !MailboxModel.hasMessageId(n));
         }
 
         @Override
@@ -817,12 +744,11 @@ sealed interface ModelOp {
         public void applyTo(MailboxModel m) {
             Message msg = m.remove(m.folder(folder), n);
             m.folder(folder).deletionsHere++;
-            m.movedHere.add(n);
             m.deletedByMaildirClient.add(n);
-            m.copyDeletePending = true;
+            m.addedHere.add(n);
             // Logically a move of a mirrored message: unlinking the copy before a sync is a deletion, not a discard.
             m.addMoved(m.folder(target), msg, MOVED_FILE);
-            edit(m, folder, target);
+            touchHere(m, folder, target);
         }
 
         @Override
@@ -836,8 +762,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             Folder f = m.folder(folder);
-            return m.usableHere(f) && !m.holds(f, n) && addedHere(m, n)
-                    && !(m.avoids("maildirIntoNewFolder") && !f.mirrored);
+            return m.usableHere(f) && !m.holds(f, n) && addedHere(m, n);
         }
 
         @Override
@@ -852,7 +777,7 @@ sealed interface ModelOp {
         @Override
         public void applyTo(MailboxModel m) {
             m.addNewHere(m.folder(folder), n, Set.of());
-            edit(m, folder);
+            touchHere(m, folder);
         }
 
         @Override
@@ -951,7 +876,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.mayTouchThere(m.message(folder, n)) && targetThere(m, folder, n, target)
-                    && removableThere(m, m.folder(folder), m.message(folder, n))
+                    && removableThere(m.folder(folder))
                     && m.mayLoseThere(m.folder(folder), MailboxModel.hasMessageId(n) ? 0 : 1);
         }
 
@@ -1009,7 +934,7 @@ sealed interface ModelOp {
         public boolean allowedBy(MailboxModel m) {
             Message msg = m.message(folder, n);
             // A message moved here on the server this interval is lost to the folders it left too.
-            return m.mayTouchThere(msg) && removableThere(m, m.folder(folder), msg) && m.mayLoseThere(m.folder(folder), 1)
+            return m.mayTouchThere(msg) && removableThere(m.folder(folder)) && m.mayLoseThere(m.folder(folder), 1)
                     && msg.leftThere.stream().allMatch(f -> m.folder(f) == null || m.mayLoseThere(m.folder(f), 1));
         }
 
@@ -1094,8 +1019,7 @@ sealed interface ModelOp {
         @Override
         public boolean allowedBy(MailboxModel m) {
             return m.renames && m.mayRecreateThere(m.folder(from)) && m.freeName(to)
-                    && !(m.avoids("renameNewFolderAfterInterruption") && m.interrupted && !m.folder(from).mirrored)
-                    && m.folder(from).messages.values().stream().allMatch(msg -> removableThere(m, m.folder(from), msg))
+                    && removableThere(m.folder(from))
                     && m.mayLoseThere(m.folder(from),
                             (int) m.folder(from).messages.keySet().stream().filter(n -> !MailboxModel.hasMessageId(n)).count());
         }
@@ -1135,9 +1059,7 @@ sealed interface ModelOp {
             // The recovery keeps files it cannot match as local-only files (so they are uploaded again): no
             // message leaves the folder on the server in the same sync interval.
             return m.recreates && m.mayRecreateThere(f) && f.messages.values().stream().allMatch(msg -> msg.onServer)
-                    && f.leaving.isEmpty()
-                    && !(m.avoids("recreateWithoutMessageId")
-                            && f.messages.keySet().stream().anyMatch(n -> !MailboxModel.hasMessageId(n)));
+                    && f.leaving.isEmpty();
         }
 
         @Override

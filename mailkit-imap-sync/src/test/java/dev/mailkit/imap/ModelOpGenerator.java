@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import static dev.mailkit.imap.ModelOp.crashAfterEvents;
+import static dev.mailkit.imap.ModelOp.crashAtMessage;
 import static dev.mailkit.imap.ModelOp.cutAfterBytes;
 import static dev.mailkit.imap.ModelOp.localAppend;
 import static dev.mailkit.imap.ModelOp.localCopy;
@@ -61,6 +62,7 @@ final class ModelOpGenerator {
         kind("sync", 12, (m, r) -> sync());
         kind("restart", 1, (m, r) -> restart());
         kind("crashAfterEvents", 3, (m, r) -> crashAfterEvents(1 + r.nextInt(10)));
+        kind("crashAtMessage", 1, (m, r) -> crashAtMessage(1 + r.nextInt(3)));
         kind("cutAfterBytes", 2, (m, r) -> cutAfterBytes(r.nextBoolean() ? FaultProxy.Direction.TO_CLIENT
                 : FaultProxy.Direction.TO_SERVER, r.nextInt(4) == 0 ? r.nextInt(40_000) : r.nextInt(3_000)));
 

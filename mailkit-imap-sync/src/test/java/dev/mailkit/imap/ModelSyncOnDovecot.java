@@ -2,7 +2,9 @@ package dev.mailkit.imap;
 
 import static dev.mailkit.imap.ModelOp.crashAfterEvents;
 import static dev.mailkit.imap.ModelOp.cutAfterBytes;
+import static dev.mailkit.imap.ModelOp.localMove;
 import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
+import static dev.mailkit.imap.ModelOp.maildirFlags;
 import static dev.mailkit.imap.ModelOp.maildirNew;
 import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.serverAppend;
@@ -84,6 +86,35 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     void aFolderDirectoryACutFirstSyncMade_isNotCreatedOnTheServer_afterTheServerRenamedTheFolder() throws Exception {
         replay(sync(), serverAppend("Lists", 4, ""), cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 400),
                 serverRename("Lists", "Archive"));
+    }
+
+    /**
+     * The cut falls after the server stored an APPEND of a message without Message-ID and before its answer
+     * arrived: the next sync cannot recognise the message on the server (no Message-ID), downloads it and uploads
+     * the file again, so the folder holds it twice.
+     */
+    @Test
+    void anUploadCutAfterTheServerStoredIt_isNotStoredTwice_withoutMessageId() throws Exception {
+        replay(serverAppend("INBOX", 1, ""), sync(), maildirNew("INBOX", 3, true),
+                cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 650));
+    }
+
+    /** The same for an API move cut after the server moved the message: the target holds it twice. */
+    @Test
+    void aMoveCutAfterTheServerMovedIt_isNotStoredTwice_withoutMessageId() throws Exception {
+        replay(serverAppend("INBOX", 3, ""), serverAppend("Lists", 1, ""), sync(), localMove("INBOX", 3, "Lists"),
+                cutAfterBytes(FaultProxy.Direction.TO_CLIENT, 790));
+    }
+
+    /**
+     * A Maildir client's move made as copy and unlink, interrupted after the server moved the message; then the
+     * client marks the copy answered: the next sync, which adopts the copy as the moved message, gives it the
+     * server's flags and \Answered is lost.
+     */
+    @Test
+    void aMaildirRenameOfACopyAndDeleteMoveCutShort_keepsItsLetters() throws Exception {
+        replay(serverAppend("INBOX", 5, "\\Seen"), serverAppend("Lists", 1, ""), sync(),
+                maildirCopyDelete("INBOX", 5, "Lists"), crashAfterEvents(1), maildirFlags("Lists", 5, "+R"));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */

@@ -404,6 +404,26 @@ abstract class ModelSyncScenarios {
                 maildirFlags("INBOX", 1, "-F"), crashAfterEvents(1));
     }
 
+    /**
+     * An API change clears \Flagged and the sync dies right after its STORE; then the API clears \Seen: the
+     * second change is lost (the next sync settles the first as arrived and does not push the second).
+     */
+    @Test
+    void aFlagPushInterruptedAfterTheServerAppliedIt_doesNotHideALaterChangeOfAnotherFlag() throws Exception {
+        replay(serverAppend("INBOX", 1, "\\Seen \\Flagged"), sync(), localFlags("INBOX", 1, "-\\Flagged"),
+                crashAfterEvents(1), localFlags("INBOX", 1, "-\\Seen"));
+    }
+
+    /**
+     * A Maildir client makes a folder holding a message, then deletes the message before any sync: the folder is
+     * still a new folder to create on the server (README: "a new folder directory a folder to create on the
+     * server"), empty.
+     */
+    @Test
+    void anEmptyFolderAMaildirClientMade_isCreatedOnTheServer() throws Exception {
+        replay(sync(), maildirNewFolder("Archive", 3, true, ""), maildirUnlink("Archive", 3));
+    }
+
     // ---- One run ----
 
     /** Why a run failed: the step that failed (-1: the final checks), its kind for shrinking, the details. */
@@ -439,37 +459,39 @@ abstract class ModelSyncScenarios {
         }
     }
 
-    /** Throws at its armed event: a folder starting, a message stored, a change pushed. */
+    /** Throws at its armed event: a folder starting, a message stored, a change pushed (or at a message stored only). */
     static final class CrashingListener implements SyncListener {
         private volatile int remaining;
+        private volatile boolean messagesOnly;
 
-        void arm(int events) {
-            remaining = events;
+        void arm(int events, boolean messagesOnly) {
+            this.remaining = events;
+            this.messagesOnly = messagesOnly;
         }
 
         void disarm() {
             remaining = 0;
         }
 
-        private void event() {
-            if (remaining > 0 && --remaining == 0) {
+        private void event(boolean message) {
+            if (remaining > 0 && (message || !messagesOnly) && --remaining == 0) {
                 throw new InjectedCrash();
             }
         }
 
         @Override
         public void onFolderStart(String folder, int newOnServer) {
-            event();
+            event(false);
         }
 
         @Override
         public void onMessage(String folder, long uid, long bytes) {
-            event();
+            event(true);
         }
 
         @Override
         public void onPushed(String folder, long uid, String action) {
-            event();
+            event(false);
         }
     }
 
@@ -537,7 +559,9 @@ abstract class ModelSyncScenarios {
         @Override
         public Outcome sync(Interruption interruption) throws Exception {
             if (interruption instanceof AfterEvents e) {
-                listener.arm(e.events());
+                listener.arm(e.events(), false);
+            } else if (interruption instanceof ModelOp.AtMessage a) {
+                listener.arm(a.messages(), true);
             } else if (interruption instanceof AfterBytes b) {
                 proxy.cutAfter(b.direction(), b.bytes());
             }
@@ -546,7 +570,8 @@ abstract class ModelSyncScenarios {
                 note(r);
                 return Outcome.SYNC_COMPLETED;
             } catch (RuntimeException e) {
-                boolean expected = interruption instanceof AfterEvents ? causedBy(e, InjectedCrash.class)
+                boolean expected = interruption instanceof AfterEvents || interruption instanceof ModelOp.AtMessage
+                        ? causedBy(e, InjectedCrash.class)
                         : interruption instanceof AfterBytes && e instanceof ConnectionException;
                 if (!expected) {
                     throw e;
@@ -729,7 +754,6 @@ abstract class ModelSyncScenarios {
             case SYNC_INTERRUPTED -> {
                 run.recovering = true;
                 run.model.interrupted = true;
-                run.model.synchronizerRestarted();
             }
             case SYNC_COMPLETED -> {
                 if (run.recovering) {
