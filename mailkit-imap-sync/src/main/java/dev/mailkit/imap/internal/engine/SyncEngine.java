@@ -527,14 +527,6 @@ public final class SyncEngine {
             changed = true;
         }
         for (String name : local.folderNames(sep)) {
-            // An empty directory is not a folder to create: a first sync cut short leaves one behind for a
-            // server folder it had started on, which the server may since have renamed or deleted.
-            if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
-                    && !name.equalsIgnoreCase("INBOX") && local.folder(name, sep).localIds().isEmpty()
-                    && local.folder(name, sep).skipped().isEmpty()) {
-                local.deleteFolder(name, sep); // holds nothing: what a first sync cut short left behind
-                continue;
-            }
             if (!onServer.contains(name) && state.folder(name).isEmpty() && filter.accepts(name)
                     && !name.equalsIgnoreCase("INBOX")) {
                 char separator = sep;
@@ -643,7 +635,7 @@ public final class SyncEngine {
             byName.put(run.folder.name(), run);
         }
         for (FolderState f : known) {
-            Map<Long, MessageFlags[]> inFlight = state.flagsInFlight(f.name());
+            Map<Long, SyncStateStore.FlagsInFlight> inFlight = state.flagsInFlight(f.name());
             if (!inFlight.isEmpty()) {
                 commands.run(p -> {
                     settleFlagsInFlight(p, f, inFlight);
@@ -712,7 +704,7 @@ public final class SyncEngine {
      * local scan measures later edits against what the server now has); otherwise the state keeps the
      * flags it had, and the change is merged again.
      */
-    private void settleFlagsInFlight(IMAPProtocol p, FolderState f, Map<Long, MessageFlags[]> inFlight)
+    private void settleFlagsInFlight(IMAPProtocol p, FolderState f, Map<Long, SyncStateStore.FlagsInFlight> inFlight)
             throws ProtocolException {
         MailboxInfo mi = ImapCommands.examine(p, f.name(), null);
         if (mi.uidvalidity == f.uidValidity()) {
@@ -720,9 +712,9 @@ public final class SyncEngine {
             Map<Long, LocalChange> pending = new HashMap<>();
             state.localChanges(f.name()).forEach(c -> pending.put(c.uid(), c));
             List<MessageRecord> settled = new ArrayList<>();
-            for (Map.Entry<Long, MessageFlags[]> e : inFlight.entrySet()) {
-                MessageFlags sent = e.getValue()[0];
-                MessageFlags base = e.getValue()[1];
+            for (Map.Entry<Long, SyncStateStore.FlagsInFlight> e : inFlight.entrySet()) {
+                MessageFlags sent = e.getValue().sent();
+                MessageFlags base = e.getValue().base();
                 MessageFlags srv = server.get(e.getKey());
                 Optional<MessageRecord> r = state.message(f.name(), e.getKey());
                 if (srv == null || r.isEmpty()) {
@@ -746,7 +738,7 @@ public final class SyncEngine {
                 if (arrived) {
                     MessageFlags onServer = MessageFlags.fromImapNames(now);
                     settled.add(r.get().withFlags(onServer));
-                    keepServerChangesHere(f, r.get(), pending.get(e.getKey()), onServer);
+                    keepServerChangesHere(f, r.get(), pending.get(e.getKey()), e.getValue().local(), onServer);
                 }
             }
             state.update(f.name(), settled, List.of());
@@ -755,12 +747,13 @@ public final class SyncEngine {
     }
 
     /**
-     * After a flag change in flight turned out to have arrived: the local file still carries the flags of
-     * the change it came from (the sync died before writing the merged ones back), so the server's own
-     * changes merged into it would look like local removals. Each letter the file still has as the change
-     * had it takes the server's value; a letter changed here since stays a local change.
+     * After a flag change in flight turned out to have arrived: the local file may still carry the flags the
+     * change came from (the sync died before writing the merged ones back), so the server's own changes
+     * merged into them would look like local removals. Each letter the file has as the change had it takes
+     * the server's value; a letter that differs was changed here since, and stays a local change.
      */
-    private void keepServerChangesHere(FolderState f, MessageRecord r, LocalChange c, MessageFlags onServer) {
+    private void keepServerChangesHere(FolderState f, MessageRecord r, LocalChange c, MessageFlags had,
+            MessageFlags onServer) {
         if (c == null || c.kind() != LocalChange.Kind.KEPT || c.flags() == null) {
             return;
         }
@@ -769,7 +762,6 @@ public final class SyncEngine {
         if (file.isEmpty()) {
             return;
         }
-        MessageFlags had = c.flags();
         MessageFlags now = file.get();
         MessageFlags merged = new MessageFlags(
                 now.seen() == had.seen() ? onServer.seen() : now.seen(),
@@ -777,7 +769,8 @@ public final class SyncEngine {
                 now.flagged() == had.flagged() ? onServer.flagged() : now.flagged(),
                 now.draft() == had.draft() ? onServer.draft() : now.draft(),
                 now.deleted() == had.deleted() ? onServer.deleted() : now.deleted(),
-                onServer.keywords());
+                // keywords are not in the file name: the pending change holds the latest ones set here
+                c.flags().keywords().equals(had.keywords()) ? onServer.keywords() : c.flags().keywords());
         try {
             lf.setFlags(r.localId(), merged);
         } catch (IOException e) {

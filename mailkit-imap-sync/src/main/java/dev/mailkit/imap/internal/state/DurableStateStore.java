@@ -106,12 +106,12 @@ public final class DurableStateStore implements SyncStateStore {
     }
 
     @Override
-    public void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
-        state.saveFlagsInFlight(folder, sent, base);
+    public void saveFlagsInFlight(String folder, Map<Long, FlagsInFlight> changes) {
+        state.saveFlagsInFlight(folder, changes);
     }
 
     @Override
-    public Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+    public Map<Long, FlagsInFlight> flagsInFlight(String folder) {
         return state.flagsInFlight(folder);
     }
 
