@@ -218,6 +218,30 @@ public interface SyncStateStore extends AutoCloseable {
     void markUpload(String folder, String localId, boolean started);
 
     /**
+     * Records that an upload (or a move that puts the file's message on the server) is about to start,
+     * with the flags it carries, so that a later sync which finds the message on the server can tell a
+     * change made to the file since from the flags sent. The default records the start only.
+     *
+     * @param folder  the server folder name
+     * @param localId the local file
+     * @param flags   the flags sent with it
+     */
+    default void startUpload(String folder, String localId, MessageFlags flags) {
+        markUpload(folder, localId, true);
+    }
+
+    /**
+     * The flags an upload started with, where {@link #startUpload} recorded them.
+     *
+     * @param folder  the server folder name
+     * @param localId the local file
+     * @return the flags, or empty
+     */
+    default Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        return Optional.empty();
+    }
+
+    /**
      * Folder actions not yet pushed, oldest first.
      *
      * @return the queue

@@ -316,7 +316,7 @@ final class Pusher {
                     arrived.add(new MessageRecord(e.getKey(), newUid, newId, merged.get(uid), r.messageId(), r.size(),
                             r.internalDate(), r.headersOnly()));
                 } else if (target.size(id) >= 0) {
-                    state.markUpload(e.getKey(), id, true); // the pull of the target adopts it by Message-ID
+                    state.startUpload(e.getKey(), id, merged.get(uid)); // the pull of the target adopts it
                 }
             }
             state.update(e.getKey(), arrived, List.of());
@@ -353,7 +353,7 @@ final class Pusher {
                 // otherwise the next sync uploads it.
                 String id = LocalScan.strip(r.localId());
                 if (open.apply(c.target()).size(id) >= 0) {
-                    state.markUpload(c.target(), id, true);
+                    state.startUpload(c.target(), id, c.flags() != null ? c.flags() : r.flags());
                 }
                 result.conflicts++;
                 result.notes.add("UID " + r.uid() + " was moved here to " + c.target()
@@ -431,7 +431,7 @@ final class Pusher {
                     + MaildirNames.printable(String.valueOf(e.getMessage())));
             return;
         }
-        state.markUpload(name, id, true);
+        state.startUpload(name, id, flags);
         Flags f = new Flags();
         flags.imapNames().forEach(n -> {
             switch (n) {

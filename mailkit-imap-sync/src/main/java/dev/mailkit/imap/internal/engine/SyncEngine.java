@@ -37,6 +37,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.time.Instant;
@@ -161,6 +162,9 @@ public final class SyncEngine {
         int pushed;
         int conflicts;
         Map<String, String> adoptable = new HashMap<>();
+        Map<String, String> adoptableByContent = new HashMap<>();
+        /** Local changes of adopted files, saved with their records. */
+        final List<LocalChange> adoptedChanges = new ArrayList<>();
         int headersOnly;
         long bytes;
         long uidValidity;
@@ -662,6 +666,7 @@ public final class SyncEngine {
                 continue; // its local folder cannot be opened: its local changes wait, the pull reports it
             }
             run.adoptable = files.adoptable;
+            run.adoptableByContent = files.adoptableByContent;
             for (String note : files.notes) {
                 run.notes.add(note);
                 LOG.warn("{}: {}", quoted(saved.name()), note);
@@ -691,7 +696,7 @@ public final class SyncEngine {
             run.pushed += r.pushed;
             run.conflicts += r.conflicts;
             run.notes.addAll(r.notes);
-            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()
+            if (!files.uploads.isEmpty() || !files.adoptable.isEmpty() || !files.adoptableByContent.isEmpty() || r.conflicts > 0 || !r.notes.isEmpty()
                     || !files.notes.isEmpty()) {
                 rescanNext.add(saved.name());
             }
@@ -1235,13 +1240,15 @@ public final class SyncEngine {
             // The same messages elsewhere, in one query per 500 (the state does not change until the update below)
             Map<String, List<MessageRecord>> sameIds = state.findByMessageIds(meta.values().stream()
                     .filter(m -> !tooOld(m) && !m.messageId().isEmpty()).map(ServerMessage::messageId).toList());
+            Map<Long, String> contentKeys = contentKeys(p, run, meta.values());
             for (ServerMessage m : meta.values()) {
                 maxUid = Math.max(maxUid, m.uid());
                 if (tooOld(m)) {
                     run.skippedOld++;
                     continue;
                 }
-                MessageRecord reused = reuseLocal(run, m, sameIds.getOrDefault(m.messageId(), List.of()));
+                MessageRecord reused = reuseLocal(run, m, sameIds.getOrDefault(m.messageId(), List.of()),
+                        contentKeys.get(m.uid()));
                 if (reused != null) {
                     records.add(reused);
                 } else {
@@ -1249,6 +1256,8 @@ public final class SyncEngine {
                 }
             }
             state.update(run.folder.name(), records, List.of());
+            run.adoptedChanges.forEach(state::saveLocalChange);
+            run.adoptedChanges.clear();
             download(p, run, download);
         }
         run.toRemove.addAll(interrupted.values());
@@ -1305,6 +1314,7 @@ public final class SyncEngine {
             // A file still labelled here was not adopted for a message the server has now (adoption relabels).
             run.localFolder.remove(id);
             run.adoptable.values().remove(id);
+            run.adoptableByContent.values().remove(id);
             LOG.debug("{}: removed {}, downloaded by an interrupted sync for a message the server no longer has",
                     quoted(run.folder.name()), id);
         }
@@ -1324,14 +1334,48 @@ public final class SyncEngine {
     }
 
     /**
-     * A file already holding this message: written before a crash, uploaded or moved here by a push
-     * whose UID the server did not name, or the same message in another folder.
+     * The {@link ContentKeys} of new server messages without Message-ID that may be a local file an
+     * interrupted upload or move put there (same size): their header is fetched only then.
      */
-    private MessageRecord reuseLocal(FolderRun run, ServerMessage m, List<MessageRecord> sameId) throws IOException {
+    private Map<Long, String> contentKeys(IMAPProtocol p, FolderRun run, Collection<ServerMessage> messages)
+            throws ProtocolException, IOException {
+        if (run.adoptableByContent.isEmpty()) {
+            return Map.of();
+        }
+        Set<Long> sizes = new HashSet<>();
+        run.adoptableByContent.keySet().forEach(k -> sizes.add(ContentKeys.size(k)));
+        Map<Long, ServerMessage> ask = new TreeMap<>();
+        for (ServerMessage m : messages) {
+            if (m.messageId().isEmpty() && sizes.contains(m.size()) && !tooOld(m)) {
+                ask.put(m.uid(), m);
+            }
+        }
+        Map<Long, String> keys = new HashMap<>();
+        List<Long> uids = new ArrayList<>(ask.keySet());
+        for (int i = 0; i < uids.size(); i += MAX_MESSAGES_PER_FETCH) {
+            List<Long> part = uids.subList(i, Math.min(uids.size(), i + MAX_MESSAGES_PER_FETCH));
+            ImapCommands.bodies(p, UidSets.format(part), "HEADER", (uid, bytes) -> {
+                ServerMessage m = ask.get(uid);
+                if (m != null) {
+                    keys.put(uid, ContentKeys.of("", bytes.getBytes(), bytes.getStart(), bytes.getCount(), m.size()));
+                }
+            });
+        }
+        return keys;
+    }
+
+    /**
+     * A file already holding this message: written before a crash, uploaded or moved here by a push
+     * whose UID the server did not name (found by Message-ID, or without one by {@code contentKey}), or
+     * the same message in another folder.
+     */
+    private MessageRecord reuseLocal(FolderRun run, ServerMessage m, List<MessageRecord> sameId, String contentKey)
+            throws IOException {
         // A file named with this UID under the current UIDVALIDITY is this message (UID recovery relabels
         // or unlabels every file of an older UIDVALIDITY before new UIDs are used), unless another client
         // put a file from elsewhere here with its old name: then its Message-ID differs and it stays local.
         Optional<String> adopted = run.localFolder.findByUid(m.uid());
+        Optional<MessageFlags> sent = Optional.empty();
         if (adopted.isPresent() && !m.messageId().isEmpty()) {
             String inFile = LocalScan.messageId(run.localFolder, adopted.get());
             if (!inFile.isEmpty() && !inFile.equals(m.messageId())) {
@@ -1339,15 +1383,30 @@ public final class SyncEngine {
                 adopted = Optional.empty();
             }
         }
-        if (adopted.isEmpty() && !m.messageId().isEmpty()) {
-            String pending = run.adoptable.remove(m.messageId());
+        if (adopted.isEmpty() && (!m.messageId().isEmpty() || contentKey != null)) {
+            String pending = m.messageId().isEmpty() ? run.adoptableByContent.remove(contentKey)
+                    : run.adoptable.remove(m.messageId());
             if (pending != null && run.localFolder.size(pending) >= 0) {
+                sent = state.uploadFlags(run.folder.name(), pending);
                 adopted = Optional.of(run.localFolder.relabel(pending, m.uid()));
                 state.markUpload(run.folder.name(), pending, false);
             }
         }
         if (adopted.isPresent()) {
-            run.localFolder.setFlags(adopted.get(), m.flags());
+            MessageFlags wanted = m.flags();
+            Optional<MessageFlags> file = sent.isEmpty() ? Optional.empty() : run.localFolder.storedFlags(adopted.get());
+            if (file.isPresent()) {
+                // Uploaded or moved here before an interruption: letters changed in the file since stay a
+                // local change, merged with what the server did meanwhile.
+                MessageFlags here = MessageFlags.fromMaildir(file.get().maildirLetters(), sent.get().keywords());
+                wanted = MessageFlags.merge(sent.get(), here, m.flags());
+            }
+            run.localFolder.setFlags(adopted.get(), wanted);
+            if (!wanted.equals(m.flags())) {
+                // saved once the record is (see addNew)
+                run.adoptedChanges.add(new LocalChange(run.folder.name(), m.uid(), wanted, LocalChange.Kind.KEPT, null));
+                rescanNext.add(run.folder.name());
+            }
             run.adopted++;
             listener.onMessage(run.folder.name(), m.uid(), 0);
             return record(run, m, adopted.get(), adoptedHeadersOnly(run, m, adopted.get()));

@@ -133,6 +133,17 @@ public final class DurableStateStore implements SyncStateStore {
     }
 
     @Override
+    public void startUpload(String folder, String localId, MessageFlags flags) {
+        local.sync();
+        state.startUpload(folder, localId, flags);
+    }
+
+    @Override
+    public Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        return state.uploadFlags(folder, localId);
+    }
+
+    @Override
     public List<FolderAction> folderActions() {
         return state.folderActions();
     }

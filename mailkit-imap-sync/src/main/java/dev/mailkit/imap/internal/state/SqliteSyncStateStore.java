@@ -128,6 +128,8 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             if (version == 4) {
                 // the local flags a change in flight came from (NULL in rows written before: the flags sent)
                 s.execute("ALTER TABLE flags_in_flight ADD COLUMN local TEXT");
+                // the flags an upload or move started with (NULL: not recorded)
+                s.execute("ALTER TABLE uploads ADD COLUMN flags TEXT");
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -452,12 +454,40 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     @Override
     public synchronized void markUpload(String folder, String localId, boolean started) {
         try (PreparedStatement ps = db.prepareStatement(started
-                ? "INSERT OR REPLACE INTO uploads VALUES (?,?)" : "DELETE FROM uploads WHERE folder = ? AND local_id = ?")) {
+                ? "INSERT OR REPLACE INTO uploads (folder, local_id) VALUES (?,?)"
+                : "DELETE FROM uploads WHERE folder = ? AND local_id = ?")) {
             ps.setString(1, folder);
             ps.setString(2, localId);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("record an upload in " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized void startUpload(String folder, String localId, MessageFlags flags) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT OR REPLACE INTO uploads (folder, local_id, flags) VALUES (?,?,?)")) {
+            ps.setString(1, folder);
+            ps.setString(2, localId);
+            ps.setString(3, flags.toImapString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("record an upload in " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT flags FROM uploads WHERE folder = ? AND local_id = ?")) {
+            ps.setString(1, folder);
+            ps.setString(2, localId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String flags = rs.next() ? rs.getString(1) : null;
+                return flags == null ? Optional.empty() : Optional.of(MessageFlags.parse(flags));
+            }
+        } catch (SQLException e) {
+            throw fail("read uploads of " + folder, e);
         }
     }
 
