@@ -29,6 +29,8 @@ import java.util.function.Function;
  */
 final class LocalScan {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalScan.class);
+
     /** What one folder holds that the server does not know yet. */
     static final class FolderFiles {
         /** Local files to upload (APPEND). */
@@ -271,6 +273,10 @@ final class LocalScan {
                     adoptable(files, lf, id, messageId);
                 }
                 if (!pendingDownload && !started.contains(id)) {
+                    if (uid > 0) {
+                        LOG.debug("{}: file {} is labelled with UID {} (below UIDNEXT {}) but no record names it:"
+                                + " uploaded as a new message", f.name(), MaildirNames.printable(id), uid, f.uidNext());
+                    }
                     files.uploads.add(id);
                 }
             }
@@ -324,6 +330,7 @@ final class LocalScan {
             // next sync must adopt this file for the moved message, not upload it as a new one.
             state.startUpload(target, id, flags != null ? flags : base);
         }
+        LOG.debug("{}: UID {} moved here to {} as {}", folder, r.uid(), target, MaildirNames.printable(id));
         state.saveLocalChange(new LocalChange(folder, r.uid(), flags, LocalChange.Kind.MOVED, target));
     }
 

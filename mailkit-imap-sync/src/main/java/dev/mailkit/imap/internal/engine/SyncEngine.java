@@ -1376,12 +1376,15 @@ public final class SyncEngine {
         // put a file from elsewhere here with its old name: then its Message-ID differs and it stays local.
         Optional<String> adopted = run.localFolder.findByUid(m.uid());
         Optional<MessageFlags> sent = Optional.empty();
-        if (adopted.isPresent() && !m.messageId().isEmpty()) {
+        // Two files may carry the label (one moved here by another client with its old folder's UID): each
+        // one that is not this message loses it, until the one that is, or none, is left.
+        while (adopted.isPresent() && !m.messageId().isEmpty()) {
             String inFile = LocalScan.messageId(run.localFolder, adopted.get());
-            if (!inFile.isEmpty() && !inFile.equals(m.messageId())) {
-                run.localFolder.relabel(adopted.get(), 0);
-                adopted = Optional.empty();
+            if (inFile.isEmpty() || inFile.equals(m.messageId())) {
+                break;
             }
+            run.localFolder.relabel(adopted.get(), 0);
+            adopted = run.localFolder.findByUid(m.uid());
         }
         if (adopted.isEmpty() && (!m.messageId().isEmpty() || contentKey != null)) {
             String pending = m.messageId().isEmpty() ? run.adoptableByContent.remove(contentKey)
@@ -1401,6 +1404,7 @@ public final class SyncEngine {
                 MessageFlags here = MessageFlags.fromMaildir(file.get().maildirLetters(), sent.get().keywords());
                 wanted = MessageFlags.merge(sent.get(), here, m.flags());
             }
+            LOG.debug("{}: UID {} ({}) found here as {}", quoted(run.folder.name()), m.uid(), m.messageId(), adopted.get());
             run.localFolder.setFlags(adopted.get(), wanted);
             if (!wanted.equals(m.flags())) {
                 // saved once the record is (see addNew)
