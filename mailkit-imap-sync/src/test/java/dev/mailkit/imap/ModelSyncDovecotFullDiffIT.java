@@ -30,8 +30,4 @@ class ModelSyncDovecotFullDiffIT extends ModelSyncOnDovecot {
         return 1000;
     }
 
-    @Override
-    long ciSeed() {
-        return -1475817073466605652L; // passed the CI step count here
-    }
 }
