@@ -1,5 +1,8 @@
 package dev.mailkit.core;
 
+import dev.mailkit.core.diagnostics.SettingsCheck;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import java.util.Objects;
 
 /**

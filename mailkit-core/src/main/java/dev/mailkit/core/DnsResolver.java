@@ -1,6 +1,6 @@
 package dev.mailkit.core;
 
-import dev.mailkit.core.internal.registry.JndiDnsResolver;
+import dev.mailkit.core.internal.discovery.JndiDnsResolver;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.mailkit.core;
 
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.PlainSocketFactory;

@@ -5,7 +5,7 @@ import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.internal.Closing;
 import dev.mailkit.smtp.internal.pool.PipeliningTransport;

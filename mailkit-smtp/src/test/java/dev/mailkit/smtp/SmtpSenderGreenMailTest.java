@@ -8,7 +8,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailkit.core.AuthenticationException;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;

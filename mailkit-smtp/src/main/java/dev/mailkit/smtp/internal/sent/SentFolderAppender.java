@@ -1,8 +1,8 @@
 package dev.mailkit.smtp.internal.sent;
 
-import dev.mailkit.core.FolderRole;
+import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.core.MailSession;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;

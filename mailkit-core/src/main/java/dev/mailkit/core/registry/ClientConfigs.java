@@ -1,5 +1,6 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.internal.registry.ClientConfigParser;
 
 import java.io.ByteArrayInputStream;

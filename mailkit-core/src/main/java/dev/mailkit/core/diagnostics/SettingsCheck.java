@@ -1,5 +1,11 @@
-package dev.mailkit.core;
+package dev.mailkit.core.diagnostics;
 
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

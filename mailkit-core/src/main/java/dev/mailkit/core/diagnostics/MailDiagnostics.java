@@ -1,6 +1,18 @@
-package dev.mailkit.core;
+package dev.mailkit.core.diagnostics;
 
-import dev.mailkit.core.SettingsCheck.Severity;
+import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.AuthenticationException;
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.MailSession;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.TlsException;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
+import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
 import dev.mailkit.core.internal.ExceptionTranslator;
 
 import java.io.BufferedReader;

@@ -1,5 +1,6 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.ServerEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

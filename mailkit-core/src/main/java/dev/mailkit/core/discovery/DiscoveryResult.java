@@ -1,5 +1,7 @@
-package dev.mailkit.core;
+package dev.mailkit.core.discovery;
 
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.ProviderSettings;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,9 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.ProviderNotFoundException;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

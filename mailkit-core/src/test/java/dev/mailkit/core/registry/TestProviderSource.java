@@ -1,5 +1,7 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
 import java.util.Collection;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

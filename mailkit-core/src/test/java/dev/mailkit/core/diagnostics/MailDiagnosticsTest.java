@@ -1,11 +1,16 @@
-package dev.mailkit.core;
+package dev.mailkit.core.diagnostics;
 
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.core.MailDiagnostics.Finding;
-import dev.mailkit.core.MailDiagnostics.Report;
-import dev.mailkit.core.MailDiagnostics.Request;
-import dev.mailkit.core.SettingsCheck.Severity;
+import dev.mailkit.core.diagnostics.MailDiagnostics.Finding;
+import dev.mailkit.core.diagnostics.MailDiagnostics.Report;
+import dev.mailkit.core.diagnostics.MailDiagnostics.Request;
+import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
 import dev.mailkit.core.testing.ScriptedServer;
 import dev.mailkit.core.testing.TestCertificates;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
 import java.net.URI;
 import java.util.List;

@@ -1,5 +1,6 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.ProviderDataException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

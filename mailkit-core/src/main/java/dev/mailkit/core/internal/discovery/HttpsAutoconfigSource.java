@@ -1,6 +1,6 @@
-package dev.mailkit.core.internal.registry;
+package dev.mailkit.core.internal.discovery;
 
-import dev.mailkit.core.AutoconfigSource;
+import dev.mailkit.core.discovery.AutoconfigSource;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
-package dev.mailkit.core.internal.registry;
+package dev.mailkit.core.internal.discovery;
 
+import dev.mailkit.core.internal.registry.Lookups;
 import dev.mailkit.core.DnsResolver;
 
 import java.io.IOException;

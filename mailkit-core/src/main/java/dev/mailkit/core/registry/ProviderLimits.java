@@ -1,4 +1,4 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
 import java.util.Objects;
 import java.util.OptionalInt;

@@ -1,6 +1,6 @@
-package dev.mailkit.core;
+package dev.mailkit.core.discovery;
 
-import dev.mailkit.core.internal.registry.HttpsAutoconfigSource;
+import dev.mailkit.core.internal.discovery.HttpsAutoconfigSource;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.internal.registry.Lookups;
 
 import java.net.URI;

@@ -1,9 +1,14 @@
-package dev.mailkit.core;
+package dev.mailkit.core.diagnostics;
 
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.ProviderRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.core.SettingsCheck.Finding;
-import dev.mailkit.core.SettingsCheck.Severity;
+import dev.mailkit.core.diagnostics.SettingsCheck.Finding;
+import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
 /** The special-use mailboxes of RFC 6154 that mailkit knows by role. */
 public enum FolderRole {

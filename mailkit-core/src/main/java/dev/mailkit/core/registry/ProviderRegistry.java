@@ -1,5 +1,7 @@
-package dev.mailkit.core;
+package dev.mailkit.core.registry;
 
+import dev.mailkit.core.ProviderDataException;
+import dev.mailkit.core.ProviderNotFoundException;
 import dev.mailkit.core.internal.registry.DefaultProviderRegistry;
 
 import java.nio.file.Path;
