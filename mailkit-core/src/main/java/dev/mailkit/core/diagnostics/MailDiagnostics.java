@@ -4,35 +4,25 @@ import dev.mailkit.core.AuthMethod;
 import dev.mailkit.core.AuthenticationException;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.DnsResolver;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import dev.mailkit.core.TlsException;
+import dev.mailkit.core.internal.diagnostics.ProbeConnection;
+import dev.mailkit.core.internal.diagnostics.ProbeConnection.Capabilities;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
-import dev.mailkit.core.internal.ExceptionTranslator;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Finds out why mail does not work, and says how to fix it. Given an address and optionally the user's
@@ -50,59 +40,11 @@ import javax.net.ssl.SSLSocket;
  * r.findings().forEach(System.out::println);
  * }</pre>
  *
- * <p>The checks before the login go through an injectable {@link HostResolver} (the login itself is
+ * <p>The checks before the login resolve host names through an injectable {@link DnsResolver} (the login itself is
  * Jakarta Mail's, with the system resolver) and the {@link ConnectionOptions}' timeouts and trust;
  * nothing is sent before TLS where TLS is expected, and no secret appears in a finding.
  */
 public final class MailDiagnostics {
-
-    /** Resolves host names; {@link #system()} uses the operating system's resolver. */
-    @FunctionalInterface
-    public interface HostResolver {
-        /**
-         * Resolves a host.
-         *
-         * @param host the name
-         * @return its addresses, at least one
-         * @throws UnknownHostException when it does not resolve
-         */
-        InetAddress[] resolve(String host) throws UnknownHostException;
-
-        /** The system resolver. */
-        static HostResolver system() {
-            return InetAddress::getAllByName;
-        }
-    }
-
-    /**
-     * One finding.
-     *
-     * @param protocol what it is about: SMTP (sending), IMAP (receiving), or null for the address itself
-     * @param severity OK, WARNING or ERROR
-     * @param check    the step, for example {@code "TLS"}
-     * @param evidence what was seen
-     * @param fix      the fix in one sentence; empty when nothing is to be done
-     */
-    public record Finding(Protocol protocol, Severity severity, String check, String evidence, String fix) {
-
-        /**
-         * Validates.
-         *
-         * @throws NullPointerException if a component other than protocol is null
-         */
-        public Finding {
-            Objects.requireNonNull(severity, "severity");
-            Objects.requireNonNull(check, "check");
-            Objects.requireNonNull(evidence, "evidence");
-            Objects.requireNonNull(fix, "fix");
-        }
-
-        @Override
-        public String toString() {
-            return (protocol == null ? "" : protocol + " ") + check + " " + severity + ": " + evidence
-                    + (fix.isEmpty() ? "" : " — " + fix);
-        }
-    }
 
     /**
      * What to diagnose.
@@ -181,7 +123,7 @@ public final class MailDiagnostics {
     }
 
     private final ProviderRegistry registry;
-    private final HostResolver resolver;
+    private final DnsResolver resolver;
     private final ConnectionOptions options;
 
     private MailDiagnostics(Builder b) {
@@ -198,7 +140,7 @@ public final class MailDiagnostics {
     /** Mutable builder. */
     public static final class Builder {
         private ProviderRegistry registry = ProviderRegistry.defaults();
-        private HostResolver resolver = HostResolver.system();
+        private DnsResolver resolver = DnsResolver.system(Duration.ofSeconds(5));
         private ConnectionOptions options = ConnectionOptions.defaults();
 
         private Builder() {
@@ -210,8 +152,8 @@ public final class MailDiagnostics {
             return this;
         }
 
-        /** How host names are resolved (tests inject one). */
-        public Builder resolver(HostResolver r) {
+        /** How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one). */
+        public Builder resolver(DnsResolver r) {
             this.resolver = Objects.requireNonNull(r, "resolver");
             return this;
         }
@@ -264,8 +206,8 @@ public final class MailDiagnostics {
             return;
         }
         if (given != null) {
-            List<SettingsCheck.Finding> findings = SettingsCheck.check(registry, protocol, given);
-            for (SettingsCheck.Finding f : findings) {
+            List<Finding> findings = SettingsCheck.check(registry, protocol, given);
+            for (Finding f : findings) {
                 out.add(new Finding(protocol, f.severity(), "settings", f.evidence(), f.fix()));
             }
             if (findings.stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
@@ -284,14 +226,14 @@ public final class MailDiagnostics {
         }
         InetAddress[] addresses;
         try {
-            addresses = resolver.resolve(endpoint.host());
+            addresses = resolver.addresses(endpoint.host());
             out.add(new Finding(protocol, Severity.OK, "DNS", endpoint.host() + " resolves to " + addresses[0].getHostAddress(), ""));
         } catch (UnknownHostException e) {
             out.add(new Finding(protocol, Severity.ERROR, "DNS", endpoint.host() + " does not resolve",
                     "check the spelling of the host name and your network or DNS settings"));
             return;
         }
-        try (Session s = Session.open(addresses[0], endpoint, options, protocol, out)) {
+        try (ProbeConnection s = ProbeConnection.open(addresses[0], endpoint, options, protocol, out)) {
             if (s == null) {
                 return;
             }
@@ -371,10 +313,10 @@ public final class MailDiagnostics {
             out.add(new Finding(protocol, Severity.OK, "login", "logged in as " + credentials.username(), ""));
         } catch (AuthenticationException e) {
             String reply = e.serverReply().orElse(e.getMessage());
-            out.add(new Finding(protocol, Severity.ERROR, "login", "refused: " + oneLine(reply),
+            out.add(new Finding(protocol, Severity.ERROR, "login", "refused: " + ProbeConnection.oneLine(reply),
                     knownRefusal(reply, provider, credentials)));
         } catch (MailkitException e) {
-            out.add(new Finding(protocol, Severity.ERROR, "login", oneLine(e.getMessage()), "see the earlier checks"));
+            out.add(new Finding(protocol, Severity.ERROR, "login", ProbeConnection.oneLine(e.getMessage()), "see the earlier checks"));
         } catch (jakarta.mail.MessagingException e) {
             out.add(new Finding(protocol, Severity.WARNING, "login", "logged in, but closing failed: " + e.getMessage(), ""));
         }
@@ -404,230 +346,5 @@ public final class MailDiagnostics {
             return provider.authenticationHint(credentials.method());
         }
         return "check the user name (often the full address) and the password";
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "" : s.replace('\r', ' ').replace('\n', ' ').strip();
-    }
-
-    /** What the server said it can do. */
-    private record Capabilities(boolean starttls, List<String> auth, boolean loginDisabled) {
-    }
-
-    /** One diagnostic connection: plain or TLS socket, line-based talk. */
-    private static final class Session implements AutoCloseable {
-        private final Protocol protocol;
-        private final ServerEndpoint endpoint;
-        private final ConnectionOptions options;
-        private final List<Finding> out;
-        private Socket socket;
-        private BufferedReader in;
-        private OutputStream outStream;
-        private int tag;
-
-        private Session(Protocol protocol, ServerEndpoint endpoint, ConnectionOptions options, List<Finding> out) {
-            this.protocol = protocol;
-            this.endpoint = endpoint;
-            this.options = options;
-            this.out = out;
-        }
-
-        static Session open(InetAddress address, ServerEndpoint endpoint, ConnectionOptions options, Protocol protocol,
-                            List<Finding> out) {
-            Session s = new Session(protocol, endpoint, options, out);
-            long start = System.nanoTime();
-            Socket socket = new Socket();
-            try {
-                socket.connect(new InetSocketAddress(address, endpoint.port()), (int) options.connectTimeout().toMillis());
-                socket.setSoTimeout((int) Math.min(options.readTimeout().toMillis(), 15_000));
-            } catch (IOException e) {
-                closeQuietly(socket);
-                boolean timeout = e instanceof SocketTimeoutException;
-                out.add(new Finding(protocol, Severity.ERROR, "TCP", (timeout ? "no answer from " : "refused by ")
-                        + address.getHostAddress() + ":" + endpoint.port() + (timeout ? " within "
-                        + options.connectTimeout().toSeconds() + " s" : ""), timeout
-                        ? "a firewall or network may block port " + endpoint.port() + "; try another network, or the provider's other port"
-                        : "nothing listens on port " + endpoint.port() + ": check the port"));
-                return null;
-            }
-            s.socket = socket;
-            out.add(new Finding(protocol, Severity.OK, "TCP", "connected to " + address.getHostAddress() + ":" + endpoint.port()
-                    + " in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms", ""));
-            return s;
-        }
-
-        /** Implicit TLS: the handshake now; otherwise nothing to do. */
-        boolean handshake() {
-            if (endpoint.security() != Security.SSL_TLS) {
-                return true;
-            }
-            return tls("TLS");
-        }
-
-        boolean startTls() throws IOException {
-            String reply = protocol == Protocol.SMTP ? command("STARTTLS") : command(nextTag() + " STARTTLS");
-            if (reply == null || !(reply.startsWith("220") || reply.contains(" OK"))) {
-                out.add(new Finding(protocol, Severity.ERROR, "STARTTLS", "refused: " + reply, "check the server settings"));
-                return false;
-            }
-            return tls("STARTTLS");
-        }
-
-        private boolean tls(String check) {
-            try {
-                SSLSocket ssl = (SSLSocket) options.sslSocketFactory().createSocket(socket, endpoint.host(), endpoint.port(), true);
-                ssl.startHandshake();
-                socket = ssl;
-                in = null;
-                X509Certificate cert = (X509Certificate) ssl.getSession().getPeerCertificates()[0];
-                out.add(new Finding(protocol, Severity.OK, check, ssl.getSession().getProtocol() + ", certificate for "
-                        + endpoint.host() + " valid until " + cert.getNotAfter().toInstant(), ""));
-                return true;
-            } catch (IOException e) {
-                String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-                if (msg.contains("unrecognized ssl message") || msg.contains("plaintext connection")) {
-                    out.add(new Finding(protocol, Severity.ERROR, check, "the server answered in plaintext on port "
-                            + endpoint.port() + ", not with TLS", "use Security.STARTTLS on this port (or implicit TLS on port "
-                            + (protocol == Protocol.SMTP ? 465 : 993) + ")"));
-                    return false;
-                }
-                MailkitException t = ExceptionTranslator.translate(e, protocol, endpoint, options, null);
-                String reason = t instanceof TlsException te ? te.reason().name() : t.getClass().getSimpleName();
-                out.add(new Finding(protocol, Severity.ERROR, check, reason + ": " + oneLine(t.getMessage()),
-                        t instanceof TlsException te && te.reason() == TlsException.Reason.UNTRUSTED_CERTIFICATE
-                                ? "for your own server, trust its certificate with ConnectionOptions.trustCertificates(pem)"
-                                : "do not send credentials to this server until its TLS is fixed"));
-                return false;
-            }
-        }
-
-        /** Reads the greeting (first time) and asks for the capabilities. */
-        Capabilities capabilities() throws IOException {
-            if (in == null) {
-                in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-                outStream = socket.getOutputStream();
-            }
-            if (!greeted) {
-                greeted = true;
-                String greeting = readReply();
-                boolean ok = greeting != null && (protocol == Protocol.SMTP ? greeting.startsWith("220")
-                        : greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH"));
-                if (!ok) {
-                    out.add(new Finding(protocol, Severity.ERROR, "greeting", greeting == null
-                            ? "no greeting within " + socket.getSoTimeout() / 1000 + " s" : "unexpected: " + oneLine(greeting),
-                            greeting == null && endpoint.security() != Security.SSL_TLS
-                                    ? "the port may expect implicit TLS: use Security.SSL_TLS (SMTP 465, IMAP 993)"
-                                    : "check that this is a " + protocol + " server and port"));
-                    return null;
-                }
-                out.add(new Finding(protocol, Severity.OK, "greeting", oneLine(greeting), ""));
-            }
-            List<String> lines = new ArrayList<>();
-            if (protocol == Protocol.SMTP) {
-                String reply = command("EHLO mailkit-doctor");
-                if (reply == null || !reply.startsWith("250")) {
-                    out.add(new Finding(protocol, Severity.ERROR, "EHLO", "refused: " + oneLine(reply), "check that this is an SMTP server"));
-                    return null;
-                }
-                lines.addAll(List.of(reply.split("\n")));
-            } else {
-                String t = nextTag();
-                send(t + " CAPABILITY");
-                String line;
-                while ((line = in.readLine()) != null && !line.startsWith(t + " ")) {
-                    lines.add(line);
-                }
-            }
-            boolean starttls = false;
-            boolean loginDisabled = false;
-            List<String> auth = new ArrayList<>();
-            for (String l : lines) {
-                String u = l.toUpperCase(Locale.ROOT);
-                if (protocol == Protocol.SMTP) {
-                    String ext = u.length() > 4 ? u.substring(4).strip() : "";
-                    starttls |= ext.equals("STARTTLS");
-                    if (ext.startsWith("AUTH ") || ext.startsWith("AUTH=")) {
-                        auth.addAll(List.of(ext.substring(5).strip().split("\\s+")));
-                    }
-                } else {
-                    for (String cap : u.replace("* CAPABILITY", "").strip().split("\\s+")) {
-                        starttls |= cap.equals("STARTTLS");
-                        loginDisabled |= cap.equals("LOGINDISABLED");
-                        if (cap.startsWith("AUTH=")) {
-                            auth.add(cap.substring(5));
-                        }
-                    }
-                }
-            }
-            if (protocol == Protocol.IMAP && !loginDisabled && !auth.contains("LOGIN")) {
-                auth.add("LOGIN"); // the IMAP LOGIN command, available unless LOGINDISABLED
-            }
-            return new Capabilities(starttls, auth, loginDisabled);
-        }
-
-        private boolean greeted;
-
-        private String nextTag() {
-            return "d" + (++tag);
-        }
-
-        private void send(String line) throws IOException {
-            outStream.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            outStream.flush();
-        }
-
-        private String command(String line) throws IOException {
-            send(line);
-            if (protocol == Protocol.IMAP) {
-                String t = line.substring(0, line.indexOf(' '));
-                String l;
-                while ((l = in.readLine()) != null) {
-                    if (l.startsWith(t + " ")) {
-                        return l;
-                    }
-                }
-                return null;
-            }
-            return readReply();
-        }
-
-        /** One SMTP reply (all its lines) or one IMAP line; null on timeout or end of stream. */
-        private String readReply() throws IOException {
-            StringBuilder b = new StringBuilder();
-            try {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    b.append(b.length() == 0 ? "" : "\n").append(line);
-                    if (protocol == Protocol.IMAP || line.length() < 4 || line.charAt(3) != '-') {
-                        return b.toString();
-                    }
-                }
-            } catch (SocketTimeoutException e) {
-                return null;
-            }
-            return b.length() == 0 ? null : b.toString();
-        }
-
-        @Override
-        public void close() {
-            if (socket != null && outStream != null && !socket.isClosed()) {
-                try {
-                    send(protocol == Protocol.SMTP ? "QUIT" : nextTag() + " LOGOUT");
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
-            closeQuietly(socket);
-        }
-
-        private static void closeQuietly(Socket s) {
-            try {
-                if (s != null) {
-                    s.close();
-                }
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
     }
 }

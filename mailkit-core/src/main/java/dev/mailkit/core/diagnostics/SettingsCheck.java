@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Checks a server setting against what the provider registry and the standard ports say, without any
@@ -19,44 +20,6 @@ import java.util.Objects;
  * errors found here.
  */
 public final class SettingsCheck {
-
-    /** How bad a finding is. */
-    public enum Severity {
-        /** Nothing wrong. */
-        OK,
-        /** Works, but not as it should (for example plaintext where TLS is offered). */
-        WARNING,
-        /** Cannot work as given. */
-        ERROR
-    }
-
-    /**
-     * One finding.
-     *
-     * @param severity how bad
-     * @param check    what was checked, for example {@code "smtp host"}
-     * @param evidence what was seen
-     * @param fix      the fix in one sentence, empty when nothing is to be done
-     */
-    public record Finding(Severity severity, String check, String evidence, String fix) {
-
-        /**
-         * Validates.
-         *
-         * @throws NullPointerException if a component is null
-         */
-        public Finding {
-            Objects.requireNonNull(severity, "severity");
-            Objects.requireNonNull(check, "check");
-            Objects.requireNonNull(evidence, "evidence");
-            Objects.requireNonNull(fix, "fix");
-        }
-
-        /** The evidence and, when there is one, the fix. */
-        public String message() {
-            return fix.isEmpty() ? evidence : evidence + ": " + fix;
-        }
-    }
 
     private SettingsCheck() {
     }
@@ -94,7 +57,7 @@ public final class SettingsCheck {
                 if (endpoints(p, other).stream().anyMatch(e -> e.host().equalsIgnoreCase(host))) {
                     List<ServerEndpoint> same = endpoints(p, protocol);
                     ServerEndpoint right = same.isEmpty() ? null : same.get(0);
-                    out.add(new Finding(Severity.ERROR, what + " host", host + " is " + p.displayName() + "'s " + other
+                    out.add(new Finding(protocol, Severity.ERROR, what + " host", host + " is " + p.displayName() + "'s " + other
                             + " server (" + role(other) + "), not its " + protocol + " server (" + role(protocol) + ")",
                             right == null ? p.displayName() + " has no " + protocol + " server in mailkit's data"
                                     : "use " + describe(right) + " for " + protocol));
@@ -112,15 +75,15 @@ public final class SettingsCheck {
             List<ServerEndpoint> here = endpoints(p, protocol).stream().filter(e -> e.host().equalsIgnoreCase(host)).toList();
             ServerEndpoint samePort = here.stream().filter(e -> e.port() == endpoint.port()).findFirst().orElse(null);
             if (samePort != null && endpoint.security() == Security.PLAIN) {
-                out.add(new Finding(Severity.WARNING, what + " security", describe(endpoint) + " sends in plaintext, but "
+                out.add(new Finding(protocol, Severity.WARNING, what + " security", describe(endpoint) + " sends in plaintext, but "
                         + p.displayName() + " offers " + samePort.security() + " there", "use " + describe(samePort)));
             } else if (samePort != null) {
-                out.add(new Finding(Severity.ERROR, what + " security", p.displayName() + " speaks "
+                out.add(new Finding(protocol, Severity.ERROR, what + " security", p.displayName() + " speaks "
                         + samePort.security() + " on port " + endpoint.port() + ", not " + endpoint.security(),
                         "use " + describe(samePort)));
             } else {
                 standardPorts(protocol, endpoint, what).ifPresent(out::add);
-                out.add(new Finding(Severity.WARNING, what + " port", p.displayName() + " lists " + describeAll(here, host)
+                out.add(new Finding(protocol, Severity.WARNING, what + " port", p.displayName() + " lists " + describeAll(here, host)
                         + ", not port " + endpoint.port(), "use " + describe(here.get(0))));
             }
             return out;
@@ -134,23 +97,23 @@ public final class SettingsCheck {
     }
 
     /** RFC 8314 conventions: 465 and 993 are implicit TLS, 587 and 143 plaintext upgraded with STARTTLS. */
-    private static java.util.Optional<Finding> standardPorts(Protocol protocol, ServerEndpoint e, String what) {
+    private static Optional<Finding> standardPorts(Protocol protocol, ServerEndpoint e, String what) {
         int port = e.port();
         Security s = e.security();
         boolean implicit = protocol == Protocol.SMTP ? port == 465 : port == 993;
         boolean upgrade = protocol == Protocol.SMTP ? port == 587 || port == 25 : port == 143;
         if (implicit && s == Security.STARTTLS) {
-            return java.util.Optional.of(new Finding(Severity.ERROR, what + " security", "port " + port
+            return Optional.of(new Finding(protocol, Severity.ERROR, what + " security", "port " + port
                     + " is implicit TLS: the server starts TLS at once and never offers STARTTLS (Jakarta Mail reports"
                     + " a bad greeting or a timeout)", "use Security.SSL_TLS on port " + port + ", or STARTTLS on port "
                     + (protocol == Protocol.SMTP ? 587 : 143)));
         }
         if (upgrade && s == Security.SSL_TLS) {
-            return java.util.Optional.of(new Finding(Severity.ERROR, what + " security", "port " + port
+            return Optional.of(new Finding(protocol, Severity.ERROR, what + " security", "port " + port
                     + " speaks plaintext first and upgrades with STARTTLS: a TLS handshake there fails", "use Security.STARTTLS on port "
                     + port + ", or SSL_TLS on port " + (protocol == Protocol.SMTP ? 465 : 993)));
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**

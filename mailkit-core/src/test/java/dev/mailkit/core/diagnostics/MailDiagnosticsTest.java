@@ -2,15 +2,14 @@ package dev.mailkit.core.diagnostics;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.DnsResolver;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.core.diagnostics.MailDiagnostics.Finding;
 import dev.mailkit.core.diagnostics.MailDiagnostics.Report;
 import dev.mailkit.core.diagnostics.MailDiagnostics.Request;
-import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
 import dev.mailkit.core.testing.ScriptedServer;
 import dev.mailkit.core.testing.TestCertificates;
 import java.net.InetAddress;
@@ -26,7 +25,31 @@ import org.junit.jupiter.api.Test;
 /** Each finding of the diagnostics against scripted servers on loopback; every host resolves to 127.0.0.1. */
 class MailDiagnosticsTest {
 
-    private static final MailDiagnostics.HostResolver LOOPBACK = host -> new InetAddress[] {InetAddress.getLoopbackAddress()};
+    /** Host names as a fake {@link DnsResolver} resolves them. */
+    private interface Hosts {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private static DnsResolver hosts(Hosts hosts) {
+        return new DnsResolver() {
+            @Override
+            public List<Mx> mx(String domain) {
+                return List.of();
+            }
+
+            @Override
+            public List<Srv> srv(String name) {
+                return List.of();
+            }
+
+            @Override
+            public InetAddress[] addresses(String host) throws UnknownHostException {
+                return hosts.resolve(host);
+            }
+        };
+    }
+
+    private static final DnsResolver LOOPBACK = hosts(host -> new InetAddress[] {InetAddress.getLoopbackAddress()});
 
     private static MailDiagnostics diagnostics(ConnectionOptions options) {
         return MailDiagnostics.builder().resolver(LOOPBACK).options(options).build();
@@ -56,9 +79,9 @@ class MailDiagnosticsTest {
 
     @Test
     void aHostThatDoesNotResolve_stopsAtDns() {
-        Report r = MailDiagnostics.builder().resolver(host -> {
+        Report r = MailDiagnostics.builder().resolver(hosts(host -> {
             throw new UnknownHostException(host);
-        }).build().diagnose(Request.forAddress("me@example.org").smtp(ServerEndpoint.of("smtp.example.invalid", 587,
+        })).build().diagnose(Request.forAddress("me@example.org").smtp(ServerEndpoint.of("smtp.example.invalid", 587,
                 Security.STARTTLS)));
         assertThat(last(r, Protocol.SMTP)).satisfies(f -> {
             assertThat(f.check()).isEqualTo("DNS");
@@ -70,9 +93,9 @@ class MailDiagnosticsTest {
 
     @Test
     void swappedHosts_areFoundWithoutTouchingTheNetwork() {
-        Report r = MailDiagnostics.builder().resolver(host -> {
+        Report r = MailDiagnostics.builder().resolver(hosts(host -> {
             throw new AssertionError("no network expected");
-        }).build().diagnose(Request.forAddress("me@gmail.com").smtp(ServerEndpoint.of("imap.gmail.com", 993, Security.SSL_TLS))
+        })).build().diagnose(Request.forAddress("me@gmail.com").smtp(ServerEndpoint.of("imap.gmail.com", 993, Security.SSL_TLS))
                 .imap(ServerEndpoint.of("smtp.gmail.com", 465, Security.SSL_TLS)));
         assertThat(last(r, Protocol.SMTP).fix()).isEqualTo("use smtp.gmail.com:465 SSL_TLS for SMTP");
         assertThat(last(r, Protocol.IMAP).fix()).isEqualTo("use imap.gmail.com:993 SSL_TLS for IMAP");

@@ -7,8 +7,6 @@ import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.core.diagnostics.SettingsCheck.Finding;
-import dev.mailkit.core.diagnostics.SettingsCheck.Severity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +93,6 @@ class SettingsCheckTest {
         assertThat(check(Protocol.IMAP, "localhost", 3143, Security.PLAIN)).isEmpty();
         // the port conventions still hold on loopback
         assertThat(check(Protocol.SMTP, "127.0.0.1", 465, Security.STARTTLS))
-                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(SettingsCheck.Severity.ERROR));
+                .singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.ERROR));
     }
 }
