@@ -10,7 +10,7 @@ import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import dev.mailkit.core.internal.Closing;
-import dev.mailkit.core.internal.Cork;
+import dev.mailkit.core.internal.angus.Cork;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;

@@ -1,7 +1,8 @@
-package dev.mailkit.core.internal;
+package dev.mailkit.core.internal.angus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailkit.core.internal.PlainSocketFactory;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
