@@ -1,5 +1,7 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.mail.Session;

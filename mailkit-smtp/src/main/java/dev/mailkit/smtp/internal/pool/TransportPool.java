@@ -1,5 +1,7 @@
 package dev.mailkit.smtp.internal.pool;
 
+import dev.mailkit.smtp.internal.angus.PipeliningTransport;
+
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.internal.Closing;
 import jakarta.mail.Transport;

@@ -1,4 +1,4 @@
-package dev.mailkit.smtp;
+package dev.mailkit.smtp.internal.mime;
 
 import jakarta.activation.DataHandler;
 import jakarta.activation.DataSource;
@@ -9,7 +9,6 @@ import jakarta.mail.Part;
 import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.InternetAddress;
-import jakarta.mail.internet.InternetHeaders;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -18,7 +17,12 @@ import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.ParseException;
 import jakarta.mail.util.LineOutputStream;
 import jakarta.mail.util.StreamProvider;
+import dev.mailkit.smtp.Attachment;
+import dev.mailkit.smtp.Email;
+import dev.mailkit.smtp.InvalidEmailException;
 import dev.mailkit.smtp.internal.Rfc2047;
+import dev.mailkit.smtp.internal.angus.AssembledMultipart;
+import dev.mailkit.smtp.internal.angus.AssembledPart;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -31,13 +35,9 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Vector;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /** Assembles the MIME structure of an {@link Email}. */
-final class MimeAssembler {
+public final class MimeAssembler {
 
     private static final String UTF8 = StandardCharsets.UTF_8.name();
 
@@ -96,24 +96,53 @@ final class MimeAssembler {
         }
     }
 
-    /** Writes an assembled message with Jakarta Mail's own writer: the reference {@link #writeAssembled} matches. */
-    static void writeWithJakartaMail(MimeMessage assembled, OutputStream out, String[] ignoreList)
+    /**
+     * The addresses of an email as Jakarta Mail addresses, as the email holds them.
+     *
+     * @param from    the sender
+     * @param replyTo the reply-to addresses
+     * @param to      the to recipients
+     * @param cc      the cc recipients
+     */
+    public record Parties(InternetAddress from, List<InternetAddress> replyTo, List<InternetAddress> to,
+                          List<InternetAddress> cc) {
+    }
+
+    /**
+     * Writes an assembled message with Jakarta Mail's own writer: the reference {@link #writeAssembled} matches.
+     *
+     * @param assembled  a message of {@link #toMimeMessage}
+     * @param out        where to write
+     * @param ignoreList headers not to write, or null
+     * @throws IOException        if writing fails
+     * @throws MessagingException if Jakarta Mail fails
+     */
+    public static void writeWithJakartaMail(MimeMessage assembled, OutputStream out, String[] ignoreList)
             throws IOException, MessagingException {
         ((FixedIdMessage) assembled).writeWithJakartaMail(out, ignoreList);
     }
 
-    static MimeMessage toMimeMessage(Email email, Session session) {
+    /**
+     * Assembles the Jakarta Mail message of an email.
+     *
+     * @param email   the email
+     * @param parties its addresses
+     * @param session the session whose properties govern encoding
+     * @return a new message
+     * @throws InvalidEmailException if the message cannot be assembled
+     */
+    public static MimeMessage toMimeMessage(Email email, Parties parties, Session session) {
         try {
             MimeMessage m = new FixedIdMessage(session, email.messageId());
-            m.setFrom(email.fromInternetAddress());
-            if (!email.replyToAddresses().isEmpty()) {
-                m.setReplyTo(array(email.replyToAddresses()));
+            m.setFrom(parties.from());
+            if (!parties.replyTo().isEmpty()) {
+                m.setReplyTo(array(parties.replyTo()));
             }
-            if (!email.toAddresses().isEmpty()) {
-                m.setRecipients(Message.RecipientType.TO, array(email.toAddresses()));
+            if (!parties.to().isEmpty()) {
+                m.setRecipients(Message.RecipientType.TO, array(parties.to()));
             }
-            if (!email.ccAddresses().isEmpty()) {
-                m.setRecipients(Message.RecipientType.CC, array(email.ccAddresses()));
+            if (!parties.cc().isEmpty()) {
+                m.setRecipients(Message.RecipientType.CC, array(parties.cc()));
             }
             // setSubject(subject, "UTF-8"), without a ServiceLoader lookup per encoded word (see Rfc2047)
             m.setHeader("Subject", MimeUtility.fold(9, Rfc2047.encodeText(email.subject())));
@@ -142,93 +171,18 @@ final class MimeAssembler {
         }
     }
 
-    static void write(MimeMessage m, OutputStream out) throws IOException {
+    /**
+     * Writes a message as RFC 5322 bytes.
+     *
+     * @param m   the message
+     * @param out where to write
+     * @throws IOException if writing fails
+     */
+    public static void write(MimeMessage m, OutputStream out) throws IOException {
         try {
             m.writeTo(out);
         } catch (MessagingException e) {
             throw new IOException("cannot write message: " + e.getMessage(), e);
-        }
-    }
-
-    /*
-     * Jakarta Mail's BodyPart and Multipart constructors look their stream provider up through ServiceLoader
-     * (jakartaee/mail-api#861), which reads META-INF/services from every jar on the class path: 50-200 us of
-     * CPU per part measured here, with 4 to 50 jars, where everything else in assembling a part costs a few
-     * microseconds. A message with text and HTML has three such parts, one with an attachment as many. The
-     * parts mailkit assembles are therefore copied from a prototype made once (Object.clone runs no
-     * constructor) and given the state a constructor gives: every field of these classes is protected, the
-     * stream provider is shared (the one found for the thread that made the prototype; mailkit writes with
-     * the session's anyway), and the multipart gets its own boundary.
-     */
-
-    /**
-     * A prototype made on first use and copied for every use. Not made in a static initializer: if the
-     * provider lookup fails on the thread that makes it (a context class loader that cannot see Angus Mail),
-     * the next use tries again.
-     */
-    private static final class Prototype<T> {
-        interface Copier<T> {
-            T copy(T prototype) throws CloneNotSupportedException;
-        }
-
-        private final Supplier<T> make;
-        private final Copier<T> copier;
-        private volatile T value;
-
-        Prototype(Supplier<T> make, Copier<T> copier) {
-            this.make = make;
-            this.copier = copier;
-        }
-
-        T copy() {
-            T v = value;
-            if (v == null) {
-                v = make.get();
-                value = v;
-            }
-            try {
-                return copier.copy(v);
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
-    }
-
-    /** The body parts mailkit builds. */
-    private static final class AssembledPart extends MimeBodyPart implements Cloneable {
-        private static final Prototype<AssembledPart> PROTOTYPE =
-                new Prototype<>(AssembledPart::new, p -> (AssembledPart) p.clone());
-
-        private AssembledPart() {
-        }
-
-        /** A new, empty part, as {@code new MimeBodyPart()} makes it. */
-        static AssembledPart create() {
-            AssembledPart p = PROTOTYPE.copy();
-            p.headers = new InternetHeaders();
-            return p;
-        }
-    }
-
-    /** The multiparts mailkit builds, told apart from any a caller sets. */
-    private static final class AssembledMultipart extends MimeMultipart implements Cloneable {
-        private static final Prototype<AssembledMultipart> PROTOTYPE =
-                new Prototype<>(AssembledMultipart::new, m -> (AssembledMultipart) m.clone());
-        private static final AtomicLong BOUNDARIES = new AtomicLong();
-
-        private AssembledMultipart() {
-        }
-
-        /** A new, empty multipart with a boundary of its own, as {@code new MimeMultipart(subtype)} makes it. */
-        static AssembledMultipart create(String subtype) {
-            AssembledMultipart m = PROTOTYPE.copy();
-            m.parts = new Vector<>();
-            ContentType type = new ContentType("multipart", subtype, null);
-            // the shape of Jakarta Mail's boundaries, with a random part
-            type.setParameter("boundary", "----=_Part_" + BOUNDARIES.getAndIncrement() + "_"
-                    + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + "." + System.currentTimeMillis());
-            m.contentType = type.toString();
-            return m;
         }
     }
 

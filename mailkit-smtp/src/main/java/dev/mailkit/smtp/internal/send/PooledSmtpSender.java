@@ -1,4 +1,16 @@
-package dev.mailkit.smtp;
+package dev.mailkit.smtp.internal.send;
+
+import dev.mailkit.smtp.BatchSummary;
+import dev.mailkit.smtp.Email;
+import dev.mailkit.smtp.InvalidEmailException;
+import dev.mailkit.smtp.RateLimitedException;
+import dev.mailkit.smtp.RetryPolicy;
+import dev.mailkit.smtp.SendListener;
+import dev.mailkit.smtp.SendOutcome;
+import dev.mailkit.smtp.SendResult;
+import dev.mailkit.smtp.SmtpReply;
+import dev.mailkit.smtp.SmtpSender;
+import dev.mailkit.smtp.SentCopy;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
@@ -8,7 +20,7 @@ import dev.mailkit.core.Protocol;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.internal.Closing;
-import dev.mailkit.smtp.internal.pool.PipeliningTransport;
+import dev.mailkit.smtp.internal.angus.PipeliningTransport;
 import dev.mailkit.smtp.internal.pool.TransportPool;
 import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
 import dev.mailkit.smtp.internal.retry.SendFailures;
@@ -24,6 +36,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,7 +51,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link SmtpSender}: a connection pool, retries, rate limits and the optional Sent copy. */
-final class PooledSmtpSender implements SmtpSender {
+public final class PooledSmtpSender implements SmtpSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(PooledSmtpSender.class);
 
@@ -55,7 +68,14 @@ final class PooledSmtpSender implements SmtpSender {
     private final boolean providerSavesSent;
     private final int maxRecipients;
 
-    PooledSmtpSender(SmtpSender.Builder b, AccountBuilder.Account account) {
+    /**
+     * Builds the sender; no connection is opened yet.
+     *
+     * @param b       what the builder collected
+     * @param account the resolved account
+     * @throws dev.mailkit.core.InvalidConfigurationException if appending to Sent has no IMAP server
+     */
+    public PooledSmtpSender(SenderConfig b, AccountBuilder.Account account) {
         this.provider = account.provider();
         // Report refused recipients and still deliver to the accepted ones.
         MailSession.Builder sb = account.session(Protocol.SMTP).property("mail.smtp.sendpartial", "true");
@@ -73,7 +93,7 @@ final class PooledSmtpSender implements SmtpSender {
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
     }
 
-    private static RateLimiter rateLimiter(SmtpSender.Builder b, ProviderSettings provider) {
+    private static RateLimiter rateLimiter(SenderConfig b, ProviderSettings provider) {
         if (b.rateLimitOff) {
             return null;
         }
@@ -84,7 +104,7 @@ final class PooledSmtpSender implements SmtpSender {
         return perMinute == 0 && perDay == 0 ? null : new RateLimiter(perMinute, perDay);
     }
 
-    private static SentFolderAppender sentAppender(SmtpSender.Builder b, AccountBuilder.Account account) {
+    private static SentFolderAppender sentAppender(SenderConfig b, AccountBuilder.Account account) {
         ProviderSettings provider = account.provider();
         ServerEndpoint imap = b.sentImapEndpoint != null ? b.sentImapEndpoint
                 : provider == null ? null : provider.endpoint(Protocol.IMAP).orElse(null);
@@ -244,12 +264,12 @@ final class PooledSmtpSender implements SmtpSender {
 
     private SendResult saveSentCopy(MimeMessage message, SendResult r) {
         if (providerSavesSent) {
-            return r.withSentCopy(SentCopy.SAVED_BY_PROVIDER);
+            return withSentCopy(r, SentCopy.SAVED_BY_PROVIDER);
         }
         if (sentAppender == null) {
             return r;
         }
-        return r.withSentCopy(sentAppender.append(message) ? SentCopy.APPENDED : SentCopy.FAILED);
+        return withSentCopy(r, sentAppender.append(message) ? SentCopy.APPENDED : SentCopy.FAILED);
     }
 
     private Duration waitForRateLimit(Email email) {
@@ -335,14 +355,14 @@ final class PooledSmtpSender implements SmtpSender {
                 Source.Item next = source.next();
                 SendOutcome outcome;
                 try {
-                    outcome = SendOutcome.success(cur.index(), send(cur.email(), carry, next == null ? null : next.email()));
+                    outcome = success(cur.index(), send(cur.email(), carry, next == null ? null : next.email()));
                     sent.incrementAndGet();
                 } catch (MailkitException e) {
-                    outcome = SendOutcome.failure(cur.index(), cur.email().messageId(), e);
+                    outcome = failure(cur.index(), cur.email().messageId(), e);
                     failed.incrementAndGet();
                 } catch (RuntimeException e) {
                     // Never lose a message's outcome: anything unexpected is reported as its failure.
-                    outcome = SendOutcome.failure(cur.index(), cur.email().messageId(),
+                    outcome = failure(cur.index(), cur.email().messageId(),
                             new MailkitException("unexpected failure sending " + cur.email().messageId() + ": " + e, e));
                     failed.incrementAndGet();
                 }
@@ -420,5 +440,18 @@ final class PooledSmtpSender implements SmtpSender {
     @Override
     public String toString() {
         return "SmtpSender[" + session + "]";
+    }
+
+    private static SendOutcome success(long index, SendResult r) {
+        return new SendOutcome(index, r.messageId(), Optional.of(r), Optional.empty());
+    }
+
+    private static SendOutcome failure(long index, String messageId, MailkitException e) {
+        return new SendOutcome(index, messageId, Optional.empty(), Optional.of(e));
+    }
+
+    /** A copy of a result with another Sent-folder outcome. */
+    private static SendResult withSentCopy(SendResult r, SentCopy copy) {
+        return new SendResult(r.messageId(), r.accepted(), r.rejected(), r.attempts(), r.duration(), r.rateLimitWait(), copy);
     }
 }

@@ -1,4 +1,4 @@
-package dev.mailkit.smtp.internal.pool;
+package dev.mailkit.smtp.internal.angus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

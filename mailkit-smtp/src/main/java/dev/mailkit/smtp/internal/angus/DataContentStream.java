@@ -1,4 +1,4 @@
-package dev.mailkit.smtp.internal.pool;
+package dev.mailkit.smtp.internal.angus;
 
 import dev.mailkit.smtp.internal.CanonicalLines;
 import java.io.IOException;

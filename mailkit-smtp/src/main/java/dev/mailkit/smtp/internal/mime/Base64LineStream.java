@@ -1,4 +1,4 @@
-package dev.mailkit.smtp;
+package dev.mailkit.smtp.internal.mime;
 
 import dev.mailkit.smtp.internal.CanonicalLines;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.mailkit.smtp;
+package dev.mailkit.smtp.internal.mime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
