@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.function.Function;
 import javax.naming.NameNotFoundException;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
@@ -32,28 +33,23 @@ public final class JndiDnsResolver implements DnsResolver {
 
     @Override
     public List<Mx> mx(String domain) throws IOException {
-        List<Mx> out = new ArrayList<>();
-        for (String v : query(domain, "MX")) {
-            String[] f = v.trim().split("\\s+");
-            try {
-                if (f.length == 2) {
-                    out.add(new Mx(Integer.parseInt(f[0]), Lookups.normaliseHost(f[1])));
-                }
-            } catch (NumberFormatException e) {
-                // a malformed record is skipped, the others still count
-            }
-        }
-        return out;
+        return records(domain, "MX", 2, f -> new Mx(Integer.parseInt(f[0]), Lookups.normaliseHost(f[1])));
     }
 
     @Override
     public List<Srv> srv(String name) throws IOException {
-        List<Srv> out = new ArrayList<>();
-        for (String v : query(name, "SRV")) {
+        return records(name, "SRV", 4, f -> new Srv(Integer.parseInt(f[0]), Integer.parseInt(f[1]),
+                Integer.parseInt(f[2]), f[3]));
+    }
+
+    /** The records of a type, each split into its fields; a record with another number of fields or a bad number is skipped. */
+    private <T> List<T> records(String name, String type, int fields, Function<String[], T> parse) throws IOException {
+        List<T> out = new ArrayList<>();
+        for (String v : query(name, type)) {
             String[] f = v.trim().split("\\s+");
             try {
-                if (f.length == 4) {
-                    out.add(new Srv(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]));
+                if (f.length == fields) {
+                    out.add(parse.apply(f));
                 }
             } catch (NumberFormatException e) {
                 // a malformed record is skipped, the others still count
