@@ -2,11 +2,11 @@ package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.diagnostics.MailDiagnostics;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.diagnostics.Finding;
+import dev.mailkit.core.diagnostics.MailDiagnostics;
 import dev.mailkit.core.diagnostics.Severity;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -1,8 +1,8 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.smtp.internal.Addresses;
 import dev.mailkit.smtp.internal.mime.MimeAssembler;
 
-import dev.mailkit.smtp.internal.Addresses;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;

@@ -1,13 +1,12 @@
 package dev.mailkit.smtp;
 
-import dev.mailkit.smtp.internal.send.PooledSmtpSender;
-import dev.mailkit.smtp.internal.send.SenderConfig;
-
 import dev.mailkit.core.AccountBuilder;
-import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.smtp.internal.send.PooledSmtpSender;
+import dev.mailkit.smtp.internal.send.SenderConfig;
 
 import java.time.Duration;
 import java.util.Collection;

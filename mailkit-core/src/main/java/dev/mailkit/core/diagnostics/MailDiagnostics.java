@@ -10,8 +10,8 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import dev.mailkit.core.internal.diagnostics.ProbeConnection;
 import dev.mailkit.core.internal.diagnostics.ProbeConnection.Capabilities;
+import dev.mailkit.core.internal.diagnostics.ProbeConnection;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
 

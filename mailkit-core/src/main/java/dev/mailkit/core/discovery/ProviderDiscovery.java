@@ -1,8 +1,8 @@
 package dev.mailkit.core.discovery;
 
 import dev.mailkit.core.DnsResolver;
-import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.internal.discovery.DefaultProviderDiscovery;
+import dev.mailkit.core.registry.ProviderRegistry;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,13 +1,13 @@
 package dev.mailkit.core.diagnostics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.DnsResolver;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.mailkit.core.diagnostics.MailDiagnostics.Report;
 import dev.mailkit.core.diagnostics.MailDiagnostics.Request;
 import dev.mailkit.core.testing.ScriptedServer;

@@ -1,12 +1,12 @@
 package dev.mailkit.core.diagnostics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package dev.mailkit.core.discovery;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mailkit.core.DnsResolver;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.mailkit.core.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mailkit.core.AuthMethod;
 import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

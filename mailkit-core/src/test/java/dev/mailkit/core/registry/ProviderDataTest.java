@@ -1,9 +1,9 @@
 package dev.mailkit.core.registry;
 
-import dev.mailkit.core.ProviderDataException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.internal.registry.ProviderXmlReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

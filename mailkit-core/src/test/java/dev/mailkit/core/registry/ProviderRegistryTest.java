@@ -1,12 +1,12 @@
 package dev.mailkit.core.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.mailkit.core.AuthMethod;
 import dev.mailkit.core.ProviderNotFoundException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

@@ -1,8 +1,8 @@
 package dev.mailkit.core.registry;
 
-import dev.mailkit.core.ServerEndpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailkit.core.ServerEndpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

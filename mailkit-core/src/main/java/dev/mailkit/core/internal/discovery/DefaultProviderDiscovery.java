@@ -1,16 +1,16 @@
 package dev.mailkit.core.internal.discovery;
 
-import dev.mailkit.core.internal.registry.Lookups;
-import dev.mailkit.core.discovery.AutoconfigSource;
-import dev.mailkit.core.registry.ClientConfigs;
-import dev.mailkit.core.discovery.DiscoveryResult;
 import dev.mailkit.core.DnsResolver;
 import dev.mailkit.core.ProviderDataException;
-import dev.mailkit.core.discovery.ProviderDiscovery;
-import dev.mailkit.core.registry.ProviderRegistry;
-import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.discovery.AutoconfigSource;
+import dev.mailkit.core.discovery.DiscoveryResult;
+import dev.mailkit.core.discovery.ProviderDiscovery;
+import dev.mailkit.core.internal.registry.Lookups;
+import dev.mailkit.core.registry.ClientConfigs;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 
 import java.io.IOException;
 import java.util.ArrayList;

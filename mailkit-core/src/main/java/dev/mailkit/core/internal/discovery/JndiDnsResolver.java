@@ -1,7 +1,7 @@
 package dev.mailkit.core.internal.discovery;
 
-import dev.mailkit.core.internal.registry.Lookups;
 import dev.mailkit.core.DnsResolver;
+import dev.mailkit.core.internal.registry.Lookups;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package dev.mailkit.smtp.internal.pool;
 
-import dev.mailkit.smtp.internal.angus.PipeliningTransport;
-
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.smtp.internal.angus.PipeliningTransport;
+
 import jakarta.mail.Transport;
 
 import java.time.Duration;

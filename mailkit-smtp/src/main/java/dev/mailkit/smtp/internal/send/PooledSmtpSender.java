@@ -1,5 +1,13 @@
 package dev.mailkit.smtp.internal.send;
 
+import dev.mailkit.core.AccountBuilder;
+import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.MailSession;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.internal.Closing;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.smtp.BatchSummary;
 import dev.mailkit.smtp.Email;
 import dev.mailkit.smtp.InvalidEmailException;
@@ -8,23 +16,15 @@ import dev.mailkit.smtp.RetryPolicy;
 import dev.mailkit.smtp.SendListener;
 import dev.mailkit.smtp.SendOutcome;
 import dev.mailkit.smtp.SendResult;
+import dev.mailkit.smtp.SentCopy;
 import dev.mailkit.smtp.SmtpReply;
 import dev.mailkit.smtp.SmtpSender;
-import dev.mailkit.smtp.SentCopy;
-
-import dev.mailkit.core.AccountBuilder;
-import dev.mailkit.core.InvalidConfigurationException;
-import dev.mailkit.core.MailSession;
-import dev.mailkit.core.MailkitException;
-import dev.mailkit.core.Protocol;
-import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.core.ServerEndpoint;
-import dev.mailkit.core.internal.Closing;
 import dev.mailkit.smtp.internal.angus.PipeliningTransport;
 import dev.mailkit.smtp.internal.pool.TransportPool;
 import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
 import dev.mailkit.smtp.internal.retry.SendFailures;
 import dev.mailkit.smtp.internal.sent.SentFolderAppender;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
