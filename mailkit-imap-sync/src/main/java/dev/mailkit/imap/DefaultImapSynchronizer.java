@@ -4,7 +4,7 @@ import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;

@@ -1,9 +1,9 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.MailSession;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
-import dev.mailkit.core.FolderRole;
+import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.imap.ConflictPolicy;
 import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderFilter;
