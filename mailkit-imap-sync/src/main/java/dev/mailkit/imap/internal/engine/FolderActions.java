@@ -36,30 +36,17 @@ import org.slf4j.LoggerFactory;
  * their push to the server, the folders another Maildir client made, and the local end of a folder gone
  * from the server; also which server folders a sync mirrors.
  */
-public final class FolderActions {
+public final class FolderActions extends EnginePart {
 
     private static final Logger LOG = LoggerFactory.getLogger(FolderActions.class);
 
-    private final SyncContext ctx;
-    private final SyncStateStore state;
-    private final LocalStore local;
-    private final SyncOptions options;
-    private final ProviderSettings provider;
-    private final Map<String, Integer> refusedOnServer;
     private final FolderFilter filter;
     private final MassDeletionGuard guard;
-    private final Map<String, Character> separators;
 
     FolderActions(SyncContext ctx, MassDeletionGuard guard) {
+        super(ctx);
         this.guard = guard;
-        this.ctx = ctx;
-        this.state = ctx.state;
-        this.local = ctx.local;
-        this.options = ctx.options;
-        this.provider = ctx.provider;
-        this.refusedOnServer = ctx.refusedOnServer;
         this.filter = ctx.filter;
-        this.separators = ctx.separators;
     }
 
     /**

@@ -24,16 +24,11 @@ import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
  * before the next local scan, so the server's own changes are not taken for local removals and a change
  * made here since is not taken for the one that arrived.
  */
-final class InterruptedFlagPushes {
+final class InterruptedFlagPushes extends EnginePart {
 
-    private final SyncContext ctx;
-    private final SyncStateStore state;
-    private final LocalStore local;
 
     InterruptedFlagPushes(SyncContext ctx) {
-        this.ctx = ctx;
-        this.state = ctx.state;
-        this.local = ctx.local;
+        super(ctx);
     }
 
     /**

@@ -1,12 +1,9 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.registry.FolderRole;
-import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.MessageRecord;
-import dev.mailkit.imap.SyncStateStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,23 +13,14 @@ import java.util.Map;
  * missing, or most of a folder deleted) does not delete on the server, and a server mailbox that looks
  * lost or broken does not delete locally, unless {@link SyncOptions#allowMassDeletion()}.
  */
-final class MassDeletionGuard {
+final class MassDeletionGuard extends EnginePart {
 
     /** Deleting fewer messages than this from a folder never trips the guard. */
     static final int MINIMUM = 5;
 
-    private final SyncContext ctx;
-    private final SyncStateStore state;
-    private final LocalStore local;
-    private final SyncOptions options;
-    private final ProviderSettings provider;
 
     MassDeletionGuard(SyncContext ctx) {
-        this.ctx = ctx;
-        this.state = ctx.state;
-        this.local = ctx.local;
-        this.options = ctx.options;
-        this.provider = ctx.provider;
+        super(ctx);
     }
 
     void refuseLostLocalStore(Map<String, LocalScan.FolderFiles> scan) {

@@ -8,9 +8,7 @@ import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
-import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * file already holding one, copying a local copy, else downloading), then remove what the server expunged
  * and save the folder's UIDNEXT and HIGHESTMODSEQ. The counterpart of {@link Pusher}.
  */
-final class Puller {
+final class Puller extends EnginePart {
 
     private static final Logger LOG = LoggerFactory.getLogger(Puller.class);
     static final int METADATA_WINDOW = 2000;
@@ -50,26 +48,11 @@ final class Puller {
     /** Up to this many UIDs named by a QRESYNC answer are looked up one by one; beyond, the folder's records are scanned. */
     private static final int VANISHED_LOOKUPS = 10_000;
 
-    private final SyncContext ctx;
-    private final SyncStateStore state;
-    private final LocalStore local;
-    private final SyncOptions options;
-    private final SyncListener listener;
-    private final Set<String> rescanNext;
-    private final Map<String, Integer> refusedOnServer;
-    private final Map<String, Character> separators;
     private final UidValidityRecovery recovery;
     private final MassDeletionGuard guard;
 
     Puller(SyncContext ctx, MassDeletionGuard guard) {
-        this.ctx = ctx;
-        this.state = ctx.state;
-        this.local = ctx.local;
-        this.options = ctx.options;
-        this.listener = ctx.listener;
-        this.rescanNext = ctx.rescanNext;
-        this.refusedOnServer = ctx.refusedOnServer;
-        this.separators = ctx.separators;
+        super(ctx);
         this.guard = guard;
         this.recovery = new UidValidityRecovery(ctx, this);
     }

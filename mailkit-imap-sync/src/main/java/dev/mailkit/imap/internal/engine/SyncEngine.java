@@ -49,22 +49,13 @@ import org.slf4j.LoggerFactory;
  * expunged, then save each folder's UIDNEXT and HIGHESTMODSEQ. A crash anywhere repeats, on the next
  * run, only work that is idempotent.
  */
-public final class SyncEngine {
+public final class SyncEngine extends EnginePart {
 
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
-    private final SyncContext ctx;
     private final MailSession imap;
-    private final SyncStateStore state;
-    private final LocalStore local;
-    private final SyncListener listener;
-    private final SyncOptions options;
-    private final ProviderSettings provider;
     private final Map<String, LocalStore.LocalFolder> openFolders;
     private final Set<String> scanned;
-    private final Set<String> rescanNext;
-    private final Map<String, Character> separators;
-    private final Map<String, Integer> refusedOnServer;
     private final MassDeletionGuard guard;
     private final FolderActions folderActions;
     private final InterruptedFlagPushes interruptedFlagPushes;
@@ -83,18 +74,10 @@ public final class SyncEngine {
      */
     public SyncEngine(MailSession imap, ProviderSettings provider, LocalStore local, SyncStateStore state,
                       FolderFilter filter, SyncListener listener, SyncOptions options) {
-        this.ctx = new SyncContext(imap, provider, local, state, filter, listener, options);
+        super(new SyncContext(imap, provider, local, state, filter, listener, options));
         this.imap = imap;
-        this.state = state;
-        this.local = local;
-        this.listener = listener;
-        this.options = options;
-        this.provider = provider;
         this.openFolders = ctx.openFolders;
         this.scanned = ctx.scanned;
-        this.rescanNext = ctx.rescanNext;
-        this.separators = ctx.separators;
-        this.refusedOnServer = ctx.refusedOnServer;
         this.guard = new MassDeletionGuard(ctx);
         this.folderActions = new FolderActions(ctx, guard);
         this.interruptedFlagPushes = new InterruptedFlagPushes(ctx);

@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Tuning and partial-sync options of the engine, made with {@link #builder()}: 4 MB of bodies per FETCH,
+ * Tuning and partial-sync options of the engine, made with {@link #builder()} (the values are checked by
+ * the API's builder that sets them): 4 MB of bodies per FETCH,
  * messages above 8 MB streamed in 1 MB parts, one connection, every message, two-way, the server wins a
  * conflict, local deletions go to Trash, at most half a folder deleted in one sync, local files up to 64 MiB
  * uploaded, unless set otherwise.
@@ -130,25 +131,25 @@ public final class SyncOptions {
 
         /** @param bytes bytes of bodies per FETCH command @return this */
         public Builder chunkBytes(long bytes) {
-            this.chunkBytes = positive(bytes, "chunkBytes");
+            this.chunkBytes = bytes;
             return this;
         }
 
         /** @param bytes messages above this are streamed in parts @return this */
         public Builder largeMessageBytes(long bytes) {
-            this.largeMessageBytes = positive(bytes, "largeMessageBytes");
+            this.largeMessageBytes = bytes;
             return this;
         }
 
         /** @param bytes the part size for large messages @return this */
         public Builder partBytes(int bytes) {
-            this.partBytes = (int) positive(bytes, "partBytes");
+            this.partBytes = bytes;
             return this;
         }
 
         /** @param n connections for folders synced in parallel @return this */
         public Builder connections(int n) {
-            this.connections = (int) positive(n, "connections");
+            this.connections = n;
             return this;
         }
 
@@ -160,9 +161,6 @@ public final class SyncOptions {
 
         /** @param bytes messages above this size get only their header (0: whole messages) @return this */
         public Builder headersOnlyAbove(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("headersOnlyAbove must be 0 or more: " + bytes);
-            }
             this.headersOnlyAbove = bytes;
             return this;
         }
@@ -187,9 +185,6 @@ public final class SyncOptions {
 
         /** @param share the share of a folder that may be deleted in one sync @return this */
         public Builder massDeletionShare(double share) {
-            if (!(share >= 0 && share <= 1)) {
-                throw new IllegalArgumentException("massDeletionShare must be between 0 and 1: " + share);
-            }
             this.massDeletionShare = share;
             return this;
         }
@@ -202,20 +197,13 @@ public final class SyncOptions {
 
         /** @param bytes local files larger than this are neither read nor uploaded @return this */
         public Builder maxUploadBytes(long bytes) {
-            this.maxUploadBytes = positive(bytes, "maxUploadBytes");
+            this.maxUploadBytes = bytes;
             return this;
         }
 
         /** @return the options */
         public SyncOptions build() {
             return new SyncOptions(this);
-        }
-
-        private static long positive(long value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

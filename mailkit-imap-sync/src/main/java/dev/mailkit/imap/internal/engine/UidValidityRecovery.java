@@ -6,7 +6,6 @@ import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageRecord;
-import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -29,19 +28,14 @@ import org.slf4j.LoggerFactory;
  * (or a UIDNEXT that went backwards), decided first and applied after, so a crash part-way leaves every
  * file findable by its name.
  */
-final class UidValidityRecovery {
+final class UidValidityRecovery extends EnginePart {
 
     private static final Logger LOG = LoggerFactory.getLogger(UidValidityRecovery.class);
 
-    private final SyncContext ctx;
-    private final SyncStateStore state;
-    private final LocalStore local;
     private final Puller puller;
 
     UidValidityRecovery(SyncContext ctx, Puller puller) {
-        this.ctx = ctx;
-        this.state = ctx.state;
-        this.local = ctx.local;
+        super(ctx);
         this.puller = puller;
     }
 
