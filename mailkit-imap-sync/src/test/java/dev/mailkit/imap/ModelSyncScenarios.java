@@ -407,6 +407,17 @@ abstract class ModelSyncScenarios {
     }
 
     /**
+     * An API flag change is pushed and the sync dies right after; then the API sets a keyword: the keyword
+     * was lost (found by a random run, seed 7074302836960414671, shrunk from 950 steps).
+     */
+    @Test
+    void aKeywordSetAfterAnInterruptedFlagPush_reachesTheServer() throws Exception {
+        replay(serverAppend("INBOX", 77, "\\Seen \\Answered \\Draft"), sync(), localFlags("INBOX", 77, "+\\Flagged"),
+                sync(), localFlags("INBOX", 77, "+\\Seen -\\Flagged"), crashAfterEvents(1),
+                localKeywords("INBOX", 77, "$Forwarded"));
+    }
+
+    /**
      * A Maildir client makes a folder holding a message, then deletes the message before any sync: the folder is
      * still a new folder to create on the server (README: "a new folder directory a folder to create on the
      * server"), empty.

@@ -218,15 +218,36 @@ final class Puller extends EnginePart {
             }
         }
         List<MessageRecord> updates = new ArrayList<>();
+        // A flag change made here and not pushed yet (the server refused it as MODIFIED, or it was made during
+        // this sync) is merged with the server's change, and stays a local change against the new flags.
+        Map<Long, LocalChange> pending = new HashMap<>();
+        if (!flags.isEmpty()) {
+            state.localChanges(name).stream().filter(c -> c.kind() == LocalChange.Kind.KEPT && c.flags() != null)
+                    .forEach(c -> pending.put(c.uid(), c));
+        }
+        List<LocalChange> rebased = new ArrayList<>();
+        List<Long> settled = new ArrayList<>();
         for (Map.Entry<Long, MessageFlags> e : flags.entrySet()) {
             MessageRecord r = known.get(e.getKey());
             if (r != null && !gone.contains(r.uid()) && !r.flags().equals(e.getValue())) {
-                run.localFolder.setFlags(r.localId(), e.getValue());
+                LocalChange c = pending.get(r.uid());
+                MessageFlags here = c == null ? e.getValue() : MessageFlags.merge(r.flags(), c.flags(), e.getValue());
+                run.localFolder.setFlags(r.localId(), here);
                 updates.add(r.withFlags(e.getValue()));
+                if (c != null && !here.equals(e.getValue())) {
+                    rebased.add(new LocalChange(name, r.uid(), here, LocalChange.Kind.KEPT, null));
+                } else if (c != null) {
+                    settled.add(r.uid());
+                }
                 run.changed++;
             }
         }
         state.update(name, updates, List.of());
+        rebased.forEach(state::saveLocalChange);
+        state.clearLocalChanges(name, settled);
+        if (!rebased.isEmpty()) {
+            rescanNext.add(name);
+        }
         for (long uid : gone) {
             MessageRecord r = known.get(uid);
             if (r != null) {
