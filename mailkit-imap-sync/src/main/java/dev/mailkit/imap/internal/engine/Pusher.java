@@ -215,9 +215,6 @@ final class Pusher {
                     }
                 }
             }
-            for (long uid : e.getValue()) {
-                listener.onPushed(name, uid, "FLAGS");
-            }
         }
         if (!modified.isEmpty()) {
             result.notes.add(modified.size() + " message(s) changed on the server while pushing; merged again next sync");
@@ -243,6 +240,8 @@ final class Pusher {
             }
             MessageRecord r = records.get(c.uid());
             MessageFlags m = merged.get(c.uid());
+            // Once per change, as the report counts it (a message in two STOREs, + and -, is one change).
+            listener.onPushed(name, r.uid(), "FLAGS");
             lf.setFlags(r.localId(), m);
             updated.add(r.withFlags(m));
             cleared.add(c.uid());
