@@ -10,6 +10,9 @@ import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,8 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

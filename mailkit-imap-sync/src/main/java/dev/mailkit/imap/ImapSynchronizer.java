@@ -2,6 +2,8 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.imap.spi.LocalChange;
 import java.util.List;
 import java.util.Set;
 

@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.imap.internal.maildir.Maildir;
+import dev.mailkit.imap.spi.LocalStore;
 
 import java.nio.file.Path;
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.testing.HostileImapServer;
 import dev.mailkit.imap.testing.HostileImapServer.Command;
 import dev.mailkit.imap.testing.HostileImapServer.Response;

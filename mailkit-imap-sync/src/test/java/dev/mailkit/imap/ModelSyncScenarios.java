@@ -30,6 +30,7 @@ import dev.mailkit.imap.ModelOp.AfterEvents;
 import dev.mailkit.imap.ModelOp.Interruption;
 import dev.mailkit.imap.ModelOp.Outcome;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,6 +5,7 @@ import static dev.mailkit.imap.MirrorAssertions.folderDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.testing.HostileMaildir;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;

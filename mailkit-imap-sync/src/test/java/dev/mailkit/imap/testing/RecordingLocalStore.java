@@ -1,7 +1,7 @@
 package dev.mailkit.imap.testing;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.LocalStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -1,13 +1,13 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.mailkit.imap.internal.maildir;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.LocalStore;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package dev.mailkit.imap.internal.maildir;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.LocalStore;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package dev.mailkit.imap.internal.maildir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.LocalStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

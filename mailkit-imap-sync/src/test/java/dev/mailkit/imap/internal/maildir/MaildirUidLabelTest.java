@@ -2,8 +2,8 @@ package dev.mailkit.imap.internal.maildir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.LocalStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

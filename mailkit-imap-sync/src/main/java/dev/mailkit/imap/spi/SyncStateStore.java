@@ -1,5 +1,8 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
 
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 
 import java.nio.file.Path;
@@ -23,7 +26,7 @@ public interface SyncStateStore extends AutoCloseable {
      *
      * @param file the database file, for example {@code mail/me/.mailkit/state.db}
      * @return the store
-     * @throws SyncStateException if the file cannot be opened or was written by a newer mailkit
+     * @throws dev.mailkit.imap.SyncStateException if the file cannot be opened or was written by a newer mailkit
      */
     static SyncStateStore sqlite(Path file) {
         return new SqliteSyncStateStore(file);

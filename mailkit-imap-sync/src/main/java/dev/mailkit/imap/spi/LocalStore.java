@@ -1,5 +1,6 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
 
+import dev.mailkit.imap.MessageFlags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where mirrored mail is kept locally. {@link MaildirStore} is the default; implement this interface
+ * Where mirrored mail is kept locally. {@link dev.mailkit.imap.MaildirStore} is the default; implement this interface
  * to keep mail elsewhere. Messages are identified by a local id that stays stable when flags change.
  * Implementations are used by one synchronizer thread per folder at a time.
  */
@@ -20,7 +21,7 @@ public interface LocalStore extends AutoCloseable {
      * @param serverName the server's full folder name (decoded), {@code INBOX} for the inbox
      * @param separator  the server's hierarchy separator, or 0
      * @return the folder
-     * @throws SyncStateException if it cannot be created
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be created
      */
     LocalFolder folder(String serverName, char separator);
 
@@ -66,7 +67,7 @@ public interface LocalStore extends AutoCloseable {
      *
      * @param serverName the server's full folder name
      * @param separator  the server's hierarchy separator, or 0
-     * @throws SyncStateException if it cannot be deleted
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be deleted
      */
     void deleteFolder(String serverName, char separator);
 
@@ -75,7 +76,7 @@ public interface LocalStore extends AutoCloseable {
      *
      * @param separator the server's hierarchy separator, or 0
      * @return the names, INBOX included
-     * @throws SyncStateException if the store cannot be listed
+     * @throws dev.mailkit.imap.SyncStateException if the store cannot be listed
      */
     List<String> folderNames(char separator);
 
@@ -85,7 +86,7 @@ public interface LocalStore extends AutoCloseable {
      * @param from      the current server name
      * @param to        the new server name
      * @param separator the server's hierarchy separator, or 0
-     * @throws SyncStateException if it cannot be renamed
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be renamed
      */
     void renameFolder(String from, String to, char separator);
 
@@ -94,7 +95,7 @@ public interface LocalStore extends AutoCloseable {
      * system's cache, so that a power loss cannot undo it. Called before the sync state records a
      * change, when the synchronizer was built with {@code durableWrites()}. The default does nothing.
      *
-     * @throws SyncStateException if the data cannot be written
+     * @throws dev.mailkit.imap.SyncStateException if the data cannot be written
      */
     default void sync() {
     }
