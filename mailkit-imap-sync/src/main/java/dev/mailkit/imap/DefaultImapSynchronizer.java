@@ -11,7 +11,7 @@ import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 import dev.mailkit.imap.spi.FolderAction;
-import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
@@ -27,7 +27,7 @@ import java.util.List;
 final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     private final SyncEngine engine;
-    private final LocalStore localStore;
+    private final MessageStore localStore;
     private final SyncStateStore state;
     private final boolean ownsState;
     private final FileChannel lock;
@@ -46,8 +46,8 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         if (account.credentials() == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs credentials(..)", null);
         }
-        if (b.localStore == null && b.maildir == null) {
-            throw new InvalidConfigurationException("ImapSynchronizer needs maildir(..) or localStore(..)", null);
+        if (b.messageStore == null && b.maildir == null) {
+            throw new InvalidConfigurationException("ImapSynchronizer needs maildir(..) or messageStore(..)", null);
         }
         if (b.stateStore == null && b.maildir == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs stateStore(..) when no maildir(..) is set", null);
@@ -55,10 +55,10 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.provider = provider;
         this.deleteToTrash = b.deleteToTrash;
         this.lock = b.maildir == null ? null : lock(b.maildir);
-        LocalStore created = null;
+        MessageStore created = null;
         try {
-            created = b.localStore != null ? null : new Maildir(b.maildir, b.durableWrites);
-            this.localStore = b.localStore != null ? b.localStore : created;
+            created = b.messageStore != null ? null : new Maildir(b.maildir, b.durableWrites);
+            this.localStore = b.messageStore != null ? b.messageStore : created;
             this.ownsState = b.stateStore == null;
             SyncStateStore raw = b.stateStore != null ? b.stateStore
                     : new SqliteSyncStateStore(b.maildir.resolve("mailkit-state.db"), b.durableWrites);
@@ -71,7 +71,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             throw e;
         }
         this.session = account.session(Protocol.IMAP).build();
-        this.maildir = b.localStore == null ? b.maildir : null;
+        this.maildir = b.messageStore == null ? b.maildir : null;
         this.listener = b.listener;
         this.watchFolders = b.watchFolders;
         this.idleRefresh = b.idleRefresh;
@@ -163,10 +163,10 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
-    public LocalMirror local() {
-        return new LocalMirror() {
+    public MirroredFolders local() {
+        return new MirroredFolders() {
             @Override
-            public LocalMailbox folder(String name) {
+            public MirroredFolder folder(String name) {
                 FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
                         "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
                 return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state,
@@ -227,7 +227,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
-    public LocalStore localStore() {
+    public MessageStore localStore() {
         return localStore;
     }
 

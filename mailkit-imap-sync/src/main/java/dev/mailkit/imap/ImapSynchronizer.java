@@ -2,7 +2,7 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.Protocol;
-import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.nio.file.Path;
@@ -78,13 +78,13 @@ public interface ImapSynchronizer extends AutoCloseable {
      *
      * @return the local mirror
      */
-    LocalMirror local();
+    MirroredFolders local();
 
     /** The sync state, which is also a local index (messages by folder, by Message-ID). */
     SyncStateStore state();
 
     /** The local store. */
-    LocalStore localStore();
+    MessageStore localStore();
 
     /** Closes the state store (when the synchronizer opened it) and releases the Maildir lock. */
     @Override
@@ -92,7 +92,7 @@ public interface ImapSynchronizer extends AutoCloseable {
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
     final class Builder extends AccountBuilder<Builder> {
-        LocalStore localStore;
+        MessageStore messageStore;
         SyncStateStore stateStore;
         Path maildir;
         FolderFilter folders = FolderFilter.all();
@@ -131,8 +131,8 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @param store the store
          * @return this builder
          */
-        public Builder localStore(LocalStore store) {
-            this.localStore = Objects.requireNonNull(store, "store");
+        public Builder messageStore(MessageStore store) {
+            this.messageStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -252,8 +252,8 @@ public interface ImapSynchronizer extends AutoCloseable {
          * place, changed Maildir directories are forced before the sync state records the change (once per
          * fetched batch, not per message), and the state database waits for the disk at each commit
          * ({@code synchronous=FULL}). Off by default, like most mail tools: it costs time on every write;
-         * BENCHMARKS.md gives the measured cost. With your own {@link #localStore(LocalStore)} this calls its
-         * {@link LocalStore#sync()}.
+         * BENCHMARKS.md gives the measured cost. With your own {@link #messageStore(MessageStore)} this calls its
+         * {@link MessageStore#sync()}.
          *
          * @return this builder
          */

@@ -160,7 +160,7 @@ class HostileImapServerTest {
                 server.setFlags("INBOX", a, "\\Answered");
                 server.expunge("Archive", 1);
                 // local side: a flag change, a deletion (to the Trash), a new message
-                LocalMailbox inbox = sync.local().folder("INBOX");
+                MirroredFolder inbox = sync.local().folder("INBOX");
                 inbox.flag(b);
                 inbox.delete(3);
                 inbox.append(ServerClient.message(7, "<local@example.com>", "written here"), MessageFlags.NONE);

@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
  * small reference model ({@link MailboxModel}) says: the same folders, and in each the same multiset of
  * (bytes with CRLF line ends, flags). One subclass per server configuration.
  *
- * <p><b>The steps</b> ({@link ModelOp}): on the local side the {@link LocalMailbox} API (flags, keywords,
+ * <p><b>The steps</b> ({@link ModelOp}): on the local side the {@link MirroredFolder} API (flags, keywords,
  * delete, move, copy, append, createFolder) and another Maildir client's edits (renaming a file's
  * {@code :2,} letters several at once, unlinking a file, renaming a file into another folder's
  * {@code cur/}, a move made as copy and unlink, a new file in {@code new/} with LF or CRLF line ends, a

@@ -55,7 +55,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         long a = server.uidOf("INBOX", 1);
         long b = server.uidOf("INBOX", 2);
         try (ImapSynchronizer s = synchronizer()) {
-            LocalMailbox inbox = s.local().folder("INBOX");
+            MirroredFolder inbox = s.local().folder("INBOX");
             inbox.markRead(a);
             inbox.flag(b);
             inbox.setKeywords(b, Set.of("project-x"));

@@ -4,7 +4,7 @@
  * synchronize never need this package: they use {@link dev.mailkit.imap.ImapSynchronizer}.
  *
  * <ul>
- *   <li>{@link dev.mailkit.imap.spi.LocalStore}: where message files are kept, folder by folder.</li>
+ *   <li>{@link dev.mailkit.imap.spi.MessageStore}: where message files are kept, folder by folder.</li>
  *   <li>{@link dev.mailkit.imap.spi.SyncStateStore}: what the synchronizer remembers between runs,
  *       including the queues below.</li>
  *   <li>{@link dev.mailkit.imap.spi.LocalChange}: a message changed locally and not yet pushed.</li>

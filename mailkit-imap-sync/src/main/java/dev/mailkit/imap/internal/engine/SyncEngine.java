@@ -17,7 +17,7 @@ import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.spi.LocalChange;
-import dev.mailkit.imap.spi.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;
@@ -111,7 +111,7 @@ public final class SyncEngine {
 
     private final MailSession imap;
     private final ProviderSettings provider;
-    private final LocalStore local;
+    private final MessageStore local;
     private final SyncStateStore state;
     private final FolderFilter filter;
     private final SyncListener listener;
@@ -128,7 +128,7 @@ public final class SyncEngine {
      * @param listener progress
      * @param options  tuning
      */
-    public SyncEngine(MailSession imap, ProviderSettings provider, LocalStore local, SyncStateStore state,
+    public SyncEngine(MailSession imap, ProviderSettings provider, MessageStore local, SyncStateStore state,
                       FolderFilter filter, SyncListener listener, Options options) {
         this.imap = imap;
         this.provider = provider;
@@ -148,7 +148,7 @@ public final class SyncEngine {
         /** Time spent on this folder alone: its push, its pull and its completion. */
         long nanos;
         final List<String> notes = new ArrayList<>();
-        LocalStore.LocalFolder localFolder;
+        MessageStore.StoredFolder localFolder;
         String method;
         int added;
         int copied;
@@ -224,7 +224,7 @@ public final class SyncEngine {
         }
     }
 
-    private final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    private final Map<String, MessageStore.StoredFolder> openFolders = new ConcurrentHashMap<>();
     /** Folders a sync's local scan looked at through their current open instance. */
     private final Set<String> scanned = ConcurrentHashMap.newKeySet();
     /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
@@ -264,7 +264,7 @@ public final class SyncEngine {
         long start = System.nanoTime();
         refusedOnServer.clear();
         // Folders opened by an earlier sync keep their index unless something changed them since.
-        openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
+        openFolders.values().removeIf(MessageStore.StoredFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
         unchangedLocally.retainAll(scanned); // a folder the API opened first was never looked at for edits
         unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
@@ -423,7 +423,7 @@ public final class SyncEngine {
             return r;
         }
         FolderState saved = state.folder(folder).orElseThrow();
-        LocalStore.LocalFolder lf = local.folder(folder, saved.separator());
+        MessageStore.StoredFolder lf = local.folder(folder, saved.separator());
         IMAPStore store = (IMAPStore) imap.connectStore();
         try {
             new ImapCommands(store).run(p -> {
@@ -433,7 +433,7 @@ public final class SyncEngine {
                     throw new SyncStateException("folder '" + folder + "' was recreated on the server (UIDVALIDITY "
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
                 }
-                try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
+                try (MessageStore.MessageWriter w = lf.replace(r.localId())) {
                     ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream(), r.size());
                     w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
                 } catch (IOException e) {
@@ -475,7 +475,7 @@ public final class SyncEngine {
      * @param local the local store
      * @param a     the action
      */
-    public static void completeLocally(SyncStateStore state, LocalStore local, FolderAction a) {
+    public static void completeLocally(SyncStateStore state, MessageStore local, FolderAction a) {
         char sep = separator(state);
         switch (a.kind()) {
             case CREATE -> {
@@ -762,7 +762,7 @@ public final class SyncEngine {
         if (c == null || c.kind() != LocalChange.Kind.KEPT || c.flags() == null) {
             return;
         }
-        LocalStore.LocalFolder lf = localFolder(f.name());
+        MessageStore.StoredFolder lf = localFolder(f.name());
         Optional<MessageFlags> file = lf.storedFlags(r.localId());
         if (file.isEmpty()) {
             return;
@@ -1010,8 +1010,8 @@ public final class SyncEngine {
      * @param separator its hierarchy separator
      * @return the folder
      */
-    public LocalStore.LocalFolder folder(String name, char separator) {
-        LocalStore.LocalFolder open = openFolders.get(name);
+    public MessageStore.StoredFolder folder(String name, char separator) {
+        MessageStore.StoredFolder open = openFolders.get(name);
         if (open != null && open.changedSinceMark()) {
             // Another program changed the folder: read it again for the caller, and have the next sync still
             // look for what that program did (the fresh instance's mark would otherwise hide it).
@@ -1024,7 +1024,7 @@ public final class SyncEngine {
         });
     }
 
-    private LocalStore.LocalFolder localFolder(String name) {
+    private MessageStore.StoredFolder localFolder(String name) {
         return openFolders.computeIfAbsent(name, n -> local.folder(n, separators.getOrDefault(n, '/')));
     }
 
@@ -1423,7 +1423,7 @@ public final class SyncEngine {
                         || !separators.containsKey(other.folder())) {
                     continue;
                 }
-                LocalStore.LocalFolder source = localFolder(other.folder());
+                MessageStore.StoredFolder source = localFolder(other.folder());
                 if (source.size(other.localId()) >= 0) {
                     String id = run.localFolder.copyIn(source, other.localId(), m.uid(), m.flags());
                     run.added++;
@@ -1516,7 +1516,7 @@ public final class SyncEngine {
             run.sizeMismatches++;
         }
         MessageRecord r;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
             if (headersOnly && !endsWithBlankLine(bytes)) {
                 w.stream().write(CRLF); // some servers omit the header's closing empty line
@@ -1544,7 +1544,7 @@ public final class SyncEngine {
     private void downloadLarge(IMAPProtocol p, FolderRun run, ServerMessage m) throws ProtocolException, IOException {
         long n;
         String id;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
             n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());
@@ -1583,7 +1583,7 @@ public final class SyncEngine {
     private void recoverUidValidity(IMAPProtocol p, FolderRun run, FolderState saved, String why)
             throws ProtocolException, IOException {
         String name = run.folder.name();
-        LocalStore.LocalFolder lf = run.localFolder;
+        MessageStore.StoredFolder lf = run.localFolder;
         List<MessageRecord> old = state.messages(name);
         Map<Long, LocalChange> changes = new HashMap<>();
         state.localChanges(name).forEach(c -> changes.put(c.uid(), c));
@@ -1808,7 +1808,7 @@ public final class SyncEngine {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            LocalStore.LocalFolder lf;
+            MessageStore.StoredFolder lf;
             try {
                 lf = local.folder(gone.name(), gone.separator());
             } catch (SyncStateException e) {

@@ -11,14 +11,14 @@ import java.util.Set;
  * pulling. Messages are named by their UID in this folder ({@link MessageRecord#uid()}).
  *
  * <pre>{@code
- * LocalMailbox inbox = sync.local().folder("INBOX");
+ * MirroredFolder inbox = sync.local().folder("INBOX");
  * long uid = inbox.messages().get(0).uid();
  * inbox.markRead(uid);
  * inbox.move("Archive", uid);
  * sync.syncOnce();   // pushed: \Seen set, then UID MOVE to Archive
  * }</pre>
  */
-public interface LocalMailbox {
+public interface MirroredFolder {
 
     /** The server folder name. */
     String name();

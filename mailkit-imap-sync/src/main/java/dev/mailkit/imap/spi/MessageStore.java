@@ -13,7 +13,7 @@ import java.util.Optional;
  * to keep mail elsewhere. Messages are identified by a local id that stays stable when flags change.
  * Implementations are used by one synchronizer thread per folder at a time.
  */
-public interface LocalStore extends AutoCloseable {
+public interface MessageStore extends AutoCloseable {
 
     /**
      * Opens a folder, creating it when missing.
@@ -23,7 +23,7 @@ public interface LocalStore extends AutoCloseable {
      * @return the folder
      * @throws dev.mailkit.imap.SyncStateException if it cannot be created
      */
-    LocalFolder folder(String serverName, char separator);
+    StoredFolder folder(String serverName, char separator);
 
     /**
      * Whether a server folder of this name can be kept here safely. Server names are untrusted input: a
@@ -106,7 +106,7 @@ public interface LocalStore extends AutoCloseable {
     }
 
     /** One local folder. */
-    interface LocalFolder {
+    interface StoredFolder {
 
         /**
          * Starts writing a downloaded message; nothing is visible until {@link MessageWriter#commit}.
@@ -167,7 +167,7 @@ public interface LocalStore extends AutoCloseable {
          * @return its id in this folder
          * @throws IOException if it cannot be copied
          */
-        String copyIn(LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException;
+        String copyIn(StoredFolder from, String localId, long uid, MessageFlags flags) throws IOException;
 
         /**
          * Moves a message in from another folder of the same store (a local move not yet pushed): the
@@ -178,7 +178,7 @@ public interface LocalStore extends AutoCloseable {
          * @return its id in this folder
          * @throws IOException if it cannot be moved
          */
-        String moveIn(LocalFolder from, String localId) throws IOException;
+        String moveIn(StoredFolder from, String localId) throws IOException;
 
         /**
          * The size in bytes of a stored message.

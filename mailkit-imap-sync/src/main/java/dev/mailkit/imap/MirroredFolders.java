@@ -1,7 +1,7 @@
 package dev.mailkit.imap;
 
-/** The local side of the mirror, for changes to push: see {@link LocalMailbox}. */
-public interface LocalMirror {
+/** The local side of the mirror, for changes to push: see {@link MirroredFolder}. */
+public interface MirroredFolders {
 
     /**
      * One mirrored folder.
@@ -10,7 +10,7 @@ public interface LocalMirror {
      * @return the folder
      * @throws IllegalArgumentException if the folder was not synced yet
      */
-    LocalMailbox folder(String name);
+    MirroredFolder folder(String name);
 
     /**
      * Creates a folder locally; the next sync creates (and subscribes) it on the server, and mirrors it
