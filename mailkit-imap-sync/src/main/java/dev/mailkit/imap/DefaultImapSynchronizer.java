@@ -10,6 +10,7 @@ import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
+import dev.mailkit.imap.internal.state.StateView;
 import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
@@ -29,6 +30,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final SyncEngine engine;
     private final MessageStore localStore;
     private final SyncStateStore state;
+    private final MirrorState view;
     private final boolean ownsState;
     private final FileChannel lock;
     private final ProviderSettings provider;
@@ -63,6 +65,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             SyncStateStore raw = b.stateStore != null ? b.stateStore
                     : new SqliteSyncStateStore(b.maildir.resolve("mailkit-state.db"), b.durableWrites);
             this.state = b.durableWrites ? new DurableStateStore(raw, localStore) : raw;
+            this.view = new StateView(state);
         } catch (RuntimeException e) {
             if (created != null) {
                 created.close();
@@ -222,13 +225,23 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
-    public SyncStateStore state() {
+    public MirrorState state() {
+        return view;
+    }
+
+    /** The state store itself, with what it keeps for the engine (local changes, uploads, folder actions). */
+    public SyncStateStore stateStore() {
         return state;
     }
 
     @Override
-    public MessageStore localStore() {
-        return localStore;
+    public void forgetFolder(String name) {
+        synchronized (this) {
+            if (state.folder(name).isEmpty()) {
+                throw new IllegalArgumentException("the state knows no folder named '" + name + "'");
+            }
+            state.deleteFolder(name);
+        }
     }
 
     @Override

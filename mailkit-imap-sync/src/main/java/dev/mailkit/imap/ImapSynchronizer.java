@@ -80,11 +80,25 @@ public interface ImapSynchronizer extends AutoCloseable {
      */
     MirroredFolders local();
 
-    /** The sync state, which is also a local index (messages by folder, by Message-ID). */
-    SyncStateStore state();
+    /**
+     * What the mirror holds, read-only; also a local index (messages by folder, by UID, by Message-ID).
+     * It follows the syncs: no need to ask again after one.
+     *
+     * @return the state
+     */
+    MirrorState state();
 
-    /** The local store. */
-    MessageStore localStore();
+    /**
+     * Forgets what the state knows of a folder and its messages, so that the next sync mirrors it again
+     * from the server. Nothing is changed on the server. This is the way back for a folder whose local
+     * copy was lost: a sync refuses to take a missing or emptied local folder for deleted mail (see
+     * {@link MassDeletionException}).
+     *
+     * @param name the server folder name
+     * @throws IllegalArgumentException if the state knows no such folder
+     * @throws SyncStateException       if the state store fails
+     */
+    void forgetFolder(String name);
 
     /** Closes the state store (when the synchronizer opened it) and releases the Maildir lock. */
     @Override

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
-import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.testing.HostileImapServer;
 import dev.mailkit.imap.testing.HostileImapServer.Command;
 import dev.mailkit.imap.testing.HostileImapServer.Response;
@@ -185,7 +184,7 @@ class HostileImapServerTest {
         }
     }
 
-    private static void assertMirror(HostileImapServer server, Path maildir, SyncStateStore state, String... folders)
+    private static void assertMirror(HostileImapServer server, Path maildir, MirrorState state, String... folders)
             throws Exception {
         for (String f : folders) {
             assertExactMirror(maildir, f, server.messages(f), state);

@@ -21,6 +21,11 @@ final class MirrorAssertions {
 
     static char separator = '/';
 
+    /** The synchronizer's state store itself, for the checks that need what applications do not see. */
+    static SyncStateStore stateStore(ImapSynchronizer sync) {
+        return ((DefaultImapSynchronizer) sync).stateStore();
+    }
+
     static Path folderDir(Path root, String folder) {
         String d = MaildirNames.folderDirectory(folder, separator);
         return d.isEmpty() ? root : root.resolve(d);
@@ -34,7 +39,7 @@ final class MirrorAssertions {
         }
     }
 
-    static void assertExactMirror(Path root, String folder, Map<Long, byte[]> server, SyncStateStore state)
+    static void assertExactMirror(Path root, String folder, Map<Long, byte[]> server, MirrorState state)
             throws IOException {
         List<Path> files = files(root, folder);
         Map<Long, Path> byUid = new HashMap<>();

@@ -827,7 +827,7 @@ abstract class ModelSyncScenarios {
             }
             out.addAll(run.model.differences("server", serverSide));
 
-            SyncStateStore state = run.sync.state();
+            SyncStateStore state = MirrorAssertions.stateStore(run.sync);
             Map<String, List<Seen>> localSide = new TreeMap<>();
             for (String name : localFolders(run.maildir)) {
                 Map<String, MessageRecord> records = new TreeMap<>();

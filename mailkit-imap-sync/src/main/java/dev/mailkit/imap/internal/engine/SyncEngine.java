@@ -826,7 +826,7 @@ public final class SyncEngine {
         if (!options.allowMassDeletion()) {
             throw new MassDeletionException("nothing was changed on the server: the local store looks lost, not edited"
                     + why + ". If these deletions are wanted, sync once with allowMassDeletion() (CLI: --allow-mass-deletion);"
-                    + " to download a folder again instead, forget it with state().deleteFolder(name) (CLI:"
+                    + " to download a folder again instead, forget it with forgetFolder(name) (CLI:"
                     + " --forget-folder NAME)", refused);
         }
         for (Map.Entry<String, LocalScan.FolderFiles> e : scan.entrySet()) {
