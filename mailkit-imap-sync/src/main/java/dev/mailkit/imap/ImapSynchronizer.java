@@ -2,6 +2,8 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.imap.internal.synchronizer.DefaultImapSynchronizer;
+import dev.mailkit.imap.internal.synchronizer.SynchronizerConfig;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 
@@ -106,24 +108,7 @@ public interface ImapSynchronizer extends AutoCloseable {
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
     final class Builder extends AccountBuilder<Builder> {
-        MessageStore messageStore;
-        SyncStateStore stateStore;
-        Path maildir;
-        FolderFilter folders = FolderFilter.all();
-        SyncListener listener = SyncListener.NONE;
-        int connections = 1;
-        Instant since;
-        long headersOnlyAbove;
-        boolean pullOnly;
-        boolean durableWrites;
-        ConflictPolicy policy = ConflictPolicy.SERVER_WINS;
-        boolean deleteToTrash = true;
-        double massDeletionShare = 0.5;
-        boolean allowMassDeletion;
-        long maxUploadBytes;
-        List<String> watchFolders = List.of("INBOX");
-        Duration idleRefresh = Duration.ofMinutes(25);
-        Duration periodicSync = Duration.ofMinutes(15);
+        private final SynchronizerConfig config = new SynchronizerConfig();
 
         Builder() {
         }
@@ -135,7 +120,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder maildir(Path root) {
-            this.maildir = Objects.requireNonNull(root, "root");
+            config.maildir = Objects.requireNonNull(root, "root");
             return this;
         }
 
@@ -146,7 +131,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder messageStore(MessageStore store) {
-            this.messageStore = Objects.requireNonNull(store, "store");
+            config.messageStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -157,7 +142,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder stateStore(SyncStateStore store) {
-            this.stateStore = Objects.requireNonNull(store, "store");
+            config.stateStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -168,7 +153,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder folders(FolderFilter filter) {
-            this.folders = Objects.requireNonNull(filter, "filter");
+            config.folders = Objects.requireNonNull(filter, "filter");
             return this;
         }
 
@@ -179,7 +164,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder listener(SyncListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            config.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -196,7 +181,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (connections < 1 || connections > 8) {
                 throw new IllegalArgumentException("connections must be between 1 and 8, got " + connections);
             }
-            this.connections = connections;
+            config.connections = connections;
             return this;
         }
 
@@ -210,7 +195,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder onlySince(Instant since) {
-            this.since = Objects.requireNonNull(since, "since");
+            config.since = Objects.requireNonNull(since, "since");
             return this;
         }
 
@@ -237,7 +222,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (bytes < 0) {
                 throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
             }
-            this.headersOnlyAbove = bytes;
+            config.headersOnlyAbove = bytes;
             return this;
         }
 
@@ -256,7 +241,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("maxUploadBytes must be positive, got " + bytes);
             }
-            this.maxUploadBytes = bytes;
+            config.maxUploadBytes = bytes;
             return this;
         }
 
@@ -272,7 +257,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder durableWrites() {
-            this.durableWrites = true;
+            config.durableWrites = true;
             return this;
         }
 
@@ -282,7 +267,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder pullOnly() {
-            this.pullOnly = true;
+            config.pullOnly = true;
             return this;
         }
 
@@ -293,7 +278,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder conflictPolicy(ConflictPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            config.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -306,7 +291,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder deleteToTrash(boolean toTrash) {
-            this.deleteToTrash = toTrash;
+            config.deleteToTrash = toTrash;
             return this;
         }
 
@@ -324,7 +309,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (!(share >= 0 && share <= 1)) {
                 throw new IllegalArgumentException("massDeletionShare must be between 0 and 1, got " + share);
             }
-            this.massDeletionShare = share;
+            config.massDeletionShare = share;
             return this;
         }
 
@@ -335,7 +320,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder allowMassDeletion() {
-            this.allowMassDeletion = true;
+            config.allowMassDeletion = true;
             return this;
         }
 
@@ -347,7 +332,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder watchFolders(String... folders) {
-            this.watchFolders = List.of(folders);
+            config.watchFolders = List.of(folders);
             return this;
         }
 
@@ -363,7 +348,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (every.isNegative() || every.isZero() || every.compareTo(Duration.ofMinutes(29)) > 0) {
                 throw new IllegalArgumentException("idleRefresh must be between 0 and 29 minutes, got " + every);
             }
-            this.idleRefresh = every;
+            config.idleRefresh = every;
             return this;
         }
 
@@ -379,7 +364,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("periodicSync must be positive, got " + every);
             }
-            this.periodicSync = every;
+            config.periodicSync = every;
             return this;
         }
 
@@ -393,7 +378,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          *                                                          or another synchronizer uses the same Maildir
          */
         public ImapSynchronizer build() {
-            return new DefaultImapSynchronizer(this, account(Protocol.IMAP, "ImapSynchronizer"));
+            return new DefaultImapSynchronizer(config, account(Protocol.IMAP, "ImapSynchronizer"));
         }
     }
 }

@@ -1,6 +1,10 @@
 package dev.mailkit.imap;
 
-/** The local side of the mirror, for changes to push: see {@link MirroredFolder}. */
+/**
+ * The mirrored folders, to change locally: folders created, renamed or deleted here are changed in the
+ * local store at once and on the server by the next sync; {@link #folder(String)} gives one folder's
+ * messages to change ({@link MirroredFolder}).
+ */
 public interface MirroredFolders {
 
     /**

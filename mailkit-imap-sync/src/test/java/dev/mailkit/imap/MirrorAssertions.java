@@ -3,6 +3,7 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.internal.synchronizer.DefaultImapSynchronizer;
 import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -30,6 +30,7 @@ import dev.mailkit.imap.ModelOp.AfterEvents;
 import dev.mailkit.imap.ModelOp.Interruption;
 import dev.mailkit.imap.ModelOp.Outcome;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.internal.synchronizer.DefaultMirroredFolder;
 import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -258,7 +259,7 @@ abstract class ModelSyncScenarios {
     }
 
     /**
-     * Found when DefaultLocalMailbox.changeFlags started from the recorded flags (or the pending change), not from
+     * Found when DefaultMirroredFolder.changeFlags started from the recorded flags (or the pending change), not from
      * the file's letters, and renamed the file back over a Maildir client's rename the next sync had not yet seen.
      */
     @Test
@@ -377,7 +378,7 @@ abstract class ModelSyncScenarios {
     }
 
     /**
-     * DefaultLocalMailbox.copy gives the copy the recorded flags (or the pending change), not the letters the file
+     * DefaultMirroredFolder.copy gives the copy the recorded flags (or the pending change), not the letters the file
      * carries now: a Maildir client's rename since the last sync is missing from the copy.
      */
     @Test

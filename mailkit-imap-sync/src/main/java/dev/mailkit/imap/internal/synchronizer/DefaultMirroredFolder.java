@@ -1,5 +1,10 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.internal.synchronizer;
 
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirroredFolder;
+import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
@@ -15,7 +20,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /** {@link MirroredFolder} over the local store and the sync state; serialised with syncs on {@code lock}. */
-final class DefaultLocalMailbox implements MirroredFolder {
+public final class DefaultMirroredFolder implements MirroredFolder {
 
     private static final Pattern ATOM = Pattern.compile("[^\\x00-\\x20\\x7f(){%*\"\\\\\\]]+");
 
@@ -31,7 +36,7 @@ final class DefaultLocalMailbox implements MirroredFolder {
      * @param trash   where deletes go, or null to delete in place
      * @param changed told after every change (a running watch then syncs soon)
      */
-    DefaultLocalMailbox(Object lock, SyncStateStore state, Function<FolderState, MessageStore.StoredFolder> open,
+    DefaultMirroredFolder(Object lock, SyncStateStore state, Function<FolderState, MessageStore.StoredFolder> open,
                         FolderState folder, String trash, Runnable changed) {
         this.changed = changed;
         this.lock = lock;

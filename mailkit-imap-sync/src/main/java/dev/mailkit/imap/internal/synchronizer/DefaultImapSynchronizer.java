@@ -1,4 +1,4 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.internal.synchronizer;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
@@ -6,6 +6,16 @@ import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.ImapSynchronizer;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirrorState;
+import dev.mailkit.imap.MirroredFolder;
+import dev.mailkit.imap.MirroredFolders;
+import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.SyncWatch;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
@@ -25,7 +35,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The {@link ImapSynchronizer}: wiring of session, stores and engine. */
-final class DefaultImapSynchronizer implements ImapSynchronizer {
+public final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     private final SyncEngine engine;
     private final MessageStore localStore;
@@ -43,7 +53,13 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final Duration periodicSync;
     private Watcher watcher;
 
-    DefaultImapSynchronizer(ImapSynchronizer.Builder b, AccountBuilder.Account account) {
+    /**
+     * Opens the stores and makes the engine; no connection yet.
+     *
+     * @param b       what the builder collected
+     * @param account the server, credentials and provider the builder resolved
+     */
+    public DefaultImapSynchronizer(SynchronizerConfig b, AccountBuilder.Account account) {
         ProviderSettings provider = account.provider();
         if (account.credentials() == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs credentials(..)", null);
@@ -88,7 +104,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     /** The builder's limit, else the provider's published maximum message size, else the default. */
-    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider, SyncEngine.Options d) {
+    private static long maxUploadBytes(SynchronizerConfig b, ProviderSettings provider, SyncEngine.Options d) {
         if (b.maxUploadBytes > 0) {
             return b.maxUploadBytes;
         }
@@ -172,7 +188,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             public MirroredFolder folder(String name) {
                 FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
                         "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
-                return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state,
+                return new DefaultMirroredFolder(DefaultImapSynchronizer.this, state,
                         fs -> engine.folder(fs.name(), fs.separator()), f,
                         deleteToTrash ? trash() : null, DefaultImapSynchronizer.this::localChanged);
             }
