@@ -5,6 +5,7 @@ import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.internal.angus.RawFlags;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
