@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.spi.MessageStore;
+
 import java.nio.file.Path;
 
 /**

@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.imap.spi.LocalChange;
+
 import java.util.List;
 import java.util.Set;
 

@@ -1,6 +1,7 @@
 package dev.mailkit.imap.spi;
 
 import dev.mailkit.imap.MessageFlags;
+
 import java.util.Objects;
 import java.util.Optional;
 

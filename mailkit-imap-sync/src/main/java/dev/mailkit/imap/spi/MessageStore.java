@@ -1,6 +1,7 @@
 package dev.mailkit.imap.spi;
 
 import dev.mailkit.imap.MessageFlags;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

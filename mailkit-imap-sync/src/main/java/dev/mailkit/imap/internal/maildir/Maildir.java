@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.maildir;
 
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.MessageStore;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -2,6 +2,7 @@ package dev.mailkit.imap.internal.maildir;
 
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.spi.MessageStore;
+
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,6 +7,7 @@ import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
+
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -7,6 +7,7 @@ import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.SyncStateStore;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
