@@ -1,13 +1,11 @@
 package dev.mailkit.imap;
 
-import dev.mailkit.imap.spi.LocalChange;
-
 import java.util.List;
 import java.util.Set;
 
 /**
  * One mirrored folder, changed locally. Each action applies to the local store at once (the Maildir
- * file is renamed, moved or removed) and is recorded as a {@link LocalChange} in the sync state, so it
+ * file is renamed, moved or removed) and is recorded as a pending change in the sync state, so it
  * survives a restart; the next {@link ImapSynchronizer#syncOnce()} pushes it to the server before
  * pulling. Messages are named by their UID in this folder ({@link MessageRecord#uid()}).
  *
