@@ -3,6 +3,8 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -4,8 +4,8 @@ import static dev.mailkit.imap.internal.engine.SyncContext.printable;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
@@ -473,7 +473,7 @@ final class Puller extends EnginePart {
                         || !separators.containsKey(other.folder())) {
                     continue;
                 }
-                LocalStore.LocalFolder source = ctx.localFolder(other.folder());
+                MessageStore.StoredFolder source = ctx.localFolder(other.folder());
                 if (source.size(other.localId()) >= 0) {
                     String id = run.localFolder.copyIn(source, other.localId(), m.uid(), m.flags());
                     run.added++;
@@ -566,7 +566,7 @@ final class Puller extends EnginePart {
             run.sizeMismatches++;
         }
         MessageRecord r;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
             if (headersOnly && !endsWithBlankLine(bytes)) {
                 w.stream().write(CRLF); // some servers omit the header's closing empty line
@@ -594,7 +594,7 @@ final class Puller extends EnginePart {
     private void downloadLarge(IMAPProtocol p, FolderRun run, ServerMessage m) throws ProtocolException, IOException {
         long n;
         String id;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
             n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());

@@ -1,12 +1,12 @@
 package dev.mailkit.imap.internal.state;
 
-import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
