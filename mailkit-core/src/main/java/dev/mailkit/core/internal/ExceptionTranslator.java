@@ -108,7 +108,7 @@ public final class ExceptionTranslator {
             }
             if (t instanceof UnknownHostException) {
                 return new ConnectionException("unknown host '" + endpoint.host() + "' (DNS lookup failed)",
-                        protocol, endpoint, failure);
+                        protocol, endpoint, failure, true);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
                 return new ConnectionException("cannot connect: " + t.getMessage(), protocol, endpoint, failure);
@@ -148,16 +148,15 @@ public final class ExceptionTranslator {
         if (greeting == null || protocol != Protocol.SMTP) {
             return null;
         }
-        String other = greeting.startsWith("* ") ? "an IMAP server" : greeting.startsWith("+OK") ? "a POP3 server" : null;
-        String shown = greeting.length() > 120 ? greeting.substring(0, 120) + "…" : greeting;
+        String other = greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH") ? "an IMAP server"
+                : greeting.startsWith("+OK") ? "a POP3 server" : null;
         if (other == null) {
-            return new ConnectionException("the server's greeting is not an SMTP greeting (\"" + shown + "\"): check"
-                    + " that this is an SMTP server and port (submission: 587 with STARTTLS, or 465 with TLS)",
-                    protocol, endpoint, failure);
+            return null; // a greeting cut short ("[EOF]"), or a refusal such as 554: not another protocol
         }
+        String shown = greeting.length() > 120 ? greeting.substring(0, 120) + "…" : greeting;
         return new ConnectionException("port " + endpoint.port() + " answers as " + other + ", not an SMTP server (its"
                 + " greeting: \"" + shown + "\"): use the provider's SMTP port (submission: 587 with STARTTLS, or 465"
-                + " with TLS)", protocol, endpoint, failure);
+                + " with TLS)", protocol, endpoint, failure, true);
     }
 
     /** Mailkit's own failures, and the JDK's read timeout, as Angus keeps them in the text of a synthetic BYE. */
