@@ -1,9 +1,12 @@
 package dev.mailkit.cli;
 
+import dev.mailkit.core.AuthMethod;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -110,8 +113,32 @@ final class AccountOptions {
         };
     }
 
+    /**
+     * The login from the secret's variable, of the kind the provider takes: its password, or where it wants
+     * one, an app password or an authorization code (the variable holds that). A provider that takes only
+     * OAuth2 is refused by the builder with the way to sign in.
+     */
     Credentials credentials(UnaryOperator<String> environment) {
-        return Credentials.password(user, secret.password(environment));
+        String value = secret.password(environment);
+        ProviderSettings p = server == null || server.provider == null ? null
+                : ProviderRegistry.defaults().byId(server.provider).or(() -> lookup(server.provider)).orElse(null);
+        if (p != null && !p.accepts(AuthMethod.PASSWORD)) {
+            if (p.accepts(AuthMethod.APP_PASSWORD)) {
+                return Credentials.appPassword(user, value);
+            }
+            if (p.accepts(AuthMethod.AUTHORIZATION_CODE)) {
+                return Credentials.authorizationCode(user, value);
+            }
+        }
+        return Credentials.password(user, value);
+    }
+
+    private static java.util.Optional<ProviderSettings> lookup(String query) {
+        try {
+            return java.util.Optional.of(ProviderRegistry.defaults().lookup(query));
+        } catch (RuntimeException notFound) {
+            return java.util.Optional.empty(); // the builder says so with its own message
+        }
     }
 
     ConnectionOptions connectionOptions() {
