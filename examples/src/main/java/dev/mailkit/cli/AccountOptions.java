@@ -1,6 +1,5 @@
 package dev.mailkit.cli;
 
-import dev.mailkit.core.AuthMethod;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
@@ -119,18 +118,9 @@ final class AccountOptions {
      * OAuth2 is refused by the builder with the way to sign in.
      */
     Credentials credentials(UnaryOperator<String> environment) {
-        String value = secret.password(environment);
         ProviderSettings p = server == null || server.provider == null ? null
                 : ProviderRegistry.defaults().byId(server.provider).or(() -> lookup(server.provider)).orElse(null);
-        if (p != null && !p.accepts(AuthMethod.PASSWORD)) {
-            if (p.accepts(AuthMethod.APP_PASSWORD)) {
-                return Credentials.appPassword(user, value);
-            }
-            if (p.accepts(AuthMethod.AUTHORIZATION_CODE)) {
-                return Credentials.authorizationCode(user, value);
-            }
-        }
-        return Credentials.password(user, value);
+        return Credentials.secretFor(p, user, secret.password(environment));
     }
 
     private static java.util.Optional<ProviderSettings> lookup(String query) {
