@@ -138,25 +138,35 @@ public final class ExceptionTranslator {
 
     /**
      * A server of another protocol at the endpoint, told by its greeting: an IMAP ({@code * OK}) or POP3
-     * ({@code +OK}) server on the port an SMTP client was given.
+     * ({@code +OK}) server on the port an SMTP client was given, an SMTP ({@code 220}) or POP3 server on the
+     * port an IMAP client was given.
      */
     private static MailkitException protocolMixUp(List<Throwable> chain, Protocol protocol, ServerEndpoint endpoint,
                                                   Throwable failure) {
         StringBuilder raw = new StringBuilder();
         chain.forEach(t -> raw.append(t.getMessage()).append('\n'));
-        String greeting = AngusFailures.badGreeting(raw.toString());
-        if (greeting == null || protocol != Protocol.SMTP) {
+        String greeting;
+        String other;
+        String fix;
+        if (protocol == Protocol.SMTP) {
+            greeting = AngusFailures.badGreeting(raw.toString());
+            other = greeting == null ? null : greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH")
+                    ? "an IMAP server" : greeting.startsWith("+OK") ? "a POP3 server" : null;
+            fix = "use the provider's SMTP port (submission: 587 with STARTTLS, or 465 with TLS)";
+        } else if (protocol == Protocol.IMAP) {
+            greeting = AngusFailures.refusedImapGreeting(chain);
+            other = greeting == null ? null : greeting.matches("220[ -].*") ? "an SMTP server"
+                    : greeting.startsWith("+OK") ? "a POP3 server" : null;
+            fix = "use the provider's IMAP port (143 with STARTTLS, or 993 with TLS)";
+        } else {
             return null;
         }
-        String other = greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH") ? "an IMAP server"
-                : greeting.startsWith("+OK") ? "a POP3 server" : null;
         if (other == null) {
             return null; // a greeting cut short ("[EOF]"), or a refusal such as 554: not another protocol
         }
         String shown = greeting.length() > 120 ? greeting.substring(0, 120) + "…" : greeting;
-        return new ConnectionException("port " + endpoint.port() + " answers as " + other + ", not an SMTP server (its"
-                + " greeting: \"" + shown + "\"): use the provider's SMTP port (submission: 587 with STARTTLS, or 465"
-                + " with TLS)", protocol, endpoint, failure, true);
+        return new ConnectionException("port " + endpoint.port() + " answers as " + other + ", not an " + protocol
+                + " server (its greeting: \"" + shown + "\"): " + fix, protocol, endpoint, failure, true);
     }
 
     /** Mailkit's own failures, and the JDK's read timeout, as Angus keeps them in the text of a synthetic BYE. */

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *       {@code FolderClosedException} or {@code StoreClosedException} (the response object, where Angus keeps
  *       it, is read by {@link #hiddenCause}).</li>
  *   <li>a greeting the SMTP client did not understand: "Got bad greeting from SMTP host: h, port: p,
- *       response: &lt;greeting&gt;" in a plain {@code MessagingException} ({@link #badGreeting}).</li>
+ *       response: &lt;greeting&gt;" in a plain {@code MessagingException} ({@link #badGreeting});</li>
+ *   <li>a greeting the IMAP client did not understand: the greeting line itself as the message of an
+ *       {@code iap.ConnectionException} ({@link #refusedImapGreeting}).</li>
  * </ul>
  * Guarded by {@code ExceptionTranslatorTest}, {@code ResponseBoundsTest} and {@code TlsRefusalTest} (core), and
  * {@code SmtpFaultSoakTest} (smtp): an upgrade that changes a wording makes them fail.
@@ -129,5 +131,22 @@ public final class AngusFailures {
     public static String badGreeting(String messages) {
         Matcher m = BAD_GREETING.matcher(messages);
         return m.find() ? m.group(1).strip() : null;
+    }
+
+    /**
+     * The greeting Angus IMAP refused as neither {@code * OK} nor {@code * PREAUTH}: it throws an
+     * {@code iap.ConnectionException} whose message is the greeting line.
+     *
+     * @param chain the failure and its causes
+     * @return the greeting line, or null
+     */
+    public static String refusedImapGreeting(List<Throwable> chain) {
+        for (Throwable t : chain) {
+            if (t instanceof org.eclipse.angus.mail.iap.ConnectionException && t.getMessage() != null
+                    && !t.getMessage().startsWith("* ")) {
+                return t.getMessage().strip();
+            }
+        }
+        return null;
     }
 }
