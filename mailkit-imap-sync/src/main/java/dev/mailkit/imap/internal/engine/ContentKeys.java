@@ -1,7 +1,6 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.spi.MessageStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;

@@ -1,8 +1,8 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 import java.util.Map;
 import java.util.Set;

@@ -5,13 +5,13 @@ import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.FolderReport;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.MessagingException;
 import java.time.Duration;

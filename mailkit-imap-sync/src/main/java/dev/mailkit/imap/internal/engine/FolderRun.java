@@ -4,9 +4,9 @@ import static dev.mailkit.imap.internal.engine.SyncContext.printable;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderReport;
+import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
-import dev.mailkit.imap.MessageRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

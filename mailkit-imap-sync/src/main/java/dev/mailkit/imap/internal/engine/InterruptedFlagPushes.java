@@ -1,10 +1,10 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.spi.LocalChange;
-import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +25,6 @@ import org.eclipse.angus.mail.imap.protocol.MailboxInfo;
  * made here since is not taken for the one that arrived.
  */
 final class InterruptedFlagPushes extends EnginePart {
-
 
     InterruptedFlagPushes(SyncContext ctx) {
         super(ctx);

@@ -8,7 +8,6 @@ import dev.mailkit.imap.internal.maildir.MaildirNames;
 import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

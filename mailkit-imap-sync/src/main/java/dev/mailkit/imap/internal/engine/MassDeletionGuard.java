@@ -1,9 +1,9 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.registry.FolderRole;
-import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.spi.LocalChange;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +17,6 @@ final class MassDeletionGuard extends EnginePart {
 
     /** Deleting fewer messages than this from a folder never trips the guard. */
     static final int MINIMUM = 5;
-
 
     MassDeletionGuard(SyncContext ctx) {
         super(ctx);

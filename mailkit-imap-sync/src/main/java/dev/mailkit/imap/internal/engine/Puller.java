@@ -4,12 +4,12 @@ import static dev.mailkit.imap.internal.engine.SyncContext.printable;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.spi.LocalChange;
-import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,6 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.MessageFlags;
-
 import java.time.Instant;
 
 /** What one metadata FETCH says about a message. */

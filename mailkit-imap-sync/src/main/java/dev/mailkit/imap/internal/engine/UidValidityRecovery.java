@@ -3,10 +3,10 @@ package dev.mailkit.imap.internal.engine;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.spi.LocalChange;
-import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
