@@ -59,6 +59,15 @@ public interface SyncListener {
     }
 
     /**
+     * {@link ImapSynchronizer#watch} stopped on its own: its first sync failed, or a failure that retrying
+     * cannot fix (see {@link SyncWatch#failure()}). Called once, after which the watch closes itself.
+     *
+     * @param error the typed error
+     */
+    default void onWatchStopped(RuntimeException error) {
+    }
+
+    /**
      * {@link ImapSynchronizer#watch} hit an error; it keeps running and retries after {@code retryIn}.
      *
      * @param error   the typed error

@@ -10,6 +10,16 @@ public interface SyncWatch extends AutoCloseable {
     /** Whether it is still running. */
     boolean isRunning();
 
+    /**
+     * What stopped the watch on its own: the first sync failed (a wrong port, host or password is reported,
+     * not retried), or a later failure that retrying cannot fix (an unknown host, a refused login, a refused
+     * certificate). Transient failures (a dropped connection, a timeout) are retried with backoff and do not
+     * stop it.
+     *
+     * @return the failure, or empty while running or after {@link #close()}
+     */
+    java.util.Optional<RuntimeException> failure();
+
     /** Asks for a sync soon (debounced with other requests). */
     void syncSoon();
 

@@ -49,10 +49,15 @@ public final class Watcher implements SyncWatch {
     private final Path maildir;
     private final SyncListener listener;
     private final ScheduledExecutorService scheduler;
-    private final List<Thread> idlers = new ArrayList<>();
+    private final List<Thread> idlers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Thread, IMAPFolder> idling = new HashMap<>();
     private final AtomicBoolean queued = new AtomicBoolean();
     private volatile boolean closed;
+    private final boolean idleUsable;
+    /** Whether a sync has completed since the watch started. */
+    private volatile boolean synced;
+    /** What stopped the watch: a failure retrying cannot fix, or a first sync that failed. */
+    private volatile RuntimeException failure;
     private volatile Map<Path, FileTime> snapshot = Map.of();
     private Duration backoff = Duration.ofSeconds(1);
 
@@ -78,21 +83,56 @@ public final class Watcher implements SyncWatch {
         if (maildir != null) {
             scheduler.scheduleWithFixedDelay(this::pollMaildir, 1, 1, TimeUnit.SECONDS);
         }
-        if (idleUsable) {
-            for (String folder : this.folders) {
-                Thread t = new Thread(() -> idleLoop(folder), "mailkit-idle-" + folder);
-                t.setDaemon(true);
-                idlers.add(t);
-                t.start();
-            }
-            scheduler.scheduleWithFixedDelay(this::refreshIdle, idleRefresh.toMillis(), idleRefresh.toMillis(),
-                    TimeUnit.MILLISECONDS);
+        this.idleUsable = idleUsable;
+    }
+
+    /** IDLE starts once a first sync has worked: a wrong port or password is then told once, by that sync. */
+    private void startIdle() {
+        if (!idleUsable || closed) {
+            return;
         }
+        for (String folder : this.folders) {
+            Thread t = new Thread(() -> idleLoop(folder), "mailkit-idle-" + folder);
+            t.setDaemon(true);
+            idlers.add(t);
+            t.start();
+        }
+        scheduler.scheduleWithFixedDelay(this::refreshIdle, idleRefresh.toMillis(), idleRefresh.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public boolean isRunning() {
         return !closed;
+    }
+
+    @Override
+    public java.util.Optional<RuntimeException> failure() {
+        return java.util.Optional.ofNullable(failure);
+    }
+
+    /**
+     * A failure another attempt cannot fix until something is changed: an unknown host or a server of another
+     * protocol, a refused login (retrying a wrong password can lock the account), a refused certificate, a
+     * configuration the provider does not take.
+     */
+    static boolean permanent(RuntimeException e) {
+        return e instanceof dev.mailkit.core.AuthenticationException || e instanceof dev.mailkit.core.TlsException
+                || e instanceof dev.mailkit.core.InvalidConfigurationException
+                || e instanceof dev.mailkit.core.ConnectionException c && c.isPermanent();
+    }
+
+    /** Stops the watch for good after {@code e}; closing happens off the thread that saw it. */
+    private void stop(RuntimeException e) {
+        if (failure != null || closed) {
+            return;
+        }
+        failure = e;
+        LOG.warn("watch stopped: {}", e.toString());
+        listener.onWatchStopped(e);
+        Thread t = new Thread(this::close, "mailkit-watch-stop");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Override
@@ -111,9 +151,17 @@ public final class Watcher implements SyncWatch {
             Map<Path, FileTime> before = maildirTimes(); // taken first: an edit made during the sync triggers another
             SyncReport report = sync.syncOnce();
             snapshot = before;
+            if (!synced) {
+                synced = true;
+                startIdle();
+            }
             backoff = Duration.ofSeconds(1);
             listener.onSyncDone(report);
         } catch (RuntimeException e) {
+            if (!synced || permanent(e)) {
+                stop(e);
+                return;
+            }
             Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             LOG.warn("sync failed, retrying in {}: {}", wait, e.toString());
@@ -154,6 +202,10 @@ public final class Watcher implements SyncWatch {
                     break;
                 }
                 RuntimeException typed = e instanceof RuntimeException r ? r : session.translate((MessagingException) e);
+                if (permanent(typed)) {
+                    stop(typed);
+                    break;
+                }
                 listener.onWatchError(typed, wait);
                 LOG.warn("IDLE on {} failed, reconnecting in {}: {}", name, wait, typed.toString());
                 sleep(wait);
