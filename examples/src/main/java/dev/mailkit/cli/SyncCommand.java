@@ -90,6 +90,11 @@ final class SyncCommand implements Callable<Integer> {
             }
 
             @Override
+            public void onWatchStopped(RuntimeException error) {
+                stop.countDown(); // reported once, with its exit code, when the watch is left below
+            }
+
+            @Override
             public void onWatchError(RuntimeException error, Duration retryIn) {
                 root.err.println("mailkit: " + Mailkit.describe(error) + " (retrying in " + retryIn.toSeconds() + " s)");
                 root.err.flush();
@@ -134,6 +139,9 @@ final class SyncCommand implements Callable<Integer> {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 } catch (IllegalStateException shuttingDown) {
                     // the process is ending: close the watch and leave
+                }
+                if (w.failure().isPresent()) {
+                    throw w.failure().get(); // the first sync failed, or retrying cannot help: its exit code
                 }
             }
             return ExitCodes.OK;

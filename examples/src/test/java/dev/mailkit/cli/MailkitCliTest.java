@@ -249,6 +249,20 @@ class MailkitCliTest {
     }
 
     @Test
+    void sync_watch_againstAClosedPort_exitsWithTheConnectionCode_sayingItOnce() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun r = CliRun.of("sync", "--host", "127.0.0.1", "--port", String.valueOf(closed), "--security", "plain",
+                "--user", "me", "--password-file", passwordFile.toString(), "--dir", dir.resolve("mail").toString(),
+                "--watch", "--watch-for", "20");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONNECTION);
+        assertThat(r.err().lines().filter(l -> l.contains("cannot connect"))).hasSize(1);
+        assertThat(r.err()).doesNotContain("retrying");
+    }
+
+    @Test
     void demo_runsAndExitsZero() {
         CliRun r = CliRun.of("demo");
         assertThat(r.code()).as(r.err()).isZero();
