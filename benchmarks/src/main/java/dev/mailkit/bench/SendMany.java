@@ -33,6 +33,8 @@ public final class SendMany {
                 .options(ConnectionOptions.builder().allowPlaintext().build()).noRateLimit();
         if (auth) {
             b.credentials(Credentials.password("bench", "bench"));
+        } else {
+            b.withoutAuthentication();
         }
         Random random = new Random(count);
         Iterable<Email> emails = () -> new Iterator<>() {

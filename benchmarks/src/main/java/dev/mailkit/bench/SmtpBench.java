@@ -221,6 +221,8 @@ final class SmtpBench {
                 .options(ConnectionOptions.builder().allowPlaintext().build()).noRateLimit();
         if (server.auth()) {
             b.credentials(Credentials.password("bench", "bench"));
+        } else {
+            b.withoutAuthentication();
         }
         if (pool > 0) {
             b.poolSize(pool);

@@ -242,10 +242,31 @@ public interface SmtpSender extends AutoCloseable {
          * @return the sender
          * @throws dev.mailkit.core.ProviderNotFoundException if {@link #provider(String)} matches nothing
          * @throws InvalidConfigurationException if neither provider nor endpoint is set, the provider has no SMTP
-         *                                       endpoint, or appending to Sent has no IMAP server
+         *                                       endpoint, appending to Sent has no IMAP server, no credentials
+         *                                       were set without {@link #withoutAuthentication()}, or the
+         *                                       provider never accepts the credentials' kind of login
          */
         public SmtpSender build() {
-            return new PooledSmtpSender(config, account(Protocol.SMTP, "SmtpSender"));
+            AccountBuilder.Account account = account(Protocol.SMTP, "SmtpSender");
+            if (account.credentials() == null && !withoutAuthentication) {
+                throw new InvalidConfigurationException("SmtpSender: no credentials; set credentials(..), or call"
+                        + " withoutAuthentication() to send without logging in (a relay that trusts this host)", null);
+            }
+            return new PooledSmtpSender(config, account);
+        }
+
+        private boolean withoutAuthentication;
+
+        /**
+         * Sends without logging in, to a relay that accepts mail from this host (a local Postfix, an internal
+         * relay). Without it, a sender with no credentials is refused at {@link #build()}, so a forgotten
+         * login is not found out by a relay refusing, or worse accepting, unauthenticated mail.
+         *
+         * @return this builder
+         */
+        public Builder withoutAuthentication() {
+            this.withoutAuthentication = true;
+            return this;
         }
     }
 }

@@ -35,6 +35,14 @@ class CredentialsForProviderTest {
     }
 
     @Test
+    void noCredentials_isRefused_unlessSendingWithoutAuthenticationIsAskedFor() {
+        assertThatThrownBy(() -> SmtpSender.builder().endpoint("smtp.example.com", 587, dev.mailkit.core.Security.STARTTLS)
+                .build()).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("withoutAuthentication()");
+        assertThatCode(() -> SmtpSender.builder().endpoint("smtp.example.com", 587, dev.mailkit.core.Security.STARTTLS)
+                .withoutAuthentication().build().close()).doesNotThrowAnyException();
+    }
+
+    @Test
     void anExplicitServer_takesAnyLogin() {
         assertThatCode(() -> SmtpSender.builder().endpoint("smtp.example.com", 587, dev.mailkit.core.Security.STARTTLS)
                 .credentials(Credentials.password("me", "secret-3")).build().close()).doesNotThrowAnyException();

@@ -99,7 +99,8 @@ class SmtpSenderGreenMailTest {
         byte[] data = new byte[300_000];
         new java.util.Random(5).nextBytes(data);
         try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
-                .options(ConnectionOptions.builder().allowPlaintext().build()).retryPolicy(RetryPolicy.none()).build()) {
+                .options(ConnectionOptions.builder().allowPlaintext().build()).retryPolicy(RetryPolicy.none())
+                .withoutAuthentication().build()) {
             sender.send(Email.builder().from("alice@localhost").to("bob@localhost").subject("dots").text(text)
                     .attach("data.bin", data, "application/octet-stream").build());
             sender.send(Email.builder().from("alice@localhost").to("carol@localhost").subject("only dots")
