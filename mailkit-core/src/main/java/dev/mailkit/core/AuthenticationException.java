@@ -11,7 +11,9 @@ public class AuthenticationException extends MailkitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The server's reply to the login, or null. */
     private final String serverReply;
+    /** How to fix it, or null. */
     private final String hint;
 
     /**
@@ -32,12 +34,20 @@ public class AuthenticationException extends MailkitException {
         this.hint = hint;
     }
 
-    /** The server's reply to the failed login, for example {@code 535 5.7.8 Authentication credentials invalid}. */
+    /**
+     * The server's reply to the failed login, for example {@code 535 5.7.8 Authentication credentials invalid}.
+     *
+     * @return the server's reply, or empty when there was none
+     */
     public Optional<String> serverReply() {
         return Optional.ofNullable(serverReply);
     }
 
-    /** How to fix it, when known (from the provider registry). */
+    /**
+     * How to fix it, when known (from the provider registry).
+     *
+     * @return the hint, or empty when none is known
+     */
     public Optional<String> hint() {
         return Optional.ofNullable(hint);
     }

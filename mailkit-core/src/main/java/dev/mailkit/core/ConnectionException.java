@@ -5,6 +5,7 @@ public class ConnectionException extends MailkitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Whether a retry cannot succeed. */
     private final boolean permanent;
 
     /**

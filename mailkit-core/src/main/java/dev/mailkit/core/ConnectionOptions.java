@@ -100,17 +100,29 @@ public final class ConnectionOptions {
         this.socketFactory = new VerifyingSocketFactory(context.getSocketFactory());
     }
 
-    /** The safe defaults. */
+    /**
+     * The safe defaults.
+     *
+     * @return the default options
+     */
     public static ConnectionOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A new builder, starting from the defaults. */
+    /**
+     * A new builder, starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder initialised with these options; a trusted-certificate file is read again when it builds. */
+    /**
+     * A builder initialised with these options; a trusted-certificate file is read again when it builds.
+     *
+     * @return a new builder with these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.connectTimeout = connectTimeout;
@@ -129,27 +141,47 @@ public final class ConnectionOptions {
         return b;
     }
 
-    /** Time allowed to open a TCP connection. */
+    /**
+     * Time allowed to open a TCP connection.
+     *
+     * @return the connect timeout
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** Time allowed for one read from the server. */
+    /**
+     * Time allowed for one read from the server.
+     *
+     * @return the read timeout
+     */
     public Duration readTimeout() {
         return readTimeout;
     }
 
-    /** Time allowed for one write to the server. */
+    /**
+     * Time allowed for one write to the server.
+     *
+     * @return the write timeout
+     */
     public Duration writeTimeout() {
         return writeTimeout;
     }
 
-    /** The name sent in SMTP EHLO. */
+    /**
+     * The name sent in SMTP EHLO.
+     *
+     * @return the EHLO host name
+     */
     public String localHostName() {
         return localHostName;
     }
 
-    /** Whether endpoints with {@link Security#PLAIN} may be used. */
+    /**
+     * Whether endpoints with {@link Security#PLAIN} may be used.
+     *
+     * @return true when plaintext endpoints are allowed
+     */
     public boolean plaintextAllowed() {
         return allowPlaintext;
     }
@@ -157,6 +189,8 @@ public final class ConnectionOptions {
     /**
      * The largest server response line, and the largest IMAP literal, accepted: a server sending more
      * fails the connection (a {@link ResponseLimitException}) before the client allocates memory for it.
+     *
+     * @return the bound in bytes
      */
     public long maxResponseBytes() {
         return maxResponseBytes;
@@ -177,27 +211,47 @@ public final class ConnectionOptions {
         return protocol == Protocol.SMTP ? DEFAULT_MAX_SMTP_REPLY_MEMORY : DEFAULT_MAX_IMAP_REPLY_MEMORY;
     }
 
-    /** Time allowed from the TCP connection (with implicit TLS: and its handshake) to the end of the server's greeting. */
+    /**
+     * Time allowed from the TCP connection (with implicit TLS: and its handshake) to the end of the server's greeting.
+     *
+     * @return the greeting timeout
+     */
     public Duration greetingTimeout() {
         return greetingTimeout;
     }
 
-    /** Time allowed for a whole connection attempt through {@link MailSession}: TCP, TLS, greeting, capabilities, login. */
+    /**
+     * Time allowed for a whole connection attempt through {@link MailSession}: TCP, TLS, greeting, capabilities, login.
+     *
+     * @return the login timeout
+     */
     public Duration loginTimeout() {
         return loginTimeout;
     }
 
-    /** Time allowed from the client's last write (a command, a literal, message content) to the end of the server's reply. */
+    /**
+     * Time allowed from the client's last write (a command, a literal, message content) to the end of the server's reply.
+     *
+     * @return the reply timeout
+     */
     public Duration replyTimeout() {
         return replyTimeout;
     }
 
-    /** The longest silence from the server accepted while the client waits in IMAP IDLE (instead of the read timeout). */
+    /**
+     * The longest silence from the server accepted while the client waits in IMAP IDLE (instead of the read timeout).
+     *
+     * @return the longest accepted silence in IDLE
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** The socket factory for TLS connections, restricted to TLS 1.2+ and to the configured trust anchors. */
+    /**
+     * The socket factory for TLS connections, restricted to TLS 1.2+ and to the configured trust anchors.
+     *
+     * @return the TLS socket factory
+     */
     public SSLSocketFactory sslSocketFactory() {
         return socketFactory;
     }

@@ -8,6 +8,7 @@ public class ConnectionTimeoutException extends ConnectionException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The timeout that fired, or null when not known. */
     private final Duration timeout;
 
     /**
@@ -25,7 +26,11 @@ public class ConnectionTimeoutException extends ConnectionException {
         this.timeout = timeout;
     }
 
-    /** The timeout that fired, when known. */
+    /**
+     * The timeout that fired, when known.
+     *
+     * @return the timeout, or empty when not known
+     */
     public Optional<Duration> timeout() {
         return Optional.ofNullable(timeout);
     }

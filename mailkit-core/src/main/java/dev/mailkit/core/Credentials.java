@@ -99,17 +99,29 @@ public final class Credentials {
         return new Credentials(username, AuthMethod.OAUTH2, null, Objects.requireNonNull(tokenProvider, "tokenProvider"));
     }
 
-    /** The login name. */
+    /**
+     * The login name.
+     *
+     * @return the login name
+     */
     public String username() {
         return username;
     }
 
-    /** Which kind of secret these credentials carry. */
+    /**
+     * Which kind of secret these credentials carry.
+     *
+     * @return the kind of secret
+     */
     public AuthMethod method() {
         return method;
     }
 
-    /** Whether these credentials log in with OAuth 2.0 (XOAUTH2). */
+    /**
+     * Whether these credentials log in with OAuth 2.0 (XOAUTH2).
+     *
+     * @return true for OAuth2 credentials
+     */
     public boolean isOAuth2() {
         return method == AuthMethod.OAUTH2;
     }

@@ -23,6 +23,7 @@ public class DeadlineExceededException extends ConnectionTimeoutException {
         IDLE
     }
 
+    /** Which deadline passed. */
     private final Deadline deadline;
 
     /**
@@ -41,7 +42,11 @@ public class DeadlineExceededException extends ConnectionTimeoutException {
         this.deadline = deadline;
     }
 
-    /** Which deadline passed. */
+    /**
+     * Which deadline passed.
+     *
+     * @return the deadline that passed
+     */
     public Deadline deadline() {
         return deadline;
     }

@@ -75,7 +75,11 @@ public interface DnsResolver {
         return new JndiDnsResolver(timeout);
     }
 
-    /** A resolver that finds nothing (no records, no host resolves), to switch DNS steps off. */
+    /**
+     * A resolver that finds nothing (no records, no host resolves), to switch DNS steps off.
+     *
+     * @return a resolver that finds nothing
+     */
     static DnsResolver none() {
         return new DnsResolver() {
             @Override

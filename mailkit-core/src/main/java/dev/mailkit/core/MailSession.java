@@ -77,7 +77,11 @@ public final class MailSession {
         return new Builder(protocol, endpoint);
     }
 
-    /** The Jakarta protocol name used for the session's properties: {@code smtp} or {@code imap}. */
+    /**
+     * The Jakarta protocol name used for the session's properties: {@code smtp} or {@code imap}.
+     *
+     * @return {@code smtp} or {@code imap}
+     */
     public String jakartaProtocol() {
         return protocol.name().toLowerCase(Locale.ROOT);
     }
@@ -124,27 +128,47 @@ public final class MailSession {
         return props;
     }
 
-    /** The configured Jakarta session (no connection is open). */
+    /**
+     * The configured Jakarta session (no connection is open).
+     *
+     * @return the Jakarta Mail session
+     */
     public Session session() {
         return session;
     }
 
-    /** The server. */
+    /**
+     * The server.
+     *
+     * @return the server
+     */
     public ServerEndpoint endpoint() {
         return endpoint;
     }
 
-    /** SMTP or IMAP. */
+    /**
+     * SMTP or IMAP.
+     *
+     * @return the protocol
+     */
     public Protocol protocol() {
         return protocol;
     }
 
-    /** The connection options in force. */
+    /**
+     * The connection options in force.
+     *
+     * @return the connection options
+     */
     public ConnectionOptions options() {
         return options;
     }
 
-    /** The provider, when known (used for login hints). */
+    /**
+     * The provider, when known (used for login hints).
+     *
+     * @return the provider, or empty when not known
+     */
     public Optional<ProviderSettings> provider() {
         return Optional.ofNullable(provider);
     }

@@ -17,8 +17,11 @@ public class MailkitException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient ServerEndpoint endpoint;
+    /** The protocol spoken, or null. */
     private final Protocol protocol;
+    /** How many attempts ended in this failure, at least 1. */
     private volatile int attempts = 1;
+    /** The time from the first attempt to this failure, or null for a single attempt. */
     private volatile Duration elapsed;
 
     /**
@@ -45,12 +48,20 @@ public class MailkitException extends RuntimeException {
         this(message, null, null, cause);
     }
 
-    /** The server involved, when the failure happened talking to one. */
+    /**
+     * The server involved, when the failure happened talking to one.
+     *
+     * @return the server, or empty when the failure did not involve one
+     */
     public Optional<ServerEndpoint> endpoint() {
         return Optional.ofNullable(endpoint);
     }
 
-    /** The protocol spoken, when the failure happened talking to a server. */
+    /**
+     * The protocol spoken, when the failure happened talking to a server.
+     *
+     * @return the protocol, or empty when the failure did not involve a server
+     */
     public Optional<Protocol> protocol() {
         return Optional.ofNullable(protocol);
     }

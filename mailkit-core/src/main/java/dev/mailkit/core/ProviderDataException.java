@@ -7,8 +7,11 @@ public class ProviderDataException extends InvalidConfigurationException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file or source name. */
     private final String source;
+    /** The provider id, or null. */
     private final String provider;
+    /** The bad field, or null. */
     private final String field;
 
     /**
@@ -28,17 +31,29 @@ public class ProviderDataException extends InvalidConfigurationException {
         this.field = field;
     }
 
-    /** The file or source name that holds the bad data. */
+    /**
+     * The file or source name that holds the bad data.
+     *
+     * @return the file or source name
+     */
     public String source() {
         return source;
     }
 
-    /** The provider whose data is bad, when known. */
+    /**
+     * The provider whose data is bad, when known.
+     *
+     * @return the provider id, or empty when not known
+     */
     public Optional<String> provider() {
         return Optional.ofNullable(provider);
     }
 
-    /** The bad field, when known. */
+    /**
+     * The bad field, when known.
+     *
+     * @return the field name, or empty when not known
+     */
     public Optional<String> field() {
         return Optional.ofNullable(field);
     }

@@ -5,6 +5,7 @@ public class ProviderNotFoundException extends MailkitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The id, address or domain that matched nothing. */
     private final String query;
 
     /**
@@ -18,7 +19,11 @@ public class ProviderNotFoundException extends MailkitException {
         this.query = query;
     }
 
-    /** The id, address or domain that matched nothing. */
+    /**
+     * The id, address or domain that matched nothing.
+     *
+     * @return the id, address or domain looked up
+     */
     public String query() {
         return query;
     }

@@ -13,6 +13,7 @@ public class ResponseLimitException extends ConnectionException {
     /** The deepest nesting of parenthesised lists accepted in one IMAP response (BODYSTRUCTURE of real mail stays far below). */
     public static final int MAX_NESTING = 256;
 
+    /** The bound that was exceeded, in bytes or levels of nesting. */
     private final long limit;
 
     /**
@@ -30,7 +31,11 @@ public class ResponseLimitException extends ConnectionException {
         this.limit = limit;
     }
 
-    /** The bound that was exceeded: bytes, or levels of nesting. */
+    /**
+     * The bound that was exceeded: bytes, or levels of nesting.
+     *
+     * @return the bound
+     */
     public long limit() {
         return limit;
     }

@@ -15,6 +15,9 @@ public record ServerEndpoint(String host, int port, Security security) {
     /**
      * Validates and normalises (lower-cases) the host.
      *
+     * @param host     the server's host name or IP literal, without brackets for IPv6
+     * @param port     the TCP port, 1 to 65535
+     * @param security how the connection is protected
      * @throws NullPointerException     if host or security is null
      * @throws IllegalArgumentException if the host is blank or malformed, or the port is out of range
      */
@@ -52,7 +55,11 @@ public record ServerEndpoint(String host, int port, Security security) {
         return new ServerEndpoint(host, port, security);
     }
 
-    /** Whether this endpoint sends data unencrypted. */
+    /**
+     * Whether this endpoint sends data unencrypted.
+     *
+     * @return true for {@link Security#PLAIN}
+     */
     public boolean isPlaintext() {
         return security == Security.PLAIN;
     }

@@ -24,6 +24,7 @@ public class TlsException extends MailkitException {
         HANDSHAKE_FAILED
     }
 
+    /** What failed. */
     private final Reason reason;
 
     /**
@@ -40,7 +41,11 @@ public class TlsException extends MailkitException {
         this.reason = java.util.Objects.requireNonNull(reason, "reason");
     }
 
-    /** What failed. */
+    /**
+     * What failed.
+     *
+     * @return the reason
+     */
     public Reason reason() {
         return reason;
     }

@@ -22,7 +22,11 @@ public final class FolderFilter {
         this.description = description;
     }
 
-    /** Every folder. */
+    /**
+     * Every folder.
+     *
+     * @return a filter that accepts every folder
+     */
     public static FolderFilter all() {
         return new FolderFilter(name -> true, "all");
     }

@@ -32,7 +32,11 @@ import java.util.Objects;
  */
 public interface ImapSynchronizer extends AutoCloseable {
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }

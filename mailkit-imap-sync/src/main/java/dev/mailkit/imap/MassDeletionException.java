@@ -33,6 +33,7 @@ public class MassDeletionException extends MailkitException {
 
     /** Folder name to the number of messages that would have been deleted. */
     private final transient Map<String, Integer> deletions;
+    /** Which side the deletions came from. */
     private final Side side;
     private final transient SyncReport report;
 
@@ -61,17 +62,29 @@ public class MassDeletionException extends MailkitException {
         this.report = report;
     }
 
-    /** Folder name to the number of messages that would have been deleted (on the server for {@link Side#LOCAL}, locally for {@link Side#SERVER}). */
+    /**
+     * Folder name to the number of messages that would have been deleted (on the server for {@link Side#LOCAL}, locally for {@link Side#SERVER}).
+     *
+     * @return the number of deletions by folder name
+     */
     public Map<String, Integer> deletions() {
         return deletions;
     }
 
-    /** Which side the deletions came from. */
+    /**
+     * Which side the deletions came from.
+     *
+     * @return the side the deletions came from
+     */
     public Side side() {
         return side;
     }
 
-    /** The report of the sync that refused server-side deletions (everything else was synced); empty for local-side refusals. */
+    /**
+     * The report of the sync that refused server-side deletions (everything else was synced); empty for local-side refusals.
+     *
+     * @return the report, or empty for a local-side refusal
+     */
     public java.util.Optional<SyncReport> report() {
         return java.util.Optional.ofNullable(report);
     }

@@ -24,28 +24,53 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
     /**
      * Copies the keywords into a sorted, unmodifiable set.
      *
+     * @param seen     {@code \Seen} (Maildir S)
+     * @param answered {@code \Answered} (Maildir R)
+     * @param flagged  {@code \Flagged} (Maildir F)
+     * @param draft    {@code \Draft} (Maildir D)
+     * @param deleted  {@code \Deleted} (Maildir T)
+     * @param keywords other keywords, such as {@code $Forwarded} or {@code $Junk}, sorted
      * @throws NullPointerException if keywords is null
      */
     public MessageFlags {
         keywords = java.util.Collections.unmodifiableSet(new TreeSet<>(Objects.requireNonNull(keywords, "keywords")));
     }
 
-    /** A copy with {@code \Seen} set or cleared. */
+    /**
+     * A copy with {@code \Seen} set or cleared.
+     *
+     * @param value true to set {@code \Seen}, false to clear it
+     * @return the copy
+     */
     public MessageFlags withSeen(boolean value) {
         return new MessageFlags(value, answered, flagged, draft, deleted, keywords);
     }
 
-    /** A copy with {@code \Flagged} set or cleared. */
+    /**
+     * A copy with {@code \Flagged} set or cleared.
+     *
+     * @param value true to set {@code \Flagged}, false to clear it
+     * @return the copy
+     */
     public MessageFlags withFlagged(boolean value) {
         return new MessageFlags(seen, answered, value, draft, deleted, keywords);
     }
 
-    /** A copy with other keywords. */
+    /**
+     * A copy with other keywords.
+     *
+     * @param newKeywords the copy's keywords
+     * @return the copy
+     */
     public MessageFlags withKeywords(Set<String> newKeywords) {
         return new MessageFlags(seen, answered, flagged, draft, deleted, newKeywords);
     }
 
-    /** The flags as IMAP names ({@code \Seen}, {@code $Forwarded}, ...). */
+    /**
+     * The flags as IMAP names ({@code \Seen}, {@code $Forwarded}, ...).
+     *
+     * @return the IMAP flag names
+     */
     public Set<String> imapNames() {
         Set<String> out = new TreeSet<>(keywords);
         if (seen) {
@@ -117,7 +142,11 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
         return new MessageFlags(s, a, f, d, t, keywords);
     }
 
-    /** The Maildir info letters for the system flags, in ASCII order (for example {@code "FS"}). */
+    /**
+     * The Maildir info letters for the system flags, in ASCII order (for example {@code "FS"}).
+     *
+     * @return the Maildir info letters, possibly empty
+     */
     public String maildirLetters() {
         StringBuilder b = new StringBuilder(5);
         if (draft) {
@@ -150,7 +179,11 @@ public record MessageFlags(boolean seen, boolean answered, boolean flagged, bool
                 letters.indexOf('D') >= 0, letters.indexOf('T') >= 0, keywords);
     }
 
-    /** A stable text form, for example {@code "\Seen \Flagged $Forwarded"}. */
+    /**
+     * A stable text form, for example {@code "\Seen \Flagged $Forwarded"}.
+     *
+     * @return the flags as one space-separated string
+     */
     public String toImapString() {
         StringBuilder b = new StringBuilder();
         if (seen) {

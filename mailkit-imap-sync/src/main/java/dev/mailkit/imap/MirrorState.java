@@ -13,7 +13,11 @@ import java.util.Optional;
  */
 public interface MirrorState {
 
-    /** Every folder known, by name. */
+    /**
+     * Every folder known, by name.
+     *
+     * @return the folders
+     */
     List<FolderState> folders();
 
     /**

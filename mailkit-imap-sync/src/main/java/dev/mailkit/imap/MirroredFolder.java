@@ -19,7 +19,11 @@ import java.util.Set;
  */
 public interface MirroredFolder {
 
-    /** The server folder name. */
+    /**
+     * The server folder name.
+     *
+     * @return the server folder name
+     */
     String name();
 
     /**

@@ -7,7 +7,11 @@ package dev.mailkit.imap;
  */
 public interface SyncWatch extends AutoCloseable {
 
-    /** Whether it is still running. */
+    /**
+     * Whether it is still running.
+     *
+     * @return true while it runs
+     */
     boolean isRunning();
 
     /**

@@ -122,27 +122,47 @@ public final class Attachment {
         return new Attachment(fileName, contentType, content, contentId, size);
     }
 
-    /** The file name shown to the recipient. */
+    /**
+     * The file name shown to the recipient.
+     *
+     * @return the file name
+     */
     public String fileName() {
         return fileName;
     }
 
-    /** The MIME type, for example {@code application/pdf}. */
+    /**
+     * The MIME type, for example {@code application/pdf}.
+     *
+     * @return the MIME type
+     */
     public String contentType() {
         return contentType;
     }
 
-    /** The content source. */
+    /**
+     * The content source.
+     *
+     * @return the content source
+     */
     public Content content() {
         return content;
     }
 
-    /** For an inline part, its Content-ID (without angle brackets). */
+    /**
+     * For an inline part, its Content-ID (without angle brackets).
+     *
+     * @return the Content-ID, or empty when this is not an inline part
+     */
     public Optional<String> contentId() {
         return Optional.ofNullable(contentId);
     }
 
-    /** The size in bytes when known (files and bytes), else -1. */
+    /**
+     * The size in bytes when known (files and bytes), else -1.
+     *
+     * @return the size in bytes, or -1 when not known
+     */
     public long size() {
         return size;
     }

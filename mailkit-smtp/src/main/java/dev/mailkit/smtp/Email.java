@@ -80,12 +80,20 @@ public final class Email {
         this.date = b.date;
     }
 
-    /** A new, empty builder. */
+    /**
+     * A new, empty builder.
+     *
+     * @return a new, empty builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder with this email's content; {@link Builder#build()} gives the copy a new Message-ID unless one is set. */
+    /**
+     * A builder with this email's content; {@link Builder#build()} gives the copy a new Message-ID unless one is set.
+     *
+     * @return a new builder with this email's content
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.from = from;
@@ -103,37 +111,65 @@ public final class Email {
         return b;
     }
 
-    /** The sender, as {@code Name <address>} or a bare address. */
+    /**
+     * The sender, as {@code Name <address>} or a bare address.
+     *
+     * @return the sender
+     */
     public String from() {
         return Addresses.display(from);
     }
 
-    /** The sender's bare address, used as the SMTP envelope sender. */
+    /**
+     * The sender's bare address, used as the SMTP envelope sender.
+     *
+     * @return the sender's bare address
+     */
     public String fromAddress() {
         return from.getAddress();
     }
 
-    /** Reply-To addresses. */
+    /**
+     * Reply-To addresses.
+     *
+     * @return the Reply-To addresses, possibly empty
+     */
     public List<String> replyTo() {
         return Addresses.display(replyTo);
     }
 
-    /** To recipients. */
+    /**
+     * To recipients.
+     *
+     * @return the To recipients, possibly empty
+     */
     public List<String> to() {
         return Addresses.display(to);
     }
 
-    /** Cc recipients. */
+    /**
+     * Cc recipients.
+     *
+     * @return the Cc recipients, possibly empty
+     */
     public List<String> cc() {
         return Addresses.display(cc);
     }
 
-    /** Bcc recipients: receive the message, never appear in its headers. */
+    /**
+     * Bcc recipients: receive the message, never appear in its headers.
+     *
+     * @return the Bcc recipients, possibly empty
+     */
     public List<String> bcc() {
         return Addresses.display(bcc);
     }
 
-    /** Every envelope recipient's bare address (to, cc and bcc), each once, in that order. */
+    /**
+     * Every envelope recipient's bare address (to, cc and bcc), each once, in that order.
+     *
+     * @return the envelope recipients' bare addresses
+     */
     public List<String> recipients() {
         List<String> out = new ArrayList<>();
         for (List<InternetAddress> list : List.of(to, cc, bcc)) {
@@ -146,42 +182,74 @@ public final class Email {
         return out;
     }
 
-    /** The subject (may be empty). */
+    /**
+     * The subject (may be empty).
+     *
+     * @return the subject, possibly empty
+     */
     public String subject() {
         return subject;
     }
 
-    /** The plain-text body, if any. */
+    /**
+     * The plain-text body, if any.
+     *
+     * @return the plain-text body, or empty when there is none
+     */
     public Optional<String> text() {
         return Optional.ofNullable(text);
     }
 
-    /** The HTML body, if any. */
+    /**
+     * The HTML body, if any.
+     *
+     * @return the HTML body, or empty when there is none
+     */
     public Optional<String> html() {
         return Optional.ofNullable(html);
     }
 
-    /** Attachments, in order. */
+    /**
+     * Attachments, in order.
+     *
+     * @return the attachments, possibly empty
+     */
     public List<Attachment> attachments() {
         return attachments;
     }
 
-    /** Inline parts referenced from the HTML body, in order. */
+    /**
+     * Inline parts referenced from the HTML body, in order.
+     *
+     * @return the inline parts, possibly empty
+     */
     public List<Attachment> inlines() {
         return inlines;
     }
 
-    /** Extra headers, in order. */
+    /**
+     * Extra headers, in order.
+     *
+     * @return the extra headers by name, possibly empty
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The Message-ID, with angle brackets; fixed when the email was built. */
+    /**
+     * The Message-ID, with angle brackets; fixed when the email was built.
+     *
+     * @return the Message-ID
+     */
     public String messageId() {
         return messageId;
     }
 
-    /** The Date header, if fixed; otherwise the time the message is written. */
+    /**
+     * The Date header, if fixed; otherwise the time the message is written.
+     *
+     * @return the Date header, or empty when the time of writing is used
+     */
     public Optional<Instant> date() {
         return Optional.ofNullable(date);
     }
@@ -197,7 +265,11 @@ public final class Email {
         return MimeAssembler.toMimeMessage(this, new MimeAssembler.Parties(from, replyTo, to, cc), session);
     }
 
-    /** Builds the Jakarta Mail message with a default session. */
+    /**
+     * Builds the Jakarta Mail message with a default session.
+     *
+     * @return the message, not yet sent
+     */
     public MimeMessage toMimeMessage() {
         return toMimeMessage(Session.getInstance(new Properties()));
     }

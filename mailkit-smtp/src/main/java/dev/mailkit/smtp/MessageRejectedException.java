@@ -19,7 +19,11 @@ public class MessageRejectedException extends SmtpException {
         super("message refused", reply, messageId, endpoint, cause);
     }
 
-    /** Whether the server said the message is too large (552, or enhanced code 5.3.4 / 5.2.3). */
+    /**
+     * Whether the server said the message is too large (552, or enhanced code 5.3.4 / 5.2.3).
+     *
+     * @return true when the message was refused for its size
+     */
     public boolean isTooLarge() {
         return reply().code() == 552 || reply().enhanced().filter(e -> e.equals("5.3.4") || e.equals("5.2.3")).isPresent();
     }

@@ -13,6 +13,7 @@ public class RateLimitedException extends SmtpException {
 
     private static final long serialVersionUID = 1L;
 
+    /** How long to wait before sending again, or null. */
     private final Duration retryAfter;
 
     /**
@@ -30,7 +31,11 @@ public class RateLimitedException extends SmtpException {
         this.retryAfter = retryAfter;
     }
 
-    /** How long to wait before sending again, when known. */
+    /**
+     * How long to wait before sending again, when known.
+     *
+     * @return the wait, or empty when not known
+     */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }

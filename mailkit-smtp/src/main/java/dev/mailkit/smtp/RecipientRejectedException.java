@@ -26,7 +26,11 @@ public class RecipientRejectedException extends SmtpException {
         this.rejected = List.copyOf(rejected);
     }
 
-    /** The refused recipients with the server's reply to each. */
+    /**
+     * The refused recipients with the server's reply to each.
+     *
+     * @return the refused recipients
+     */
     public List<RejectedRecipient> rejected() {
         return rejected;
     }

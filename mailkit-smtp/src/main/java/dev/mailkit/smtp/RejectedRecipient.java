@@ -13,6 +13,8 @@ public record RejectedRecipient(String address, SmtpReply reply) {
     /**
      * Validates the components.
      *
+     * @param address the bare address
+     * @param reply   the server's reply to RCPT TO
      * @throws NullPointerException if a component is null
      */
     public RejectedRecipient {

@@ -25,37 +25,65 @@ public final class RetryPolicy {
         this.maxElapsed = b.maxElapsed;
     }
 
-    /** 3 attempts, backoff from 1 s doubling to at most 30 s, at most 2 minutes in all. */
+    /**
+     * 3 attempts, backoff from 1 s doubling to at most 30 s, at most 2 minutes in all.
+     *
+     * @return the default policy
+     */
     public static RetryPolicy defaults() {
         return DEFAULTS;
     }
 
-    /** A single attempt, no retry. */
+    /**
+     * A single attempt, no retry.
+     *
+     * @return a policy that never retries
+     */
     public static RetryPolicy none() {
         return NONE;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Attempts in all, including the first. */
+    /**
+     * Attempts in all, including the first.
+     *
+     * @return the maximum number of attempts
+     */
     public int maxAttempts() {
         return maxAttempts;
     }
 
-    /** Wait before the second attempt; it doubles for each further one. */
+    /**
+     * Wait before the second attempt; it doubles for each further one.
+     *
+     * @return the first backoff
+     */
     public Duration initialBackoff() {
         return initialBackoff;
     }
 
-    /** Longest single wait. */
+    /**
+     * Longest single wait.
+     *
+     * @return the longest backoff
+     */
     public Duration maxBackoff() {
         return maxBackoff;
     }
 
-    /** No retry starts once this much time has passed since the first attempt. */
+    /**
+     * No retry starts once this much time has passed since the first attempt.
+     *
+     * @return the time after which no retry starts
+     */
     public Duration maxElapsed() {
         return maxElapsed;
     }

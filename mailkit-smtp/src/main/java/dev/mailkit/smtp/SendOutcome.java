@@ -14,7 +14,11 @@ import java.util.Optional;
  */
 public record SendOutcome(long index, String messageId, Optional<SendResult> result, Optional<MailkitException> failure) {
 
-    /** Whether the message was sent (to at least one recipient). */
+    /**
+     * Whether the message was sent (to at least one recipient).
+     *
+     * @return true when at least one recipient accepted the message
+     */
     public boolean isSuccess() {
         return result.isPresent();
     }

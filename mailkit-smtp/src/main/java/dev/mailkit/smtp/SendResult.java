@@ -21,6 +21,13 @@ public record SendResult(String messageId, List<String> accepted, List<RejectedR
     /**
      * Validates and copies the lists.
      *
+     * @param messageId     the Message-ID sent
+     * @param accepted      recipients the server accepted
+     * @param rejected      recipients the server refused, each with its reply; the message was still sent to the others
+     * @param attempts      how many attempts it took (1 when no retry was needed)
+     * @param duration      time from the call to the server's final reply, including retries and rate-limit waits
+     * @param rateLimitWait time spent waiting for the sending rate limit
+     * @param sentCopy      what happened to the copy in the Sent folder
      * @throws NullPointerException if a component is null
      */
     public SendResult {
@@ -32,7 +39,11 @@ public record SendResult(String messageId, List<String> accepted, List<RejectedR
         Objects.requireNonNull(sentCopy, "sentCopy");
     }
 
-    /** Whether some recipients were refused while others accepted the message. */
+    /**
+     * Whether some recipients were refused while others accepted the message.
+     *
+     * @return true when the message was sent but some recipients were refused
+     */
     public boolean isPartial() {
         return !rejected.isEmpty();
     }

@@ -15,6 +15,7 @@ public class SmtpException extends MailkitException {
     private static final long serialVersionUID = 1L;
 
     private final transient SmtpReply reply;
+    /** The Message-ID of the refused email, or null. */
     private final String messageId;
 
     /**
@@ -32,17 +33,29 @@ public class SmtpException extends MailkitException {
         this.messageId = messageId;
     }
 
-    /** The server's reply. */
+    /**
+     * The server's reply.
+     *
+     * @return the server's reply
+     */
     public SmtpReply reply() {
         return reply;
     }
 
-    /** The Message-ID of the refused email, when known. */
+    /**
+     * The Message-ID of the refused email, when known.
+     *
+     * @return the Message-ID, or empty when not known
+     */
     public Optional<String> messageId() {
         return Optional.ofNullable(messageId);
     }
 
-    /** Whether the refusal was temporary (4xx), so a later attempt may succeed. */
+    /**
+     * Whether the refusal was temporary (4xx), so a later attempt may succeed.
+     *
+     * @return true for a 4xx refusal
+     */
     public boolean isTransient() {
         return reply.isTransient();
     }

@@ -20,6 +20,9 @@ public record SmtpReply(int code, Optional<String> enhanced, String text) {
     /**
      * Validates the reply.
      *
+     * @param code     the reply code, for example 550
+     * @param enhanced the enhanced status code, for example {@code 5.1.1}
+     * @param text     the server's full reply line
      * @throws IllegalArgumentException if the code is not 200..599
      */
     public SmtpReply {
@@ -43,17 +46,29 @@ public record SmtpReply(int code, Optional<String> enhanced, String text) {
         return new SmtpReply(code, m.find() ? Optional.of(m.group(1)) : Optional.empty(), t);
     }
 
-    /** Whether the reply is a temporary failure (4xx): the same request may succeed later. */
+    /**
+     * Whether the reply is a temporary failure (4xx): the same request may succeed later.
+     *
+     * @return true for a 4xx reply
+     */
     public boolean isTransient() {
         return code >= 400 && code < 500;
     }
 
-    /** Whether the reply is a permanent failure (5xx): repeating the request will not help. */
+    /**
+     * Whether the reply is a permanent failure (5xx): repeating the request will not help.
+     *
+     * @return true for a 5xx reply
+     */
     public boolean isPermanent() {
         return code >= 500;
     }
 
-    /** Whether this is a 4xx reply whose text says the account sends too fast or too much (rate, limit, quota, too many, throttled). */
+    /**
+     * Whether this is a 4xx reply whose text says the account sends too fast or too much (rate, limit, quota, too many, throttled).
+     *
+     * @return true for a 4xx reply about sending rate or volume
+     */
     public boolean isRateLimit() {
         String t = text.toLowerCase(java.util.Locale.ROOT);
         boolean words = t.contains("rate") || t.contains("too many") || t.contains("limit") || t.contains("throttl")

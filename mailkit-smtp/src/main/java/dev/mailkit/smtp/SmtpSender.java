@@ -34,7 +34,11 @@ import java.util.function.Consumer;
  */
 public interface SmtpSender extends AutoCloseable {
 
-    /** A new builder. */
+    /**
+     * A new builder.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -89,7 +93,11 @@ public interface SmtpSender extends AutoCloseable {
      */
     void testConnection();
 
-    /** The server this sender submits to. */
+    /**
+     * The server this sender submits to.
+     *
+     * @return the submission server
+     */
     ServerEndpoint endpoint();
 
     /** Closes the pooled connections; waits for no send in progress. Idempotent. */

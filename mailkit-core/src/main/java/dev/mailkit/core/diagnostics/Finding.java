@@ -18,6 +18,11 @@ public record Finding(Protocol protocol, Severity severity, String check, String
     /**
      * Validates.
      *
+     * @param protocol what it is about: SMTP (sending), IMAP (receiving), or null for the address itself
+     * @param severity OK, WARNING or ERROR
+     * @param check    the step or what was checked, for example {@code "TLS"} or {@code "smtp host"}
+     * @param evidence what was seen
+     * @param fix      the fix in one sentence; empty when nothing is to be done
      * @throws NullPointerException if a component other than protocol is null
      */
     public Finding {
@@ -27,7 +32,11 @@ public record Finding(Protocol protocol, Severity severity, String check, String
         Objects.requireNonNull(fix, "fix");
     }
 
-    /** The evidence and, when there is one, the fix. */
+    /**
+     * The evidence and, when there is one, the fix.
+     *
+     * @return the message
+     */
     public String message() {
         return fix.isEmpty() ? evidence : evidence + ": " + fix;
     }

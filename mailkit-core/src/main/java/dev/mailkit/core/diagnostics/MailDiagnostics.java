@@ -56,22 +56,42 @@ public final class MailDiagnostics {
      */
     public record Request(String address, ServerEndpoint smtp, ServerEndpoint imap, Credentials credentials) {
 
-        /** For an address, with the provider's settings and no login. */
+        /**
+         * For an address, with the provider's settings and no login.
+         *
+         * @param address the e-mail address
+         * @return a request for that address
+         */
         public static Request forAddress(String address) {
             return new Request(address, null, null, null);
         }
 
-        /** The same with the user's SMTP setting. */
+        /**
+         * The same with the user's SMTP setting.
+         *
+         * @param endpoint the SMTP server to check instead of the provider's
+         * @return a copy of this request with that SMTP endpoint
+         */
         public Request smtp(ServerEndpoint endpoint) {
             return new Request(address, endpoint, imap, credentials);
         }
 
-        /** The same with the user's IMAP setting. */
+        /**
+         * The same with the user's IMAP setting.
+         *
+         * @param endpoint the IMAP server to check instead of the provider's
+         * @return a copy of this request with that IMAP endpoint
+         */
         public Request imap(ServerEndpoint endpoint) {
             return new Request(address, smtp, endpoint, credentials);
         }
 
-        /** The same with a login attempt. */
+        /**
+         * The same with a login attempt.
+         *
+         * @param c the credentials to log in with
+         * @return a copy of this request with those credentials
+         */
         public Request credentials(Credentials c) {
             return new Request(address, smtp, imap, c);
         }
@@ -90,17 +110,29 @@ public final class MailDiagnostics {
      */
     public record Report(List<Finding> findings) {
 
-        /** Copies. */
+        /**
+         * Copies.
+         *
+         * @param findings every finding
+         */
         public Report {
             findings = List.copyOf(findings);
         }
 
-        /** Whether nothing found stops sending (no SMTP error). */
+        /**
+         * Whether nothing found stops sending (no SMTP error).
+         *
+         * @return true when SMTP was checked and no check found an error
+         */
         public boolean sendingShouldWork() {
             return works(Protocol.SMTP);
         }
 
-        /** Whether nothing found stops receiving (no IMAP error). */
+        /**
+         * Whether nothing found stops receiving (no IMAP error).
+         *
+         * @return true when IMAP was checked and no check found an error
+         */
         public boolean receivingShouldWork() {
             return works(Protocol.IMAP);
         }
@@ -132,7 +164,11 @@ public final class MailDiagnostics {
         this.options = b.options;
     }
 
-    /** A builder: the default registry, the system resolver, default connection options. */
+    /**
+     * A builder: the default registry, the system resolver, default connection options.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -146,25 +182,44 @@ public final class MailDiagnostics {
         private Builder() {
         }
 
-        /** The providers to compare with. */
+        /**
+         * The providers to compare with.
+         *
+         * @param r the registry
+         * @return this builder
+         */
         public Builder registry(ProviderRegistry r) {
             this.registry = Objects.requireNonNull(r, "registry");
             return this;
         }
 
-        /** How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one). */
+        /**
+         * How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one).
+         *
+         * @param r the resolver
+         * @return this builder
+         */
         public Builder resolver(DnsResolver r) {
             this.resolver = Objects.requireNonNull(r, "resolver");
             return this;
         }
 
-        /** Timeouts, trusted certificates and plaintext opt-in for the connections made. */
+        /**
+         * Timeouts, trusted certificates and plaintext opt-in for the connections made.
+         *
+         * @param o the connection options
+         * @return this builder
+         */
         public Builder options(ConnectionOptions o) {
             this.options = Objects.requireNonNull(o, "options");
             return this;
         }
 
-        /** Builds. */
+        /**
+         * Builds.
+         *
+         * @return the diagnostics
+         */
         public MailDiagnostics build() {
             return new MailDiagnostics(this);
         }

@@ -34,7 +34,11 @@ public interface AutoconfigSource {
         return new HttpsAutoconfigSource(timeout);
     }
 
-    /** A source that finds nothing, to switch the autoconfig step off. */
+    /**
+     * A source that finds nothing, to switch the autoconfig step off.
+     *
+     * @return a source that never finds a document
+     */
     static AutoconfigSource none() {
         return (domain, email) -> Optional.empty();
     }

@@ -30,6 +30,10 @@ public record DiscoveryResult(ProviderSettings settings, Method method, List<Ser
     /**
      * Validates and copies.
      *
+     * @param settings           the provider settings to use; plaintext endpoints are never among them
+     * @param method             which discovery step found them
+     * @param plaintextEndpoints endpoints the step offered without TLS; left out of {@code settings}, listed here so a
+     *                           caller can warn or, knowingly, opt in
      * @throws NullPointerException if a component is null
      */
     public DiscoveryResult {

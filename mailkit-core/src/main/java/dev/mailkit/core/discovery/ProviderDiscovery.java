@@ -23,7 +23,11 @@ import java.util.Optional;
  */
 public interface ProviderDiscovery {
 
-    /** A builder with the default registry and no network steps. */
+    /**
+     * A builder with the default registry and no network steps.
+     *
+     * @return a new builder
+     */
     static Builder builder() {
         return new Builder();
     }

@@ -17,6 +17,10 @@ public record OAuth2Settings(String issuer, URI authorizationEndpoint, URI token
     /**
      * Validates the settings and copies the scope list.
      *
+     * @param issuer                the authorization server's host, for example {@code accounts.google.com}
+     * @param authorizationEndpoint the URL of the authorization endpoint
+     * @param tokenEndpoint         the URL of the token endpoint
+     * @param scopes                the scopes to request for IMAP and SMTP access
      * @throws NullPointerException     if a component is null
      * @throws IllegalArgumentException if the issuer is blank, an endpoint is not https, or no scope is given
      */

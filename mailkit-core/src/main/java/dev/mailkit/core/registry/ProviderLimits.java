@@ -24,6 +24,11 @@ public record ProviderLimits(OptionalInt messagesPerDay, OptionalInt recipientsP
     /**
      * Validates that every present limit is positive.
      *
+     * @param messagesPerDay       messages one account may send per day
+     * @param recipientsPerDay     recipients one account may address per day
+     * @param recipientsPerMessage recipients (to + cc + bcc) in one message
+     * @param messagesPerMinute    messages one account may send per minute
+     * @param maxMessageBytes      largest accepted message, in bytes
      * @throws IllegalArgumentException if a limit is zero or negative
      */
     public ProviderLimits {

@@ -24,12 +24,20 @@ import java.util.Optional;
  */
 public interface ProviderRegistry {
 
-    /** The built-in providers plus those of every {@link ProviderSource} on the class path; built once and shared. */
+    /**
+     * The built-in providers plus those of every {@link ProviderSource} on the class path; built once and shared.
+     *
+     * @return the shared default registry
+     */
     static ProviderRegistry defaults() {
         return DefaultProviderRegistry.defaults();
     }
 
-    /** A new, empty builder. */
+    /**
+     * A new, empty builder.
+     *
+     * @return a new, empty builder
+     */
     static Builder builder() {
         return new Builder();
     }
@@ -76,10 +84,18 @@ public interface ProviderRegistry {
      */
     ProviderSettings lookup(String query);
 
-    /** Every provider, in registration order. */
+    /**
+     * Every provider, in registration order.
+     *
+     * @return every provider, in registration order
+     */
     List<ProviderSettings> all();
 
-    /** A builder pre-filled with this registry's providers, to add or override some. */
+    /**
+     * A builder pre-filled with this registry's providers, to add or override some.
+     *
+     * @return a new builder with this registry's providers
+     */
     Builder toBuilder();
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */

@@ -86,7 +86,11 @@ public final class ProviderSettings {
         return new Builder(id);
     }
 
-    /** A builder initialised with these settings, to derive a variant. */
+    /**
+     * A builder initialised with these settings, to derive a variant.
+     *
+     * @return a new builder with these settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder(id);
         b.displayName = displayName;
@@ -110,48 +114,85 @@ public final class ProviderSettings {
         return b;
     }
 
-    /** The unique id, for example {@code outlook}. */
+    /**
+     * The unique id, for example {@code outlook}.
+     *
+     * @return the provider id
+     */
     public String id() {
         return id;
     }
 
-    /** The name people know the provider by, for example {@code Outlook.com (Hotmail, Live, MSN)}. */
+    /**
+     * The name people know the provider by, for example {@code Outlook.com (Hotmail, Live, MSN)}.
+     *
+     * @return the display name
+     */
     public String displayName() {
         return displayName;
     }
 
-    /** Other ids that name this provider, for example {@code hotmail}. */
+    /**
+     * Other ids that name this provider, for example {@code hotmail}.
+     *
+     * @return the other ids, possibly empty
+     */
     public List<String> aliases() {
         return aliases;
     }
 
-    /** E-mail domains hosted by this provider, lower-case ASCII (IDN domains in punycode). */
+    /**
+     * E-mail domains hosted by this provider, lower-case ASCII (IDN domains in punycode).
+     *
+     * @return the domains, possibly empty
+     */
     public List<String> domains() {
         return domains;
     }
 
-    /** Glob patterns ({@code *} matches any run of characters) matched against a domain's MX hosts. */
+    /**
+     * Glob patterns ({@code *} matches any run of characters) matched against a domain's MX hosts.
+     *
+     * @return the MX patterns, possibly empty
+     */
     public List<String> mxPatterns() {
         return mxPatterns;
     }
 
-    /** IMAP endpoints, preferred first. */
+    /**
+     * IMAP endpoints, preferred first.
+     *
+     * @return the IMAP endpoints, preferred first
+     */
     public List<ServerEndpoint> imap() {
         return imap;
     }
 
-    /** SMTP submission endpoints, preferred first. */
+    /**
+     * SMTP submission endpoints, preferred first.
+     *
+     * @return the SMTP endpoints, preferred first
+     */
     public List<ServerEndpoint> smtp() {
         return smtp;
     }
 
-    /** The preferred endpoint for a protocol, if the provider has one. */
+    /**
+     * The preferred endpoint for a protocol, if the provider has one.
+     *
+     * @param protocol SMTP or IMAP
+     * @return the preferred endpoint, or empty when the provider has none for that protocol
+     */
     public Optional<ServerEndpoint> endpoint(Protocol protocol) {
         List<ServerEndpoint> list = protocol == Protocol.IMAP ? imap : smtp;
         return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
     }
 
-    /** The login-name template, with {@code %EMAILADDRESS%}, {@code %EMAILLOCALPART%} and {@code %EMAILDOMAIN%} placeholders. */
+    /**
+     * The login-name template, with {@code %EMAILADDRESS%}, {@code %EMAILLOCALPART%} and {@code %EMAILDOMAIN%} placeholders.
+     *
+     * @return the login-name template
+     */
     public String usernameTemplate() {
         return usernameTemplate;
     }
@@ -170,67 +211,121 @@ public final class ProviderSettings {
                 .replace("%EMAILDOMAIN%", parts[1]);
     }
 
-    /** Accepted ways to log in, preferred first. */
+    /**
+     * Accepted ways to log in, preferred first.
+     *
+     * @return the accepted login methods, preferred first
+     */
     public List<AuthMethod> authMethods() {
         return authMethods;
     }
 
-    /** Whether the provider accepts this way to log in. */
+    /**
+     * Whether the provider accepts this way to log in.
+     *
+     * @param method the way to log in
+     * @return true when the provider accepts it
+     */
     public boolean accepts(AuthMethod method) {
         return authMethods.contains(method);
     }
 
-    /** OAuth 2.0 endpoints and scopes, when the provider supports OAuth2. */
+    /**
+     * OAuth 2.0 endpoints and scopes, when the provider supports OAuth2.
+     *
+     * @return the OAuth2 settings, or empty when the provider does not support OAuth2
+     */
     public Optional<OAuth2Settings> oauth2() {
         return Optional.ofNullable(oauth2);
     }
 
-    /** Folder names to use when the server does not announce SPECIAL-USE. */
+    /**
+     * Folder names to use when the server does not announce SPECIAL-USE.
+     *
+     * @return folder names by role, possibly empty
+     */
     public Map<FolderRole, String> specialFolders() {
         return specialFolders;
     }
 
-    /** The folder name for a role, when known. */
+    /**
+     * The folder name for a role, when known.
+     *
+     * @param role the folder's role
+     * @return the folder name, or empty when not known
+     */
     public Optional<String> specialFolder(FolderRole role) {
         return Optional.ofNullable(specialFolders.get(role));
     }
 
-    /** Published sending limits. */
+    /**
+     * Published sending limits.
+     *
+     * @return the sending limits
+     */
     public ProviderLimits limits() {
         return limits;
     }
 
-    /** Whether the SMTP server files a copy of every sent message in the Sent folder itself. */
+    /**
+     * Whether the SMTP server files a copy of every sent message in the Sent folder itself.
+     *
+     * @return true when the server saves the Sent copy itself
+     */
     public boolean savesSentCopy() {
         return savesSentCopy;
     }
 
-    /** Whether the IMAP server refuses SELECT until the client has sent the IMAP ID command (RFC 2971). */
+    /**
+     * Whether the IMAP server refuses SELECT until the client has sent the IMAP ID command (RFC 2971).
+     *
+     * @return true when IMAP ID must be sent before SELECT
+     */
     public boolean imapIdRequired() {
         return imapIdRequired;
     }
 
-    /** Whether IMAP IDLE is known to drop or miss notifications, so polling is safer. */
+    /**
+     * Whether IMAP IDLE is known to drop or miss notifications, so polling is safer.
+     *
+     * @return true when IDLE is unreliable
+     */
     public boolean idleUnreliable() {
         return idleUnreliable;
     }
 
-    /** When IMAP/SMTP access must first be switched on in the web settings: the settings page. */
+    /**
+     * When IMAP/SMTP access must first be switched on in the web settings: the settings page.
+     *
+     * @return the settings page, or empty when access need not be switched on
+     */
     public Optional<URI> enableInWebSettings() {
         return Optional.ofNullable(enableInWebSettings);
     }
 
-    /** The provider's own help page for mail-client settings. */
+    /**
+     * The provider's own help page for mail-client settings.
+     *
+     * @return the help page, or empty when not known
+     */
     public Optional<URI> documentation() {
         return Optional.ofNullable(documentation);
     }
 
-    /** A remark worth showing a user, for example a recent policy change. */
+    /**
+     * A remark worth showing a user, for example a recent policy change.
+     *
+     * @return the remark, or empty when there is none
+     */
     public Optional<String> note() {
         return Optional.ofNullable(note);
     }
 
-    /** Where these settings came from: {@code built-in}, a file path, or an SPI class name. */
+    /**
+     * Where these settings came from: {@code built-in}, a file path, or an SPI class name.
+     *
+     * @return where these settings came from
+     */
     public String source() {
         return source;
     }

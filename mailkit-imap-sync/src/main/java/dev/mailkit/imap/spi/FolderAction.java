@@ -26,6 +26,10 @@ public record FolderAction(long id, Kind kind, String name, String newName) {
     /**
      * Validates.
      *
+     * @param id      its place in the queue
+     * @param kind    what to do
+     * @param name    the folder's server name
+     * @param newName the new name ({@link Kind#RENAME}), else null
      * @throws NullPointerException     if kind or name is null
      * @throws IllegalArgumentException if a rename has no new name
      */

@@ -31,6 +31,11 @@ public record LocalChange(String folder, long uid, MessageFlags flags, Kind kind
     /**
      * Validates.
      *
+     * @param folder the server folder the message is in
+     * @param uid    its UID there
+     * @param flags  the flags wanted locally, or null when they are unchanged
+     * @param kind   what happened to the message itself
+     * @param target the folder it was moved to ({@link Kind#MOVED}), else null
      * @throws NullPointerException     if folder or kind is null
      * @throws IllegalArgumentException if a move has no target
      */
@@ -42,12 +47,21 @@ public record LocalChange(String folder, long uid, MessageFlags flags, Kind kind
         }
     }
 
-    /** The wanted flags, when they changed. */
+    /**
+     * The wanted flags, when they changed.
+     *
+     * @return the wanted flags, or empty when they did not change
+     */
     public Optional<MessageFlags> optionalFlags() {
         return Optional.ofNullable(flags);
     }
 
-    /** A copy with other wanted flags. */
+    /**
+     * A copy with other wanted flags.
+     *
+     * @param newFlags the copy's wanted flags
+     * @return the copy
+     */
     public LocalChange withFlags(MessageFlags newFlags) {
         return new LocalChange(folder, uid, newFlags, kind, target);
     }

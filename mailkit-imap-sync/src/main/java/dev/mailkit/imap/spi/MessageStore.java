@@ -137,7 +137,11 @@ public interface MessageStore extends AutoCloseable {
          */
         Optional<String> findByUid(long uid);
 
-        /** Every message's local id. */
+        /**
+         * Every message's local id.
+         *
+         * @return the local ids
+         */
         List<String> localIds();
 
         /**
@@ -255,7 +259,11 @@ public interface MessageStore extends AutoCloseable {
     /** A message being written. */
     interface MessageWriter extends AutoCloseable {
 
-        /** Where to write the bytes. */
+        /**
+         * Where to write the bytes.
+         *
+         * @return the stream for the message bytes
+         */
         OutputStream stream();
 
         /**

@@ -158,6 +158,14 @@ public interface SyncStateStore extends MirrorState, AutoCloseable {
      * @param local the local flags the change came from
      */
     record FlagsInFlight(MessageFlags sent, MessageFlags base, MessageFlags local) {
+        /**
+         * Validates.
+         *
+         * @param sent  the flags sent (the local change merged with the server's flags)
+         * @param base  the flags the state held when they were sent
+         * @param local the local flags the change came from
+         * @throws NullPointerException if a component is null
+         */
         public FlagsInFlight {
             java.util.Objects.requireNonNull(sent, "sent");
             java.util.Objects.requireNonNull(base, "base");
