@@ -42,7 +42,8 @@ public final class Mailkit implements Runnable {
 
     @Override
     public void run() {
-        out.println(new CommandLine(this).getUsageMessage());
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: providers, send, sync,"
+                + " doctor or demo");
     }
 
     /**
@@ -72,7 +73,18 @@ public final class Mailkit implements Runnable {
         CommandLine cli = new CommandLine(root);
         cli.setOut(out);
         cli.setErr(err);
+        // A usage error says the one thing that is wrong and where the help is, not the whole help.
+        cli.setParameterExceptionHandler((e, args2) -> {
+            CommandLine c = e.getCommandLine();
+            err.println("mailkit: " + Printable.of(String.valueOf(e.getMessage())));
+            err.println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof CommandLine.ParameterException pe) {
+                return commandLine.getParameterExceptionHandler().handleParseException(pe, new String[0]);
+            }
             err.println("mailkit: " + describe(e));
             err.flush();
             return ExitCodes.of(e);

@@ -35,7 +35,7 @@ final class ProvidersCommand implements Runnable {
         p.documentation().ifPresent(u -> out.println("  docs:     " + u));
     }
 
-    @Command(name = "list", description = "Lists every built-in provider.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every built-in provider.")
     static final class ListProviders implements Runnable {
         @ParentCommand
         ProvidersCommand parent;
@@ -48,7 +48,7 @@ final class ProvidersCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", description = "Shows one provider's settings.")
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one provider's settings.")
     static final class Show implements Runnable {
         @ParentCommand
         ProvidersCommand parent;
@@ -63,7 +63,7 @@ final class ProvidersCommand implements Runnable {
         }
     }
 
-    @Command(name = "lookup", description = "Finds the provider of an e-mail address in the built-in registry.")
+    @Command(name = "lookup", mixinStandardHelpOptions = true, description = "Finds the provider of an e-mail address in the built-in registry.")
     static final class Lookup implements Runnable {
         @ParentCommand
         ProvidersCommand parent;

@@ -270,6 +270,24 @@ class MailkitCliTest {
     }
 
     @Test
+    void help_onEverySubcommand_andAUsageError_saysTheOneProblem() {
+        for (String[] args : new String[][] {{"providers", "list", "--help"}, {"providers", "show", "--help"},
+            {"providers", "lookup", "-h"}, {"send", "--help"}, {"sync", "-h"}, {"doctor", "--help"}, {"demo", "--help"}}) {
+            CliRun r = CliRun.of(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isZero();
+            assertThat(r.out()).as(String.join(" ", args)).contains("Usage: mailkit " + args[0]);
+        }
+        CliRun bad = CliRun.of("providers", "list", "--no-such-option");
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err().lines()).hasSize(2);
+        assertThat(bad.err()).contains("--no-such-option").contains("see 'mailkit providers list --help'");
+        assertThat(bad.out()).isEmpty();
+        CliRun none = CliRun.of();
+        assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(none.err()).contains("a command is needed").contains("see 'mailkit --help'");
+    }
+
+    @Test
     void help_listsTheCommandsAndExitCodes() {
         CliRun r = CliRun.of("--help");
         assertThat(r.code()).isZero();
