@@ -45,7 +45,8 @@ public final class ExitCodes {
             return CONNECTION;
         }
         if (e instanceof ProviderNotFoundException || e instanceof InvalidConfigurationException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof dev.mailkit.smtp.InvalidEmailException) {
+            // an address, a header or an attachment given on the command line: a bad argument
             return USAGE;
         }
         if (e instanceof MassDeletionException) {

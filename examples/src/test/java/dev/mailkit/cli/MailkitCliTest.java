@@ -288,6 +288,16 @@ class MailkitCliTest {
     }
 
     @Test
+    void send_withABadAddressOrAMissingAttachment_isAUsageError() {
+        CliRun badFrom = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "not an address", "--to", "a@localhost", "--subject", "x", "--text", "x"));
+        assertThat(badFrom.code()).as(badFrom.err()).isEqualTo(ExitCodes.USAGE);
+        CliRun missing = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "me@localhost", "--to", "a@localhost", "--subject", "x", "--text", "x",
+                "--attach", dir.resolve("missing.pdf").toString()));
+        assertThat(missing.code()).as(missing.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err()).contains("missing.pdf");
+    }
+
+    @Test
     void help_listsTheCommandsAndExitCodes() {
         CliRun r = CliRun.of("--help");
         assertThat(r.code()).isZero();
