@@ -54,8 +54,11 @@ final class AccountOptions {
             String password;
             if (env != null) {
                 password = environment.apply(env);
-                if (password == null || password.isEmpty()) {
+                if (password == null) {
                     throw new IllegalArgumentException("environment variable " + env + " is not set");
+                }
+                if (password.isEmpty()) {
+                    throw new IllegalArgumentException("environment variable " + env + " is set but empty");
                 }
                 return password;
             }

@@ -73,6 +73,12 @@ final class ProvidersCommand implements Runnable {
 
         @Override
         public void run() {
+            // one @, something before it, a domain with a dot after it: "x@@gmail.com", "@gmail.com" and
+            // "noatsign" are not addresses (the registry's own lookup also takes ids and bare domains)
+            if (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s.][^@\\s]*")) {
+                throw new IllegalArgumentException("'" + Printable.of(email) + "' is not an e-mail address"
+                        + " (user@domain); for a provider id or domain use 'mailkit providers show'");
+            }
             print(parent.root.out, ProviderRegistry.defaults().lookup(email));
         }
     }

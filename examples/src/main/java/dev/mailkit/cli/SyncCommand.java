@@ -120,7 +120,15 @@ final class SyncCommand implements Callable<Integer> {
             }
             if (!watch) {
                 try {
-                    print(sync.syncOnce());
+                    SyncReport report = sync.syncOnce();
+                    print(report);
+                    List<String> unknown = folders.stream().filter(f -> report.folders().stream()
+                            .noneMatch(r -> r.folder().equals(f))).toList();
+                    if (!unknown.isEmpty()) {
+                        throw new IllegalArgumentException("--folder: the server has no folder named "
+                                + String.join(", ", unknown.stream().map(SyncCommand::quote).toList())
+                                + (unknown.size() < folders.size() ? " (the others were synced)" : ""));
+                    }
                 } catch (MassDeletionException e) {
                     e.report().ifPresent(this::print); // the rest of the account was synced
                     throw e;

@@ -298,6 +298,23 @@ class MailkitCliTest {
     }
 
     @Test
+    void theSmallerMistakes_areNamed() {
+        CliRun empty = CliRun.of(Map.of("MK_PW", ""), smtp("--from", "me@localhost", "--to", "a@localhost", "--subject", "s",
+                "--text", "t"));
+        assertThat(empty.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(empty.err()).contains("MK_PW is set but empty");
+        for (String notAnAddress : new String[] {"x@@gmail.com", "@gmail.com", "noatsign", "me@gmail"}) {
+            CliRun r = CliRun.of("providers", "lookup", notAnAddress);
+            assertThat(r.code()).as(notAnAddress).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).as(notAnAddress).contains("is not an e-mail address");
+        }
+        assertThat(CliRun.of("providers", "lookup", "me@gmail.com").code()).isZero();
+        CliRun noSuch = CliRun.of(imap("--folder", "INBOX", "NoSuch"));
+        assertThat(noSuch.code()).as(noSuch.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noSuch.err()).contains("no folder named \"NoSuch\"").contains("the others were synced");
+    }
+
+    @Test
     void help_listsTheCommandsAndExitCodes() {
         CliRun r = CliRun.of("--help");
         assertThat(r.code()).isZero();
