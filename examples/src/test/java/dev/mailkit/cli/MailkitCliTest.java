@@ -67,6 +67,17 @@ class MailkitCliTest {
         CliRun lookup = CliRun.of("providers", "lookup", "someone@qq.com");
         assertThat(lookup.code()).isZero();
         assertThat(lookup.out()).contains("QQ Mail").contains("AUTHORIZATION_CODE");
+        // the full settings: user-name form, OAuth2, limits, quirks
+        assertThat(show.out()).contains("user:     the whole e-mail address").contains("OAuth2:   authorize https://")
+                .contains("scopes ");
+        assertThat(CliRun.of("providers", "show", "gmail").out()).contains("quirk:    files a copy of sent mail");
+        assertThat(CliRun.of("providers", "show", "google-workspace").out()).contains("limits:").contains("100 recipients a message");
+        assertThat(CliRun.of("providers", "show", "webde").out()).contains("the part before the @ only");
+        assertThat(list.out().lines()).allMatch(l -> l.length() <= 120, "a compact line");
+        assertThat(list.out()).contains("more)");
+        CliRun bare = CliRun.of("providers");
+        assertThat(bare.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bare.err()).contains("see 'mailkit providers --help'");
         CliRun unknown = CliRun.of("providers", "show", "no-such-provider");
         assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("no provider 'no-such-provider'");
