@@ -5,6 +5,7 @@ import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.PlainSocketFactory;
 import dev.mailkit.core.internal.ResponseLimits;
 import dev.mailkit.core.internal.VerifyingSocketFactory;
+import dev.mailkit.core.internal.sasl.MailkitSaslProvider;
 import dev.mailkit.core.internal.TlsContexts;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
@@ -27,7 +28,8 @@ import java.util.Properties;
  * reply that a server trickling bytes cannot stretch; a bound on the memory of each response line and of
  * each command's whole reply; certificate and host-name verification on;
  * STARTTLS required when chosen (never a silent fall-back to plaintext); TLS 1.2 or newer; a fixed
- * EHLO name (no reverse-DNS look-up per connection); XOAUTH2 when the credentials are OAuth2, with a
+ * EHLO name (no reverse-DNS look-up per connection); SASL OAUTHBEARER or XOAUTH2, whichever the server
+ * offers (OAUTHBEARER first), when the credentials are OAuth2, with a
  * fresh token asked of the {@link TokenProvider} for every new connection. A {@link Security#PLAIN}
  * endpoint is refused unless {@link ConnectionOptions.Builder#allowPlaintext()} was chosen.
  *
@@ -41,6 +43,9 @@ import java.util.Properties;
  * }</pre>
  */
 public final class MailSession {
+
+    /** The SASL mechanisms tried for OAuth2 credentials, in order of preference, among those the server offers. */
+    static final String OAUTH2_SASL_MECHANISMS = "OAUTHBEARER XOAUTH2";
 
     private final Protocol protocol;
     private final ServerEndpoint endpoint;
@@ -116,6 +121,11 @@ public final class MailSession {
         if (credentials != null) {
             props.setProperty(p + "user", credentials.username());
             if (credentials.isOAuth2()) {
+                // SASL with the mechanisms the server offers, OAUTHBEARER (RFC 7628) first, else XOAUTH2;
+                // Angus Mail's own XOAUTH2 stays as the fall-back when SASL is unavailable.
+                MailkitSaslProvider.register();
+                props.setProperty(p + "sasl.enable", "true");
+                props.setProperty(p + "sasl.mechanisms", OAUTH2_SASL_MECHANISMS);
                 props.setProperty(p + "auth.mechanisms", "XOAUTH2");
                 props.setProperty(p + "auth.xoauth2.disable", "false");
             }
