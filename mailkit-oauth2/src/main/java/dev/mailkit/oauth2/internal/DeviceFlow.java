@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +55,7 @@ final class DeviceFlow {
         }
         DeviceAuthorizationSuccessResponse ok = response.toSuccessResponse();
         long lifetime = ok.getLifetime() > 0 ? ok.getLifetime() : 900;
-        Instant deadline = oauth.clock().instant().plusSeconds(lifetime);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime); // elapsed time, not the token clock
         prompt.accept(new DeviceCodePrompt(ok.getVerificationURI(), ok.getVerificationURIComplete(),
                 ok.getUserCode().getValue(), Duration.ofSeconds(lifetime)));
         long interval = ok.getInterval() > 0 ? ok.getInterval() : 5;
@@ -63,7 +63,7 @@ final class DeviceFlow {
         String[] pending = new String[1];
         while (true) {
             sleep(Duration.ofSeconds(interval));
-            if (!oauth.clock().instant().isBefore(deadline)) {
+            if (System.nanoTime() - deadline >= 0) {
                 throw new SignInExpiredException("the device code for '" + account + "' expired before the sign-in was "
                         + "approved", "expired_token", Hints.forError("expired_token", null, account));
             }

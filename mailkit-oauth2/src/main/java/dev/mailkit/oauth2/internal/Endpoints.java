@@ -96,8 +96,12 @@ final class Endpoints {
                         metadata = AuthorizationServerMetadata.parse(r.getBodyAsJSONObject());
                         break;
                     }
-                } catch (ParseException | OAuth2Exception e) {
-                    // try the next location
+                } catch (OAuth2Exception e) {
+                    if (e.getCause() instanceof java.io.IOException) {
+                        throw e; // unreachable or untrusted: say so, not "no endpoint"
+                    }
+                } catch (ParseException e) {
+                    // not metadata: try the next location
                 }
             }
             metadataTried = true;
