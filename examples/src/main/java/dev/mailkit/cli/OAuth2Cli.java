@@ -1,0 +1,79 @@
+package dev.mailkit.cli;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.oauth2.OAuth2;
+import dev.mailkit.oauth2.SignInRequiredException;
+import dev.mailkit.oauth2.StoredTokens;
+import dev.mailkit.oauth2.TokenStore;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/** What {@code login}, {@code logout} and {@code --oauth2} share: the registry, the token store, the client. */
+final class OAuth2Cli {
+
+    private OAuth2Cli() {
+    }
+
+    /** The built-in registry, plus the providers of {@code --providers FILE} when given. */
+    static ProviderRegistry registry(Path providersFile) {
+        return providersFile == null ? ProviderRegistry.defaults()
+                : ProviderRegistry.defaults().toBuilder().addProvidersXml(providersFile).build();
+    }
+
+    /** The token store directory: {@code --token-store DIR} or {@code ~/.mailkit/tokens}. */
+    static Path storeDirectory(Path tokenStore) {
+        return tokenStore != null ? tokenStore : TokenStore.defaultDirectory();
+    }
+
+    /** The client secret from {@code --client-secret-env VAR}, or null without the option. */
+    static String clientSecret(String env, UnaryOperator<String> environment) {
+        if (env == null) {
+            return null;
+        }
+        String secret = environment.apply(env);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("--client-secret-env: environment variable " + env + " is not set");
+        }
+        return secret;
+    }
+
+    /** TLS trust for the authorization server: the system's, plus {@code --trust-cert PEM}. */
+    static ConnectionOptions httpsOptions(Path trustCert) {
+        ConnectionOptions.Builder b = ConnectionOptions.builder();
+        if (trustCert != null) {
+            b.trustCertificates(trustCert);
+        }
+        return b.build();
+    }
+
+    /**
+     * The sign-in service for an account signed in before: client id and token endpoint from its stored
+     * tokens, scopes and endpoints from its provider when known.
+     *
+     * @throws SignInRequiredException when the store holds no tokens for the account
+     */
+    static OAuth2 forAccount(String account, Optional<ProviderSettings> provider, Path tokenStore, String clientSecret,
+                             Path trustCert) {
+        Path dir = storeDirectory(tokenStore);
+        TokenStore store = TokenStore.inDirectory(dir);
+        StoredTokens tokens = store.load(account).orElseThrow(() -> new SignInRequiredException(
+                "no OAuth2 tokens are stored for '" + account + "' in " + dir, null, null, 0,
+                "sign in first: mailkit login " + account + " --client-id YOUR_CLIENT_ID"
+                        + (tokenStore == null ? "" : " --token-store " + tokenStore)));
+        // Refreshing needs only the stored client id and token endpoint; the provider's settings, when known,
+        // keep its endpoints and scopes (for sign-out's revocation endpoint).
+        OAuth2Settings settings = provider.flatMap(ProviderSettings::oauth2).orElseGet(() -> new OAuth2Settings(
+                tokens.tokenEndpoint().getHost(), tokens.tokenEndpoint(), tokens.tokenEndpoint(), tokens.scopes()));
+        OAuth2.Builder b = OAuth2.builder().settings(settings).clientId(tokens.clientId()).tokenStore(store)
+                .connectionOptions(httpsOptions(trustCert));
+        if (clientSecret != null) {
+            b.clientSecret(clientSecret);
+        }
+        return b.build();
+    }
+}
