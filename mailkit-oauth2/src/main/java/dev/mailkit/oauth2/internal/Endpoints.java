@@ -67,7 +67,7 @@ final class Endpoints {
         if ("oauth2.googleapis.com".equalsIgnoreCase(token.getHost())) {
             return URI.create("https://oauth2.googleapis.com/device/code");
         }
-        return metadata().map(AuthorizationServerMetadata::getDeviceAuthorizationEndpointURI)
+        return metadata().map(AuthorizationServerMetadata::getDeviceAuthorizationEndpointURI).filter(Endpoints::https)
                 .orElseThrow(() -> new OAuth2Exception("no device authorization endpoint is known for "
                         + settings.issuer(), null, null, 0, "the provider may not offer the device flow: sign in "
                         + "with --browser, or set the endpoint with OAuth2.Builder.deviceAuthorizationEndpoint", null));
@@ -83,7 +83,12 @@ final class Endpoints {
         if (isMicrosoft()) {
             return Optional.empty(); // Microsoft has no RFC 7009 endpoint
         }
-        return metadata().map(AuthorizationServerMetadata::getRevocationEndpointURI);
+        return metadata().map(AuthorizationServerMetadata::getRevocationEndpointURI).filter(Endpoints::https);
+    }
+
+    /** Endpoints from metadata are used only over HTTPS, like the registry's. */
+    private static boolean https(URI uri) {
+        return "https".equalsIgnoreCase(uri.getScheme());
     }
 
     private Optional<AuthorizationServerMetadata> metadata() {
