@@ -9,9 +9,21 @@ import dev.mailkit.oauth2.SignInRequiredException;
 import dev.mailkit.oauth2.StoredTokens;
 import dev.mailkit.oauth2.TokenStore;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /** What {@code login}, {@code logout} and {@code --oauth2} share: the registry, the token store, the client. */
 final class OAuth2Cli {
@@ -42,13 +54,39 @@ final class OAuth2Cli {
         return secret;
     }
 
-    /** TLS trust for the authorization server: the system's, plus {@code --trust-cert PEM}. */
+    /**
+     * TLS trust for the authorization server: the system's certificate authorities plus the certificates of
+     * {@code --trust-cert PEM}, so one option serves a self-signed mail server and a public authorization
+     * server (login.microsoftonline.com) alike, as well as a private authorization server.
+     */
     static ConnectionOptions httpsOptions(Path trustCert) {
         ConnectionOptions.Builder b = ConnectionOptions.builder();
-        if (trustCert != null) {
-            b.trustCertificates(trustCert);
+        if (trustCert == null) {
+            return b.build();
         }
-        return b.build();
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            system.init((KeyStore) null);
+            int n = 0;
+            for (TrustManager tm : system.getTrustManagers()) {
+                if (tm instanceof X509TrustManager x) {
+                    for (X509Certificate ca : x.getAcceptedIssuers()) {
+                        store.setCertificateEntry("system-" + n++, ca);
+                    }
+                }
+            }
+            try (InputStream in = Files.newInputStream(trustCert)) {
+                for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    store.setCertificateEntry("trusted-" + n++, c);
+                }
+            }
+            return b.trustStore(store).build();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("--trust-cert " + trustCert + ": cannot read the certificates ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
     }
 
     /**

@@ -267,6 +267,21 @@ class AuthorizationServerFlowsIT {
     }
 
     @Test
+    @Order(6)
+    void slowDown_makesTheClientPollFiveSecondsSlower() throws Exception {
+        OAuth2 oauth = oauth(TestAuthorizationServer.CLIENT_ID, Clock.systemUTC()).build();
+        server.counters().throttleNextDevicePoll();
+        AtomicReference<java.util.concurrent.CompletableFuture<HttpResponse<String>>> approval = new AtomicReference<>();
+        String access = oauth.signInWithDeviceCode("slowdown@example.test", prompt -> approval.set(
+                new ScriptedUser(server).approve(prompt))).accessToken();
+        SECRETS.add(access);
+        approval.get().get(30, TimeUnit.SECONDS);
+        // The server asked for a one-second interval; after slow_down the client waits 1 + 5 seconds.
+        assertThat(server.counters().pollGapAfterSlowDown()).isGreaterThanOrEqualTo(5_900);
+        assertThat(server.isActive(access)).isTrue();
+    }
+
+    @Test
     @Order(7)
     void deviceCodeNotApprovedInTime_isSignInExpired() {
         OAuth2 oauth = oauth(TestAuthorizationServer.SHORT_CODE_CLIENT_ID, Clock.systemUTC()).build();

@@ -100,6 +100,19 @@ public final class TestAuthorizationServer implements AutoCloseable {
     /** Counts requests by endpoint and grant type, on the server side. */
     public static final class Counters {
         private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicBoolean throttleNextPoll = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicLong slowDownAt = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong pollGapAfterSlowDown = new java.util.concurrent.atomic.AtomicLong(-1);
+
+        /** Answers the next device-code poll with {@code slow_down} (RFC 8628), as a throttling server would. */
+        public void throttleNextDevicePoll() {
+            throttleNextPoll.set(true);
+        }
+
+        /** Milliseconds between the {@code slow_down} answer and the client's next poll, or -1 before one. */
+        public long pollGapAfterSlowDown() {
+            return pollGapAfterSlowDown.get();
+        }
 
         void count(String key) {
             counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
@@ -445,7 +458,21 @@ public final class TestAuthorizationServer implements AutoCloseable {
                                                 FilterChain chain) throws ServletException, IOException {
                     String path = request.getRequestURI();
                     if ("POST".equals(request.getMethod()) && path.equals("/oauth2/token")) {
-                        counters.count("token:" + request.getParameter("grant_type"));
+                        String grant = request.getParameter("grant_type");
+                        counters.count("token:" + grant);
+                        if (AuthorizationGrantType.DEVICE_CODE.getValue().equals(grant)) {
+                            long now = System.nanoTime();
+                            if (counters.slowDownAt.get() != 0 && counters.pollGapAfterSlowDown.get() < 0) {
+                                counters.pollGapAfterSlowDown.set((now - counters.slowDownAt.get()) / 1_000_000);
+                            }
+                            if (counters.throttleNextPoll.compareAndSet(true, false)) {
+                                counters.slowDownAt.set(now);
+                                response.setStatus(400);
+                                response.setContentType("application/json");
+                                response.getWriter().write("{\"error\":\"slow_down\"}");
+                                return;
+                            }
+                        }
                     } else if (path.equals("/oauth2/introspect")) {
                         counters.count("introspect");
                     } else if (path.equals("/oauth2/revoke")) {
