@@ -2,8 +2,8 @@ package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import picocli.CommandLine.ArgGroup;

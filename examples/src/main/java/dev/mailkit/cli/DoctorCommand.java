@@ -2,12 +2,13 @@ package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.MailDiagnostics;
 import dev.mailkit.core.Protocol;
-import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import dev.mailkit.core.SettingsCheck.Severity;
+import dev.mailkit.core.diagnostics.Finding;
+import dev.mailkit.core.diagnostics.MailDiagnostics;
+import dev.mailkit.core.diagnostics.Severity;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,7 +146,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.println("mailkit doctor: " + address);
         Protocol current = null;
         boolean first = true;
-        for (MailDiagnostics.Finding f : report.findings()) {
+        for (Finding f : report.findings()) {
             if (f.protocol() != current || first) {
                 first = false;
                 current = f.protocol();
@@ -166,7 +167,7 @@ final class DoctorCommand implements Callable<Integer> {
                 .append(",\"sending\":").append(report.sendingShouldWork())
                 .append(",\"receiving\":").append(report.receivingShouldWork()).append(",\"findings\":[");
         for (int i = 0; i < report.findings().size(); i++) {
-            MailDiagnostics.Finding f = report.findings().get(i);
+            Finding f = report.findings().get(i);
             b.append(i == 0 ? "" : ",").append("{\"protocol\":").append(f.protocol() == null ? "null" : SyncCommand.quote(f.protocol().name()))
                     .append(",\"severity\":").append(SyncCommand.quote(f.severity().name()))
                     .append(",\"check\":").append(SyncCommand.quote(f.check()))

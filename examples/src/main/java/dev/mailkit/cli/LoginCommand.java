@@ -1,7 +1,7 @@
 package dev.mailkit.cli;
 
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.oauth2.BrowserLauncher;
 import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.TokenStore;

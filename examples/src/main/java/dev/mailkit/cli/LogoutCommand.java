@@ -1,6 +1,6 @@
 package dev.mailkit.cli;
 
-import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.oauth2.TokenStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

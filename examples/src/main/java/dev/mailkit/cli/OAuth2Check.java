@@ -1,10 +1,11 @@
 package dev.mailkit.cli;
 
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.MailDiagnostics;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
-import dev.mailkit.core.SettingsCheck.Severity;
+import dev.mailkit.core.diagnostics.Finding;
+import dev.mailkit.core.diagnostics.MailDiagnostics;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
+import dev.mailkit.core.diagnostics.Severity;
 import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.OAuth2Exception;
 import dev.mailkit.oauth2.OAuth2TokenProvider;
@@ -69,7 +70,7 @@ final class OAuth2Check {
         if (credentials == null) {
             return;
         }
-        for (MailDiagnostics.Finding f : report.findings()) {
+        for (Finding f : report.findings()) {
             if (f.severity() == Severity.ERROR && f.check().equals("login")) {
                 boolean microsoft = provider.flatMap(ProviderSettings::oauth2)
                         .map(o -> o.issuer().contains("microsoftonline")).orElse(false);

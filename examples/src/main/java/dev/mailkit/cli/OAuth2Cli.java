@@ -1,9 +1,9 @@
 package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
-import dev.mailkit.core.OAuth2Settings;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.OAuth2Settings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.SignInRequiredException;
 import dev.mailkit.oauth2.StoredTokens;

@@ -1,7 +1,7 @@
 package dev.mailkit.cli;
 
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;

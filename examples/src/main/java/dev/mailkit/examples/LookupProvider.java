@@ -1,7 +1,7 @@
 package dev.mailkit.examples;
 
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.mailkit.examples;
 
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.TokenStore;
 import dev.mailkit.smtp.Email;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.SignInRequiredException;
 import dev.mailkit.oauth2.TokenStore;

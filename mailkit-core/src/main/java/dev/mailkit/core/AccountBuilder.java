@@ -1,5 +1,9 @@
 package dev.mailkit.core;
 
+import dev.mailkit.core.diagnostics.Finding;
+import dev.mailkit.core.diagnostics.SettingsCheck;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import java.util.Objects;
 
 /**
@@ -131,7 +135,7 @@ public abstract class AccountBuilder<B extends AccountBuilder<B>> {
         }
         if (endpoint != null) {
             // A server typed in by hand: catch the swapped host and the port/security mix-up before connecting.
-            java.util.List<SettingsCheck.Finding> findings = SettingsCheck.check(registry, protocol, endpoint);
+            java.util.List<Finding> findings = SettingsCheck.check(registry, protocol, endpoint);
             SettingsCheck.failOnError(findings, component);
             findings.forEach(f -> LOG.warn("{}: {}", component, f.message()));
         }

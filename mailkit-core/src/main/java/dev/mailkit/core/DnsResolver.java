@@ -1,13 +1,17 @@
 package dev.mailkit.core;
 
-import dev.mailkit.core.internal.registry.JndiDnsResolver;
+import dev.mailkit.core.internal.discovery.JndiDnsResolver;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The DNS look-ups provider discovery needs. Tests pass a fake; {@link #system(java.time.Duration)} asks the
- * system's resolvers through the JDK's JNDI DNS provider.
+ * mailkit's one DNS seam: the MX and SRV look-ups of provider discovery and the host-address look-ups of
+ * diagnostics. Tests pass a fake; {@link #system(java.time.Duration)} asks the system's resolvers (MX and SRV
+ * through the JDK's JNDI DNS provider, addresses as connections resolve them). Jakarta Mail's own
+ * connections always use the system resolver.
  */
 public interface DnsResolver {
 
@@ -50,6 +54,18 @@ public interface DnsResolver {
     List<Srv> srv(String name) throws java.io.IOException;
 
     /**
+     * Resolves a host name to its addresses; by default as {@link InetAddress#getAllByName(String)} does,
+     * with the operating system's resolver.
+     *
+     * @param host the name
+     * @return its addresses, at least one
+     * @throws UnknownHostException when it does not resolve
+     */
+    default InetAddress[] addresses(String host) throws UnknownHostException {
+        return InetAddress.getAllByName(host);
+    }
+
+    /**
      * The system's DNS through the JDK.
      *
      * @param timeout how long one look-up may take
@@ -59,7 +75,7 @@ public interface DnsResolver {
         return new JndiDnsResolver(timeout);
     }
 
-    /** A resolver that finds nothing, to switch DNS steps off. */
+    /** A resolver that finds nothing (no records, no host resolves), to switch DNS steps off. */
     static DnsResolver none() {
         return new DnsResolver() {
             @Override
@@ -70,6 +86,11 @@ public interface DnsResolver {
             @Override
             public List<Srv> srv(String name) {
                 return List.of();
+            }
+
+            @Override
+            public InetAddress[] addresses(String host) throws UnknownHostException {
+                throw new UnknownHostException(host + " (DNS switched off)");
             }
         };
     }

@@ -1,12 +1,13 @@
 package dev.mailkit.core;
 
-import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.ExceptionTranslator;
+import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.PlainSocketFactory;
 import dev.mailkit.core.internal.ResponseLimits;
-import dev.mailkit.core.internal.VerifyingSocketFactory;
 import dev.mailkit.core.internal.sasl.MailkitSaslProvider;
 import dev.mailkit.core.internal.TlsContexts;
+import dev.mailkit.core.internal.VerifyingSocketFactory;
+import dev.mailkit.core.registry.ProviderSettings;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Service;
 import jakarta.mail.Session;

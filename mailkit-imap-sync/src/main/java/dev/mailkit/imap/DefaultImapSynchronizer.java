@@ -4,9 +4,11 @@ import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.imap.internal.engine.FolderActions;
 import dev.mailkit.imap.internal.engine.SyncEngine;
+import dev.mailkit.imap.internal.engine.SyncOptions;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
@@ -74,22 +76,22 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.idleRefresh = b.idleRefresh;
         this.periodicSync = provider != null && provider.idleUnreliable() && b.periodicSync.compareTo(Duration.ofMinutes(2)) > 0
                 ? Duration.ofMinutes(2) : b.periodicSync;
-        SyncEngine.Options d = SyncEngine.Options.DEFAULTS;
         this.engine = new SyncEngine(session, provider, localStore, state, b.folders, b.listener,
-                new SyncEngine.Options(d.chunkBytes(), d.largeMessageBytes(), d.partBytes(), b.connections, b.since,
-                        b.headersOnlyAbove, !b.pullOnly, b.policy, b.deleteToTrash, b.massDeletionShare,
-                        b.allowMassDeletion, maxUploadBytes(b, provider, d)));
+                SyncOptions.builder().connections(b.connections).since(b.since).headersOnlyAbove(b.headersOnlyAbove)
+                        .twoWay(!b.pullOnly).policy(b.policy).deleteToTrash(b.deleteToTrash)
+                        .massDeletionShare(b.massDeletionShare).allowMassDeletion(b.allowMassDeletion)
+                        .maxUploadBytes(maxUploadBytes(b, provider)).build());
     }
 
     /** The builder's limit, else the provider's published maximum message size, else the default. */
-    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider, SyncEngine.Options d) {
+    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider) {
         if (b.maxUploadBytes > 0) {
             return b.maxUploadBytes;
         }
         if (provider != null && provider.limits().maxMessageBytes().isPresent()) {
             return provider.limits().maxMessageBytes().getAsLong();
         }
-        return d.maxUploadBytes();
+        return SyncOptions.defaults().maxUploadBytes();
     }
 
     /** One synchronizer per Maildir at a time, across processes: the OS drops the lock when a process dies. */
@@ -174,12 +176,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             @Override
             public void createFolder(String name) {
                 synchronized (DefaultImapSynchronizer.this) {
-                    char sep = SyncEngine.separator(state);
-                    if (state.folder(name).isPresent() || localStore.exists(name, sep)) {
-                        throw new IllegalArgumentException("folder '" + name + "' exists already");
-                    }
-                    state.addFolderAction(FolderAction.Kind.CREATE, name, null);
-                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.CREATE, name, null));
+                    FolderActions.create(state, localStore, name);
                 }
                 localChanged();
             }
@@ -187,15 +184,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             @Override
             public void renameFolder(String from, String to) {
                 synchronized (DefaultImapSynchronizer.this) {
-                    char sep = SyncEngine.separator(state);
-                    if (state.folder(from).isEmpty() || from.equalsIgnoreCase("INBOX")) {
-                        throw new IllegalArgumentException("cannot rename '" + from + "': not a mirrored folder other than INBOX");
-                    }
-                    if (state.folder(to).isPresent() || localStore.exists(to, sep) || to.equalsIgnoreCase("INBOX")) {
-                        throw new IllegalArgumentException("cannot rename to '" + to + "': it exists already");
-                    }
-                    state.addFolderAction(FolderAction.Kind.RENAME, from, to);
-                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.RENAME, from, to));
+                    FolderActions.rename(state, localStore, from, to);
                 }
                 localChanged();
             }
@@ -203,11 +192,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             @Override
             public void deleteFolder(String name) {
                 synchronized (DefaultImapSynchronizer.this) {
-                    if (state.folder(name).isEmpty() || name.equalsIgnoreCase("INBOX")) {
-                        throw new IllegalArgumentException("cannot delete '" + name + "': not a mirrored folder other than INBOX");
-                    }
-                    state.addFolderAction(FolderAction.Kind.DELETE, name, null);
-                    SyncEngine.completeLocally(state, localStore, new FolderAction(0, FolderAction.Kind.DELETE, name, null));
+                    FolderActions.delete(state, localStore, name);
                 }
                 localChanged();
             }
@@ -215,7 +200,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     private String trash() {
-        return SyncEngine.trashFolder(state.folders(), provider);
+        return FolderActions.trashFolder(state.folders(), provider);
     }
 
     @Override

@@ -146,25 +146,39 @@ public interface SyncStateStore extends AutoCloseable {
     void saveLocalChange(LocalChange change);
 
     /**
-     * Records, before a flag change is sent, the flags it sets and the flags the state held then, so that
-     * after a crash between the server applying it and the state recording it the next sync can tell the
-     * server's flags apart from a change made there. The default keeps nothing (a store without it may
-     * then, after such a crash, keep the pushed flags over a local change made before the next sync).
+     * A flag change sent to the server and not yet known to have arrived.
      *
-     * @param folder the server folder name
-     * @param sent   UID to the flags sent
-     * @param base   UID to the flags the state held when they were sent
+     * @param sent  the flags sent (the local change merged with the server's flags)
+     * @param base  the flags the state held when they were sent
+     * @param local the local flags the change came from
      */
-    default void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
+    record FlagsInFlight(MessageFlags sent, MessageFlags base, MessageFlags local) {
+        public FlagsInFlight {
+            java.util.Objects.requireNonNull(sent, "sent");
+            java.util.Objects.requireNonNull(base, "base");
+            java.util.Objects.requireNonNull(local, "local");
+        }
     }
 
     /**
-     * Flag changes sent and not yet known to have arrived: UID to {sent, base}.
+     * Records flag changes about to be sent (before the STORE), so that after a crash between the server
+     * applying one and the state recording it the next sync can tell the server's flags apart from a change
+     * made there. The default keeps nothing (a store without it may then, after such a crash, keep the
+     * pushed flags over a local change made before the next sync).
+     *
+     * @param folder  the server folder name
+     * @param changes UID to the change in flight
+     */
+    default void saveFlagsInFlight(String folder, Map<Long, FlagsInFlight> changes) {
+    }
+
+    /**
+     * Flag changes sent and not yet known to have arrived.
      *
      * @param folder the server folder name
-     * @return what {@link #saveFlagsInFlight} recorded and was not cleared
+     * @return what {@link #saveFlagsInFlight} recorded and was not cleared, by UID
      */
-    default Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+    default Map<Long, FlagsInFlight> flagsInFlight(String folder) {
         return Map.of();
     }
 
@@ -202,6 +216,30 @@ public interface SyncStateStore extends AutoCloseable {
      * @param started true before the APPEND, false once resolved
      */
     void markUpload(String folder, String localId, boolean started);
+
+    /**
+     * Records that an upload (or a move that puts the file's message on the server) is about to start,
+     * with the flags it carries, so that a later sync which finds the message on the server can tell a
+     * change made to the file since from the flags sent. The default records the start only.
+     *
+     * @param folder  the server folder name
+     * @param localId the local file
+     * @param flags   the flags sent with it
+     */
+    default void startUpload(String folder, String localId, MessageFlags flags) {
+        markUpload(folder, localId, true);
+    }
+
+    /**
+     * The flags an upload started with, where {@link #startUpload} recorded them.
+     *
+     * @param folder  the server folder name
+     * @param localId the local file
+     * @return the flags, or empty
+     */
+    default Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        return Optional.empty();
+    }
 
     /**
      * Folder actions not yet pushed, oldest first.

@@ -24,8 +24,4 @@ class ModelSyncDovecotIT extends ModelSyncOnDovecot {
         return 1000;
     }
 
-    @Override
-    long ciSeed() {
-        return -1628695361882217672L; // passed the CI step count here
-    }
 }

@@ -114,8 +114,4 @@ class ModelSyncGreenMailTest extends ModelSyncScenarios {
         return "mvn -B -pl mailkit-imap-sync test -Dtest=" + getClass().getSimpleName();
     }
 
-    @Override
-    long ciSeed() {
-        return 5854430063193413891L; // passed the CI step count here
-    }
 }

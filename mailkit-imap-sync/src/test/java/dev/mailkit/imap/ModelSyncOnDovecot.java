@@ -1,10 +1,12 @@
 package dev.mailkit.imap;
 
 import static dev.mailkit.imap.ModelOp.crashAfterEvents;
+import static dev.mailkit.imap.ModelOp.crashAtMessage;
 import static dev.mailkit.imap.ModelOp.cutAfterBytes;
 import static dev.mailkit.imap.ModelOp.localMove;
 import static dev.mailkit.imap.ModelOp.maildirCopyDelete;
 import static dev.mailkit.imap.ModelOp.maildirFlags;
+import static dev.mailkit.imap.ModelOp.maildirMove;
 import static dev.mailkit.imap.ModelOp.maildirNew;
 import static dev.mailkit.imap.ModelOp.maildirUnlink;
 import static dev.mailkit.imap.ModelOp.serverAppend;
@@ -115,6 +117,18 @@ abstract class ModelSyncOnDovecot extends ModelSyncScenarios {
     void aMaildirRenameOfACopyAndDeleteMoveCutShort_keepsItsLetters() throws Exception {
         replay(serverAppend("INBOX", 5, "\\Seen"), serverAppend("Lists", 1, ""), sync(),
                 maildirCopyDelete("INBOX", 5, "Lists"), crashAfterEvents(1), maildirFlags("Lists", 5, "+R"));
+    }
+
+    /**
+     * A sync stores a new message's file and is interrupted before its record; then a Maildir client moves
+     * into that folder a file whose label (the UID it had in its old folder) is the same UID: relabelling the
+     * moved file hid the stored one, which was then stored again and uploaded back (the message twice).
+     * Shrunk from a random run on the full-diff configuration (seed 7515925869566981316, 72 steps).
+     */
+    @Test
+    void aFileMovedInWithTheUidLabelOfAnInterruptedDownload_leavesBothOnce() throws Exception {
+        replay(serverAppend("Sent", 2, ""), sync(), serverAppend("INBOX", 3, ""), crashAtMessage(1),
+                maildirMove("Sent", 2, "INBOX"));
     }
 
     /** A UIDVALIDITY change: a message without Message-ID was taken for a local-only file and uploaded again. */

@@ -50,6 +50,36 @@ class SqliteSyncStateStoreTest {
     }
 
     @Test
+    void aFlagChangeInFlight_andAnUploadsFlags_roundTrip_andAVersion4RowReadsItsSentFlagsAsLocal() throws Exception {
+        Path file = dir.resolve("state.db");
+        MessageFlags seen = MessageFlags.parse("\\Seen");
+        MessageFlags flagged = MessageFlags.parse("\\Flagged $Work");
+        try (SyncStateStore state = SyncStateStore.sqlite(file)) {
+            state.saveFolder(new FolderState("INBOX", '/', 1, 9, 0, ""));
+            state.update("INBOX", List.of(new MessageRecord("INBOX", 3, "a,U=3", flagged, "<a@b>", 10, Instant.EPOCH,
+                    false), new MessageRecord("INBOX", 4, "b,U=4", flagged, "<b@b>", 10, Instant.EPOCH, false)), List.of());
+            state.saveFlagsInFlight("INBOX", Map.of(3L, new SyncStateStore.FlagsInFlight(seen, flagged, MessageFlags.NONE)));
+            assertThat(state.flagsInFlight("INBOX")).containsExactly(
+                    Map.entry(3L, new SyncStateStore.FlagsInFlight(seen, flagged, MessageFlags.NONE)));
+            state.startUpload("INBOX", "new-file", flagged);
+            state.markUpload("INBOX", "other-file", true);
+            assertThat(state.uploadsStarted("INBOX")).containsExactlyInAnyOrder("new-file", "other-file");
+            assertThat(state.uploadFlags("INBOX", "new-file")).contains(flagged);
+            assertThat(state.uploadFlags("INBOX", "other-file")).isEmpty();
+        }
+        // A row as schema 4 wrote it (no local flags): the flags sent stand for them.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO flags_in_flight (folder, uid, sent, base) VALUES ('INBOX', 4, '\\Seen', '\\Flagged')");
+        }
+        try (SyncStateStore state = SyncStateStore.sqlite(file)) {
+            assertThat(state.flagsInFlight("INBOX").get(4L)).isEqualTo(new SyncStateStore.FlagsInFlight(seen,
+                    MessageFlags.parse("\\Flagged"), seen));
+            state.clearFlagsInFlight("INBOX", List.of(3L, 4L));
+            assertThat(state.flagsInFlight("INBOX")).isEmpty();
+        }
+    }
+
+    @Test
     void manyMessageIds_areFoundInBatches_asOneAtATimeWouldFindThem() {
         try (SyncStateStore state = SyncStateStore.sqlite(dir.resolve("state.db"))) {
             List<MessageRecord> records = new ArrayList<>();

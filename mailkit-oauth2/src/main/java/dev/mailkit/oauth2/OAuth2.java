@@ -2,8 +2,8 @@ package dev.mailkit.oauth2;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.OAuth2Settings;
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.OAuth2Settings;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.oauth2.internal.DefaultOAuth2;
 
 import java.net.URI;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailkit.core.AuthenticationException;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
-import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.oauth2.testing.ScriptedUser;
 import dev.mailkit.oauth2.testing.TestAuthorizationServer;
 import java.io.PrintWriter;

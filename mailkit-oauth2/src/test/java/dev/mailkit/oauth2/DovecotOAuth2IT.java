@@ -9,7 +9,7 @@ import dev.mailkit.core.AuthenticationException;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailSession;
-import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;

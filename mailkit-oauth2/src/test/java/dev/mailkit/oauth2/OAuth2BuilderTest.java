@@ -3,8 +3,8 @@ package dev.mailkit.oauth2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailkit.core.OAuth2Settings;
-import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.registry.OAuth2Settings;
+import dev.mailkit.core.registry.ProviderRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

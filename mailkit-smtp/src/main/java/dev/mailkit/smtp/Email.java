@@ -1,6 +1,8 @@
 package dev.mailkit.smtp;
 
 import dev.mailkit.smtp.internal.Addresses;
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
+
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -192,7 +194,7 @@ public final class Email {
      * @throws InvalidEmailException if the message cannot be assembled
      */
     public MimeMessage toMimeMessage(Session session) {
-        return MimeAssembler.toMimeMessage(this, session);
+        return MimeAssembler.toMimeMessage(this, new MimeAssembler.Parties(from, replyTo, to, cc), session);
     }
 
     /** Builds the Jakarta Mail message with a default session. */
@@ -208,22 +210,6 @@ public final class Email {
      */
     public void writeTo(OutputStream out) throws IOException {
         MimeAssembler.write(toMimeMessage(), out);
-    }
-
-    InternetAddress fromInternetAddress() {
-        return from;
-    }
-
-    List<InternetAddress> replyToAddresses() {
-        return replyTo;
-    }
-
-    List<InternetAddress> toAddresses() {
-        return to;
-    }
-
-    List<InternetAddress> ccAddresses() {
-        return cc;
     }
 
     /** A summary without bodies: Message-ID, sender, recipient counts and subject. */

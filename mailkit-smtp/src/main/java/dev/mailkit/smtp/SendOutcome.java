@@ -18,12 +18,4 @@ public record SendOutcome(long index, String messageId, Optional<SendResult> res
     public boolean isSuccess() {
         return result.isPresent();
     }
-
-    static SendOutcome success(long index, SendResult r) {
-        return new SendOutcome(index, r.messageId(), Optional.of(r), Optional.empty());
-    }
-
-    static SendOutcome failure(long index, String messageId, MailkitException e) {
-        return new SendOutcome(index, messageId, Optional.empty(), Optional.of(e));
-    }
 }

@@ -36,9 +36,4 @@ public record SendResult(String messageId, List<String> accepted, List<RejectedR
     public boolean isPartial() {
         return !rejected.isEmpty();
     }
-
-    /** A copy with another Sent-folder outcome. */
-    SendResult withSentCopy(SentCopy copy) {
-        return new SendResult(messageId, accepted, rejected, attempts, duration, rateLimitWait, copy);
-    }
 }

@@ -1,10 +1,12 @@
 package dev.mailkit.smtp;
 
 import dev.mailkit.core.AccountBuilder;
-import dev.mailkit.core.Protocol;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.InvalidConfigurationException;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.smtp.internal.send.PooledSmtpSender;
+import dev.mailkit.smtp.internal.send.SenderConfig;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -96,17 +98,7 @@ public interface SmtpSender extends AutoCloseable {
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
     final class Builder extends AccountBuilder<Builder> {
-        int poolSize = 4;
-        int maxMessagesPerConnection = 100;
-        Duration validateAfterIdle = Duration.ofSeconds(10);
-        RetryPolicy retryPolicy = RetryPolicy.defaults();
-        Integer perMinute;
-        Integer perDay;
-        boolean rateLimitOff;
-        ExecutorService executor;
-        SendListener listener = SendListener.NONE;
-        boolean appendToSent;
-        ServerEndpoint sentImapEndpoint;
+        private final SenderConfig config = new SenderConfig();
 
         Builder() {
         }
@@ -121,7 +113,7 @@ public interface SmtpSender extends AutoCloseable {
             if (size < 1 || size > 64) {
                 throw new IllegalArgumentException("poolSize must be 1..64, was " + size);
             }
-            this.poolSize = size;
+            config.poolSize = size;
             return this;
         }
 
@@ -135,7 +127,7 @@ public interface SmtpSender extends AutoCloseable {
             if (count < 1) {
                 throw new IllegalArgumentException("maxMessagesPerConnection must be at least 1, was " + count);
             }
-            this.maxMessagesPerConnection = count;
+            config.maxMessagesPerConnection = count;
             return this;
         }
 
@@ -150,7 +142,7 @@ public interface SmtpSender extends AutoCloseable {
             if (idle.isNegative()) {
                 throw new IllegalArgumentException("validateAfterIdle must not be negative, was " + idle);
             }
-            this.validateAfterIdle = idle;
+            config.validateAfterIdle = idle;
             return this;
         }
 
@@ -161,7 +153,7 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder retryPolicy(RetryPolicy policy) {
-            this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
+            config.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
             return this;
         }
 
@@ -180,9 +172,9 @@ public interface SmtpSender extends AutoCloseable {
             if (messagesPerMinute < 0 || messagesPerDay < 0) {
                 throw new IllegalArgumentException("rate limits must not be negative");
             }
-            this.perMinute = messagesPerMinute;
-            this.perDay = messagesPerDay;
-            this.rateLimitOff = false;
+            config.perMinute = messagesPerMinute;
+            config.perDay = messagesPerDay;
+            config.rateLimitOff = false;
             return this;
         }
 
@@ -192,7 +184,7 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder noRateLimit() {
-            this.rateLimitOff = true;
+            config.rateLimitOff = true;
             return this;
         }
 
@@ -205,7 +197,7 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder executor(ExecutorService executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
+            config.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
@@ -216,7 +208,7 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder listener(SendListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            config.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -228,7 +220,7 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder appendToSentFolder() {
-            this.appendToSent = true;
+            config.appendToSent = true;
             return this;
         }
 
@@ -239,8 +231,8 @@ public interface SmtpSender extends AutoCloseable {
          * @return this builder
          */
         public Builder appendToSentFolder(ServerEndpoint imap) {
-            this.appendToSent = true;
-            this.sentImapEndpoint = Objects.requireNonNull(imap, "imap");
+            config.appendToSent = true;
+            config.sentImapEndpoint = Objects.requireNonNull(imap, "imap");
             return this;
         }
 
@@ -253,7 +245,7 @@ public interface SmtpSender extends AutoCloseable {
          *                                       endpoint, or appending to Sent has no IMAP server
          */
         public SmtpSender build() {
-            return new PooledSmtpSender(this, account(Protocol.SMTP, "SmtpSender"));
+            return new PooledSmtpSender(config, account(Protocol.SMTP, "SmtpSender"));
         }
     }
 }

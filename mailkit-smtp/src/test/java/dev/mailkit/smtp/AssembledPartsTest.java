@@ -25,7 +25,7 @@ class AssembledPartsTest {
     /**
      * Every instance field of the classes copied, each of which the copy either resets (as the constructor
      * would) or may share. A field added by a Jakarta Mail upgrade makes this fail: then the copy in
-     * MimeAssembler must be checked against the new constructor.
+     * internal.angus (AssembledPart, AssembledMultipart) must be checked against the new constructor.
      */
     @Test
     void theCopiedClasses_haveTheFieldsTheCopyHandles() {

@@ -1,5 +1,7 @@
 package dev.mailkit.smtp;
 
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
+
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.mailkit.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;

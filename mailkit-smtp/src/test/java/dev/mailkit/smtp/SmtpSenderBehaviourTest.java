@@ -287,7 +287,7 @@ class SmtpSenderBehaviourTest {
 
     @Test
     void providerLimits_applyByDefault_recipientsPerMessageFailsFast() {
-        var workspace = dev.mailkit.core.ProviderRegistry.defaults().byId("google-workspace").orElseThrow();
+        var workspace = dev.mailkit.core.registry.ProviderRegistry.defaults().byId("google-workspace").orElseThrow();
         assertThat(workspace.limits().recipientsPerMessage()).hasValue(100);
         String[] many = IntStream.range(0, 101).mapToObj(i -> "r" + i + "@example.com").toArray(String[]::new);
         Email big = Email.builder().from("me@example.com").to(many).text("x").build();

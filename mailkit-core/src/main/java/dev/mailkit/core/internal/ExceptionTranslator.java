@@ -11,6 +11,7 @@ import dev.mailkit.core.ResponseLimitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;
+import dev.mailkit.core.internal.angus.AngusFailures;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 
@@ -19,6 +20,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -27,15 +29,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
-/** Turns Jakarta Mail and socket failures into mailkit's typed exceptions. */
+/**
+ * Turns Jakarta Mail and socket failures into mailkit's typed exceptions. Classifies by exception type
+ * wherever Jakarta Mail, Angus Mail or the JDK give one; the few failures Angus reports only as text are read
+ * by {@link AngusFailures}, and the JDK's TLS and timeout failures that differ only in their message are
+ * matched by message where marked below.
+ */
 public final class ExceptionTranslator {
-
-    /** Angus' wording when STARTTLS is required and not offered: SMTP "STARTTLS is required but host does not
-     * support STARTTLS", IMAP "STARTTLS required but not supported by server". */
-    private static final Pattern STARTTLS_MISSING = Pattern.compile("starttls (is )?required but");
 
     private ExceptionTranslator() {
     }
@@ -68,7 +70,7 @@ public final class ExceptionTranslator {
             return bound;
         }
         for (Throwable t : chain) {
-            if (t instanceof AuthenticationFailedException afe && closedByServer(afe.getMessage())) {
+            if (t instanceof AuthenticationFailedException afe && AngusFailures.closedByServer(afe.getMessage())) {
                 // The connection went away during the login: no refusal was said, the login may be tried again.
                 return new ConnectionException("the connection was lost during the login", protocol, endpoint, failure);
             }
@@ -78,7 +80,7 @@ public final class ExceptionTranslator {
             }
         }
         String all = messages(chain);
-        if (STARTTLS_MISSING.matcher(all).find()) {
+        if (AngusFailures.startTlsMissing(all)) {
             return new TlsException(TlsException.Reason.STARTTLS_NOT_OFFERED,
                     "STARTTLS is required for this endpoint but the server did not offer it; "
                             + "no credentials were sent. Check the port (SMTP 587 / IMAP 143 use STARTTLS, "
@@ -87,14 +89,14 @@ public final class ExceptionTranslator {
         }
         boolean tls = chain.stream().anyMatch(t -> t instanceof SSLException
                 || t instanceof java.security.cert.CertificateException
-                || t instanceof CertPathValidatorException)
-                || all.contains("server identity") || all.contains("verify identity");
+                || t instanceof CertPathValidatorException || t instanceof CertPathBuilderException)
+                || AngusFailures.serverIdentityRefused(all);
         if (tls) {
             return tlsFailure(chain, all, protocol, endpoint, failure);
         }
         for (Throwable t : chain) {
             if (t instanceof SocketTimeoutException) {
-                boolean connect = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+                boolean connect = isConnectTimeout(t);
                 return new ConnectionTimeoutException(
                         (connect ? "connecting" : "waiting for the server") + " timed out after "
                                 + (connect ? options.connectTimeout() : options.readTimeout()).toMillis() + " ms",
@@ -116,10 +118,13 @@ public final class ExceptionTranslator {
                         failure);
             }
         }
-        if (chain.stream().anyMatch(t -> closedByServer(t.getMessage()) || t instanceof java.io.EOFException)) {
-            // Angus Mail's SMTP reports a connection the server (or the network) closed as the reply "[EOF]".
+        if (chain.stream().anyMatch(t -> t instanceof java.io.EOFException || AngusFailures.closedByServer(t.getMessage()))) {
             return new ConnectionException("the server closed the connection", protocol, endpoint, failure);
         }
+        if (chain.stream().anyMatch(t -> t instanceof org.eclipse.angus.mail.util.MailConnectException)) {
+            return new ConnectionException("connection failed: " + failure.getMessage(), protocol, endpoint, failure);
+        }
+        // Other failures to connect that Jakarta Mail reports without a type of their own ("not connected").
         if (failure instanceof MessagingException && all.contains("connect")) {
             return new ConnectionException("connection failed: " + failure.getMessage(), protocol, endpoint, failure);
         }
@@ -127,14 +132,9 @@ public final class ExceptionTranslator {
                 protocol, endpoint, failure);
     }
 
-    /**
-     * Where Angus Mail keeps only the text of a failure (an IMAP connection it closed with a synthetic
-     * {@code * BYE Jakarta Mail Exception: <exception>}, passed on as the message of a FolderClosedException or
-     * StoreClosedException), the exception's class and message are read back from the text.
-     */
-    private static final Pattern SYNTHETIC = Pattern.compile(
-            "(dev\\.mailkit\\.core\\.internal\\.DeadlinePassedException|dev\\.mailkit\\.core\\.internal\\.ResponseGuard\\$ResponseTooLargeException"
-                    + "|java\\.net\\.SocketTimeoutException): ([^\\r\\n]*)");
+    /** Mailkit's own failures, and the JDK's read timeout, as Angus keeps them in the text of a synthetic BYE. */
+    private static final List<Class<? extends Throwable>> KEPT_AS_TEXT = List.of(DeadlinePassedException.class,
+            ResponseGuard.ResponseTooLargeException.class, SocketTimeoutException.class);
 
     /** The connection's bounds (deadlines, response limits) and read timeouts anywhere in the chain, or null. */
     private static MailkitException bound(List<Throwable> chain, Protocol protocol, ServerEndpoint endpoint,
@@ -148,18 +148,18 @@ public final class ExceptionTranslator {
             }
         }
         for (Throwable t : chain) {
-            java.util.regex.Matcher m = SYNTHETIC.matcher(String.valueOf(t.getMessage()));
-            if (!m.find()) {
+            AngusFailures.Text kept = AngusFailures.keptAsText(t, KEPT_AS_TEXT);
+            if (kept == null) {
                 continue;
             }
-            String message = m.group(2).strip();
-            if (m.group(1).endsWith("DeadlinePassedException")) {
+            String message = kept.message();
+            if (kept.type() == DeadlinePassedException.class) {
                 for (DeadlineExceededException.Deadline d : DeadlineExceededException.Deadline.values()) {
                     if (message.contains(DeadlinePassedException.setting(d))) {
                         return new DeadlineExceededException(message, d, timeout(d, options), protocol, endpoint, failure);
                     }
                 }
-            } else if (m.group(1).endsWith("ResponseTooLargeException")) {
+            } else if (kept.type() == ResponseGuard.ResponseTooLargeException.class) {
                 long limit = message.contains("maxReplyMemory") ? options.maxReplyMemory(protocol)
                         : message.contains("maxResponseBytes") ? options.maxResponseBytes() : ResponseLimitException.MAX_NESTING;
                 return new ResponseLimitException(message, limit, protocol, endpoint, failure);
@@ -168,7 +168,7 @@ public final class ExceptionTranslator {
             }
         }
         for (Throwable t : chain) {
-            if (t instanceof SocketTimeoutException && !String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
+            if (t instanceof SocketTimeoutException && !isConnectTimeout(t)) {
                 return readTimeout(protocol, endpoint, options, failure);
             }
         }
@@ -190,9 +190,12 @@ public final class ExceptionTranslator {
         };
     }
 
-    /** Angus Mail's SMTP gives the reply "[EOF]" for a connection the server (or the network) closed. */
-    private static boolean closedByServer(String message) {
-        return message != null && message.strip().endsWith("[EOF]");
+    /**
+     * Whether a timeout happened while connecting. The JDK throws the same SocketTimeoutException for a connect
+     * and a read timeout; only its message ("Connect timed out", "Read timed out") tells them apart.
+     */
+    private static boolean isConnectTimeout(Throwable t) {
+        return String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
     }
 
     private static TlsException tlsFailure(List<Throwable> chain, String all, Protocol protocol,
@@ -204,17 +207,20 @@ public final class ExceptionTranslator {
             reason = TlsException.Reason.CERTIFICATE_EXPIRED;
             fix = "the server's certificate has expired or is not yet valid";
         } else if (all.contains("subject alternative") || all.contains("no name matching")
-                || all.contains("server identity") || all.contains("verify identity")) {
+                || AngusFailures.serverIdentityRefused(all)) {
+            // The JDK reports a name mismatch as a plain CertificateException; only its message says so.
             reason = TlsException.Reason.HOSTNAME_MISMATCH;
             fix = "the server's certificate was not issued for '" + endpoint.host()
                     + "'; connect with the host name the certificate names";
-        } else if (all.contains("pkix") || all.contains("certification path")
-                || chain.stream().anyMatch(t -> t instanceof CertPathValidatorException)) {
+        } else if (chain.stream().anyMatch(t -> t instanceof CertPathValidatorException || t instanceof CertPathBuilderException)
+                || all.contains("pkix") || all.contains("certification path")) {
+            // By type where the JDK's validator keeps the cause; its ValidatorException is not public API.
             reason = TlsException.Reason.UNTRUSTED_CERTIFICATE;
             fix = "the server's certificate is not trusted; for a self-signed test server use "
                     + "ConnectionOptions.builder().trustCertificates(pemFile)";
         } else if (all.contains("protocol_version") || all.contains("no appropriate protocol")
                 || all.contains("protocol is disabled")) {
+            // The JDK has no type for a TLS version refused on either side: an SSLHandshakeException's message.
             reason = TlsException.Reason.PROTOCOL_VERSION;
             fix = "the server offers no TLS version mailkit accepts (TLS 1.2 or newer)";
         } else {
@@ -240,9 +246,7 @@ public final class ExceptionTranslator {
             if (t instanceof MessagingException me) {
                 todo.add(me.getNextException());
             }
-            if (t instanceof org.eclipse.angus.mail.iap.ProtocolException pe && pe.getResponse() != null) {
-                todo.add(pe.getResponse().getException()); // what Angus turned into a synthetic BYE
-            }
+            todo.add(AngusFailures.hiddenCause(t)); // what Angus turned into a synthetic BYE
         }
         return out;
     }

@@ -1,16 +1,18 @@
 package dev.mailkit.core.internal;
 
+import dev.mailkit.core.internal.angus.Cork;
+import dev.mailkit.core.internal.angus.UnderlyingSocket;
+
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.ref.WeakReference;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
-import java.util.Objects;
 import javax.net.SocketFactory;
 
 /**
@@ -63,26 +65,14 @@ public final class PlainSocketFactory extends SocketFactory {
      *         socket of this factory (implicit TLS over a socket Angus made itself)
      */
     static Exchange layered(Socket s) {
-        CorkableSocket c = s instanceof CorkableSocket direct ? direct : null;
-        if (c == null) {
-            // Angus wraps the plain socket (WriteTimeoutSocket) and does not expose it; STARTTLS runs on the
-            // thread that opened the connection, so the socket this thread made last is it when the ends match.
-            WeakReference<CorkableSocket> ref = LAST.get();
-            CorkableSocket last = ref == null ? null : ref.get();
-            if (last != null && last.getLocalPort() == s.getLocalPort() && last.getPort() == s.getPort()
-                    && Objects.equals(last.getInetAddress(), s.getInetAddress())) {
-                c = last;
-            }
-        }
+        CorkableSocket c = s instanceof CorkableSocket direct ? direct
+                : UnderlyingSocket.under(s) instanceof CorkableSocket under ? under : null;
         if (c == null) {
             return null;
         }
         c.layered = true;
         return c.exchange;
     }
-
-    /** The socket this thread created last (see {@link #layered}). */
-    private static final ThreadLocal<WeakReference<CorkableSocket>> LAST = new ThreadLocal<>();
 
     static Socket noDelay(Socket s) throws SocketException {
         s.setTcpNoDelay(true);
@@ -92,37 +82,37 @@ public final class PlainSocketFactory extends SocketFactory {
     @Override
     public Socket createSocket() throws IOException {
         CorkableSocket s = new CorkableSocket(limits);
-        LAST.set(new WeakReference<>(s));
+        UnderlyingSocket.created(s); // found again under Angus's write-timeout wrapper at STARTTLS
         return noDelay(s);
     }
 
     @Override
     public Socket createSocket(String host, int port) throws IOException {
-        Socket s = createSocket();
-        s.connect(new java.net.InetSocketAddress(host, port));
-        return s;
+        return open(null, new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-        Socket s = createSocket();
-        s.bind(new java.net.InetSocketAddress(localHost, localPort));
-        s.connect(new java.net.InetSocketAddress(host, port));
-        return s;
+        return open(new InetSocketAddress(localHost, localPort), new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
-        Socket s = createSocket();
-        s.connect(new java.net.InetSocketAddress(host, port));
-        return s;
+        return open(null, new InetSocketAddress(host, port));
     }
 
     @Override
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        return open(new InetSocketAddress(localAddress, localPort), new InetSocketAddress(address, port));
+    }
+
+    /** A new socket, bound to {@code local} unless null, connected to {@code remote}. */
+    private Socket open(InetSocketAddress local, InetSocketAddress remote) throws IOException {
         Socket s = createSocket();
-        s.bind(new java.net.InetSocketAddress(localAddress, localPort));
-        s.connect(new java.net.InetSocketAddress(address, port));
+        if (local != null) {
+            s.bind(local);
+        }
+        s.connect(remote);
         return s;
     }
 

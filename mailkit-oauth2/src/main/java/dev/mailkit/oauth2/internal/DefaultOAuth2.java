@@ -12,7 +12,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.mailkit.core.ConnectionOptions;
-import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.oauth2.BrowserLauncher;
 import dev.mailkit.oauth2.DeviceCodePrompt;
 import dev.mailkit.oauth2.OAuth2;

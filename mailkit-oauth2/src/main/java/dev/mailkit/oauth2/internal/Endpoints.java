@@ -4,7 +4,7 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import dev.mailkit.core.OAuth2Settings;
+import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.oauth2.OAuth2Exception;
 
 import java.net.URI;

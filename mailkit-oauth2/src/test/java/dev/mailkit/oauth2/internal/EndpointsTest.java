@@ -3,7 +3,7 @@ package dev.mailkit.oauth2.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.core.ConnectionOptions;
-import dev.mailkit.core.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.oauth2.OAuth2;
 import java.net.URI;
 import org.junit.jupiter.api.Test;

@@ -2,9 +2,9 @@ package dev.mailkit.core.internal.registry;
 
 import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.ProviderNotFoundException;
-import dev.mailkit.core.ProviderRegistry;
-import dev.mailkit.core.ProviderSettings;
-import dev.mailkit.core.ProviderSource;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSource;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.mailkit.core.internal.registry;
 
-import dev.mailkit.core.ProviderSettings;
+import dev.mailkit.core.registry.ProviderSettings;
 
 import java.net.IDN;
 import java.util.Arrays;

@@ -1,13 +1,13 @@
 package dev.mailkit.core.internal.registry;
 
 import dev.mailkit.core.AuthMethod;
-import dev.mailkit.core.FolderRole;
-import dev.mailkit.core.OAuth2Settings;
 import dev.mailkit.core.ProviderDataException;
-import dev.mailkit.core.ProviderLimits;
-import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.FolderRole;
+import dev.mailkit.core.registry.OAuth2Settings;
+import dev.mailkit.core.registry.ProviderLimits;
+import dev.mailkit.core.registry.ProviderSettings;
 
 import java.io.InputStream;
 import java.net.URI;

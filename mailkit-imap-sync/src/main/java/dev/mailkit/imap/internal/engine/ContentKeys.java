@@ -30,6 +30,11 @@ final class ContentKeys {
         return "H" + headerDigest(header, offset, length) + "|" + crlfSize;
     }
 
+    /** The CRLF size a key names. */
+    static long size(String key) {
+        return Long.parseLong(key.substring(key.lastIndexOf('|') + 1));
+    }
+
     /** The key of a local message: its Message-ID or header digest, and its size with CRLF line ends. */
     static String ofLocal(LocalStore.LocalFolder folder, String localId, String messageId, long knownCrlfSize)
             throws IOException {

@@ -29,12 +29,19 @@ import java.util.function.Function;
  */
 final class LocalScan {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalScan.class);
+
     /** What one folder holds that the server does not know yet. */
     static final class FolderFiles {
         /** Local files to upload (APPEND). */
         final List<String> uploads = new ArrayList<>();
         /** Message-ID to local file, for files a new server message may turn out to be (adopted, not downloaded). */
         final Map<String, String> adoptable = new HashMap<>();
+        /**
+         * The same for files without Message-ID an interrupted upload or move may have put on the server:
+         * {@link ContentKeys} (header digest and size) to local file.
+         */
+        final Map<String, String> adoptableByContent = new HashMap<>();
         /** Messages whose file is gone from the folder (deleted locally). */
         int deleted;
         /** Messages the state knows in the folder. */
@@ -232,10 +239,7 @@ final class LocalScan {
                 // A file a pending move put here: if the server already holds the message here (the move was
                 // made before a crash, or by another device too), the pull adopts this file.
                 if (lf.size(id) >= 0) {
-                    String messageId = messageId(lf, id);
-                    if (!messageId.isEmpty()) {
-                        files.adoptable.putIfAbsent(messageId, id);
-                    }
+                    adoptable(files, lf, id, messageId(lf, id));
                 }
             }
             ids.removeAll(moved);
@@ -265,8 +269,14 @@ final class LocalScan {
                 }
                 if (!messageId.isEmpty()) {
                     files.adoptable.putIfAbsent(messageId, id);
+                } else if (started.contains(id)) {
+                    adoptable(files, lf, id, messageId);
                 }
                 if (!pendingDownload && !started.contains(id)) {
+                    if (uid > 0) {
+                        LOG.debug("{}: file {} is labelled with UID {} (below UIDNEXT {}) but no record names it:"
+                                + " uploaded as a new message", f.name(), MaildirNames.printable(id), uid, f.uidNext());
+                    }
                     files.uploads.add(id);
                 }
             }
@@ -309,18 +319,29 @@ final class LocalScan {
         }
         unknownFiles.get(target).remove(id);
         movedHere.computeIfAbsent(target, k -> new HashSet<>()).add(id);
-        if (!id.equals(strip(r.localId()))) {
-            // A copy under its own name: if the move reaches the server and the sync is then cut short, the
-            // next sync must adopt this file for the moved message, not upload it as a new one.
-            state.markUpload(target, id, true);
-        }
         // The flags the file carries where it landed (a client may change them on the way).
         Optional<MessageFlags> there = tf.storedFlags(id);
         MessageFlags base = flags != null ? flags : r.flags();
         if (there.isPresent()) {
             flags = MessageFlags.fromMaildir(there.get().maildirLetters(), base.keywords());
         }
+        if (!id.equals(strip(r.localId()))) {
+            // A copy under its own name: if the move reaches the server and the sync is then cut short, the
+            // next sync must adopt this file for the moved message, not upload it as a new one.
+            state.startUpload(target, id, flags != null ? flags : base);
+        }
+        LOG.debug("{}: UID {} moved here to {} as {}", folder, r.uid(), target, MaildirNames.printable(id));
         state.saveLocalChange(new LocalChange(folder, r.uid(), flags, LocalChange.Kind.MOVED, target));
+    }
+
+    /** Offers a file to the pull for adoption: by Message-ID, or without one by header digest and size. */
+    private static void adoptable(FolderFiles files, LocalStore.LocalFolder lf, String id, String messageId)
+            throws IOException {
+        if (!messageId.isEmpty()) {
+            files.adoptable.putIfAbsent(messageId, id);
+        } else {
+            files.adoptableByContent.putIfAbsent(ContentKeys.ofLocal(lf, id, "", -1), id);
+        }
     }
 
     /** Message-ID to [folder, local id] of the files no record describes, in folder order. */

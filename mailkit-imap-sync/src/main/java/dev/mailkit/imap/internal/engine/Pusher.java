@@ -111,6 +111,7 @@ final class Pusher {
         Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(changes.stream().map(LocalChange::uid).toList()), 0);
         Map<String, List<Long>> stores = new LinkedHashMap<>(); // "+names" or "-names" -> UIDs
         Map<Long, MessageFlags> merged = new HashMap<>();
+        Map<Long, MessageFlags> locals = new HashMap<>();
         Map<Long, MessageRecord> records = new HashMap<>();
         List<Long> deletes = new ArrayList<>();
         Map<String, List<Long>> moves = new LinkedHashMap<>();
@@ -137,6 +138,7 @@ final class Pusher {
             MessageFlags local = c.flags() != null ? c.flags() : r.flags();
             MessageFlags m = MessageFlags.merge(r.flags(), local, srv);
             merged.put(r.uid(), m);
+            locals.put(r.uid(), local);
             // \Deleted on the server may be this push's own, from a delete cut before its UID EXPUNGE.
             if (c.kind() == LocalChange.Kind.DELETED && !withoutDeleted(srv).equals(withoutDeleted(r.flags()))
                     && policy == ConflictPolicy.SERVER_WINS) {
@@ -176,13 +178,10 @@ final class Pusher {
         state.clearLocalChanges(name, done);
         // Flags first: a message about to move carries its new flags along. What each STORE sets is recorded
         // before it is sent, so a crash after the server applied it cannot pass the result for a server change.
-        Map<Long, MessageFlags> sent = new HashMap<>();
-        Map<Long, MessageFlags> bases = new HashMap<>();
-        stores.values().forEach(uids -> uids.forEach(uid -> {
-            sent.put(uid, merged.get(uid));
-            bases.put(uid, records.get(uid).flags());
-        }));
-        state.saveFlagsInFlight(name, sent, bases);
+        Map<Long, SyncStateStore.FlagsInFlight> inFlight = new HashMap<>();
+        stores.values().forEach(uids -> uids.forEach(uid -> inFlight.put(uid,
+                new SyncStateStore.FlagsInFlight(merged.get(uid), records.get(uid).flags(), locals.get(uid)))));
+        state.saveFlagsInFlight(name, inFlight);
         TreeSet<Long> modified = new TreeSet<>();
         TreeSet<Long> refused = new TreeSet<>();
         for (Map.Entry<String, List<Long>> e : stores.entrySet()) {
@@ -251,7 +250,7 @@ final class Pusher {
         }
         state.update(name, updated, List.of());
         state.clearLocalChanges(name, cleared);
-        state.clearFlagsInFlight(name, sent.keySet()); // each one applied and recorded, refused, or merged again
+        state.clearFlagsInFlight(name, inFlight.keySet()); // each one applied and recorded, refused, or merged again
         if (!deletes.isEmpty()) {
             boolean toTrash = trash != null && !trash.equals(name);
             try {
@@ -317,7 +316,7 @@ final class Pusher {
                     arrived.add(new MessageRecord(e.getKey(), newUid, newId, merged.get(uid), r.messageId(), r.size(),
                             r.internalDate(), r.headersOnly()));
                 } else if (target.size(id) >= 0) {
-                    state.markUpload(e.getKey(), id, true); // the pull of the target adopts it by Message-ID
+                    state.startUpload(e.getKey(), id, merged.get(uid)); // the pull of the target adopts it
                 }
             }
             state.update(e.getKey(), arrived, List.of());
@@ -354,7 +353,7 @@ final class Pusher {
                 // otherwise the next sync uploads it.
                 String id = LocalScan.strip(r.localId());
                 if (open.apply(c.target()).size(id) >= 0) {
-                    state.markUpload(c.target(), id, true);
+                    state.startUpload(c.target(), id, c.flags() != null ? c.flags() : r.flags());
                 }
                 result.conflicts++;
                 result.notes.add("UID " + r.uid() + " was moved here to " + c.target()
@@ -432,7 +431,7 @@ final class Pusher {
                     + MaildirNames.printable(String.valueOf(e.getMessage())));
             return;
         }
-        state.markUpload(name, id, true);
+        state.startUpload(name, id, flags);
         Flags f = new Flags();
         flags.imapNames().forEach(n -> {
             switch (n) {

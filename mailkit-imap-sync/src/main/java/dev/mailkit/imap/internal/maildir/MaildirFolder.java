@@ -39,6 +39,11 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     private final Path dir;
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<Long, String> byUid = new ConcurrentHashMap<>();
+    /**
+     * Further files labelled with a UID {@link #byUid} already names (another client moved a file here with
+     * the label it had in its old folder): kept so that relabelling one of them never hides the other.
+     */
+    private final Map<Long, Set<String>> sameUid = new ConcurrentHashMap<>();
     /** Entries of cur/ and new/ that are not messages: base name to a description naming them. */
     private final Map<String, String> skipped = new ConcurrentHashMap<>();
     /** Tells outside changes from this process's own, or null where file notifications are not used. */
@@ -132,7 +137,12 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         files.put(base, p);
         long uid = MaildirNames.uidOf(base);
         if (uid > 0) {
-            byUid.put(uid, base);
+            synchronized (byUid) {
+                String first = byUid.putIfAbsent(uid, base);
+                if (first != null && !first.equals(base)) {
+                    sameUid.computeIfAbsent(uid, k -> new java.util.TreeSet<>()).add(base);
+                }
+            }
         }
     }
 
@@ -140,7 +150,20 @@ final class MaildirFolder implements LocalStore.LocalFolder {
         files.remove(base);
         long uid = MaildirNames.uidOf(base);
         if (uid > 0) {
-            byUid.remove(uid, base);
+            synchronized (byUid) {
+                Set<String> others = sameUid.get(uid);
+                if (others != null) {
+                    others.remove(base);
+                }
+                if (byUid.remove(uid, base) && others != null && !others.isEmpty()) {
+                    String next = others.iterator().next();
+                    others.remove(next);
+                    byUid.put(uid, next);
+                }
+                if (others != null && others.isEmpty()) {
+                    sameUid.remove(uid);
+                }
+            }
         }
     }
 

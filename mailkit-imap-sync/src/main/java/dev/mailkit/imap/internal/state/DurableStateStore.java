@@ -106,12 +106,12 @@ public final class DurableStateStore implements SyncStateStore {
     }
 
     @Override
-    public void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
-        state.saveFlagsInFlight(folder, sent, base);
+    public void saveFlagsInFlight(String folder, Map<Long, FlagsInFlight> changes) {
+        state.saveFlagsInFlight(folder, changes);
     }
 
     @Override
-    public Map<Long, MessageFlags[]> flagsInFlight(String folder) {
+    public Map<Long, FlagsInFlight> flagsInFlight(String folder) {
         return state.flagsInFlight(folder);
     }
 
@@ -130,6 +130,17 @@ public final class DurableStateStore implements SyncStateStore {
     public void markUpload(String folder, String localId, boolean started) {
         local.sync();
         state.markUpload(folder, localId, started);
+    }
+
+    @Override
+    public void startUpload(String folder, String localId, MessageFlags flags) {
+        local.sync();
+        state.startUpload(folder, localId, flags);
+    }
+
+    @Override
+    public Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        return state.uploadFlags(folder, localId);
     }
 
     @Override

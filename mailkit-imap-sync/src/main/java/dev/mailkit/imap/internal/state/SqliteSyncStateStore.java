@@ -33,7 +33,7 @@ import java.util.Set;
 public final class SqliteSyncStateStore implements SyncStateStore {
 
     /** The schema version this code writes; a file with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     private final Path file;
     private final Connection db;
@@ -123,6 +123,13 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 s.execute("CREATE TABLE flags_in_flight (folder TEXT NOT NULL, uid INTEGER NOT NULL, sent TEXT NOT NULL,"
                         + " base TEXT NOT NULL, PRIMARY KEY (folder, uid),"
                         + " FOREIGN KEY (folder, uid) REFERENCES messages(folder, uid) ON DELETE CASCADE)");
+                version = 4;
+            }
+            if (version == 4) {
+                // the local flags a change in flight came from (NULL in rows written before: the flags sent)
+                s.execute("ALTER TABLE flags_in_flight ADD COLUMN local TEXT");
+                // the flags an upload or move started with (NULL: not recorded)
+                s.execute("ALTER TABLE uploads ADD COLUMN flags TEXT");
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -371,17 +378,19 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
-    public synchronized void saveFlagsInFlight(String folder, Map<Long, MessageFlags> sent, Map<Long, MessageFlags> base) {
-        if (sent.isEmpty()) {
+    public synchronized void saveFlagsInFlight(String folder, Map<Long, FlagsInFlight> changes) {
+        if (changes.isEmpty()) {
             return;
         }
         inTransaction("record flags in flight in " + folder, () -> {
-            try (PreparedStatement ps = db.prepareStatement("INSERT OR REPLACE INTO flags_in_flight VALUES (?,?,?,?)")) {
-                for (Map.Entry<Long, MessageFlags> e : sent.entrySet()) {
+            try (PreparedStatement ps = db.prepareStatement(
+                    "INSERT OR REPLACE INTO flags_in_flight (folder, uid, sent, base, local) VALUES (?,?,?,?,?)")) {
+                for (Map.Entry<Long, FlagsInFlight> e : changes.entrySet()) {
                     ps.setString(1, folder);
                     ps.setLong(2, e.getKey());
-                    ps.setString(3, e.getValue().toImapString());
-                    ps.setString(4, base.getOrDefault(e.getKey(), MessageFlags.NONE).toImapString());
+                    ps.setString(3, e.getValue().sent().toImapString());
+                    ps.setString(4, e.getValue().base().toImapString());
+                    ps.setString(5, e.getValue().local().toImapString());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -390,14 +399,17 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     }
 
     @Override
-    public synchronized Map<Long, MessageFlags[]> flagsInFlight(String folder) {
-        Map<Long, MessageFlags[]> out = new java.util.TreeMap<>();
-        try (PreparedStatement ps = db.prepareStatement("SELECT uid, sent, base FROM flags_in_flight WHERE folder = ?")) {
+    public synchronized Map<Long, FlagsInFlight> flagsInFlight(String folder) {
+        Map<Long, FlagsInFlight> out = new java.util.TreeMap<>();
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT uid, sent, base, local FROM flags_in_flight WHERE folder = ?")) {
             ps.setString(1, folder);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getLong(1), new MessageFlags[] {MessageFlags.parse(rs.getString(2)),
-                            MessageFlags.parse(rs.getString(3))});
+                    MessageFlags sent = MessageFlags.parse(rs.getString(2));
+                    String local = rs.getString(4);
+                    out.put(rs.getLong(1), new FlagsInFlight(sent, MessageFlags.parse(rs.getString(3)),
+                            local == null ? sent : MessageFlags.parse(local)));
                 }
             }
             return out;
@@ -442,12 +454,40 @@ public final class SqliteSyncStateStore implements SyncStateStore {
     @Override
     public synchronized void markUpload(String folder, String localId, boolean started) {
         try (PreparedStatement ps = db.prepareStatement(started
-                ? "INSERT OR REPLACE INTO uploads VALUES (?,?)" : "DELETE FROM uploads WHERE folder = ? AND local_id = ?")) {
+                ? "INSERT OR REPLACE INTO uploads (folder, local_id) VALUES (?,?)"
+                : "DELETE FROM uploads WHERE folder = ? AND local_id = ?")) {
             ps.setString(1, folder);
             ps.setString(2, localId);
             ps.executeUpdate();
         } catch (SQLException e) {
             throw fail("record an upload in " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized void startUpload(String folder, String localId, MessageFlags flags) {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT OR REPLACE INTO uploads (folder, local_id, flags) VALUES (?,?,?)")) {
+            ps.setString(1, folder);
+            ps.setString(2, localId);
+            ps.setString(3, flags.toImapString());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw fail("record an upload in " + folder, e);
+        }
+    }
+
+    @Override
+    public synchronized Optional<MessageFlags> uploadFlags(String folder, String localId) {
+        try (PreparedStatement ps = db.prepareStatement("SELECT flags FROM uploads WHERE folder = ? AND local_id = ?")) {
+            ps.setString(1, folder);
+            ps.setString(2, localId);
+            try (ResultSet rs = ps.executeQuery()) {
+                String flags = rs.next() ? rs.getString(1) : null;
+                return flags == null ? Optional.empty() : Optional.of(MessageFlags.parse(flags));
+            }
+        } catch (SQLException e) {
+            throw fail("read uploads of " + folder, e);
         }
     }
 

@@ -2,6 +2,8 @@ package dev.mailkit.smtp.internal.pool;
 
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.smtp.internal.angus.PipeliningTransport;
+
 import jakarta.mail.Transport;
 
 import java.time.Duration;

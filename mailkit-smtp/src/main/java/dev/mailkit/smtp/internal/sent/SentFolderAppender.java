@@ -1,9 +1,9 @@
 package dev.mailkit.smtp.internal.sent;
 
-import dev.mailkit.core.FolderRole;
 import dev.mailkit.core.MailSession;
-import dev.mailkit.core.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.core.registry.FolderRole;
+import dev.mailkit.core.registry.ProviderSettings;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;

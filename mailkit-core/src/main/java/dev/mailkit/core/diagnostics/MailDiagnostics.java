@@ -1,0 +1,350 @@
+package dev.mailkit.core.diagnostics;
+
+import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.AuthenticationException;
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.DnsResolver;
+import dev.mailkit.core.MailSession;
+import dev.mailkit.core.MailkitException;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.internal.diagnostics.ProbeConnection.Capabilities;
+import dev.mailkit.core.internal.diagnostics.ProbeConnection;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Finds out why mail does not work, and says how to fix it. Given an address and optionally the user's
+ * own SMTP and IMAP settings and credentials, checks in order, stopping where later checks cannot run:
+ * the settings against the provider registry (swapped SMTP/IMAP hosts, port/security mix-ups); DNS; the
+ * TCP connection, timed; the TLS handshake (certificate chain, host name, expiry, TLS version); the
+ * greeting and capabilities (STARTTLS, AUTH mechanisms, XOAUTH2); and, with credentials, a login whose
+ * refusal is mapped to the provider-specific fix (Microsoft's {@code 535 5.7.139}, {@code 550 5.7.30},
+ * 163's {@code Unsafe Login}, Gmail's {@code [ALERT] Please log in via your web browser},
+ * {@code AUTHENTICATIONFAILED}).
+ *
+ * <pre>{@code
+ * MailDiagnostics.Report r = MailDiagnostics.builder().build()
+ *         .diagnose(MailDiagnostics.Request.forAddress("me@outlook.com").credentials(creds));
+ * r.findings().forEach(System.out::println);
+ * }</pre>
+ *
+ * <p>The checks before the login resolve host names through an injectable {@link DnsResolver} (the login itself is
+ * Jakarta Mail's, with the system resolver) and the {@link ConnectionOptions}' timeouts and trust;
+ * nothing is sent before TLS where TLS is expected, and no secret appears in a finding.
+ */
+public final class MailDiagnostics {
+
+    /**
+     * What to diagnose.
+     *
+     * @param address     the e-mail address (selects the provider), or null
+     * @param smtp        the user's SMTP setting, or null for the provider's
+     * @param imap        the user's IMAP setting, or null for the provider's
+     * @param credentials to try a login with, or null to stop before logging in
+     */
+    public record Request(String address, ServerEndpoint smtp, ServerEndpoint imap, Credentials credentials) {
+
+        /** For an address, with the provider's settings and no login. */
+        public static Request forAddress(String address) {
+            return new Request(address, null, null, null);
+        }
+
+        /** The same with the user's SMTP setting. */
+        public Request smtp(ServerEndpoint endpoint) {
+            return new Request(address, endpoint, imap, credentials);
+        }
+
+        /** The same with the user's IMAP setting. */
+        public Request imap(ServerEndpoint endpoint) {
+            return new Request(address, smtp, endpoint, credentials);
+        }
+
+        /** The same with a login attempt. */
+        public Request credentials(Credentials c) {
+            return new Request(address, smtp, imap, c);
+        }
+
+        @Override
+        public String toString() {
+            return "Request[address=" + address + ", smtp=" + smtp + ", imap=" + imap + ", credentials="
+                    + (credentials == null ? "none" : credentials) + "]";
+        }
+    }
+
+    /**
+     * The findings, in the order they were made.
+     *
+     * @param findings every finding
+     */
+    public record Report(List<Finding> findings) {
+
+        /** Copies. */
+        public Report {
+            findings = List.copyOf(findings);
+        }
+
+        /** Whether nothing found stops sending (no SMTP error). */
+        public boolean sendingShouldWork() {
+            return works(Protocol.SMTP);
+        }
+
+        /** Whether nothing found stops receiving (no IMAP error). */
+        public boolean receivingShouldWork() {
+            return works(Protocol.IMAP);
+        }
+
+        private boolean works(Protocol p) {
+            boolean checked = false;
+            for (Finding f : findings) {
+                if (f.protocol() == null && f.severity() == Severity.ERROR) {
+                    return false;
+                }
+                if (f.protocol() == p) {
+                    checked = true;
+                    if (f.severity() == Severity.ERROR) {
+                        return false;
+                    }
+                }
+            }
+            return checked;
+        }
+    }
+
+    private final ProviderRegistry registry;
+    private final DnsResolver resolver;
+    private final ConnectionOptions options;
+
+    private MailDiagnostics(Builder b) {
+        this.registry = b.registry;
+        this.resolver = b.resolver;
+        this.options = b.options;
+    }
+
+    /** A builder: the default registry, the system resolver, default connection options. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Mutable builder. */
+    public static final class Builder {
+        private ProviderRegistry registry = ProviderRegistry.defaults();
+        private DnsResolver resolver = DnsResolver.system(Duration.ofSeconds(5));
+        private ConnectionOptions options = ConnectionOptions.defaults();
+
+        private Builder() {
+        }
+
+        /** The providers to compare with. */
+        public Builder registry(ProviderRegistry r) {
+            this.registry = Objects.requireNonNull(r, "registry");
+            return this;
+        }
+
+        /** How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one). */
+        public Builder resolver(DnsResolver r) {
+            this.resolver = Objects.requireNonNull(r, "resolver");
+            return this;
+        }
+
+        /** Timeouts, trusted certificates and plaintext opt-in for the connections made. */
+        public Builder options(ConnectionOptions o) {
+            this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /** Builds. */
+        public MailDiagnostics build() {
+            return new MailDiagnostics(this);
+        }
+    }
+
+    /**
+     * Runs every check that can run.
+     *
+     * @param request what to check
+     * @return the findings
+     */
+    public Report diagnose(Request request) {
+        List<Finding> out = new ArrayList<>();
+        ProviderSettings provider = null;
+        if (request.address() != null) {
+            try {
+                provider = registry.forEmail(request.address()).orElse(null);
+                out.add(provider != null
+                        ? new Finding(null, Severity.OK, "provider", request.address() + " is at " + provider.displayName(), "")
+                        : new Finding(null, Severity.WARNING, "provider", "mailkit's data does not know the domain of "
+                        + request.address(), "give the SMTP and IMAP settings from your provider's help pages"));
+            } catch (IllegalArgumentException e) {
+                out.add(new Finding(null, Severity.ERROR, "address", "'" + request.address() + "' is not an e-mail address",
+                        "give the full address, for example me@example.com"));
+                return new Report(out);
+            }
+        }
+        protocol(Protocol.SMTP, request.smtp(), provider, request.credentials(), out);
+        protocol(Protocol.IMAP, request.imap(), provider, request.credentials(), out);
+        return new Report(out);
+    }
+
+    private void protocol(Protocol protocol, ServerEndpoint given, ProviderSettings provider, Credentials credentials,
+                          List<Finding> out) {
+        ServerEndpoint endpoint = given != null ? given : provider == null ? null : provider.endpoint(protocol).orElse(null);
+        if (endpoint == null) {
+            out.add(new Finding(protocol, Severity.ERROR, "settings", "no " + protocol + " server known",
+                    "give the " + protocol + " server (host, port and security) from your provider's help pages"));
+            return;
+        }
+        if (given != null) {
+            List<Finding> findings = SettingsCheck.check(registry, protocol, given);
+            for (Finding f : findings) {
+                out.add(new Finding(protocol, f.severity(), "settings", f.evidence(), f.fix()));
+            }
+            if (findings.stream().anyMatch(f -> f.severity() == Severity.ERROR)) {
+                return;
+            }
+            if (findings.isEmpty()) {
+                out.add(new Finding(protocol, Severity.OK, "settings", endpoint + " is consistent", ""));
+            }
+        } else {
+            out.add(new Finding(protocol, Severity.OK, "settings", endpoint + " from mailkit's data", ""));
+        }
+        if (endpoint.isPlaintext() && !options.plaintextAllowed()) {
+            out.add(new Finding(protocol, Severity.ERROR, "settings", endpoint + " is unencrypted",
+                    "use SSL_TLS or STARTTLS; plaintext is for loopback test servers only"));
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.addresses(endpoint.host());
+            out.add(new Finding(protocol, Severity.OK, "DNS", endpoint.host() + " resolves to " + addresses[0].getHostAddress(), ""));
+        } catch (UnknownHostException e) {
+            out.add(new Finding(protocol, Severity.ERROR, "DNS", endpoint.host() + " does not resolve",
+                    "check the spelling of the host name and your network or DNS settings"));
+            return;
+        }
+        try (ProbeConnection s = ProbeConnection.open(addresses[0], endpoint, options, protocol, out)) {
+            if (s == null) {
+                return;
+            }
+            if (!s.handshake()) {
+                return;
+            }
+            Capabilities caps = s.capabilities();
+            if (caps == null) {
+                return;
+            }
+            if (endpoint.security() == Security.STARTTLS) {
+                if (!caps.starttls()) {
+                    out.add(new Finding(protocol, Severity.ERROR, "STARTTLS", "the server does not offer STARTTLS",
+                            "check the port (" + (protocol == Protocol.SMTP ? "587" : "143") + " with STARTTLS, "
+                                    + (protocol == Protocol.SMTP ? "465" : "993") + " with SSL_TLS); a proxy may be removing it"));
+                    return;
+                }
+                if (!s.startTls()) {
+                    return;
+                }
+                caps = s.capabilities();
+                if (caps == null) {
+                    return;
+                }
+            }
+            authCapabilities(protocol, caps, provider, credentials, out);
+        } catch (IOException e) {
+            out.add(new Finding(protocol, Severity.ERROR, "connection", "lost: " + e.getMessage(), "try again; if it persists, check firewalls"));
+            return;
+        }
+        if (credentials != null) {
+            login(protocol, endpoint, provider, credentials, out);
+        }
+    }
+
+    private static void authCapabilities(Protocol protocol, Capabilities caps, ProviderSettings provider,
+                                         Credentials credentials, List<Finding> out) {
+        String mechs = String.join(" ", caps.auth());
+        if (caps.loginDisabled() && caps.auth().isEmpty()) {
+            out.add(new Finding(protocol, Severity.ERROR, "AUTH", "the server does not allow logging in here (LOGINDISABLED)",
+                    "use the TLS settings of your provider"));
+            return;
+        }
+        if (caps.auth().isEmpty()) {
+            out.add(new Finding(protocol, Severity.WARNING, "AUTH", "the server offers no login mechanism",
+                    protocol == Protocol.SMTP ? "this looks like a relay that accepts mail without login; check the host and port"
+                            : "check the host and port"));
+            return;
+        }
+        boolean oauth = credentials != null && credentials.isOAuth2();
+        if (oauth && !caps.auth().contains("XOAUTH2") && !caps.auth().contains("OAUTHBEARER")) {
+            out.add(new Finding(protocol, Severity.ERROR, "AUTH", "OAuth2 credentials, but the server offers only " + mechs,
+                    "use a password, app password or authorization code for this server"));
+            return;
+        }
+        out.add(new Finding(protocol, Severity.OK, "AUTH", "offers " + mechs, ""));
+        if (!caps.auth().contains("XOAUTH2") && !caps.auth().contains("OAUTHBEARER") && provider != null
+                && provider.accepts(AuthMethod.OAUTH2) && provider.authMethods().size() == 1) {
+            out.add(new Finding(protocol, Severity.WARNING, "AUTH", provider.displayName() + " accepts only OAuth2, but this"
+                    + " server offers neither XOAUTH2 nor OAUTHBEARER", "use the provider's own servers"));
+        }
+    }
+
+    private void login(Protocol protocol, ServerEndpoint endpoint, ProviderSettings provider, Credentials credentials,
+                       List<Finding> out) {
+        MailSession.Builder b = MailSession.builder(protocol, endpoint).credentials(credentials).options(options);
+        if (provider != null) {
+            b.provider(provider);
+        }
+        MailSession session = b.build();
+        try {
+            if (protocol == Protocol.SMTP) {
+                session.connectTransport().close();
+            } else {
+                session.connectStore().close();
+            }
+            out.add(new Finding(protocol, Severity.OK, "login", "logged in as " + credentials.username(), ""));
+        } catch (AuthenticationException e) {
+            String reply = e.serverReply().orElse(e.getMessage());
+            out.add(new Finding(protocol, Severity.ERROR, "login", "refused: " + ProbeConnection.oneLine(reply),
+                    knownRefusal(reply, provider, credentials)));
+        } catch (MailkitException e) {
+            out.add(new Finding(protocol, Severity.ERROR, "login", ProbeConnection.oneLine(e.getMessage()), "see the earlier checks"));
+        } catch (jakarta.mail.MessagingException e) {
+            out.add(new Finding(protocol, Severity.WARNING, "login", "logged in, but closing failed: " + e.getMessage(), ""));
+        }
+    }
+
+    /** The fix for a refused login, from the reply and what the registry knows about the provider. */
+    static String knownRefusal(String reply, ProviderSettings provider, Credentials credentials) {
+        String r = reply.toLowerCase(Locale.ROOT);
+        String name = provider == null ? "the provider" : provider.displayName();
+        if (r.contains("5.7.139") || r.contains("5.7.30") || r.contains("basic authentication is disabled")
+                || r.contains("basic authentication is not supported")) {
+            return name + " has turned off password (basic) login: use OAuth2 (Credentials.oauth2 with a token from"
+                    + " Microsoft's identity platform)";
+        }
+        if (r.contains("unsafe login")) {
+            return name + " blocks this login until IMAP/SMTP is enabled in its web settings; then log in with the"
+                    + " authorization code it shows (Credentials.authorizationCode), not the account password";
+        }
+        if (r.contains("please log in via your web browser") || r.contains("web login required")) {
+            return name + " wants a sign-in in a web browser first (or an app password, or OAuth2): sign in at the"
+                    + " provider's web mail, confirm the security prompt, then try again";
+        }
+        if (r.contains("application-specific password") || r.contains("5.7.9")) {
+            return name + " needs an app password (Credentials.appPassword) for mail clients";
+        }
+        if (provider != null) {
+            return provider.authenticationHint(credentials.method());
+        }
+        return "check the user name (often the full address) and the password";
+    }
+}

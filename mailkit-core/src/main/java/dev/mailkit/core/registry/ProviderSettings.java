@@ -1,0 +1,590 @@
+package dev.mailkit.core.registry;
+
+import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.internal.registry.Lookups;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Everything mailkit knows about one mail provider: servers, login policy, folder names, limits and
+ * quirks. Immutable and thread-safe; create one with {@link #builder(String)} or take it from a
+ * {@link ProviderRegistry}.
+ */
+public final class ProviderSettings {
+
+    /** Username template for "the full e-mail address". */
+    public static final String EMAIL_ADDRESS = "%EMAILADDRESS%";
+    /** Username template for "the part of the address before the @". */
+    public static final String EMAIL_LOCAL_PART = "%EMAILLOCALPART%";
+
+    /** The {@link #source()} of settings built in code without {@link Builder#source(String)}. */
+    public static final String PROGRAMMATIC = "programmatic";
+
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+    private final String id;
+    private final String displayName;
+    private final List<String> aliases;
+    private final List<String> domains;
+    private final List<String> mxPatterns;
+    private final List<ServerEndpoint> imap;
+    private final List<ServerEndpoint> smtp;
+    private final String usernameTemplate;
+    private final List<AuthMethod> authMethods;
+    private final OAuth2Settings oauth2;
+    private final Map<FolderRole, String> specialFolders;
+    private final ProviderLimits limits;
+    private final boolean savesSentCopy;
+    private final boolean imapIdRequired;
+    private final boolean idleUnreliable;
+    private final URI enableInWebSettings;
+    private final URI documentation;
+    private final String note;
+    private final String source;
+
+    private ProviderSettings(Builder b) {
+        this.id = b.id;
+        this.displayName = b.displayName == null ? b.id : b.displayName;
+        this.aliases = List.copyOf(b.aliases);
+        this.domains = List.copyOf(b.domains);
+        this.mxPatterns = List.copyOf(b.mxPatterns);
+        this.imap = List.copyOf(b.imap);
+        this.smtp = List.copyOf(b.smtp);
+        this.usernameTemplate = b.usernameTemplate;
+        this.authMethods = b.authMethods.isEmpty() ? List.of(AuthMethod.PASSWORD) : List.copyOf(b.authMethods);
+        this.oauth2 = b.oauth2;
+        this.specialFolders = Collections.unmodifiableMap(new EnumMap<>(b.specialFolders));
+        this.limits = b.limits;
+        this.savesSentCopy = b.savesSentCopy;
+        this.imapIdRequired = b.imapIdRequired;
+        this.idleUnreliable = b.idleUnreliable;
+        this.enableInWebSettings = b.enableInWebSettings;
+        this.documentation = b.documentation;
+        this.note = b.note;
+        this.source = b.source;
+    }
+
+    /**
+     * A new builder for a provider.
+     *
+     * @param id the provider's id: lower-case letters, digits, '.', '_' or '-'
+     * @return the builder
+     * @throws IllegalArgumentException if the id is malformed
+     */
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** A builder initialised with these settings, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder(id);
+        b.displayName = displayName;
+        b.aliases.addAll(aliases);
+        b.domains.addAll(domains);
+        b.mxPatterns.addAll(mxPatterns);
+        b.imap.addAll(imap);
+        b.smtp.addAll(smtp);
+        b.usernameTemplate = usernameTemplate;
+        b.authMethods.addAll(authMethods);
+        b.oauth2 = oauth2;
+        b.specialFolders.putAll(specialFolders);
+        b.limits = limits;
+        b.savesSentCopy = savesSentCopy;
+        b.imapIdRequired = imapIdRequired;
+        b.idleUnreliable = idleUnreliable;
+        b.enableInWebSettings = enableInWebSettings;
+        b.documentation = documentation;
+        b.note = note;
+        b.source = source;
+        return b;
+    }
+
+    /** The unique id, for example {@code outlook}. */
+    public String id() {
+        return id;
+    }
+
+    /** The name people know the provider by, for example {@code Outlook.com (Hotmail, Live, MSN)}. */
+    public String displayName() {
+        return displayName;
+    }
+
+    /** Other ids that name this provider, for example {@code hotmail}. */
+    public List<String> aliases() {
+        return aliases;
+    }
+
+    /** E-mail domains hosted by this provider, lower-case ASCII (IDN domains in punycode). */
+    public List<String> domains() {
+        return domains;
+    }
+
+    /** Glob patterns ({@code *} matches any run of characters) matched against a domain's MX hosts. */
+    public List<String> mxPatterns() {
+        return mxPatterns;
+    }
+
+    /** IMAP endpoints, preferred first. */
+    public List<ServerEndpoint> imap() {
+        return imap;
+    }
+
+    /** SMTP submission endpoints, preferred first. */
+    public List<ServerEndpoint> smtp() {
+        return smtp;
+    }
+
+    /** The preferred endpoint for a protocol, if the provider has one. */
+    public Optional<ServerEndpoint> endpoint(Protocol protocol) {
+        List<ServerEndpoint> list = protocol == Protocol.IMAP ? imap : smtp;
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
+    }
+
+    /** The login-name template, with {@code %EMAILADDRESS%}, {@code %EMAILLOCALPART%} and {@code %EMAILDOMAIN%} placeholders. */
+    public String usernameTemplate() {
+        return usernameTemplate;
+    }
+
+    /**
+     * The login name for an address, following {@link #usernameTemplate()}.
+     *
+     * @param emailAddress the account's address, for example {@code me@example.com}
+     * @return the login name
+     * @throws IllegalArgumentException if the address has no single '@' between non-empty parts
+     */
+    public String username(String emailAddress) {
+        String[] parts = Lookups.splitAddress(emailAddress);
+        return usernameTemplate.replace(EMAIL_ADDRESS, parts[0] + "@" + parts[1])
+                .replace(EMAIL_LOCAL_PART, parts[0])
+                .replace("%EMAILDOMAIN%", parts[1]);
+    }
+
+    /** Accepted ways to log in, preferred first. */
+    public List<AuthMethod> authMethods() {
+        return authMethods;
+    }
+
+    /** Whether the provider accepts this way to log in. */
+    public boolean accepts(AuthMethod method) {
+        return authMethods.contains(method);
+    }
+
+    /** OAuth 2.0 endpoints and scopes, when the provider supports OAuth2. */
+    public Optional<OAuth2Settings> oauth2() {
+        return Optional.ofNullable(oauth2);
+    }
+
+    /** Folder names to use when the server does not announce SPECIAL-USE. */
+    public Map<FolderRole, String> specialFolders() {
+        return specialFolders;
+    }
+
+    /** The folder name for a role, when known. */
+    public Optional<String> specialFolder(FolderRole role) {
+        return Optional.ofNullable(specialFolders.get(role));
+    }
+
+    /** Published sending limits. */
+    public ProviderLimits limits() {
+        return limits;
+    }
+
+    /** Whether the SMTP server files a copy of every sent message in the Sent folder itself. */
+    public boolean savesSentCopy() {
+        return savesSentCopy;
+    }
+
+    /** Whether the IMAP server refuses SELECT until the client has sent the IMAP ID command (RFC 2971). */
+    public boolean imapIdRequired() {
+        return imapIdRequired;
+    }
+
+    /** Whether IMAP IDLE is known to drop or miss notifications, so polling is safer. */
+    public boolean idleUnreliable() {
+        return idleUnreliable;
+    }
+
+    /** When IMAP/SMTP access must first be switched on in the web settings: the settings page. */
+    public Optional<URI> enableInWebSettings() {
+        return Optional.ofNullable(enableInWebSettings);
+    }
+
+    /** The provider's own help page for mail-client settings. */
+    public Optional<URI> documentation() {
+        return Optional.ofNullable(documentation);
+    }
+
+    /** A remark worth showing a user, for example a recent policy change. */
+    public Optional<String> note() {
+        return Optional.ofNullable(note);
+    }
+
+    /** Where these settings came from: {@code built-in}, a file path, or an SPI class name. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Whether an MX host name matches one of {@link #mxPatterns()}.
+     *
+     * @param mxHost an MX host, for example {@code alt1.aspmx.l.google.com.}
+     * @return true on a match
+     */
+    public boolean matchesMx(String mxHost) {
+        return Lookups.mxMatchLength(this, mxHost) >= 0;
+    }
+
+    /**
+     * Explains, in one or two sentences, how to log in to this provider when a login with the given
+     * method failed: app password, authorization code, OAuth2, or enabling access in the web settings.
+     *
+     * @param used the method of the credentials that were refused
+     * @return the hint
+     */
+    public String authenticationHint(AuthMethod used) {
+        StringBuilder b = new StringBuilder();
+        if (!authMethods.contains(used)) {
+            b.append(displayName).append(" does not accept ").append(describe(used)).append(" for mail clients; use ")
+                    .append(authMethods.stream().map(ProviderSettings::describe).collect(Collectors.joining(" or ")))
+                    .append('.');
+        } else {
+            b.append("Check the user name (").append(usernameTemplate.replace(EMAIL_ADDRESS, "the full e-mail address")
+                    .replace(EMAIL_LOCAL_PART, "the part before the @")).append(") and the ").append(describe(used)).append('.');
+        }
+        if (note != null) {
+            b.append(' ').append(note);
+        }
+        if (enableInWebSettings != null) {
+            b.append(" IMAP/SMTP access must be enabled first: ").append(enableInWebSettings).append('.');
+        }
+        if (documentation != null) {
+            b.append(" See ").append(documentation);
+        }
+        return b.toString().trim();
+    }
+
+    private static String describe(AuthMethod m) {
+        switch (m) {
+            case PASSWORD: return "the account password";
+            case APP_PASSWORD: return "an app password (Credentials.appPassword)";
+            case AUTHORIZATION_CODE: return "an authorization code from the web settings (Credentials.authorizationCode)";
+            case OAUTH2: return "OAuth2 (Credentials.oauth2)";
+            default: throw new AssertionError(m);
+        }
+    }
+
+    /** Two settings are equal when every field, including {@link #source()}, is equal. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ProviderSettings p)) {
+            return false;
+        }
+        return id.equals(p.id) && displayName.equals(p.displayName) && aliases.equals(p.aliases)
+                && domains.equals(p.domains) && mxPatterns.equals(p.mxPatterns) && imap.equals(p.imap)
+                && smtp.equals(p.smtp) && usernameTemplate.equals(p.usernameTemplate)
+                && authMethods.equals(p.authMethods) && Objects.equals(oauth2, p.oauth2)
+                && specialFolders.equals(p.specialFolders) && limits.equals(p.limits)
+                && savesSentCopy == p.savesSentCopy && imapIdRequired == p.imapIdRequired
+                && idleUnreliable == p.idleUnreliable && Objects.equals(enableInWebSettings, p.enableInWebSettings)
+                && Objects.equals(documentation, p.documentation) && Objects.equals(note, p.note)
+                && source.equals(p.source);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, domains, imap, smtp, source);
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderSettings[id=" + id + ", name=" + displayName + ", aliases=" + aliases + ", domains=" + domains
+                + ", mx=" + mxPatterns + ", imap=" + imap + ", smtp=" + smtp + ", username=" + usernameTemplate
+                + ", auth=" + authMethods + ", flags=" + (savesSentCopy ? "savesSentCopy " : "")
+                + (imapIdRequired ? "imapIdRequired " : "") + (idleUnreliable ? "idleUnreliable " : "")
+                + (enableInWebSettings != null ? "enableInWebSettings" : "") + ", source=" + source + "]";
+    }
+
+    /** Mutable, not thread-safe builder for {@link ProviderSettings}; {@link #build()} leaves it untouched. */
+    public static final class Builder {
+        private final String id;
+        private String displayName;
+        private final List<String> aliases = new ArrayList<>();
+        private final List<String> domains = new ArrayList<>();
+        private final List<String> mxPatterns = new ArrayList<>();
+        private final List<ServerEndpoint> imap = new ArrayList<>();
+        private final List<ServerEndpoint> smtp = new ArrayList<>();
+        private String usernameTemplate = EMAIL_ADDRESS;
+        private final List<AuthMethod> authMethods = new ArrayList<>();
+        private OAuth2Settings oauth2;
+        private final Map<FolderRole, String> specialFolders = new EnumMap<>(FolderRole.class);
+        private ProviderLimits limits = ProviderLimits.NONE;
+        private boolean savesSentCopy;
+        private boolean imapIdRequired;
+        private boolean idleUnreliable;
+        private URI enableInWebSettings;
+        private URI documentation;
+        private String note;
+        private String source = PROGRAMMATIC;
+
+        private Builder(String id) {
+            this.id = checkId(id, "id");
+        }
+
+        /**
+         * Sets the display name.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
+        public Builder displayName(String name) {
+            this.displayName = requireText(name, "displayName");
+            return this;
+        }
+
+        /**
+         * Adds an alias id.
+         *
+         * @param alias lower-case letters, digits, '.', '_' or '-'
+         * @return this builder
+         */
+        public Builder alias(String alias) {
+            aliases.add(checkId(alias, "alias"));
+            return this;
+        }
+
+        /**
+         * Adds a hosted e-mail domain (stored lower-case, IDN in punycode).
+         *
+         * @param domain for example {@code hotmail.com}
+         * @return this builder
+         */
+        public Builder domain(String domain) {
+            domains.add(Lookups.normaliseDomain(requireText(domain, "domain")));
+            return this;
+        }
+
+        /**
+         * Adds an MX host pattern ({@code *} matches any run of characters).
+         *
+         * @param pattern for example {@code *.mail.protection.outlook.com}
+         * @return this builder
+         */
+        public Builder mxPattern(String pattern) {
+            mxPatterns.add(Lookups.normaliseHost(requireText(pattern, "mxPattern")));
+            return this;
+        }
+
+        /**
+         * Adds an IMAP endpoint, after those already added.
+         *
+         * @param endpoint the endpoint
+         * @return this builder
+         */
+        public Builder imap(ServerEndpoint endpoint) {
+            imap.add(Objects.requireNonNull(endpoint, "imap endpoint"));
+            return this;
+        }
+
+        /**
+         * Adds an SMTP endpoint, after those already added.
+         *
+         * @param endpoint the endpoint
+         * @return this builder
+         */
+        public Builder smtp(ServerEndpoint endpoint) {
+            smtp.add(Objects.requireNonNull(endpoint, "smtp endpoint"));
+            return this;
+        }
+
+        /**
+         * Removes every IMAP and SMTP endpoint added so far, to derive a variant with other servers.
+         *
+         * @return this builder
+         */
+        public Builder clearEndpoints() {
+            imap.clear();
+            smtp.clear();
+            return this;
+        }
+
+        /**
+         * Sets the login-name template ({@link #EMAIL_ADDRESS}, {@link #EMAIL_LOCAL_PART}, or text with those placeholders).
+         *
+         * @param template the template
+         * @return this builder
+         */
+        public Builder usernameTemplate(String template) {
+            this.usernameTemplate = requireText(template, "usernameTemplate");
+            return this;
+        }
+
+        /**
+         * Adds an accepted login method, after those already added (duplicates are ignored).
+         *
+         * @param method the method
+         * @return this builder
+         */
+        public Builder auth(AuthMethod method) {
+            Objects.requireNonNull(method, "auth method");
+            if (!authMethods.contains(method)) {
+                authMethods.add(method);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the OAuth 2.0 settings.
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder oauth2(OAuth2Settings settings) {
+            this.oauth2 = Objects.requireNonNull(settings, "oauth2");
+            return this;
+        }
+
+        /**
+         * Sets the folder name for a role, for servers without SPECIAL-USE.
+         *
+         * @param role the role
+         * @param name the folder name as the server shows it
+         * @return this builder
+         */
+        public Builder specialFolder(FolderRole role, String name) {
+            specialFolders.put(Objects.requireNonNull(role, "role"), requireText(name, "folder name"));
+            return this;
+        }
+
+        /**
+         * Sets the published sending limits.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
+        public Builder limits(ProviderLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Sets whether the SMTP server saves a copy of sent mail itself.
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder savesSentCopy(boolean value) {
+            this.savesSentCopy = value;
+            return this;
+        }
+
+        /**
+         * Sets whether the IMAP server requires the ID command before SELECT.
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder imapIdRequired(boolean value) {
+            this.imapIdRequired = value;
+            return this;
+        }
+
+        /**
+         * Sets whether IMAP IDLE is unreliable at this provider.
+         *
+         * @param value the flag
+         * @return this builder
+         */
+        public Builder idleUnreliable(boolean value) {
+            this.idleUnreliable = value;
+            return this;
+        }
+
+        /**
+         * Marks that IMAP/SMTP access must be enabled in the web settings first, at this page.
+         *
+         * @param settingsPage the settings page
+         * @return this builder
+         */
+        public Builder enableInWebSettings(URI settingsPage) {
+            this.enableInWebSettings = Objects.requireNonNull(settingsPage, "settingsPage");
+            return this;
+        }
+
+        /**
+         * Sets the provider's help page for mail-client settings.
+         *
+         * @param page the page
+         * @return this builder
+         */
+        public Builder documentation(URI page) {
+            this.documentation = Objects.requireNonNull(page, "documentation");
+            return this;
+        }
+
+        /**
+         * Sets a remark worth showing a user.
+         *
+         * @param note the remark
+         * @return this builder
+         */
+        public Builder note(String note) {
+            this.note = requireText(note, "note");
+            return this;
+        }
+
+        /**
+         * Records where the settings came from (shown in errors and {@code toString()}).
+         *
+         * @param source a file path, class name or {@code built-in}
+         * @return this builder
+         */
+        public Builder source(String source) {
+            this.source = requireText(source, "source");
+            return this;
+        }
+
+        /**
+         * Builds the settings.
+         *
+         * @return the settings
+         * @throws IllegalStateException if there is neither an IMAP nor an SMTP endpoint
+         */
+        public ProviderSettings build() {
+            if (imap.isEmpty() && smtp.isEmpty()) {
+                throw new IllegalStateException("provider '" + id + "' needs at least one IMAP or SMTP endpoint");
+            }
+            return new ProviderSettings(this);
+        }
+
+        private static String checkId(String value, String name) {
+            requireText(value, name);
+            if (!ID.matcher(value).matches()) {
+                throw new IllegalArgumentException(name + " '" + value
+                        + "' must be lower-case letters, digits, '.', '_' or '-'");
+            }
+            return value;
+        }
+    }
+
+    private static String requireText(String value, String name) {
+        Objects.requireNonNull(value, name);
+        if (value.isBlank()) {
+            throw new IllegalArgumentException(name + " must not be blank");
+        }
+        return value.strip();
+    }
+}
