@@ -57,4 +57,20 @@ class MailkitOAuth2OptionsTest {
         assertThat(run.code()).isZero();
         assertThat(run.out()).contains("No tokens are stored for me@outlook.com");
     }
+
+    @Test
+    void login_whenTheAuthorizationServerCannotBeReached_isAConnectionFailure() throws Exception {
+        Path providers = dir.resolve("providers.xml");
+        java.nio.file.Files.writeString(providers, "<providers version='1'><provider id='closed' name='Closed'>"
+                + "<domain>closed.test</domain>"
+                + "<imap host='imap.closed.test' port='993' security='SSL_TLS'/>"
+                + "<smtp host='smtp.closed.test' port='465' security='SSL_TLS'/>"
+                + "<username>EMAIL</username><auth>OAUTH2</auth>"
+                + "<oauth2 issuer='127.0.0.1' authorization='https://127.0.0.1:1/authorize' token='https://127.0.0.1:1/token'"
+                + " scopes='mail'/><docs>https://closed.test/</docs></provider></providers>");
+        CliRun run = CliRun.of("login", "me@closed.test", "--client-id", "x", "--device", "--providers",
+                providers.toString(), "--token-store", dir.resolve("tokens").toString());
+        assertThat(run.code()).isEqualTo(ExitCodes.CONNECTION);
+        assertThat(run.err()).contains("cannot reach the authorization server at https://127.0.0.1:1/");
+    }
 }
