@@ -268,6 +268,44 @@ class AuthorizationServerFlowsIT {
 
     @Test
     @Order(6)
+    void anotherProcessRotatingTheRefreshTokenFirst_isFollowedNotReportedAsASignInFailure() throws Exception {
+        MovableClock clock = new MovableClock();
+        OAuth2TokenProvider first = deviceSignIn(oauth(TestAuthorizationServer.CLIENT_ID, clock).build(), "shared@example.test");
+        SECRETS.add(first.accessToken());
+        TokenStore files = TokenStore.inDirectory(storeDir);
+        StoredTokens beforeRotation = files.load("shared@example.test").orElseThrow();
+        clock.advance(Duration.ofMinutes(15));
+        String rotatedByOther = first.accessToken(); // "the other process" refreshes and rotates
+        SECRETS.add(rotatedByOther);
+
+        // This process read the store just before the other one rotated the refresh token.
+        java.util.concurrent.atomic.AtomicBoolean stale = new java.util.concurrent.atomic.AtomicBoolean(true);
+        TokenStore racing = new TokenStore() {
+            @Override
+            public java.util.Optional<StoredTokens> load(String account) {
+                return stale.getAndSet(false) ? java.util.Optional.of(beforeRotation) : files.load(account);
+            }
+
+            @Override
+            public void save(String account, StoredTokens tokens) {
+                files.save(account, tokens);
+            }
+
+            @Override
+            public boolean delete(String account) {
+                return files.delete(account);
+            }
+        };
+        OAuth2TokenProvider second = oauth(TestAuthorizationServer.CLIENT_ID, clock).tokenStore(racing).build()
+                .tokenProvider("shared@example.test");
+        int refreshes = server.counters().get("token:refresh_token");
+        assertThat(second.accessToken()).isEqualTo(rotatedByOther);
+        assertThat(server.counters().get("token:refresh_token")).as("one refused refresh").isEqualTo(refreshes + 1);
+        assertThat(server.isActive(rotatedByOther)).isTrue();
+    }
+
+    @Test
+    @Order(6)
     void slowDown_makesTheClientPollFiveSecondsSlower() throws Exception {
         OAuth2 oauth = oauth(TestAuthorizationServer.CLIENT_ID, Clock.systemUTC()).build();
         server.counters().throttleNextDevicePoll();

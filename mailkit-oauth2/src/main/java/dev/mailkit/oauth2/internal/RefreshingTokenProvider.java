@@ -69,6 +69,21 @@ final class RefreshingTokenProvider implements OAuth2TokenProvider {
         }
         StoredTokens stored = store.load(account).orElseThrow(() -> new SignInRequiredException(
                 "no OAuth2 tokens are stored for '" + account + "'", null, null, 0, Hints.signInAgain(account)));
+        try {
+            return obtain(stored);
+        } catch (SignInRequiredException e) {
+            // Another process sharing the store (a second mailkit command) may have refreshed meanwhile, so the
+            // server rotated out the refresh token read above: take what that process saved, if it changed.
+            StoredTokens now = store.load(account).orElseThrow(() -> e);
+            if (now.refreshToken().equals(stored.refreshToken())) {
+                throw e;
+            }
+            LOG.debug("the tokens of '{}' were refreshed by another user of the store; using those", account);
+            return obtain(now);
+        }
+    }
+
+    private Cached obtain(StoredTokens stored) {
         Instant now = oauth.clock().instant();
         if (stored.accessToken().isPresent()) {
             Instant expires = stored.accessTokenExpiresAt().orElseThrow();
