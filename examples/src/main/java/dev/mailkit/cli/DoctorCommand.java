@@ -98,7 +98,8 @@ final class DoctorCommand implements Callable<Integer> {
         MailDiagnostics.Report report = MailDiagnostics.builder().registry(registry).options(options.build()).build()
                 .diagnose(request);
         if (json) {
-            root.out.println(toJson(address, report));
+            String text = toJson(address, report);
+            root.out.println(oauth == null ? text : text.substring(0, text.length() - 1) + ",\"oauth2\":" + oauth.toJson() + "}");
         } else {
             if (oauth != null) {
                 oauth.print(root.out);

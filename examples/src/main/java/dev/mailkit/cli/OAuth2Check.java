@@ -53,6 +53,12 @@ final class OAuth2Check {
         return credentials;
     }
 
+    /** The check as a JSON object: whether a token was had, and if not the problem and its fix. */
+    String toJson() {
+        return "{\"token\":" + (credentials != null) + ",\"problem\":" + (problem == null ? "null" : SyncCommand.quote(problem))
+                + ",\"fix\":" + (fix == null ? "null" : SyncCommand.quote(fix)) + "}";
+    }
+
     void print(PrintWriter out) {
         out.println("OAuth2 (the token for " + account + ")");
         if (credentials != null) {

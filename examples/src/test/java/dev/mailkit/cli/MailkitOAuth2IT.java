@@ -191,6 +191,10 @@ class MailkitOAuth2IT {
                 "--client-secret-env", "CLIENT_SECRET");
         assertThat(revoked.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(revoked.out()).contains("✗ token").contains("invalid_grant").contains("Sign in again");
+        CliRun json = run("doctor", USER, "--imap", "127.0.0.1:" + dovecot.imapPort() + ":plain", "--oauth2",
+                "--client-secret-env", "CLIENT_SECRET", "--json");
+        assertThat(json.out()).contains("\"oauth2\":{\"token\":false,\"problem\":").contains("invalid_grant")
+                .endsWith("}\n");
         for (String secret : List.of(as.clientSecret(), tokens.refreshToken().get(), tokens.accessToken().get())) {
             assertThat(refused.out() + refused.err() + revoked.out() + revoked.err()).doesNotContain(secret);
         }
