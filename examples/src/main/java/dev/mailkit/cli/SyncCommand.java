@@ -111,7 +111,7 @@ final class SyncCommand implements Callable<Integer> {
                 if (sync.state().folder(name).isEmpty()) {
                     throw new IllegalArgumentException("--forget-folder: the state knows no folder named " + quote(name));
                 }
-                sync.state().deleteFolder(name);
+                sync.forgetFolder(name);
             }
             if (!watch) {
                 try {

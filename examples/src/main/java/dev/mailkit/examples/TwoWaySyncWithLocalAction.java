@@ -1,8 +1,8 @@
 package dev.mailkit.examples;
 
 import dev.mailkit.imap.ImapSynchronizer;
-import dev.mailkit.imap.LocalMailbox;
 import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirroredFolder;
 import dev.mailkit.imap.SyncReport;
 
 import java.io.PrintWriter;
@@ -26,7 +26,7 @@ public final class TwoWaySyncWithLocalAction {
     static SyncReport run(ExampleAccount account, Path maildir, PrintWriter out) {
         try (ImapSynchronizer sync = account.synchronizer().maildir(maildir).build()) {
             sync.syncOnce();
-            LocalMailbox inbox = sync.local().folder("INBOX");
+            MirroredFolder inbox = sync.local().folder("INBOX");
             List<MessageRecord> messages = inbox.messages();
             if (messages.isEmpty()) {
                 out.println("INBOX is empty");

@@ -1,5 +1,6 @@
 package dev.mailkit.core;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,8 @@ public class MailkitException extends RuntimeException {
 
     private final transient ServerEndpoint endpoint;
     private final Protocol protocol;
+    private volatile int attempts = 1;
+    private volatile Duration elapsed;
 
     /**
      * Creates an exception.
@@ -50,6 +53,50 @@ public class MailkitException extends RuntimeException {
     /** The protocol spoken, when the failure happened talking to a server. */
     public Optional<Protocol> protocol() {
         return Optional.ofNullable(protocol);
+    }
+
+    /**
+     * How many attempts ended in this failure: more than 1 when the operation was retried (see
+     * {@code RetryPolicy}) and this is the last attempt's failure.
+     *
+     * @return the attempts, at least 1
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * The time from the first attempt to this failure, when the operation was retried.
+     *
+     * @return the time spent, or empty for a single attempt
+     */
+    public Optional<Duration> elapsed() {
+        return Optional.ofNullable(elapsed);
+    }
+
+    /**
+     * Records that this is the last failure of a retried operation; the message then ends with the figures.
+     * Called by the component that retried.
+     *
+     * @param attempts how many attempts were made
+     * @param elapsed  the time from the first attempt to this failure
+     * @return this exception
+     */
+    public MailkitException afterAttempts(int attempts, Duration elapsed) {
+        this.attempts = Math.max(1, attempts);
+        this.elapsed = elapsed;
+        return this;
+    }
+
+    @Override
+    public String getMessage() {
+        String m = super.getMessage();
+        Duration e = elapsed;
+        if (attempts <= 1 || e == null) {
+            return m;
+        }
+        return m + "; gave up after " + attempts + " attempts in " + String.format(java.util.Locale.ROOT, "%.1f s",
+                e.toMillis() / 1000.0);
     }
 
     static String where(Protocol protocol, ServerEndpoint endpoint) {

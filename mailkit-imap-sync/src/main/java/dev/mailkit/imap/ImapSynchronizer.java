@@ -2,6 +2,10 @@ package dev.mailkit.imap;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.imap.internal.synchronizer.DefaultImapSynchronizer;
+import dev.mailkit.imap.internal.synchronizer.SynchronizerConfig;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,13 +80,27 @@ public interface ImapSynchronizer extends AutoCloseable {
      *
      * @return the local mirror
      */
-    LocalMirror local();
+    MirroredFolders local();
 
-    /** The sync state, which is also a local index (messages by folder, by Message-ID). */
-    SyncStateStore state();
+    /**
+     * What the mirror holds, read-only; also a local index (messages by folder, by UID, by Message-ID).
+     * It follows the syncs: no need to ask again after one.
+     *
+     * @return the state
+     */
+    MirrorState state();
 
-    /** The local store. */
-    LocalStore localStore();
+    /**
+     * Forgets what the state knows of a folder and its messages, so that the next sync mirrors it again
+     * from the server. Nothing is changed on the server. This is the way back for a folder whose local
+     * copy was lost: a sync refuses to take a missing or emptied local folder for deleted mail (see
+     * {@link MassDeletionException}).
+     *
+     * @param name the server folder name
+     * @throws IllegalArgumentException if the state knows no such folder
+     * @throws SyncStateException       if the state store fails
+     */
+    void forgetFolder(String name);
 
     /** Closes the state store (when the synchronizer opened it) and releases the Maildir lock. */
     @Override
@@ -90,24 +108,7 @@ public interface ImapSynchronizer extends AutoCloseable {
 
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
     final class Builder extends AccountBuilder<Builder> {
-        LocalStore localStore;
-        SyncStateStore stateStore;
-        Path maildir;
-        FolderFilter folders = FolderFilter.all();
-        SyncListener listener = SyncListener.NONE;
-        int connections = 1;
-        Instant since;
-        long headersOnlyAbove;
-        boolean pullOnly;
-        boolean durableWrites;
-        ConflictPolicy policy = ConflictPolicy.SERVER_WINS;
-        boolean deleteToTrash = true;
-        double massDeletionShare = 0.5;
-        boolean allowMassDeletion;
-        long maxUploadBytes;
-        List<String> watchFolders = List.of("INBOX");
-        Duration idleRefresh = Duration.ofMinutes(25);
-        Duration periodicSync = Duration.ofMinutes(15);
+        private final SynchronizerConfig config = new SynchronizerConfig();
 
         Builder() {
         }
@@ -119,7 +120,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder maildir(Path root) {
-            this.maildir = Objects.requireNonNull(root, "root");
+            config.maildir = Objects.requireNonNull(root, "root");
             return this;
         }
 
@@ -129,8 +130,8 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @param store the store
          * @return this builder
          */
-        public Builder localStore(LocalStore store) {
-            this.localStore = Objects.requireNonNull(store, "store");
+        public Builder messageStore(MessageStore store) {
+            config.messageStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -141,7 +142,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder stateStore(SyncStateStore store) {
-            this.stateStore = Objects.requireNonNull(store, "store");
+            config.stateStore = Objects.requireNonNull(store, "store");
             return this;
         }
 
@@ -152,7 +153,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder folders(FolderFilter filter) {
-            this.folders = Objects.requireNonNull(filter, "filter");
+            config.folders = Objects.requireNonNull(filter, "filter");
             return this;
         }
 
@@ -163,7 +164,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder listener(SyncListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            config.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
@@ -180,7 +181,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (connections < 1 || connections > 8) {
                 throw new IllegalArgumentException("connections must be between 1 and 8, got " + connections);
             }
-            this.connections = connections;
+            config.connections = connections;
             return this;
         }
 
@@ -194,7 +195,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder onlySince(Instant since) {
-            this.since = Objects.requireNonNull(since, "since");
+            config.since = Objects.requireNonNull(since, "since");
             return this;
         }
 
@@ -221,7 +222,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (bytes < 0) {
                 throw new IllegalArgumentException("headersOnlyAbove must be >= 0, got " + bytes);
             }
-            this.headersOnlyAbove = bytes;
+            config.headersOnlyAbove = bytes;
             return this;
         }
 
@@ -240,7 +241,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("maxUploadBytes must be positive, got " + bytes);
             }
-            this.maxUploadBytes = bytes;
+            config.maxUploadBytes = bytes;
             return this;
         }
 
@@ -250,13 +251,13 @@ public interface ImapSynchronizer extends AutoCloseable {
          * place, changed Maildir directories are forced before the sync state records the change (once per
          * fetched batch, not per message), and the state database waits for the disk at each commit
          * ({@code synchronous=FULL}). Off by default, like most mail tools: it costs time on every write;
-         * BENCHMARKS.md gives the measured cost. With your own {@link #localStore(LocalStore)} this calls its
-         * {@link LocalStore#sync()}.
+         * BENCHMARKS.md gives the measured cost. With your own {@link #messageStore(MessageStore)} this calls its
+         * {@link MessageStore#sync()}.
          *
          * @return this builder
          */
         public Builder durableWrites() {
-            this.durableWrites = true;
+            config.durableWrites = true;
             return this;
         }
 
@@ -266,7 +267,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder pullOnly() {
-            this.pullOnly = true;
+            config.pullOnly = true;
             return this;
         }
 
@@ -277,7 +278,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder conflictPolicy(ConflictPolicy policy) {
-            this.policy = Objects.requireNonNull(policy, "policy");
+            config.policy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 
@@ -290,7 +291,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder deleteToTrash(boolean toTrash) {
-            this.deleteToTrash = toTrash;
+            config.deleteToTrash = toTrash;
             return this;
         }
 
@@ -308,7 +309,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (!(share >= 0 && share <= 1)) {
                 throw new IllegalArgumentException("massDeletionShare must be between 0 and 1, got " + share);
             }
-            this.massDeletionShare = share;
+            config.massDeletionShare = share;
             return this;
         }
 
@@ -319,7 +320,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder allowMassDeletion() {
-            this.allowMassDeletion = true;
+            config.allowMassDeletion = true;
             return this;
         }
 
@@ -331,7 +332,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          * @return this builder
          */
         public Builder watchFolders(String... folders) {
-            this.watchFolders = List.of(folders);
+            config.watchFolders = List.of(folders);
             return this;
         }
 
@@ -347,7 +348,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (every.isNegative() || every.isZero() || every.compareTo(Duration.ofMinutes(29)) > 0) {
                 throw new IllegalArgumentException("idleRefresh must be between 0 and 29 minutes, got " + every);
             }
-            this.idleRefresh = every;
+            config.idleRefresh = every;
             return this;
         }
 
@@ -363,7 +364,7 @@ public interface ImapSynchronizer extends AutoCloseable {
             if (every.isNegative() || every.isZero()) {
                 throw new IllegalArgumentException("periodicSync must be positive, got " + every);
             }
-            this.periodicSync = every;
+            config.periodicSync = every;
             return this;
         }
 
@@ -377,7 +378,7 @@ public interface ImapSynchronizer extends AutoCloseable {
          *                                                          or another synchronizer uses the same Maildir
          */
         public ImapSynchronizer build() {
-            return new DefaultImapSynchronizer(this, account(Protocol.IMAP, "ImapSynchronizer"));
+            return new DefaultImapSynchronizer(config, account(Protocol.IMAP, "ImapSynchronizer"));
         }
     }
 }

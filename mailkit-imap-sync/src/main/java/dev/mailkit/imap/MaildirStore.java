@@ -1,6 +1,7 @@
 package dev.mailkit.imap;
 
 import dev.mailkit.imap.internal.maildir.Maildir;
+import dev.mailkit.imap.spi.MessageStore;
 
 import java.nio.file.Path;
 
@@ -23,7 +24,7 @@ public final class MaildirStore {
      * @return the store
      * @throws SyncStateException if the path exists and is not a writable directory
      */
-    public static LocalStore at(Path root) {
+    public static MessageStore at(Path root) {
         return new Maildir(root);
     }
 }

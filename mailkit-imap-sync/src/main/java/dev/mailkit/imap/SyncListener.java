@@ -30,7 +30,9 @@ public interface SyncListener {
     }
 
     /**
-     * A local change was applied on the server.
+     * A local change was applied on the server: once per change, as {@link FolderReport#pushed()} counts
+     * them (a flag change that needed no command, the server having it already, counts too; a move's flags
+     * travel with the move).
      *
      * @param folder the server folder it was made in
      * @param uid    the message's UID there, or 0 for an upload

@@ -2,7 +2,7 @@ package dev.mailkit.imap;
 
 /**
  * Continuous sync started by {@link ImapSynchronizer#watch}: runs in the background until closed.
- * Server changes arrive through IMAP IDLE; local changes (through {@link LocalMailbox} or by another
+ * Server changes arrive through IMAP IDLE; local changes (through {@link MirroredFolder} or by another
  * Maildir client) are pushed a moment after they are made. Progress and errors go to the listener.
  */
 public interface SyncWatch extends AutoCloseable {

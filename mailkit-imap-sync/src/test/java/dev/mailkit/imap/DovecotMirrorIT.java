@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.testing.ManInTheMiddle;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.Flags;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.testing.FaultProxy;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;

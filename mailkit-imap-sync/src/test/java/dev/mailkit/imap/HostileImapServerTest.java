@@ -159,7 +159,7 @@ class HostileImapServerTest {
                 server.setFlags("INBOX", a, "\\Answered");
                 server.expunge("Archive", 1);
                 // local side: a flag change, a deletion (to the Trash), a new message
-                LocalMailbox inbox = sync.local().folder("INBOX");
+                MirroredFolder inbox = sync.local().folder("INBOX");
                 inbox.flag(b);
                 inbox.delete(3);
                 inbox.append(ServerClient.message(7, "<local@example.com>", "written here"), MessageFlags.NONE);
@@ -184,7 +184,7 @@ class HostileImapServerTest {
         }
     }
 
-    private static void assertMirror(HostileImapServer server, Path maildir, SyncStateStore state, String... folders)
+    private static void assertMirror(HostileImapServer server, Path maildir, MirrorState state, String... folders)
             throws Exception {
         for (String f : folders) {
             assertExactMirror(maildir, f, server.messages(f), state);

@@ -11,7 +11,7 @@ import dev.mailkit.imap.internal.maildir.MaildirNames;
 import dev.mailkit.imap.testing.HostileImapServer;
 import dev.mailkit.imap.testing.HostileMaildir;
 import dev.mailkit.imap.testing.HostileMaildir.Plant;
-import dev.mailkit.imap.testing.RecordingLocalStore;
+import dev.mailkit.imap.testing.RecordingMessageStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +46,7 @@ class HostileMaildirTest {
     Path dir;
     Path maildir;
     HostileImapServer server;
-    RecordingLocalStore store;
+    RecordingMessageStore store;
     HostileMaildir hostile;
 
     @BeforeEach
@@ -66,10 +66,10 @@ class HostileMaildirTest {
     }
 
     private ImapSynchronizer.Builder builder() {
-        store = new RecordingLocalStore(MaildirStore.at(maildir));
+        store = new RecordingMessageStore(MaildirStore.at(maildir));
         return ImapSynchronizer.builder().endpoint("127.0.0.1", server.port(), Security.PLAIN)
                 .options(ConnectionOptions.builder().allowPlaintext().build())
-                .credentials(Credentials.password(USER, PASSWORD)).maildir(maildir).localStore(store);
+                .credentials(Credentials.password(USER, PASSWORD)).maildir(maildir).messageStore(store);
     }
 
     static byte[] message(int i) {

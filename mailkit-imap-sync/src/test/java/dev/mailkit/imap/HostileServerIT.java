@@ -8,6 +8,7 @@ import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.testing.ManInTheMiddle;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.Security;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,5 +36,16 @@ class ImapSynchronizerBuilderTest {
         assertThatThrownBy(() -> ImapSynchronizer.builder().maxUploadBytes(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxUploadBytes must be positive");
         assertThatThrownBy(() -> ImapSynchronizer.builder().maxUploadBytes(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theStateIsReadOnly_andForgettingAnUnknownFolderIsRefused() {
+        try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint("imap.example.org", 993, Security.SSL_TLS)
+                .credentials(Credentials.password("me@example.org", "pw")).maildir(dir.resolve("mail")).build()) {
+            org.assertj.core.api.Assertions.assertThat(sync.state()).isNotInstanceOf(SyncStateStore.class);
+            org.assertj.core.api.Assertions.assertThat(sync.state().folders()).isEmpty();
+            assertThatThrownBy(() -> sync.forgetFolder("Nowhere")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no folder named 'Nowhere'");
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.internal.synchronizer.DefaultImapSynchronizer;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,11 @@ final class MirrorAssertions {
 
     static char separator = '/';
 
+    /** The synchronizer's state store itself, for the checks that need what applications do not see. */
+    static SyncStateStore stateStore(ImapSynchronizer sync) {
+        return ((DefaultImapSynchronizer) sync).stateStore();
+    }
+
     static Path folderDir(Path root, String folder) {
         String d = MaildirNames.folderDirectory(folder, separator);
         return d.isEmpty() ? root : root.resolve(d);
@@ -33,7 +40,7 @@ final class MirrorAssertions {
         }
     }
 
-    static void assertExactMirror(Path root, String folder, Map<Long, byte[]> server, SyncStateStore state)
+    static void assertExactMirror(Path root, String folder, Map<Long, byte[]> server, MirrorState state)
             throws IOException {
         List<Path> files = files(root, folder);
         Map<Long, Path> byUid = new HashMap<>();

@@ -10,6 +10,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import java.nio.charset.StandardCharsets;

@@ -367,7 +367,7 @@ sealed interface ModelOp {
         @Override
         public Outcome run(World w) throws Exception {
             long uid = w.localUid(folder, n);
-            LocalMailbox box = w.synchronizer().local().folder(folder);
+            MirroredFolder box = w.synchronizer().local().folder(folder);
             for (String d : changes(delta)) {
                 switch (d) {
                     case "+\\Seen" -> box.markRead(uid);
@@ -500,7 +500,7 @@ sealed interface ModelOp {
 
     /**
      * copy: uploaded by the next sync with the system flags the copied file carries (keywords are not kept,
-     * as for {@link LocalMailbox#append}: a Maildir file name holds system flags only).
+     * as for {@link MirroredFolder#append}: a Maildir file name holds system flags only).
      */
     record LocalCopy(String folder, int n, String target) implements ModelOp {
         @Override

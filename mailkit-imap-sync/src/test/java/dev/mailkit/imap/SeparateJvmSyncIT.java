@@ -2,6 +2,7 @@ package dev.mailkit.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -327,7 +328,7 @@ class SeparateJvmSyncIT {
                     .options(dev.mailkit.core.ConnectionOptions.builder().allowPlaintext().build())
                     .credentials(dev.mailkit.core.Credentials.password(user, DovecotServer.PASSWORD)).maildir(maildir).build()) {
                 s.syncOnce();
-                LocalMailbox inbox = s.local().folder("INBOX");
+                MirroredFolder inbox = s.local().folder("INBOX");
                 int i = 0;
                 for (MessageRecord r : inbox.messages()) {
                     switch (i++ % 4) {

@@ -7,6 +7,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

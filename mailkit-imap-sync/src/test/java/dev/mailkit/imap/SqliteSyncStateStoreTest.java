@@ -3,6 +3,8 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -75,6 +77,25 @@ class SqliteSyncStateStoreTest {
             assertThat(state.flagsInFlight("INBOX").get(4L)).isEqualTo(new SyncStateStore.FlagsInFlight(seen,
                     MessageFlags.parse("\\Flagged"), seen));
             state.clearFlagsInFlight("INBOX", List.of(3L, 4L));
+            assertThat(state.flagsInFlight("INBOX")).isEmpty();
+        }
+    }
+
+    @Test
+    void updatingARecord_keepsItsPendingLocalChange_andItsFlagChangeInFlight() {
+        try (SyncStateStore state = SyncStateStore.sqlite(dir.resolve("state.db"))) {
+            state.saveFolder(new FolderState("INBOX", '/', 1, 9, 0, ""));
+            MessageRecord r = new MessageRecord("INBOX", 3, "a,U=3", MessageFlags.NONE, "<a@b>", 10, Instant.EPOCH, false);
+            state.update("INBOX", List.of(r), List.of());
+            MessageFlags wanted = MessageFlags.parse("\\Seen $Work");
+            state.saveLocalChange(new LocalChange("INBOX", 3, wanted, LocalChange.Kind.KEPT, null));
+            state.saveFlagsInFlight("INBOX", Map.of(3L, new SyncStateStore.FlagsInFlight(wanted, MessageFlags.NONE, wanted)));
+            state.update("INBOX", List.of(r.withFlags(MessageFlags.parse("\\Flagged"))), List.of());
+            assertThat(state.message("INBOX", 3)).get().extracting(m -> m.flags().flagged()).isEqualTo(true);
+            assertThat(state.localChanges("INBOX")).extracting(LocalChange::flags).containsExactly(wanted);
+            assertThat(state.flagsInFlight("INBOX")).containsKey(3L);
+            state.update("INBOX", List.of(), List.of(3L)); // a removed message takes its change with it
+            assertThat(state.localChanges("INBOX")).isEmpty();
             assertThat(state.flagsInFlight("INBOX")).isEmpty();
         }
     }

@@ -2,9 +2,11 @@ package dev.mailkit.imap;
 
 import static dev.mailkit.imap.MirrorAssertions.files;
 import static dev.mailkit.imap.MirrorAssertions.folderDir;
+import static dev.mailkit.imap.MirrorAssertions.stateStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.testing.HostileMaildir;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
@@ -54,7 +56,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         long a = server.uidOf("INBOX", 1);
         long b = server.uidOf("INBOX", 2);
         try (ImapSynchronizer s = synchronizer()) {
-            LocalMailbox inbox = s.local().folder("INBOX");
+            MirroredFolder inbox = s.local().folder("INBOX");
             inbox.markRead(a);
             inbox.flag(b);
             inbox.setKeywords(b, Set.of("project-x"));
@@ -271,10 +273,10 @@ abstract class TwoWayScenarios extends MirrorScenarios {
             }
         }
         assertThatThrownBy(this::sync).isInstanceOf(MassDeletionException.class)
-                .hasMessageContaining("local folder 'Archive' is missing").hasMessageContaining("state().deleteFolder");
+                .hasMessageContaining("local folder 'Archive' is missing").hasMessageContaining("forgetFolder(name)");
         assertThat(serverMessageIds("Archive")).containsExactly("<a@example.com>");
         try (ImapSynchronizer s = synchronizer()) {
-            s.state().deleteFolder("Archive"); // the documented way to download it again
+            s.forgetFolder("Archive"); // the documented way to download it again
             assertThat(s.syncOnce().folder("Archive").orElseThrow().added()).isEqualTo(1);
         }
         assertMirrored("Archive");
@@ -289,10 +291,10 @@ abstract class TwoWayScenarios extends MirrorScenarios {
             s.local().folder("INBOX").flag(a);   // no sync: the process ends here
         }
         try (ImapSynchronizer s = synchronizer()) {
-            assertThat(s.state().localChanges("INBOX")).singleElement()
+            assertThat(stateStore(s).localChanges("INBOX")).singleElement()
                     .satisfies(c -> assertThat(c.flags().flagged()).isTrue());
             assertThat(s.syncOnce().pushed()).isEqualTo(1);
-            assertThat(s.state().localChanges("INBOX")).isEmpty();
+            assertThat(stateStore(s).localChanges("INBOX")).isEmpty();
         }
         assertThat(serverFlags("INBOX", a).contains(Flags.Flag.FLAGGED)).isTrue();
     }
@@ -324,7 +326,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
         String id;
         try (ImapSynchronizer s = synchronizer()) {
             id = s.local().folder("Archive").append(draft, MessageFlags.NONE);
-            s.state().markUpload("Archive", id, true); // recorded before the APPEND ...
+            stateStore(s).markUpload("Archive", id, true); // recorded before the APPEND ...
         }
         server.append("Archive", draft);              // ... which reached the server, then the process died
         SyncReport r = sync();
@@ -521,7 +523,7 @@ abstract class TwoWayScenarios extends MirrorScenarios {
             server.expunge("INBOX", a);
             SyncReport r = s.syncOnce();
             assertThat(r.conflicts()).isEqualTo(1);
-            assertThat(s.state().localChanges("INBOX")).isEmpty();
+            assertThat(stateStore(s).localChanges("INBOX")).isEmpty();
         }
         assertThat(serverMessageIds("INBOX")).containsExactly("<b@example.com>");
         assertMirrored("INBOX");

@@ -80,6 +80,10 @@ public final class ExceptionTranslator {
             }
         }
         String all = messages(chain);
+        MailkitException mixUp = protocolMixUp(chain, protocol, endpoint, failure);
+        if (mixUp != null) {
+            return mixUp;
+        }
         if (AngusFailures.startTlsMissing(all)) {
             return new TlsException(TlsException.Reason.STARTTLS_NOT_OFFERED,
                     "STARTTLS is required for this endpoint but the server did not offer it; "
@@ -104,7 +108,7 @@ public final class ExceptionTranslator {
             }
             if (t instanceof UnknownHostException) {
                 return new ConnectionException("unknown host '" + endpoint.host() + "' (DNS lookup failed)",
-                        protocol, endpoint, failure);
+                        protocol, endpoint, failure, true);
             }
             if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
                 return new ConnectionException("cannot connect: " + t.getMessage(), protocol, endpoint, failure);
@@ -130,6 +134,29 @@ public final class ExceptionTranslator {
         }
         return new MailkitException(protocol + " failure at " + endpoint + ": " + failure.getMessage(),
                 protocol, endpoint, failure);
+    }
+
+    /**
+     * A server of another protocol at the endpoint, told by its greeting: an IMAP ({@code * OK}) or POP3
+     * ({@code +OK}) server on the port an SMTP client was given.
+     */
+    private static MailkitException protocolMixUp(List<Throwable> chain, Protocol protocol, ServerEndpoint endpoint,
+                                                  Throwable failure) {
+        StringBuilder raw = new StringBuilder();
+        chain.forEach(t -> raw.append(t.getMessage()).append('\n'));
+        String greeting = AngusFailures.badGreeting(raw.toString());
+        if (greeting == null || protocol != Protocol.SMTP) {
+            return null;
+        }
+        String other = greeting.startsWith("* OK") || greeting.startsWith("* PREAUTH") ? "an IMAP server"
+                : greeting.startsWith("+OK") ? "a POP3 server" : null;
+        if (other == null) {
+            return null; // a greeting cut short ("[EOF]"), or a refusal such as 554: not another protocol
+        }
+        String shown = greeting.length() > 120 ? greeting.substring(0, 120) + "…" : greeting;
+        return new ConnectionException("port " + endpoint.port() + " answers as " + other + ", not an SMTP server (its"
+                + " greeting: \"" + shown + "\"): use the provider's SMTP port (submission: 587 with STARTTLS, or 465"
+                + " with TLS)", protocol, endpoint, failure, true);
     }
 
     /** Mailkit's own failures, and the JDK's read timeout, as Angus keeps them in the text of a synthetic BYE. */

@@ -31,6 +31,15 @@ class ExceptionTranslatorTest {
     }
 
     @Test
+    void anUnknownHost_isPermanent_whileARefusedConnectionMaySucceedLater() {
+        assertThat(translate(new MessagingException("connect", new java.net.UnknownHostException("mail.example.invalid"))))
+                .isInstanceOfSatisfying(ConnectionException.class, c -> assertThat(c.isPermanent()).isTrue())
+                .hasMessageContaining("unknown host");
+        assertThat(translate(new MessagingException("connect", new java.net.ConnectException("Connection refused"))))
+                .isInstanceOfSatisfying(ConnectionException.class, c -> assertThat(c.isPermanent()).isFalse());
+    }
+
+    @Test
     void aDeadline_evenUnderATlsFailure_isADeadline() {
         DeadlinePassedException passed = new DeadlinePassedException(Deadline.GREETING, Duration.ofSeconds(60));
         assertThat(translate(new MessagingException("connect", new SSLException("handshake", passed))))

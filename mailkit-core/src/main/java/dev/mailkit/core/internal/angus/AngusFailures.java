@@ -22,11 +22,17 @@ import java.util.regex.Pattern;
  *       synthetic {@code * BYE Jakarta Mail Exception: <exception>} response, passed on as the message of a
  *       {@code FolderClosedException} or {@code StoreClosedException} (the response object, where Angus keeps
  *       it, is read by {@link #hiddenCause}).</li>
+ *   <li>a greeting the SMTP client did not understand: "Got bad greeting from SMTP host: h, port: p,
+ *       response: &lt;greeting&gt;" in a plain {@code MessagingException} ({@link #badGreeting}).</li>
  * </ul>
  * Guarded by {@code ExceptionTranslatorTest}, {@code ResponseBoundsTest} and {@code TlsRefusalTest} (core), and
  * {@code SmtpFaultSoakTest} (smtp): an upgrade that changes a wording makes them fail.
  */
 public final class AngusFailures {
+
+    /** Angus SMTP's wording of a greeting that is not a 220 reply; the greeting follows "response: ". */
+    private static final Pattern BAD_GREETING = Pattern.compile("bad greeting from \\S+ host: .*?response: ([^\\r\\n)]*)",
+            Pattern.CASE_INSENSITIVE);
 
     /** Angus's wording when STARTTLS is required and not offered (SMTP and IMAP). */
     private static final Pattern STARTTLS_MISSING = Pattern.compile("starttls (is )?required but");
@@ -112,5 +118,16 @@ public final class AngusFailures {
      */
     public static boolean closedByServer(String message) {
         return message != null && message.strip().endsWith("[EOF]");
+    }
+
+    /**
+     * The greeting Angus SMTP refused as not a 220 reply ("Got bad greeting ... response: ..."), or null.
+     *
+     * @param messages the messages of the failure's chain
+     * @return the greeting line as the server sent it, or null
+     */
+    public static String badGreeting(String messages) {
+        Matcher m = BAD_GREETING.matcher(messages);
+        return m.find() ? m.group(1).strip() : null;
     }
 }

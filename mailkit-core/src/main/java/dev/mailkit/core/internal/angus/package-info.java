@@ -19,11 +19,11 @@
  *       <td>{@code CorkTest}; in smtp, {@code PipeliningTest}</td></tr>
  *   <tr><td>{@link dev.mailkit.core.internal.angus.AngusFailures}: failures read from Angus's text ({@code [EOF]},
  *       the STARTTLS-required wording, the server-identity refusal, the synthetic {@code * BYE Jakarta Mail
- *       Exception:} response)</td>
+ *       Exception:} response, SMTP's "Got bad greeting ... response:")</td>
  *       <td>Angus has no exception type for them; everything else is classified by type in
  *       {@code ExceptionTranslator}</td>
  *       <td>{@code AngusWordingTest}, {@code TlsRefusalTest}, {@code ExceptionTranslatorTest},
- *       {@code ResponseBoundsTest}</td></tr>
+ *       {@code ResponseBoundsTest}, {@code ProtocolMixUpTest} (smtp)</td></tr>
  * </table>
  *
  * <p>The SMTP module keeps its own list in {@code dev.mailkit.smtp.internal.angus}; CONTRIBUTING.md has both.

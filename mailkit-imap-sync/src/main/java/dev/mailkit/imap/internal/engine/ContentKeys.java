@@ -1,6 +1,6 @@
 package dev.mailkit.imap.internal.engine;
 
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +36,7 @@ final class ContentKeys {
     }
 
     /** The key of a local message: its Message-ID or header digest, and its size with CRLF line ends. */
-    static String ofLocal(LocalStore.LocalFolder folder, String localId, String messageId, long knownCrlfSize)
+    static String ofLocal(MessageStore.StoredFolder folder, String localId, String messageId, long knownCrlfSize)
             throws IOException {
         long size = knownCrlfSize >= 0 ? knownCrlfSize : crlfSize(folder, localId);
         if (!messageId.isEmpty()) {
@@ -49,7 +49,7 @@ final class ContentKeys {
     }
 
     /** The size the message has with CRLF line ends (as an APPEND would store it). */
-    static long crlfSize(LocalStore.LocalFolder folder, String localId) throws IOException {
+    static long crlfSize(MessageStore.StoredFolder folder, String localId) throws IOException {
         long size = 0;
         try (InputStream in = folder.open(localId)) {
             byte[] buf = new byte[64 * 1024];

@@ -1,9 +1,9 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.SyncListener;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,7 +12,7 @@ abstract class EnginePart {
 
     final SyncContext ctx;
     final SyncStateStore state;
-    final LocalStore local;
+    final MessageStore local;
     final SyncOptions options;
     final SyncListener listener;
     final ProviderSettings provider;

@@ -5,14 +5,14 @@ import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.core.registry.ProviderSettings;
-import dev.mailkit.imap.FolderAction;
+import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.FolderReport;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.MessagingException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +72,7 @@ public final class FolderActions extends EnginePart {
      * @param name  the new folder's server name
      * @throws IllegalArgumentException if it exists already
      */
-    public static void create(SyncStateStore state, LocalStore local, String name) {
+    public static void create(SyncStateStore state, MessageStore local, String name) {
         char sep = separator(state);
         if (state.folder(name).isPresent() || local.exists(name, sep)) {
             throw new IllegalArgumentException("folder '" + name + "' exists already");
@@ -89,7 +89,7 @@ public final class FolderActions extends EnginePart {
      * @param to    its new name
      * @throws IllegalArgumentException if {@code from} is not mirrored, is the inbox, or {@code to} exists
      */
-    public static void rename(SyncStateStore state, LocalStore local, String from, String to) {
+    public static void rename(SyncStateStore state, MessageStore local, String from, String to) {
         char sep = separator(state);
         if (state.folder(from).isEmpty() || from.equalsIgnoreCase("INBOX")) {
             throw new IllegalArgumentException("cannot rename '" + from + "': not a mirrored folder other than INBOX");
@@ -108,14 +108,14 @@ public final class FolderActions extends EnginePart {
      * @param name  the mirrored folder
      * @throws IllegalArgumentException if it is not mirrored or is the inbox
      */
-    public static void delete(SyncStateStore state, LocalStore local, String name) {
+    public static void delete(SyncStateStore state, MessageStore local, String name) {
         if (state.folder(name).isEmpty() || name.equalsIgnoreCase("INBOX")) {
             throw new IllegalArgumentException("cannot delete '" + name + "': not a mirrored folder other than INBOX");
         }
         queue(state, local, FolderAction.Kind.DELETE, name, null);
     }
 
-    private static void queue(SyncStateStore state, LocalStore local, FolderAction.Kind kind, String name,
+    private static void queue(SyncStateStore state, MessageStore local, FolderAction.Kind kind, String name,
                               String newName) {
         state.addFolderAction(kind, name, newName);
         completeLocally(state, local, new FolderAction(0, kind, name, newName));
@@ -129,7 +129,7 @@ public final class FolderActions extends EnginePart {
      * @param local the local store
      * @param a     the action
      */
-    public static void completeLocally(SyncStateStore state, LocalStore local, FolderAction a) {
+    public static void completeLocally(SyncStateStore state, MessageStore local, FolderAction a) {
         char sep = separator(state);
         switch (a.kind()) {
             case CREATE -> {
@@ -366,7 +366,7 @@ public final class FolderActions extends EnginePart {
         if (local.exists(gone.name(), gone.separator())) {
             Set<String> known = new HashSet<>();
             records.forEach(r -> known.add(r.localId()));
-            LocalStore.LocalFolder lf;
+            MessageStore.StoredFolder lf;
             try {
                 lf = local.folder(gone.name(), gone.separator());
             } catch (SyncStateException e) {

@@ -4,8 +4,8 @@ import static dev.mailkit.imap.internal.engine.SyncContext.printable;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderReport;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +25,7 @@ final class FolderRun {
     /** Time spent on this folder alone: its push, its pull and its completion. */
     long nanos;
     final List<String> notes = new ArrayList<>();
-    LocalStore.LocalFolder localFolder;
+    MessageStore.StoredFolder localFolder;
     String method;
     int added;
     int copied;

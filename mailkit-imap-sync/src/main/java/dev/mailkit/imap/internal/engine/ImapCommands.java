@@ -1,6 +1,7 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.internal.angus.RawFlags;
 import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import org.eclipse.angus.mail.iap.ByteArray;

@@ -1,11 +1,11 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -90,7 +90,7 @@ final class InterruptedFlagPushes extends EnginePart {
         if (c == null || c.kind() != LocalChange.Kind.KEPT || c.flags() == null) {
             return;
         }
-        LocalStore.LocalFolder lf = ctx.localFolder(f.name());
+        MessageStore.StoredFolder lf = ctx.localFolder(f.name());
         Optional<MessageFlags> file = lf.storedFlags(r.localId());
         if (file.isEmpty()) {
             return;

@@ -1,13 +1,13 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,12 +55,12 @@ final class LocalScan {
     }
 
     private final SyncStateStore state;
-    private final LocalStore local;
-    private final Function<String, LocalStore.LocalFolder> open;
+    private final MessageStore local;
+    private final Function<String, MessageStore.StoredFolder> open;
     /** Files no record describes above this size are not read, nor uploaded. */
     private final long maxUploadBytes;
 
-    LocalScan(SyncStateStore state, LocalStore local, Function<String, LocalStore.LocalFolder> open, long maxUploadBytes) {
+    LocalScan(SyncStateStore state, MessageStore local, Function<String, MessageStore.StoredFolder> open, long maxUploadBytes) {
         this.state = state;
         this.local = local;
         this.open = open;
@@ -104,7 +104,7 @@ final class LocalScan {
                 files.missing = true;
                 continue;
             }
-            LocalStore.LocalFolder lf;
+            MessageStore.StoredFolder lf;
             try {
                 lf = open.apply(f.name());
             } catch (SyncStateException e) {
@@ -234,7 +234,7 @@ final class LocalScan {
             }
             Set<String> moved = movedHere.getOrDefault(f.name(), Set.of());
             Set<String> started = state.uploadsStarted(f.name());
-            LocalStore.LocalFolder lf = open.apply(f.name());
+            MessageStore.StoredFolder lf = open.apply(f.name());
             for (String id : moved) {
                 // A file a pending move put here: if the server already holds the message here (the move was
                 // made before a crash, or by another device too), the pull adopts this file.
@@ -312,7 +312,7 @@ final class LocalScan {
                          Map<String, Set<String>> movedHere) throws IOException {
         LocalChange prior = changesByFolder.get(folder).get(r.uid());
         MessageFlags flags = prior == null ? null : prior.flags();
-        LocalStore.LocalFolder tf = open.apply(target);
+        MessageStore.StoredFolder tf = open.apply(target);
         unknownFiles.get(target).remove(id);
         if (!id.equals(strip(id))) {
             id = tf.relabel(id, 0); // its UID belonged to the old folder
@@ -335,7 +335,7 @@ final class LocalScan {
     }
 
     /** Offers a file to the pull for adoption: by Message-ID, or without one by header digest and size. */
-    private static void adoptable(FolderFiles files, LocalStore.LocalFolder lf, String id, String messageId)
+    private static void adoptable(FolderFiles files, MessageStore.StoredFolder lf, String id, String messageId)
             throws IOException {
         if (!messageId.isEmpty()) {
             files.adoptable.putIfAbsent(messageId, id);
@@ -349,7 +349,7 @@ final class LocalScan {
                                                            Map<String, Map<String, Long>> notRead) {
         Map<String, List<String[]>> out = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
-            LocalStore.LocalFolder lf = open.apply(e.getKey());
+            MessageStore.StoredFolder lf = open.apply(e.getKey());
             Map<String, Long> leftAlone = notRead.getOrDefault(e.getKey(), Map.of());
             for (String id : e.getValue()) {
                 if (leftAlone.containsKey(id)) {
@@ -405,7 +405,7 @@ final class LocalScan {
     }
 
     /** The Message-ID header of a local file, or empty. */
-    static String messageId(LocalStore.LocalFolder lf, String id) throws IOException {
+    static String messageId(MessageStore.StoredFolder lf, String id) throws IOException {
         try (InputStream in = lf.open(id)) {
             byte[] head = in.readNBytes(64 * 1024);
             int end = indexOfBlankLine(head);

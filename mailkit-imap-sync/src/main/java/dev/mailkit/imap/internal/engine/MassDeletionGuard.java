@@ -1,7 +1,7 @@
 package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.core.registry.FolderRole;
-import dev.mailkit.imap.LocalChange;
+import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.MessageRecord;
 import java.util.LinkedHashMap;
@@ -44,7 +44,7 @@ final class MassDeletionGuard extends EnginePart {
         if (!options.allowMassDeletion()) {
             throw new MassDeletionException("nothing was changed on the server: the local store looks lost, not edited"
                     + why + ". If these deletions are wanted, sync once with allowMassDeletion() (CLI: --allow-mass-deletion);"
-                    + " to download a folder again instead, forget it with state().deleteFolder(name) (CLI:"
+                    + " to download a folder again instead, forget it with forgetFolder(name) (CLI:"
                     + " --forget-folder NAME)", refused);
         }
         for (Map.Entry<String, LocalScan.FolderFiles> e : scan.entrySet()) {

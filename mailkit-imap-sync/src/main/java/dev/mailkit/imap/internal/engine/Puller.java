@@ -4,8 +4,8 @@ import static dev.mailkit.imap.internal.engine.SyncContext.printable;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
@@ -218,15 +218,36 @@ final class Puller extends EnginePart {
             }
         }
         List<MessageRecord> updates = new ArrayList<>();
+        // A flag change made here and not pushed yet (the server refused it as MODIFIED, or it was made during
+        // this sync) is merged with the server's change, and stays a local change against the new flags.
+        Map<Long, LocalChange> pending = new HashMap<>();
+        if (!flags.isEmpty()) {
+            state.localChanges(name).stream().filter(c -> c.kind() == LocalChange.Kind.KEPT && c.flags() != null)
+                    .forEach(c -> pending.put(c.uid(), c));
+        }
+        List<LocalChange> rebased = new ArrayList<>();
+        List<Long> settled = new ArrayList<>();
         for (Map.Entry<Long, MessageFlags> e : flags.entrySet()) {
             MessageRecord r = known.get(e.getKey());
             if (r != null && !gone.contains(r.uid()) && !r.flags().equals(e.getValue())) {
-                run.localFolder.setFlags(r.localId(), e.getValue());
+                LocalChange c = pending.get(r.uid());
+                MessageFlags here = c == null ? e.getValue() : MessageFlags.merge(r.flags(), c.flags(), e.getValue());
+                run.localFolder.setFlags(r.localId(), here);
                 updates.add(r.withFlags(e.getValue()));
+                if (c != null && !here.equals(e.getValue())) {
+                    rebased.add(new LocalChange(name, r.uid(), here, LocalChange.Kind.KEPT, null));
+                } else if (c != null) {
+                    settled.add(r.uid());
+                }
                 run.changed++;
             }
         }
         state.update(name, updates, List.of());
+        rebased.forEach(state::saveLocalChange);
+        state.clearLocalChanges(name, settled);
+        if (!rebased.isEmpty()) {
+            rescanNext.add(name);
+        }
         for (long uid : gone) {
             MessageRecord r = known.get(uid);
             if (r != null) {
@@ -452,7 +473,7 @@ final class Puller extends EnginePart {
                         || !separators.containsKey(other.folder())) {
                     continue;
                 }
-                LocalStore.LocalFolder source = ctx.localFolder(other.folder());
+                MessageStore.StoredFolder source = ctx.localFolder(other.folder());
                 if (source.size(other.localId()) >= 0) {
                     String id = run.localFolder.copyIn(source, other.localId(), m.uid(), m.flags());
                     run.added++;
@@ -545,7 +566,7 @@ final class Puller extends EnginePart {
             run.sizeMismatches++;
         }
         MessageRecord r;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             w.stream().write(bytes.getBytes(), bytes.getStart(), bytes.getCount());
             if (headersOnly && !endsWithBlankLine(bytes)) {
                 w.stream().write(CRLF); // some servers omit the header's closing empty line
@@ -573,7 +594,7 @@ final class Puller extends EnginePart {
     private void downloadLarge(IMAPProtocol p, FolderRun run, ServerMessage m) throws ProtocolException, IOException {
         long n;
         String id;
-        try (LocalStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
+        try (MessageStore.MessageWriter w = run.localFolder.newMessage(m.uid())) {
             OutputStream out = w.stream();
             n = ImapCommands.bodyInParts(p, m.uid(), options.partBytes(), out, m.size());
             id = w.commit(m.flags());

@@ -2,13 +2,14 @@ package dev.mailkit.imap.internal.engine;
 
 import dev.mailkit.imap.ConflictPolicy;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.internal.angus.RawFlags;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.Flags;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.BadCommandException;
@@ -61,7 +62,7 @@ final class Pusher {
     }
 
     private final SyncStateStore state;
-    private final Function<String, LocalStore.LocalFolder> open;
+    private final Function<String, MessageStore.StoredFolder> open;
     private final ConflictPolicy policy;
     private final String trash;
     private final int partBytes;
@@ -71,7 +72,7 @@ final class Pusher {
     /**
      * @param trash the server's Trash folder deletes go to, or null to expunge them
      */
-    Pusher(SyncStateStore state, Function<String, LocalStore.LocalFolder> open, ConflictPolicy policy, String trash,
+    Pusher(SyncStateStore state, Function<String, MessageStore.StoredFolder> open, ConflictPolicy policy, String trash,
            int partBytes, long maxUploadBytes, SyncListener listener) {
         this.maxUploadBytes = maxUploadBytes;
         this.listener = listener;
@@ -96,7 +97,7 @@ final class Pusher {
                     + " the recovery to map them");
             return result;
         }
-        LocalStore.LocalFolder lf = open.apply(name);
+        MessageStore.StoredFolder lf = open.apply(name);
         if (!changes.isEmpty()) {
             pushChanges(p, name, lf, changes, condstore ? mi.highestmodseq : 0, result);
         }
@@ -106,7 +107,7 @@ final class Pusher {
         return result;
     }
 
-    private void pushChanges(IMAPProtocol p, String name, LocalStore.LocalFolder lf, List<LocalChange> changes,
+    private void pushChanges(IMAPProtocol p, String name, MessageStore.StoredFolder lf, List<LocalChange> changes,
                              long unchangedSince, Result result) throws ProtocolException, IOException {
         Map<Long, MessageFlags> server = ImapCommands.flags(p, UidSets.format(changes.stream().map(LocalChange::uid).toList()), 0);
         Map<String, List<Long>> stores = new LinkedHashMap<>(); // "+names" or "-names" -> UIDs
@@ -215,9 +216,6 @@ final class Pusher {
                     }
                 }
             }
-            for (long uid : e.getValue()) {
-                listener.onPushed(name, uid, "FLAGS");
-            }
         }
         if (!modified.isEmpty()) {
             result.notes.add(modified.size() + " message(s) changed on the server while pushing; merged again next sync");
@@ -243,6 +241,8 @@ final class Pusher {
             }
             MessageRecord r = records.get(c.uid());
             MessageFlags m = merged.get(c.uid());
+            // Once per change, as the report counts it (a message in two STOREs, + and -, is one change).
+            listener.onPushed(name, r.uid(), "FLAGS");
             lf.setFlags(r.localId(), m);
             updated.add(r.withFlags(m));
             cleared.add(c.uid());
@@ -283,7 +283,7 @@ final class Pusher {
             if (uids.isEmpty()) {
                 continue;
             }
-            LocalStore.LocalFolder target = open.apply(e.getKey());
+            MessageStore.StoredFolder target = open.apply(e.getKey());
             Map<Long, Long> mapping;
             try {
                 mapping = moveOnServer(p, uids, e.getKey());
@@ -363,10 +363,10 @@ final class Pusher {
     }
 
     /** Downloads a message deleted locally again (a conflict the server won). */
-    private void restore(IMAPProtocol p, String name, LocalStore.LocalFolder lf, MessageRecord r, MessageFlags srv)
+    private void restore(IMAPProtocol p, String name, MessageStore.StoredFolder lf, MessageRecord r, MessageFlags srv)
             throws ProtocolException, IOException {
         String id;
-        try (LocalStore.MessageWriter w = lf.newMessage(r.uid())) {
+        try (MessageStore.MessageWriter w = lf.newMessage(r.uid())) {
             ImapCommands.bodyInParts(p, r.uid(), partBytes, w.stream(), r.size());
             id = w.commit(srv);
         }
@@ -416,7 +416,7 @@ final class Pusher {
     }
 
     /** APPENDs a new local file; recorded first, so a crash after the APPEND never uploads it twice. */
-    private void upload(IMAPProtocol p, FolderState saved, LocalStore.LocalFolder lf, String id, Result result)
+    private void upload(IMAPProtocol p, FolderState saved, MessageStore.StoredFolder lf, String id, Result result)
             throws ProtocolException, IOException {
         String name = saved.name();
         MessageFlags flags = lf.storedFlags(id).orElse(MessageFlags.NONE);
@@ -466,7 +466,7 @@ final class Pusher {
      * The file as an APPEND literal with CRLF line ends (Maildir files written by other clients use LF).
      * At most {@code limit} bytes of the file are read: a file that grew above it since the scan is refused.
      */
-    private static Literal crlfLiteral(LocalStore.LocalFolder lf, String id, long limit) throws IOException {
+    private static Literal crlfLiteral(MessageStore.StoredFolder lf, String id, long limit) throws IOException {
         long size = 0;
         long read = 0;
         try (InputStream in = lf.open(id)) {

@@ -4,9 +4,9 @@ import dev.mailkit.core.MailSession;
 import dev.mailkit.core.internal.Closing;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.imap.FolderFilter;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.SyncListener;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import jakarta.mail.MessagingException;
 import java.util.Map;
@@ -31,14 +31,14 @@ final class SyncContext {
 
     final MailSession imap;
     final ProviderSettings provider;
-    final LocalStore local;
+    final MessageStore local;
     final SyncStateStore state;
     final FolderFilter filter;
     final SyncListener listener;
     final SyncOptions options;
 
     /** Local folders kept open between syncs (their index is built once). */
-    final Map<String, LocalStore.LocalFolder> openFolders = new ConcurrentHashMap<>();
+    final Map<String, MessageStore.StoredFolder> openFolders = new ConcurrentHashMap<>();
     /** Folders a sync's local scan looked at through their current open instance. */
     final Set<String> scanned = ConcurrentHashMap.newKeySet();
     /** Folders whose last push left something for a later sync (uploads, adoptions, conflicts, refusals). */
@@ -48,7 +48,7 @@ final class SyncContext {
     /** Folder to deletions seen on the server that the current sync refused to apply locally. */
     final Map<String, Integer> refusedOnServer = new ConcurrentHashMap<>();
 
-    SyncContext(MailSession imap, ProviderSettings provider, LocalStore local, SyncStateStore state,
+    SyncContext(MailSession imap, ProviderSettings provider, MessageStore local, SyncStateStore state,
                 FolderFilter filter, SyncListener listener, SyncOptions options) {
         this.imap = imap;
         this.provider = provider;
@@ -82,8 +82,8 @@ final class SyncContext {
      * The engine's open instance of a local folder, also used by the local-change API so a folder's index
      * is built once, not per call.
      */
-    LocalStore.LocalFolder folder(String name, char separator) {
-        LocalStore.LocalFolder open = openFolders.get(name);
+    MessageStore.StoredFolder folder(String name, char separator) {
+        MessageStore.StoredFolder open = openFolders.get(name);
         if (open != null && open.changedSinceMark()) {
             // Another program changed the folder: read it again for the caller, and have the next sync still
             // look for what that program did (the fresh instance's mark would otherwise hide it).
@@ -97,7 +97,7 @@ final class SyncContext {
     }
 
     /** The sync's open instance of a mirrored folder's local folder. */
-    LocalStore.LocalFolder localFolder(String name) {
+    MessageStore.StoredFolder localFolder(String name) {
         return openFolders.computeIfAbsent(name, n -> local.folder(n, separators.getOrDefault(n, '/')));
     }
 

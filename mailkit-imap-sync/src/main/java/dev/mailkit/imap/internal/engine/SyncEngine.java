@@ -7,13 +7,13 @@ import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.FolderReport;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncReport;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ public final class SyncEngine extends EnginePart {
     private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
     private final MailSession imap;
-    private final Map<String, LocalStore.LocalFolder> openFolders;
+    private final Map<String, MessageStore.StoredFolder> openFolders;
     private final Set<String> scanned;
     private final MassDeletionGuard guard;
     private final FolderActions folderActions;
@@ -72,7 +72,7 @@ public final class SyncEngine extends EnginePart {
      * @param listener progress
      * @param options  tuning
      */
-    public SyncEngine(MailSession imap, ProviderSettings provider, LocalStore local, SyncStateStore state,
+    public SyncEngine(MailSession imap, ProviderSettings provider, MessageStore local, SyncStateStore state,
                       FolderFilter filter, SyncListener listener, SyncOptions options) {
         super(new SyncContext(imap, provider, local, state, filter, listener, options));
         this.imap = imap;
@@ -97,7 +97,7 @@ public final class SyncEngine extends EnginePart {
         long start = System.nanoTime();
         refusedOnServer.clear();
         // Folders opened by an earlier sync keep their index unless something changed them since.
-        openFolders.values().removeIf(LocalStore.LocalFolder::changedSinceMark);
+        openFolders.values().removeIf(MessageStore.StoredFolder::changedSinceMark);
         Set<String> unchangedLocally = new HashSet<>(openFolders.keySet());
         unchangedLocally.retainAll(scanned); // a folder the API opened first was never looked at for edits
         unchangedLocally.removeAll(rescanNext); // folders the last sync left work in are looked at again
@@ -223,7 +223,7 @@ public final class SyncEngine extends EnginePart {
             return r;
         }
         FolderState saved = state.folder(folder).orElseThrow();
-        LocalStore.LocalFolder lf = local.folder(folder, saved.separator());
+        MessageStore.StoredFolder lf = local.folder(folder, saved.separator());
         IMAPStore store = (IMAPStore) imap.connectStore();
         try {
             new ImapCommands(store).run(p -> {
@@ -233,7 +233,7 @@ public final class SyncEngine extends EnginePart {
                     throw new SyncStateException("folder '" + folder + "' was recreated on the server (UIDVALIDITY "
                             + saved.uidValidity() + " -> " + mi.uidvalidity + "); run syncOnce() first", null);
                 }
-                try (LocalStore.MessageWriter w = lf.replace(r.localId())) {
+                try (MessageStore.MessageWriter w = lf.replace(r.localId())) {
                     ImapCommands.bodyInParts(p, uid, options.partBytes(), w.stream(), r.size());
                     w.commit(lf.storedFlags(r.localId()).orElse(r.flags()));
                 } catch (IOException e) {
@@ -423,7 +423,7 @@ public final class SyncEngine extends EnginePart {
      * @param separator its hierarchy separator
      * @return the folder
      */
-    public LocalStore.LocalFolder folder(String name, char separator) {
+    public MessageStore.StoredFolder folder(String name, char separator) {
         return ctx.folder(name, separator);
     }
 

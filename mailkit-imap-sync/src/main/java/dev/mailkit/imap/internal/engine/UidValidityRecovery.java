@@ -3,8 +3,8 @@ package dev.mailkit.imap.internal.engine;
 import static dev.mailkit.imap.internal.engine.SyncContext.quoted;
 
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.internal.maildir.MaildirNames;
 import java.io.IOException;
@@ -55,7 +55,7 @@ final class UidValidityRecovery extends EnginePart {
     void recover(IMAPProtocol p, FolderRun run, FolderState saved, String why)
             throws ProtocolException, IOException {
         String name = run.folder.name();
-        LocalStore.LocalFolder lf = run.localFolder;
+        MessageStore.StoredFolder lf = run.localFolder;
         List<MessageRecord> old = state.messages(name);
         Map<Long, LocalChange> changes = new HashMap<>();
         state.localChanges(name).forEach(c -> changes.put(c.uid(), c));

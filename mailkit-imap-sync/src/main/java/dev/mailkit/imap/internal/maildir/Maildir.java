@@ -1,7 +1,7 @@
 package dev.mailkit.imap.internal.maildir;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.MessageStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** A Maildir++ tree. */
-public final class Maildir implements LocalStore {
+public final class Maildir implements MessageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(Maildir.class);
 
@@ -191,7 +191,7 @@ public final class Maildir implements LocalStore {
     }
 
     @Override
-    public LocalFolder folder(String serverName, char separator) {
+    public StoredFolder folder(String serverName, char separator) {
         Path dir = directory(serverName, separator);
         try {
             for (Path p : new Path[] {dir, dir.resolve("cur"), dir.resolve("new"), dir.resolve("tmp")}) {

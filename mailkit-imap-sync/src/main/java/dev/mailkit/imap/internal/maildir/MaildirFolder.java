@@ -1,7 +1,7 @@
 package dev.mailkit.imap.internal.maildir;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.MessageStore;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #skipped()} and never opened, renamed or deleted. The type is read without following links
  * ({@code lstat}), and a message is opened without following links, so a link is never followed.
  */
-final class MaildirFolder implements LocalStore.LocalFolder {
+final class MaildirFolder implements MessageStore.StoredFolder {
 
     private final Path dir;
     private final Map<String, Path> files = new ConcurrentHashMap<>();
@@ -180,7 +180,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     }
 
     /** Writes a file in {@code tmp/}; {@link #commit} renames it into {@code cur/} (replacing {@code current}, if any). */
-    private final class TmpWriter implements LocalStore.MessageWriter {
+    private final class TmpWriter implements MessageStore.MessageWriter {
         private final String base;
         private final Path current;
         private final Path tmp;
@@ -262,12 +262,12 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     }
 
     @Override
-    public LocalStore.MessageWriter newMessage(long uid) throws IOException {
+    public MessageStore.MessageWriter newMessage(long uid) throws IOException {
         return new TmpWriter(MaildirNames.newBaseName(uid), null);
     }
 
     @Override
-    public LocalStore.MessageWriter replace(String localId) throws IOException {
+    public MessageStore.MessageWriter replace(String localId) throws IOException {
         return new TmpWriter(localId, require(localId));
     }
 
@@ -304,7 +304,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     }
 
     @Override
-    public String copyIn(LocalStore.LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException {
+    public String copyIn(MessageStore.StoredFolder from, String localId, long uid, MessageFlags flags) throws IOException {
         MaildirFolder source = (MaildirFolder) from;
         Path src = source.require(localId);
         String base = MaildirNames.withUid(MaildirNames.newBaseName(0), uid);
@@ -329,7 +329,7 @@ final class MaildirFolder implements LocalStore.LocalFolder {
     }
 
     @Override
-    public String moveIn(LocalStore.LocalFolder from, String localId) throws IOException {
+    public String moveIn(MessageStore.StoredFolder from, String localId) throws IOException {
         MaildirFolder source = (MaildirFolder) from;
         Path src = source.require(localId);
         String base = MaildirNames.withUid(localId, 0);

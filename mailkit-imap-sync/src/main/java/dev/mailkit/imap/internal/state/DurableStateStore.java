@@ -1,12 +1,12 @@
 package dev.mailkit.imap.internal.state;
 
-import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.util.Collection;
 import java.util.List;
@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Makes the local store durable ({@link LocalStore#sync()}) before each change the state records, so
+ * Makes the local store durable ({@link MessageStore#sync()}) before each change the state records, so
  * that after a power loss the state never describes a message file or rename the disk does not have.
  * Used with {@code durableWrites()}; reads pass straight through.
  */
 public final class DurableStateStore implements SyncStateStore {
 
     private final SyncStateStore state;
-    private final LocalStore local;
+    private final MessageStore local;
 
     /**
      * Wraps a state store.
@@ -30,7 +30,7 @@ public final class DurableStateStore implements SyncStateStore {
      * @param state the state
      * @param local the store whose writes must reach the disk first
      */
-    public DurableStateStore(SyncStateStore state, LocalStore local) {
+    public DurableStateStore(SyncStateStore state, MessageStore local) {
         this.state = state;
         this.local = local;
     }

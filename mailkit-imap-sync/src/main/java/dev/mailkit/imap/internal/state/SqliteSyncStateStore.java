@@ -1,12 +1,12 @@
 package dev.mailkit.imap.internal.state;
 
-import dev.mailkit.imap.FolderAction;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -280,9 +280,13 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         }
         inTransaction("update messages of " + folder, () -> {
             try (PreparedStatement del = db.prepareStatement("DELETE FROM messages WHERE folder = ? AND uid = ?");
-                 PreparedStatement put = db.prepareStatement("INSERT OR REPLACE INTO messages"
+                 // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row, and the deletion would cascade
+                 // to the message's pending local change and its flag change in flight.
+                 PreparedStatement put = db.prepareStatement("INSERT INTO messages"
                          + " (folder, uid, local_id, flags, message_id, size, internal_date, headers_only)"
-                         + " VALUES (?,?,?,?,?,?,?,?)")) {
+                         + " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (folder, uid) DO UPDATE SET local_id = excluded.local_id,"
+                         + " flags = excluded.flags, message_id = excluded.message_id, size = excluded.size,"
+                         + " internal_date = excluded.internal_date, headers_only = excluded.headers_only")) {
                 for (long uid : removed) {
                     del.setString(1, folder);
                     del.setLong(2, uid);

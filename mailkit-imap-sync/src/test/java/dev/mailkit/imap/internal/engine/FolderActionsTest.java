@@ -3,9 +3,9 @@ package dev.mailkit.imap.internal.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailkit.imap.FolderAction;
+import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.FolderState;
-import dev.mailkit.imap.LocalChange;
+import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncListener;
-import dev.mailkit.imap.SyncStateStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import java.nio.file.Path;
 import java.time.Instant;

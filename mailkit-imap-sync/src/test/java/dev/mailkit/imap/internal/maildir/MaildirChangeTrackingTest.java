@@ -2,8 +2,8 @@ package dev.mailkit.imap.internal.maildir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.MessageStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +26,8 @@ class MaildirChangeTrackingTest {
     Path root;
 
     private Maildir store;
-    private LocalStore.LocalFolder inbox;
-    private LocalStore.LocalFolder archive;
+    private MessageStore.StoredFolder inbox;
+    private MessageStore.StoredFolder archive;
 
     @BeforeEach
     void open() {
@@ -41,14 +41,14 @@ class MaildirChangeTrackingTest {
         store.close();
     }
 
-    private static String write(LocalStore.LocalFolder f, long uid, String text) throws IOException {
-        try (LocalStore.MessageWriter w = f.newMessage(uid)) {
+    private static String write(MessageStore.StoredFolder f, long uid, String text) throws IOException {
+        try (MessageStore.MessageWriter w = f.newMessage(uid)) {
             w.stream().write(("Subject: " + text + "\r\n\r\n" + text + "\r\n").getBytes(StandardCharsets.US_ASCII));
             return w.commit(MessageFlags.NONE);
         }
     }
 
-    private static boolean becomesChanged(LocalStore.LocalFolder f) throws InterruptedException {
+    private static boolean becomesChanged(MessageStore.StoredFolder f) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (f.changedSinceMark()) {
@@ -76,7 +76,7 @@ class MaildirChangeTrackingTest {
         inbox.remove(b);
         archive.copyIn(inbox, a, 7, MessageFlags.NONE);
         inbox.relabel(c, 9);
-        try (LocalStore.MessageWriter w = inbox.replace(a)) {
+        try (MessageStore.MessageWriter w = inbox.replace(a)) {
             w.stream().write("Subject: a2\r\n\r\nfull\r\n".getBytes(StandardCharsets.US_ASCII));
             w.commit(MessageFlags.NONE.withFlagged(true));
         }
@@ -121,7 +121,7 @@ class MaildirChangeTrackingTest {
 
     @Test
     void aSecondInstanceOfTheSameFolder_sharesWhatIsKnown() throws Exception {
-        LocalStore.LocalFolder again = store.folder("INBOX", '/');
+        MessageStore.StoredFolder again = store.folder("INBOX", '/');
         write(again, 1, "a");
         Thread.sleep(300);
         assertThat(inbox.changedSinceMark()).isFalse();

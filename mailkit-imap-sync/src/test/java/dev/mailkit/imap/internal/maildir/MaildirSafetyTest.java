@@ -3,9 +3,9 @@ package dev.mailkit.imap.internal.maildir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.MessageStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,8 +41,8 @@ class MaildirSafetyTest {
                     assertThatThrownBy(() -> store.folder(n[0], sep)).isInstanceOf(SyncStateException.class);
                     continue;
                 }
-                LocalStore.LocalFolder f = store.folder(n[0], sep);
-                try (LocalStore.MessageWriter w = f.newMessage(1)) {
+                MessageStore.StoredFolder f = store.folder(n[0], sep);
+                try (MessageStore.MessageWriter w = f.newMessage(1)) {
                     w.stream().write("Subject: x\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII));
                     w.commit(MessageFlags.NONE);
                 }

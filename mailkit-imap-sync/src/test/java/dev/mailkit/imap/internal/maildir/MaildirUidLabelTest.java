@@ -2,8 +2,8 @@ package dev.mailkit.imap.internal.maildir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.MessageStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,16 +24,16 @@ class MaildirUidLabelTest {
     void relabellingOneOfTwoFilesWithTheSameUid_leavesTheOtherFindable() throws Exception {
         Maildir store = new Maildir(base.resolve("store"));
         try {
-            LocalStore.LocalFolder work = store.folder("Work", '/');
+            MessageStore.StoredFolder work = store.folder("Work", '/');
             String written;
-            try (LocalStore.MessageWriter w = work.newMessage(2)) {
+            try (MessageStore.MessageWriter w = work.newMessage(2)) {
                 w.stream().write("Message-ID: <a@x>\r\n\r\na\r\n".getBytes(StandardCharsets.US_ASCII));
                 written = w.commit(MessageFlags.NONE);
             }
             // Another client moves a file labelled U=2 in its old folder into this one, under its own name.
             Path cur = store.directory("Work", '/').resolve("cur");
             Files.writeString(cur.resolve("1700000000.M1P1.other,U=2:2,S"), "Message-ID: <b@x>\r\n\r\nb\r\n");
-            LocalStore.LocalFolder again = store.folder("Work", '/');
+            MessageStore.StoredFolder again = store.folder("Work", '/');
             again.localIds(); // the folder is listed again and sees both files
             Optional<String> first = again.findByUid(2);
             assertThat(first).isPresent();

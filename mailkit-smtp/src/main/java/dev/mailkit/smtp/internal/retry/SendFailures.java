@@ -125,7 +125,8 @@ public final class SendFailures {
 
     /**
      * Whether a failure may succeed on another attempt: dropped connections and timeouts before the
-     * final reply, and 4xx replies. Authentication, TLS and 5xx failures are final.
+     * final reply, and 4xx replies. Authentication, TLS and 5xx failures are final, and so are an unknown
+     * host and a server of another protocol ({@link ConnectionException#isPermanent()}).
      *
      * @param e the failure
      * @return true when retrying may help
@@ -134,6 +135,6 @@ public final class SendFailures {
         if (e instanceof SmtpException se) {
             return se.isTransient();
         }
-        return e instanceof ConnectionException;
+        return e instanceof ConnectionException ce && !ce.isPermanent();
     }
 }

@@ -196,6 +196,9 @@ public final class PooledSmtpSender implements SmtpSender {
                     Duration delay = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
                     boolean inTime = Duration.ofNanos(System.nanoTime() - start).plus(delay).compareTo(retry.maxElapsed()) <= 0;
                     if (!SendFailures.isRetryable(e) || attempt >= retry.maxAttempts() || !inTime) {
+                        if (attempt > 1) {
+                            e.afterAttempts(attempt, Duration.ofNanos(System.nanoTime() - start));
+                        }
                         listener.onFailed(email, e);
                         throw e;
                     }

@@ -1,7 +1,11 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.internal.synchronizer;
 
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.imap.ImapSynchronizer;
+import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.SyncWatch;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
@@ -31,7 +35,7 @@ import java.util.stream.Stream;
  * servers time it out; a scheduler that runs debounced syncs, a periodic sync for unwatched folders,
  * and a cheap poll of the Maildir directories' modification times for edits by other clients.
  */
-final class Watcher implements SyncWatch {
+public final class Watcher implements SyncWatch {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
     private static final Duration DEBOUNCE = Duration.ofMillis(300);

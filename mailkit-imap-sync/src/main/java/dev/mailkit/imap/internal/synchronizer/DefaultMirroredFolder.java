@@ -1,4 +1,13 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.internal.synchronizer;
+
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirroredFolder;
+import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +20,14 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
-/** {@link LocalMailbox} over the local store and the sync state; serialised with syncs on {@code lock}. */
-final class DefaultLocalMailbox implements LocalMailbox {
+/** {@link MirroredFolder} over the local store and the sync state; serialised with syncs on {@code lock}. */
+public final class DefaultMirroredFolder implements MirroredFolder {
 
     private static final Pattern ATOM = Pattern.compile("[^\\x00-\\x20\\x7f(){%*\"\\\\\\]]+");
 
     private final Object lock;
     private final SyncStateStore state;
-    private final Function<FolderState, LocalStore.LocalFolder> open;
+    private final Function<FolderState, MessageStore.StoredFolder> open;
     private final FolderState folder;
     private final String trash;
     private final Runnable changed;
@@ -28,7 +37,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
      * @param trash   where deletes go, or null to delete in place
      * @param changed told after every change (a running watch then syncs soon)
      */
-    DefaultLocalMailbox(Object lock, SyncStateStore state, Function<FolderState, LocalStore.LocalFolder> open,
+    DefaultMirroredFolder(Object lock, SyncStateStore state, Function<FolderState, MessageStore.StoredFolder> open,
                         FolderState folder, String trash, Runnable changed) {
         this.changed = changed;
         this.lock = lock;
@@ -81,7 +90,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
      * A message's flags as they are here now: the letters its file carries (another Maildir client may have
      * renamed it since the last sync, and that edit is kept) with the keywords of its pending change or record.
      */
-    private static MessageFlags current(LocalStore.LocalFolder lf, MessageRecord r, LocalChange c) {
+    private static MessageFlags current(MessageStore.StoredFolder lf, MessageRecord r, LocalChange c) {
         MessageFlags known = c != null && c.flags() != null ? c.flags() : r.flags();
         return lf.storedFlags(r.localId()).map(f -> MessageFlags.fromMaildir(f.maildirLetters(), known.keywords()))
                 .orElse(known);
@@ -90,7 +99,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
     private void changeFlags(long[] uids, UnaryOperator<MessageFlags> change) {
         synchronized (lock) {
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = open.apply(folder);
+            MessageStore.StoredFolder lf = open.apply(folder);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 LocalChange c = changes.get(uid);
@@ -157,7 +166,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
         }
         synchronized (lock) {
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = open.apply(folder);
+            MessageStore.StoredFolder lf = open.apply(folder);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 LocalChange c = changes.get(uid);
@@ -175,7 +184,7 @@ final class DefaultLocalMailbox implements LocalMailbox {
 
     /** What happens to one message's file when it goes to another folder. */
     private interface Transfer {
-        void apply(LocalStore.LocalFolder from, LocalStore.LocalFolder to, MessageRecord r, LocalChange c) throws IOException;
+        void apply(MessageStore.StoredFolder from, MessageStore.StoredFolder to, MessageRecord r, LocalChange c) throws IOException;
     }
 
     private void toFolder(String verb, String target, long[] uids, Transfer transfer) {
@@ -186,8 +195,8 @@ final class DefaultLocalMailbox implements LocalMailbox {
                 throw new IllegalArgumentException("cannot " + verb + " messages from '" + target + "' to itself");
             }
             Map<Long, LocalChange> changes = changes();
-            LocalStore.LocalFolder lf = open.apply(folder);
-            LocalStore.LocalFolder tf = open.apply(to);
+            MessageStore.StoredFolder lf = open.apply(folder);
+            MessageStore.StoredFolder tf = open.apply(to);
             for (long uid : uids) {
                 MessageRecord r = present(uid, changes);
                 try {
@@ -224,9 +233,9 @@ final class DefaultLocalMailbox implements LocalMailbox {
             throw new IllegalArgumentException("not an RFC 5322 message: it must start with a header line (Name: value)");
         }
         synchronized (lock) {
-            LocalStore.LocalFolder lf = open.apply(folder);
+            MessageStore.StoredFolder lf = open.apply(folder);
             String id;
-            try (LocalStore.MessageWriter w = lf.newMessage(0)) {
+            try (MessageStore.MessageWriter w = lf.newMessage(0)) {
                 w.stream().write(rawMessage);
                 id = w.commit(flags);
             } catch (IOException e) {

@@ -1,5 +1,9 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
 
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirrorState;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 
 import java.nio.file.Path;
@@ -12,18 +16,19 @@ import java.util.Set;
 
 /**
  * Where the synchronizer keeps what it knows of the server: per folder UIDVALIDITY, UIDNEXT and
- * HIGHESTMODSEQ; per message UID, local id, last synced flags, Message-ID, size and date. It is also a
- * local index applications can query. Implementations must be thread-safe; {@link #sqlite(Path)} is
- * the default, one file per account.
+ * HIGHESTMODSEQ; per message UID, local id, last synced flags, Message-ID, size and date; and the local
+ * changes and folder actions not yet pushed. Applications read it as a {@link MirrorState}, never
+ * through this interface. Implementations must be thread-safe; {@link #sqlite(Path)} is the default,
+ * one file per account.
  */
-public interface SyncStateStore extends AutoCloseable {
+public interface SyncStateStore extends MirrorState, AutoCloseable {
 
     /**
      * Opens (creating if needed) a SQLite state file.
      *
      * @param file the database file, for example {@code mail/me/.mailkit/state.db}
      * @return the store
-     * @throws SyncStateException if the file cannot be opened or was written by a newer mailkit
+     * @throws dev.mailkit.imap.SyncStateException if the file cannot be opened or was written by a newer mailkit
      */
     static SyncStateStore sqlite(Path file) {
         return new SqliteSyncStateStore(file);

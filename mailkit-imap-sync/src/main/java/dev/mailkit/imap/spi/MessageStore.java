@@ -1,4 +1,6 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
+
+import dev.mailkit.imap.MessageFlags;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where mirrored mail is kept locally. {@link MaildirStore} is the default; implement this interface
+ * Where mirrored mail is kept locally. {@link dev.mailkit.imap.MaildirStore} is the default; implement this interface
  * to keep mail elsewhere. Messages are identified by a local id that stays stable when flags change.
  * Implementations are used by one synchronizer thread per folder at a time.
  */
-public interface LocalStore extends AutoCloseable {
+public interface MessageStore extends AutoCloseable {
 
     /**
      * Opens a folder, creating it when missing.
@@ -20,9 +22,9 @@ public interface LocalStore extends AutoCloseable {
      * @param serverName the server's full folder name (decoded), {@code INBOX} for the inbox
      * @param separator  the server's hierarchy separator, or 0
      * @return the folder
-     * @throws SyncStateException if it cannot be created
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be created
      */
-    LocalFolder folder(String serverName, char separator);
+    StoredFolder folder(String serverName, char separator);
 
     /**
      * Whether a server folder of this name can be kept here safely. Server names are untrusted input: a
@@ -66,7 +68,7 @@ public interface LocalStore extends AutoCloseable {
      *
      * @param serverName the server's full folder name
      * @param separator  the server's hierarchy separator, or 0
-     * @throws SyncStateException if it cannot be deleted
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be deleted
      */
     void deleteFolder(String serverName, char separator);
 
@@ -75,7 +77,7 @@ public interface LocalStore extends AutoCloseable {
      *
      * @param separator the server's hierarchy separator, or 0
      * @return the names, INBOX included
-     * @throws SyncStateException if the store cannot be listed
+     * @throws dev.mailkit.imap.SyncStateException if the store cannot be listed
      */
     List<String> folderNames(char separator);
 
@@ -85,7 +87,7 @@ public interface LocalStore extends AutoCloseable {
      * @param from      the current server name
      * @param to        the new server name
      * @param separator the server's hierarchy separator, or 0
-     * @throws SyncStateException if it cannot be renamed
+     * @throws dev.mailkit.imap.SyncStateException if it cannot be renamed
      */
     void renameFolder(String from, String to, char separator);
 
@@ -94,7 +96,7 @@ public interface LocalStore extends AutoCloseable {
      * system's cache, so that a power loss cannot undo it. Called before the sync state records a
      * change, when the synchronizer was built with {@code durableWrites()}. The default does nothing.
      *
-     * @throws SyncStateException if the data cannot be written
+     * @throws dev.mailkit.imap.SyncStateException if the data cannot be written
      */
     default void sync() {
     }
@@ -105,7 +107,7 @@ public interface LocalStore extends AutoCloseable {
     }
 
     /** One local folder. */
-    interface LocalFolder {
+    interface StoredFolder {
 
         /**
          * Starts writing a downloaded message; nothing is visible until {@link MessageWriter#commit}.
@@ -166,7 +168,7 @@ public interface LocalStore extends AutoCloseable {
          * @return its id in this folder
          * @throws IOException if it cannot be copied
          */
-        String copyIn(LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException;
+        String copyIn(StoredFolder from, String localId, long uid, MessageFlags flags) throws IOException;
 
         /**
          * Moves a message in from another folder of the same store (a local move not yet pushed): the
@@ -177,7 +179,7 @@ public interface LocalStore extends AutoCloseable {
          * @return its id in this folder
          * @throws IOException if it cannot be moved
          */
-        String moveIn(LocalFolder from, String localId) throws IOException;
+        String moveIn(StoredFolder from, String localId) throws IOException;
 
         /**
          * The size in bytes of a stored message.

@@ -1,7 +1,11 @@
 package dev.mailkit.imap;
 
-/** The local side of the mirror, for changes to push: see {@link LocalMailbox}. */
-public interface LocalMirror {
+/**
+ * The mirrored folders, to change locally: folders created, renamed or deleted here are changed in the
+ * local store at once and on the server by the next sync; {@link #folder(String)} gives one folder's
+ * messages to change ({@link MirroredFolder}).
+ */
+public interface MirroredFolders {
 
     /**
      * One mirrored folder.
@@ -10,7 +14,7 @@ public interface LocalMirror {
      * @return the folder
      * @throws IllegalArgumentException if the folder was not synced yet
      */
-    LocalMailbox folder(String name);
+    MirroredFolder folder(String name);
 
     /**
      * Creates a folder locally; the next sync creates (and subscribes) it on the server, and mirrors it

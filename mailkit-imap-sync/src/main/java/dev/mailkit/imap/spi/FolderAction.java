@@ -1,4 +1,4 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
 
 import java.util.Objects;
 

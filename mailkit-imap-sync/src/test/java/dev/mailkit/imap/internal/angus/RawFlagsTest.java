@@ -1,4 +1,4 @@
-package dev.mailkit.imap.internal.engine;
+package dev.mailkit.imap.internal.angus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

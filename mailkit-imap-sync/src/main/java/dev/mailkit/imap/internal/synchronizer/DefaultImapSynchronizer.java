@@ -1,4 +1,4 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.internal.synchronizer;
 
 import dev.mailkit.core.AccountBuilder;
 import dev.mailkit.core.InvalidConfigurationException;
@@ -7,11 +7,25 @@ import dev.mailkit.core.Protocol;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.internal.Closing;
 import dev.mailkit.imap.internal.engine.FolderActions;
+import dev.mailkit.imap.FolderState;
+import dev.mailkit.imap.ImapSynchronizer;
+import dev.mailkit.imap.MessageRecord;
+import dev.mailkit.imap.MirrorState;
+import dev.mailkit.imap.MirroredFolder;
+import dev.mailkit.imap.MirroredFolders;
+import dev.mailkit.imap.SyncListener;
+import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.SyncWatch;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.engine.SyncOptions;
 import dev.mailkit.imap.internal.maildir.Maildir;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
+import dev.mailkit.imap.internal.state.StateView;
+import dev.mailkit.imap.spi.FolderAction;
+import dev.mailkit.imap.spi.MessageStore;
+import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -23,11 +37,12 @@ import java.time.Duration;
 import java.util.List;
 
 /** The {@link ImapSynchronizer}: wiring of session, stores and engine. */
-final class DefaultImapSynchronizer implements ImapSynchronizer {
+public final class DefaultImapSynchronizer implements ImapSynchronizer {
 
     private final SyncEngine engine;
-    private final LocalStore localStore;
+    private final MessageStore localStore;
     private final SyncStateStore state;
+    private final MirrorState view;
     private final boolean ownsState;
     private final FileChannel lock;
     private final ProviderSettings provider;
@@ -40,13 +55,19 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final Duration periodicSync;
     private Watcher watcher;
 
-    DefaultImapSynchronizer(ImapSynchronizer.Builder b, AccountBuilder.Account account) {
+    /**
+     * Opens the stores and makes the engine; no connection yet.
+     *
+     * @param b       what the builder collected
+     * @param account the server, credentials and provider the builder resolved
+     */
+    public DefaultImapSynchronizer(SynchronizerConfig b, AccountBuilder.Account account) {
         ProviderSettings provider = account.provider();
         if (account.credentials() == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs credentials(..)", null);
         }
-        if (b.localStore == null && b.maildir == null) {
-            throw new InvalidConfigurationException("ImapSynchronizer needs maildir(..) or localStore(..)", null);
+        if (b.messageStore == null && b.maildir == null) {
+            throw new InvalidConfigurationException("ImapSynchronizer needs maildir(..) or messageStore(..)", null);
         }
         if (b.stateStore == null && b.maildir == null) {
             throw new InvalidConfigurationException("ImapSynchronizer needs stateStore(..) when no maildir(..) is set", null);
@@ -54,14 +75,15 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
         this.provider = provider;
         this.deleteToTrash = b.deleteToTrash;
         this.lock = b.maildir == null ? null : lock(b.maildir);
-        LocalStore created = null;
+        MessageStore created = null;
         try {
-            created = b.localStore != null ? null : new Maildir(b.maildir, b.durableWrites);
-            this.localStore = b.localStore != null ? b.localStore : created;
+            created = b.messageStore != null ? null : new Maildir(b.maildir, b.durableWrites);
+            this.localStore = b.messageStore != null ? b.messageStore : created;
             this.ownsState = b.stateStore == null;
             SyncStateStore raw = b.stateStore != null ? b.stateStore
                     : new SqliteSyncStateStore(b.maildir.resolve("mailkit-state.db"), b.durableWrites);
             this.state = b.durableWrites ? new DurableStateStore(raw, localStore) : raw;
+            this.view = new StateView(state);
         } catch (RuntimeException e) {
             if (created != null) {
                 created.close();
@@ -70,7 +92,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
             throw e;
         }
         this.session = account.session(Protocol.IMAP).build();
-        this.maildir = b.localStore == null ? b.maildir : null;
+        this.maildir = b.messageStore == null ? b.maildir : null;
         this.listener = b.listener;
         this.watchFolders = b.watchFolders;
         this.idleRefresh = b.idleRefresh;
@@ -84,7 +106,7 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     /** The builder's limit, else the provider's published maximum message size, else the default. */
-    private static long maxUploadBytes(ImapSynchronizer.Builder b, ProviderSettings provider) {
+    private static long maxUploadBytes(SynchronizerConfig b, ProviderSettings provider) {
         if (b.maxUploadBytes > 0) {
             return b.maxUploadBytes;
         }
@@ -162,13 +184,13 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
-    public LocalMirror local() {
-        return new LocalMirror() {
+    public MirroredFolders local() {
+        return new MirroredFolders() {
             @Override
-            public LocalMailbox folder(String name) {
+            public MirroredFolder folder(String name) {
                 FolderState f = state.folder(name).orElseThrow(() -> new IllegalArgumentException(
                         "folder '" + name + "' is not mirrored yet; run syncOnce() first"));
-                return new DefaultLocalMailbox(DefaultImapSynchronizer.this, state,
+                return new DefaultMirroredFolder(DefaultImapSynchronizer.this, state,
                         fs -> engine.folder(fs.name(), fs.separator()), f,
                         deleteToTrash ? trash() : null, DefaultImapSynchronizer.this::localChanged);
             }
@@ -204,13 +226,23 @@ final class DefaultImapSynchronizer implements ImapSynchronizer {
     }
 
     @Override
-    public SyncStateStore state() {
+    public MirrorState state() {
+        return view;
+    }
+
+    /** The state store itself, with what it keeps for the engine (local changes, uploads, folder actions). */
+    public SyncStateStore stateStore() {
         return state;
     }
 
     @Override
-    public LocalStore localStore() {
-        return localStore;
+    public void forgetFolder(String name) {
+        synchronized (this) {
+            if (state.folder(name).isEmpty()) {
+                throw new IllegalArgumentException("the state knows no folder named '" + name + "'");
+            }
+            state.deleteFolder(name);
+        }
     }
 
     @Override

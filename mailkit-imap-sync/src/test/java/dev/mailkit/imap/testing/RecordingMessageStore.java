@@ -1,7 +1,7 @@
 package dev.mailkit.imap.testing;
 
-import dev.mailkit.imap.LocalStore;
 import dev.mailkit.imap.MessageFlags;
+import dev.mailkit.imap.spi.MessageStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -11,16 +11,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link LocalStore} that passes every call to another and records which messages were opened for
- * reading ({@link LocalStore.LocalFolder#open}), by local id: a test proves with it that a file was
+ * A {@link MessageStore} that passes every call to another and records which messages were opened for
+ * reading ({@link MessageStore.StoredFolder#open}), by local id: a test proves with it that a file was
  * never read.
  */
-public final class RecordingLocalStore implements LocalStore {
+public final class RecordingMessageStore implements MessageStore {
 
-    private final LocalStore store;
+    private final MessageStore store;
     private final Set<String> opened = ConcurrentHashMap.newKeySet();
 
-    public RecordingLocalStore(LocalStore store) {
+    public RecordingMessageStore(MessageStore store) {
         this.store = store;
     }
 
@@ -30,7 +30,7 @@ public final class RecordingLocalStore implements LocalStore {
     }
 
     @Override
-    public LocalFolder folder(String serverName, char separator) {
+    public StoredFolder folder(String serverName, char separator) {
         return new Folder(store.folder(serverName, separator));
     }
 
@@ -74,14 +74,14 @@ public final class RecordingLocalStore implements LocalStore {
         store.close();
     }
 
-    private final class Folder implements LocalFolder {
-        private final LocalFolder folder;
+    private final class Folder implements StoredFolder {
+        private final StoredFolder folder;
 
-        Folder(LocalFolder folder) {
+        Folder(StoredFolder folder) {
             this.folder = folder;
         }
 
-        private LocalFolder unwrap(LocalFolder f) {
+        private StoredFolder unwrap(StoredFolder f) {
             return f instanceof Folder w ? w.folder : f;
         }
 
@@ -116,12 +116,12 @@ public final class RecordingLocalStore implements LocalStore {
         }
 
         @Override
-        public String copyIn(LocalFolder from, String localId, long uid, MessageFlags flags) throws IOException {
+        public String copyIn(StoredFolder from, String localId, long uid, MessageFlags flags) throws IOException {
             return folder.copyIn(unwrap(from), localId, uid, flags);
         }
 
         @Override
-        public String moveIn(LocalFolder from, String localId) throws IOException {
+        public String moveIn(StoredFolder from, String localId) throws IOException {
             return folder.moveIn(unwrap(from), localId);
         }
 

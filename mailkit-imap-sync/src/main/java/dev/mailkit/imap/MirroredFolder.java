@@ -5,19 +5,19 @@ import java.util.Set;
 
 /**
  * One mirrored folder, changed locally. Each action applies to the local store at once (the Maildir
- * file is renamed, moved or removed) and is recorded as a {@link LocalChange} in the sync state, so it
+ * file is renamed, moved or removed) and is recorded as a pending change in the sync state, so it
  * survives a restart; the next {@link ImapSynchronizer#syncOnce()} pushes it to the server before
  * pulling. Messages are named by their UID in this folder ({@link MessageRecord#uid()}).
  *
  * <pre>{@code
- * LocalMailbox inbox = sync.local().folder("INBOX");
+ * MirroredFolder inbox = sync.local().folder("INBOX");
  * long uid = inbox.messages().get(0).uid();
  * inbox.markRead(uid);
  * inbox.move("Archive", uid);
  * sync.syncOnce();   // pushed: \Seen set, then UID MOVE to Archive
  * }</pre>
  */
-public interface LocalMailbox {
+public interface MirroredFolder {
 
     /** The server folder name. */
     String name();

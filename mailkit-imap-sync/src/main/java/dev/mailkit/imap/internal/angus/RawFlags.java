@@ -1,4 +1,4 @@
-package dev.mailkit.imap.internal.engine;
+package dev.mailkit.imap.internal.angus;
 
 import dev.mailkit.imap.MessageFlags;
 import org.eclipse.angus.mail.iap.Response;
@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * keyword whose bytes are UTF-8 is decoded. {@link #wire} turns a keyword back into what the command
  * writer sends byte for byte.
  */
-final class RawFlags {
+public final class RawFlags {
 
     private RawFlags() {
     }
@@ -42,7 +42,7 @@ final class RawFlags {
     }
 
     /** The message's flags, or null when the response has no FLAGS item. */
-    static MessageFlags of(Response r) {
+    public static MessageFlags of(Response r) {
         Bytes b = new Bytes(r);
         List<String> tokens = tokens(b.buffer(), b.length());
         return tokens == null ? null : flags(tokens);
@@ -150,7 +150,7 @@ final class RawFlags {
     }
 
     /** A flag name as the command writer must be given it: UTF-8 bytes, one character each. */
-    static String wire(String name) {
+    public static String wire(String name) {
         if (name.chars().allMatch(ch -> ch < 0x80)) {
             return name;
         }

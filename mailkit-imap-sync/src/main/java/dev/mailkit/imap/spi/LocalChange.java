@@ -1,11 +1,13 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.spi;
+
+import dev.mailkit.imap.MessageFlags;
 
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A change made locally to a mirrored message and not yet pushed to the server: made through
- * {@link LocalMailbox}, or found in the Maildir (another client renamed, deleted or moved the file).
+ * {@link dev.mailkit.imap.MirroredFolder}, or found in the Maildir (another client renamed, deleted or moved the file).
  * It is kept in the sync state, so it survives a restart, until a sync has applied it on the server.
  *
  * @param folder the server folder the message is in
