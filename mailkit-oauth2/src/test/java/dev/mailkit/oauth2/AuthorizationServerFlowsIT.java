@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The flows against a real authorization server (Spring Authorization Server on a loopback HTTPS port):
@@ -52,6 +53,8 @@ class AuthorizationServerFlowsIT {
 
     private static TestAuthorizationServer server;
     private static Path storeDir;
+    @TempDir
+    static Path tempRoot;
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static final List<Throwable> FAILURES = new ArrayList<>();
 
@@ -82,7 +85,7 @@ class AuthorizationServerFlowsIT {
     @BeforeAll
     static void start() throws Exception {
         server = TestAuthorizationServer.start(Duration.ofMinutes(10));
-        storeDir = Files.createTempDirectory("mailkit-tokens-").resolve("store");
+        storeDir = tempRoot.resolve("store");
         SECRETS.add(server.clientSecret());
         SECRETS.add(server.password());
         SECRETS.add(server.introspectionSecret());

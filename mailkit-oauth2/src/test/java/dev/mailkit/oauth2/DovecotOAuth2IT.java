@@ -49,6 +49,9 @@ class DovecotOAuth2IT {
     private static GreenMail relay;
     private static DovecotOAuth2Server dovecot;
 
+    @TempDir
+    Path tmp;
+
     @BeforeAll
     static void start() throws Exception {
         as = TestAuthorizationServer.start(ACCESS_TOKEN_LIFETIME);
@@ -108,13 +111,13 @@ class DovecotOAuth2IT {
 
     @Test
     void deviceSignIn_thenSyncAndSend_withOAuthBearer() throws Exception {
-        Path store = Files.createTempDirectory("mailkit-e2e-tokens-");
+        Path store = tmp.resolve("tokens-1");
         OAuth2 oauth = oauth(store);
         deviceSignIn(oauth);
         dovecot.deliver(USER, message("first message"));
 
         Credentials credentials = oauth.credentials(USER);
-        Path maildir = Files.createTempDirectory("mailkit-e2e-maildir-");
+        Path maildir = tmp.resolve("maildir-2");
         try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint(imap()).credentials(credentials)
                 .options(loopback()).maildir(maildir).build()) {
             SyncReport report = sync.syncOnce();
@@ -137,11 +140,11 @@ class DovecotOAuth2IT {
 
     @Test
     void accessTokenExpiringDuringALongRun_isRefreshedAndTheRunCompletes() throws Exception {
-        Path store = Files.createTempDirectory("mailkit-e2e-tokens-");
+        Path store = tmp.resolve("tokens-3");
         OAuth2 oauth = oauth(store);
         OAuth2TokenProvider tokens = deviceSignIn(oauth);
         String first = tokens.accessToken();
-        Path maildir = Files.createTempDirectory("mailkit-e2e-maildir-");
+        Path maildir = tmp.resolve("maildir-4");
         int refreshes = as.counters().get("token:refresh_token");
         try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint(imap())
                 .credentials(Credentials.oauth2(USER, tokens)).options(loopback()).maildir(maildir).build()) {
@@ -169,12 +172,12 @@ class DovecotOAuth2IT {
 
     @Test
     void revokedRefreshToken_stopsTheSyncWithSignInRequiredAndTheHint() throws Exception {
-        Path store = Files.createTempDirectory("mailkit-e2e-tokens-");
+        Path store = tmp.resolve("tokens-5");
         OAuth2 oauth = oauth(store);
         OAuth2TokenProvider tokens = deviceSignIn(oauth);
         as.revoke(TokenStore.inDirectory(store).load(USER).orElseThrow().refreshToken().orElseThrow());
         tokens.invalidate(); // as if the access token had expired
-        Path maildir = Files.createTempDirectory("mailkit-e2e-maildir-");
+        Path maildir = tmp.resolve("maildir-6");
         try (ImapSynchronizer sync = ImapSynchronizer.builder().endpoint(imap()).credentials(oauth.credentials(USER))
                 .options(loopback()).maildir(maildir).build()) {
             AuthenticationException e = assertThrows(AuthenticationException.class, sync::syncOnce);
