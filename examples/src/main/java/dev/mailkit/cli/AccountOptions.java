@@ -6,6 +6,8 @@ import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -129,6 +131,11 @@ final class AccountOptions {
         };
     }
 
+    /**
+     * The login from the secret's variable, of the kind the provider takes: its password, or where it wants
+     * one, an app password or an authorization code (the variable holds that). A provider that takes only
+     * OAuth2 is refused by the builder with the way to sign in.
+     */
     Credentials credentials(UnaryOperator<String> environment) {
         if (oauth2) {
             if (secret != null) {
@@ -143,7 +150,17 @@ final class AccountOptions {
         if (secret == null) {
             throw new IllegalArgumentException("give --password-env VAR, --password-file FILE or --oauth2");
         }
-        return Credentials.password(user, secret.password(environment));
+        ProviderSettings p = server == null || server.provider == null ? null
+                : registry().byId(server.provider).or(() -> lookup(server.provider)).orElse(null);
+        return Credentials.secretFor(p, user, secret.password(environment));
+    }
+
+    private Optional<ProviderSettings> lookup(String query) {
+        try {
+            return Optional.of(registry().lookup(query));
+        } catch (RuntimeException notFound) {
+            return Optional.empty(); // the builder says so with its own message
+        }
     }
 
     /** The registry: built-in, plus {@code --providers FILE}. */

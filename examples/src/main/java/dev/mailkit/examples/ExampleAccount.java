@@ -26,8 +26,10 @@ public record ExampleAccount(String provider, ServerEndpoint smtp, ServerEndpoin
     /** Reads the account from the environment. */
     public static ExampleAccount fromEnvironment() {
         String user = require("MAILKIT_USER");
-        Credentials credentials = Credentials.password(user, require("MAILKIT_PASSWORD"));
         String provider = System.getenv("MAILKIT_PROVIDER");
+        // MAILKIT_PASSWORD holds what the provider wants: its password, an app password or an authorization code
+        Credentials credentials = Credentials.secretFor(provider == null ? null
+                : dev.mailkit.core.registry.ProviderRegistry.defaults().lookup(provider), user, require("MAILKIT_PASSWORD"));
         if (provider != null) {
             return new ExampleAccount(provider, null, null, credentials, ConnectionOptions.defaults());
         }

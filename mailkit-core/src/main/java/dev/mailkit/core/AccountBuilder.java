@@ -139,7 +139,20 @@ public abstract class AccountBuilder<B extends AccountBuilder<B>> {
             SettingsCheck.failOnError(findings, component);
             findings.forEach(f -> LOG.warn("{}: {}", component, f.message()));
         }
+        if (p != null && credentials != null && !acceptsSecretOfThisKind(p, credentials.method())) {
+            // Refused here, not at the first login: the provider's settings say this kind of login never works.
+            throw new InvalidConfigurationException(component + ": " + p.authenticationHint(credentials.method()), null);
+        }
         return new Account(p, e, credentials, options);
+    }
+
+    /**
+     * Whether the provider takes this kind of login. An app password or an authorization code goes over the
+     * wire as a password, so it is taken wherever the account password is.
+     */
+    private static boolean acceptsSecretOfThisKind(ProviderSettings p, AuthMethod method) {
+        return p.accepts(method) || (method == AuthMethod.APP_PASSWORD || method == AuthMethod.AUTHORIZATION_CODE)
+                && p.accepts(AuthMethod.PASSWORD);
     }
 
     /**

@@ -26,8 +26,9 @@ public class AuthenticationException extends MailkitException {
      */
     public AuthenticationException(String message, String serverReply, String hint, Protocol protocol,
                                    ServerEndpoint endpoint, Throwable cause) {
-        super(compose(message, serverReply, hint) + where(protocol, endpoint), protocol, endpoint, cause);
-        this.serverReply = serverReply;
+        super(compose(message, serverReply == null ? null : serverReply.strip(), hint) + where(protocol, endpoint),
+                protocol, endpoint, cause);
+        this.serverReply = serverReply == null || serverReply.isBlank() ? null : serverReply.strip();
         this.hint = hint;
     }
 

@@ -64,6 +64,29 @@ public final class Credentials {
     }
 
     /**
+     * Logs in with a secret the user typed or keeps in a variable, as the kind the provider takes: its
+     * password where it accepts one, else an app password or an authorization code. For a provider that takes
+     * only OAuth2 these are password credentials, which the builders refuse with the way to sign in.
+     *
+     * @param provider the provider, or null (an explicit server: a password)
+     * @param username the login name
+     * @param secret   the password, app password or authorization code
+     * @return the credentials
+     */
+    public static Credentials secretFor(dev.mailkit.core.registry.ProviderSettings provider, String username,
+                                        String secret) {
+        if (provider != null && !provider.accepts(AuthMethod.PASSWORD)) {
+            if (provider.accepts(AuthMethod.APP_PASSWORD)) {
+                return appPassword(username, secret);
+            }
+            if (provider.accepts(AuthMethod.AUTHORIZATION_CODE)) {
+                return authorizationCode(username, secret);
+            }
+        }
+        return password(username, secret);
+    }
+
+    /**
      * Logs in with OAuth 2.0 (SASL OAUTHBEARER or XOAUTH2, whichever the server offers); the provider is asked for a token on every new connection.
      *
      * @param username      the account's e-mail address

@@ -9,6 +9,19 @@ import org.junit.jupiter.api.Test;
 class CredentialsTest {
 
     @Test
+    void aSecret_isTakenAsTheKindTheProviderAccepts() {
+        var registry = dev.mailkit.core.registry.ProviderRegistry.defaults();
+        assertThat(Credentials.secretFor(registry.byId("gmail").orElseThrow(), "me@gmail.com", "s1").method())
+                .isEqualTo(AuthMethod.APP_PASSWORD);
+        assertThat(Credentials.secretFor(registry.byId("qq").orElseThrow(), "1@qq.com", "s2").method())
+                .isEqualTo(AuthMethod.AUTHORIZATION_CODE);
+        assertThat(Credentials.secretFor(null, "me", "s3").method()).isEqualTo(AuthMethod.PASSWORD);
+        // OAuth2 only: a password, which the builders refuse with the way to sign in
+        assertThat(Credentials.secretFor(registry.byId("outlook").orElseThrow(), "me@outlook.com", "s4").method())
+                .isEqualTo(AuthMethod.PASSWORD);
+    }
+
+    @Test
     void toString_neverShowsSecret() {
         assertThat(Credentials.password("me@example.com", "hunter2-secret").toString())
                 .contains("me@example.com").contains("PASSWORD").doesNotContain("hunter2-secret");

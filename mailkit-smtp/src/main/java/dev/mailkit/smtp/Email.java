@@ -231,6 +231,8 @@ public final class Email {
         private String html;
         private final List<Attachment> attachments = new ArrayList<>();
         private final List<Attachment> inlines = new ArrayList<>();
+        /** A {@code cid:} reference in HTML (RFC 2392), up to the quote, space or bracket that ends it. */
+        private static final java.util.regex.Pattern CID = java.util.regex.Pattern.compile("(?i)\\bcid:([^\"'\\s>)]+)");
         private final Map<String, String> headers = new LinkedHashMap<>();
         private String messageId;
         private Instant date;
@@ -480,7 +482,37 @@ public final class Email {
             if (!inlines.isEmpty() && html == null) {
                 throw new InvalidEmailException("inline parts are shown by an HTML body: call html(..)", null);
             }
+            if (html != null) {
+                java.util.regex.Matcher m = CID.matcher(html);
+                while (m.find()) {
+                    String id = m.group(1);
+                    String decoded = percentDecoded(id); // RFC 2392: the id is URL-encoded in the reference
+                    if (inlines.stream().noneMatch(a -> a.contentId().filter(c -> c.equals(id) || c.equals(decoded))
+                            .isPresent())) {
+                        throw new InvalidEmailException("the HTML body refers to cid:" + id + " but no inline part has"
+                                + " that id: add it with inline(\"" + id + "\", ..)", null);
+                    }
+                }
+            }
             return new Email(this);
+        }
+
+        private static String percentDecoded(String s) {
+            if (s.indexOf('%') < 0) {
+                return s;
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '%' && i + 2 < s.length()
+                        && Character.digit(s.charAt(i + 1), 16) >= 0 && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                    out.write(Integer.parseInt(s.substring(i + 1, i + 3), 16));
+                    i += 2;
+                } else {
+                    out.writeBytes(String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return out.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
 
         private static void add(List<InternetAddress> list, String[] addresses, String field) {

@@ -63,6 +63,18 @@ class EmailTest {
     }
 
     @Test
+    void aCidReferenceWithoutItsInlinePart_isRefused_namingTheId() {
+        assertThatThrownBy(() -> minimal().html("<p><img src=\"cid:logo\"> <img src='CID:chart'></p>")
+                .inline("logo", new byte[] {1}, "image/png").build())
+                .isInstanceOf(InvalidEmailException.class).hasMessageContaining("cid:chart")
+                .hasMessageContaining("inline(\"chart\"");
+        // RFC 2392: the reference is URL-encoded
+        minimal().html("<img src=\"cid:part1%40example.com\">").inline("part1@example.com", new byte[] {1}, "image/png")
+                .build();
+        minimal().html("<p>cid: is a word here, and so is acid:free</p>").build();
+    }
+
+    @Test
     void structure_followsTheParts(@TempDir Path dir) throws Exception {
         Path pdf = dir.resolve("report.pdf");
         Files.write(pdf, new byte[] {'%', 'P', 'D', 'F'});

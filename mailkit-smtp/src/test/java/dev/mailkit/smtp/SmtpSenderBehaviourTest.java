@@ -291,11 +291,12 @@ class SmtpSenderBehaviourTest {
         assertThat(workspace.limits().recipientsPerMessage()).hasValue(100);
         String[] many = IntStream.range(0, 101).mapToObj(i -> "r" + i + "@example.com").toArray(String[]::new);
         Email big = Email.builder().from("me@example.com").to(many).text("x").build();
-        try (SmtpSender sender = plain().provider(workspace).build()) {
+        try (SmtpSender sender = plain().provider(workspace).credentials(Credentials.appPassword("user", "pw-123")).build()) {
             assertThatThrownBy(() -> sender.send(big)).isInstanceOf(InvalidEmailException.class)
                     .hasMessageContaining("at most 100");
         }
-        try (SmtpSender sender = plain().provider(workspace).noRateLimit().build()) {
+        try (SmtpSender sender = plain().provider(workspace).credentials(Credentials.appPassword("user", "pw-123")).noRateLimit()
+                .build()) {
             assertThat(sender.send(big).accepted()).hasSize(101);
         }
         assertThat(server.connections()).isEqualTo(1);

@@ -200,7 +200,7 @@ class SmtpSenderGreenMailTest {
     @Test
     void wrongPassword_isAuthenticationError_withProviderHint_andNoSecret() {
         var gmail = ProviderRegistry.defaults().byId("gmail").orElseThrow();
-        try (SmtpSender sender = smtps().provider(gmail).credentials(Credentials.password("alice", "Wr0ng-Secret!")).build()) {
+        try (SmtpSender sender = smtps().provider(gmail).credentials(Credentials.appPassword("alice", "Wr0ng-Secret!")).build()) {
             assertThatThrownBy(() -> sender.send(Email.builder().from("alice@localhost").to("bob@localhost").text("x").build()))
                     .isInstanceOfSatisfying(AuthenticationException.class, e -> {
                         assertThat(e.serverReply()).hasValueSatisfying(r -> assertThat(r).contains("535"));
@@ -240,7 +240,8 @@ class SmtpSenderGreenMailTest {
     void providerThatSavesSentCopy_isNotDoubleFiled() {
         var gmail = ProviderRegistry.defaults().byId("gmail").orElseThrow();
         assertThat(gmail.savesSentCopy()).isTrue();
-        try (SmtpSender sender = smtps().provider(gmail).appendToSentFolder().build()) {
+        try (SmtpSender sender = smtps().provider(gmail).credentials(Credentials.appPassword("alice", "alice-pw"))
+                .appendToSentFolder().build()) {
             SendResult r = sender.send(Email.builder().from("alice@localhost").to("bob@localhost").text("x").build());
             assertThat(r.sentCopy()).isEqualTo(SentCopy.SAVED_BY_PROVIDER);
         }

@@ -260,7 +260,7 @@ public final class ProviderSettings {
                     .append('.');
         } else {
             b.append("Check the user name (").append(usernameTemplate.replace(EMAIL_ADDRESS, "the full e-mail address")
-                    .replace(EMAIL_LOCAL_PART, "the part before the @")).append(") and the ").append(describe(used)).append('.');
+                    .replace(EMAIL_LOCAL_PART, "the part before the @")).append(") and ").append(describe(used)).append('.');
         }
         if (note != null) {
             b.append(' ').append(note);
