@@ -2,6 +2,8 @@ package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.registry.ProviderRegistry;
+import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** The account options shared by {@code send} and {@code sync}. Passwords never come from the command line. */
@@ -82,11 +85,27 @@ final class AccountOptions {
     @Option(names = "--user", required = true, description = "Login name, usually the e-mail address.")
     String user;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true)
     Secret secret;
 
+    @Option(names = "--oauth2", description = "Log in with the OAuth2 tokens saved by 'mailkit login' (refreshed as "
+            + "needed) instead of a password.")
+    boolean oauth2;
+
+    @Option(names = "--token-store", paramLabel = "DIR", description = "With --oauth2: where tokens are kept "
+            + "(default ~/.mailkit/tokens).")
+    Path tokenStore;
+
+    @Option(names = "--client-secret-env", paramLabel = "VAR", description = "With --oauth2: the client secret, for "
+            + "confidential clients.")
+    String clientSecretEnv;
+
+    @Option(names = "--providers", paramLabel = "FILE", description = "Add providers from this file in the built-in "
+            + "XML format (self-hosted servers, custom authorization servers).")
+    Path providersFile;
+
     @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file "
-            + "(a self-signed test server).")
+            + "(a self-signed test server), also for the HTTPS calls to the authorization server.")
     Path trustCert;
 
     /** The explicit endpoint, or null when a provider is used. */
@@ -121,17 +140,35 @@ final class AccountOptions {
      * OAuth2 is refused by the builder with the way to sign in.
      */
     Credentials credentials(UnaryOperator<String> environment) {
+        if (oauth2) {
+            if (secret != null) {
+                throw new IllegalArgumentException("--oauth2 logs in with a token: leave out --password-env and --password-file");
+            }
+            ProviderRegistry registry = registry();
+            Optional<ProviderSettings> provider = server.provider != null
+                    ? Optional.of(registry.lookup(server.provider)) : registry.forEmail(user);
+            return OAuth2Cli.forAccount(user, provider, tokenStore, OAuth2Cli.clientSecret(clientSecretEnv, environment),
+                    trustCert).credentials(user);
+        }
+        if (secret == null) {
+            throw new IllegalArgumentException("give --password-env VAR, --password-file FILE or --oauth2");
+        }
         ProviderSettings p = server == null || server.provider == null ? null
-                : ProviderRegistry.defaults().byId(server.provider).or(() -> lookup(server.provider)).orElse(null);
+                : registry().byId(server.provider).or(() -> lookup(server.provider)).orElse(null);
         return Credentials.secretFor(p, user, secret.password(environment));
     }
 
-    private static java.util.Optional<ProviderSettings> lookup(String query) {
+    private Optional<ProviderSettings> lookup(String query) {
         try {
-            return java.util.Optional.of(ProviderRegistry.defaults().lookup(query));
+            return Optional.of(registry().lookup(query));
         } catch (RuntimeException notFound) {
-            return java.util.Optional.empty(); // the builder says so with its own message
+            return Optional.empty(); // the builder says so with its own message
         }
+    }
+
+    /** The registry: built-in, plus {@code --providers FILE}. */
+    ProviderRegistry registry() {
+        return OAuth2Cli.registry(providersFile);
     }
 
     ConnectionOptions connectionOptions() {

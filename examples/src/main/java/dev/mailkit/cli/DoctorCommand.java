@@ -3,6 +3,7 @@ package dev.mailkit.cli;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.diagnostics.Finding;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = "Checks an account's SMTP (sending) and IMAP (receiving) settings step by step: the settings "
                 + "against the provider registry, DNS, the connection, TLS, the server's capabilities and, with a "
-                + "password, the login. Each problem comes with its fix.",
+                + "password or --oauth2, the login. Each problem comes with its fix; --oauth2 also explains why "
+                + "a token cannot be had or is refused.",
         footer = {"", "Exit codes: 0 sending and receiving should work; 5 only one of them should; 2 neither should."})
 final class DoctorCommand implements Callable<Integer> {
 
@@ -46,8 +48,22 @@ final class DoctorCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     AccountOptions.Secret secret;
 
-    @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file.")
+    @Option(names = "--trust-cert", paramLabel = "PEM", description = "Also trust the certificate(s) in this PEM file, "
+            + "also for the HTTPS calls to the authorization server.")
     Path trustCert;
+
+    @Option(names = "--oauth2", description = "Log in with the OAuth2 tokens saved by 'mailkit login' (refreshing them), "
+            + "and explain OAuth2 failures.")
+    boolean oauth2;
+
+    @Option(names = "--token-store", paramLabel = "DIR", description = "With --oauth2: where tokens are kept.")
+    Path tokenStore;
+
+    @Option(names = "--client-secret-env", paramLabel = "VAR", description = "With --oauth2: the client secret.")
+    String clientSecretEnv;
+
+    @Option(names = "--providers", paramLabel = "FILE", description = "Add providers from this file in the built-in XML format.")
+    Path providersFile;
 
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
@@ -65,14 +81,36 @@ final class DoctorCommand implements Callable<Integer> {
             options.trustCertificates(trustCert);
         }
         MailDiagnostics.Request request = MailDiagnostics.Request.forAddress(address).smtp(smtpEndpoint).imap(imapEndpoint);
-        if (secret != null) {
+        ProviderRegistry registry = OAuth2Cli.registry(providersFile);
+        OAuth2Check oauth = null;
+        if (oauth2) {
+            if (secret != null) {
+                throw new IllegalArgumentException("--oauth2 logs in with a token: leave out --password-env and --password-file");
+            }
+            oauth = OAuth2Check.run(user != null ? user : address, registry, tokenStore,
+                    OAuth2Cli.clientSecret(clientSecretEnv, root.environment), trustCert);
+            if (oauth.credentials() != null) {
+                request = request.credentials(oauth.credentials());
+            }
+        } else if (secret != null) {
             request = request.credentials(Credentials.password(user != null ? user : address, secret.password(root.environment)));
         }
-        MailDiagnostics.Report report = MailDiagnostics.builder().options(options.build()).build().diagnose(request);
+        MailDiagnostics.Report report = MailDiagnostics.builder().registry(registry).options(options.build()).build()
+                .diagnose(request);
         if (json) {
-            root.out.println(toJson(address, report));
+            String text = toJson(address, report);
+            root.out.println(oauth == null ? text : text.substring(0, text.length() - 1) + ",\"oauth2\":" + oauth.toJson() + "}");
         } else {
+            if (oauth != null) {
+                oauth.print(root.out);
+            }
             print(root.out, address, report);
+            if (oauth != null) {
+                oauth.explainRefusedLogins(root.out, report);
+            }
+        }
+        if (oauth != null && oauth.credentials() == null) {
+            return ExitCodes.USAGE; // no token: neither sending nor receiving can work
         }
         boolean send = report.sendingShouldWork();
         boolean receive = report.receivingShouldWork();

@@ -7,6 +7,7 @@ import dev.mailkit.core.ProviderNotFoundException;
 import dev.mailkit.core.TlsException;
 import dev.mailkit.imap.MassDeletionException;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.oauth2.OAuth2Exception;
 
 /** The exit codes of {@code mailkit}, documented in the README and {@code mailkit --help}. */
 public final class ExitCodes {
@@ -38,6 +39,9 @@ public final class ExitCodes {
 
     /** The exit code for an exception. */
     static int of(Throwable e) {
+        if (e instanceof OAuth2Exception o && o.getCause() instanceof java.io.IOException) {
+            return CONNECTION; // the authorization server could not be reached, or its certificate not trusted
+        }
         if (e instanceof AuthenticationException) {
             return AUTHENTICATION;
         }

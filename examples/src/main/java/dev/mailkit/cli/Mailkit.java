@@ -18,13 +18,16 @@ import java.util.function.UnaryOperator;
  *     --from me@gmail.com --to you@example.com --subject Hi --text "Hello"
  * mailkit sync --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD --dir mail/me
  * mailkit doctor me@outlook.com --password-env MAILKIT_PASSWORD
+ * mailkit login me@outlook.com --client-id YOUR_CLIENT_ID --device
+ * mailkit sync --provider outlook --user me@outlook.com --oauth2 --dir mail/me
  * mailkit demo
  * </pre>
  */
 @Command(name = "mailkit", mixinStandardHelpOptions = true, version = "mailkit 0.1.0-SNAPSHOT",
         description = "Send mail and keep IMAP mailboxes in two-way sync, with built-in provider settings.",
         footer = ExitCodes.HELP,
-        subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DoctorCommand.class, DemoCommand.class})
+        subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DoctorCommand.class, LoginCommand.class,
+                LogoutCommand.class, DemoCommand.class})
 public final class Mailkit implements Runnable {
 
     /** Where a command reads environment variables (tests replace it). */

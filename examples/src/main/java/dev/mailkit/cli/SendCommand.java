@@ -113,7 +113,7 @@ final class SendCommand implements Callable<Integer> {
         if (account.endpoint() != null) {
             sender.endpoint(account.endpoint());
         } else {
-            sender.provider(account.server.provider);
+            sender.registry(account.registry()).provider(account.server.provider);
         }
         return sender.build();
     }

@@ -106,7 +106,7 @@ final class SyncCommand implements Callable<Integer> {
         if (account.endpoint() != null) {
             b.endpoint(account.endpoint());
         } else {
-            b.provider(account.server.provider);
+            b.registry(account.registry()).provider(account.server.provider);
         }
         if (allowMassDeletion) {
             b.allowMassDeletion();

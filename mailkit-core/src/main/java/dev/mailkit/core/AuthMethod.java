@@ -8,6 +8,6 @@ public enum AuthMethod {
     APP_PASSWORD,
     /** A client authorization code generated in the web settings (QQ Mail, NetEase 163/126, ...). */
     AUTHORIZATION_CODE,
-    /** An OAuth 2.0 access token, sent with SASL XOAUTH2. */
+    /** An OAuth 2.0 access token, sent with SASL OAUTHBEARER or XOAUTH2. */
     OAUTH2
 }

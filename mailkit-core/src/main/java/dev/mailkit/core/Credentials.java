@@ -87,7 +87,7 @@ public final class Credentials {
     }
 
     /**
-     * Logs in with OAuth 2.0 (SASL XOAUTH2); the provider is asked for a token on every new connection.
+     * Logs in with OAuth 2.0 (SASL OAUTHBEARER or XOAUTH2, whichever the server offers); the provider is asked for a token on every new connection.
      *
      * @param username      the account's e-mail address
      * @param tokenProvider supplies access tokens
@@ -118,7 +118,7 @@ public final class Credentials {
     }
 
     /**
-     * Whether these credentials log in with OAuth 2.0 (XOAUTH2).
+     * Whether these credentials log in with OAuth 2.0 (OAUTHBEARER or XOAUTH2).
      *
      * @return true for OAuth2 credentials
      */
@@ -131,7 +131,8 @@ public final class Credentials {
      * {@link TokenProvider}. Never log the result.
      *
      * @return the secret
-     * @throws AuthenticationException if the token provider fails or returns no token
+     * @throws AuthenticationException if the token provider fails or returns no token; one the provider throws
+     *                                 itself is passed on unchanged
      */
     public String secret() {
         if (tokenProvider == null) {
@@ -140,6 +141,8 @@ public final class Credentials {
         String token;
         try {
             token = tokenProvider.accessToken();
+        } catch (AuthenticationException e) {
+            throw e; // typed by the provider, with its hint (for example: sign in again)
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.PlainSocketFactory;
 import dev.mailkit.core.internal.ResponseLimits;
+import dev.mailkit.core.internal.sasl.MailkitSaslProvider;
 import dev.mailkit.core.internal.TlsContexts;
 import dev.mailkit.core.internal.VerifyingSocketFactory;
 import dev.mailkit.core.registry.ProviderSettings;
@@ -28,7 +29,8 @@ import java.util.Properties;
  * reply that a server trickling bytes cannot stretch; a bound on the memory of each response line and of
  * each command's whole reply; certificate and host-name verification on;
  * STARTTLS required when chosen (never a silent fall-back to plaintext); TLS 1.2 or newer; a fixed
- * EHLO name (no reverse-DNS look-up per connection); XOAUTH2 when the credentials are OAuth2, with a
+ * EHLO name (no reverse-DNS look-up per connection); SASL OAUTHBEARER or XOAUTH2, whichever the server
+ * offers (OAUTHBEARER first), when the credentials are OAuth2, with a
  * fresh token asked of the {@link TokenProvider} for every new connection. A {@link Security#PLAIN}
  * endpoint is refused unless {@link ConnectionOptions.Builder#allowPlaintext()} was chosen.
  *
@@ -42,6 +44,9 @@ import java.util.Properties;
  * }</pre>
  */
 public final class MailSession {
+
+    /** The SASL mechanism tried first for OAuth2 credentials when the server offers it; else XOAUTH2. */
+    static final String OAUTH2_SASL_MECHANISMS = "OAUTHBEARER";
 
     private final Protocol protocol;
     private final ServerEndpoint endpoint;
@@ -121,6 +126,13 @@ public final class MailSession {
         if (credentials != null) {
             props.setProperty(p + "user", credentials.username());
             if (credentials.isOAuth2()) {
+                // OAUTHBEARER (RFC 7628) through Angus Mail's SASL support when the server offers it; when it
+                // does not, Angus finds no SASL mechanism and falls back to its own XOAUTH2 authenticator. XOAUTH2
+                // is deliberately not done through SASL: Angus's SASL code writes each response (the token) to its
+                // debug log, its XOAUTH2 authenticator does not.
+                MailkitSaslProvider.register();
+                props.setProperty(p + "sasl.enable", "true");
+                props.setProperty(p + "sasl.mechanisms", OAUTH2_SASL_MECHANISMS);
                 props.setProperty(p + "auth.mechanisms", "XOAUTH2");
                 props.setProperty(p + "auth.xoauth2.disable", "false");
             }

@@ -59,4 +59,15 @@ class CredentialsTest {
                 .hasMessageContaining("password");
         assertThatThrownBy(() -> Credentials.oauth2("me", null)).isInstanceOf(NullPointerException.class);
     }
+
+    @Test
+    void secret_providerThrowsAuthenticationException_isPassedOnWithItsHint() {
+        AuthenticationException typed = new AuthenticationException("refresh token revoked", null,
+                "Sign in again", null, null, null);
+        Credentials c = Credentials.oauth2("me@example.com", () -> {
+            throw typed;
+        });
+        assertThatThrownBy(c::secret).isSameAs(typed);
+        assertThat(typed.hint()).contains("Sign in again");
+    }
 }

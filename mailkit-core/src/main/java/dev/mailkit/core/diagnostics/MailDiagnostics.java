@@ -345,10 +345,10 @@ public final class MailDiagnostics {
             return;
         }
         out.add(new Finding(protocol, Severity.OK, "AUTH", "offers " + mechs, ""));
-        if (!caps.auth().contains("XOAUTH2") && provider != null && provider.accepts(AuthMethod.OAUTH2)
-                && provider.authMethods().size() == 1) {
+        if (!caps.auth().contains("XOAUTH2") && !caps.auth().contains("OAUTHBEARER") && provider != null
+                && provider.accepts(AuthMethod.OAUTH2) && provider.authMethods().size() == 1) {
             out.add(new Finding(protocol, Severity.WARNING, "AUTH", provider.displayName() + " accepts only OAuth2, but this"
-                    + " server offers no XOAUTH2", "use the provider's own servers"));
+                    + " server offers neither XOAUTH2 nor OAUTHBEARER", "use the provider's own servers"));
         }
     }
 

@@ -150,6 +150,24 @@ public interface ProviderRegistry {
         }
 
         /**
+         * Adds the providers of a file in mailkit's own provider XML format (the format of the built-in
+         * {@code providers.xml}): self-hosted servers, custom authorization servers. A provider with the id of
+         * one added before replaces it.
+         *
+         * @param file the XML file
+         * @return this builder
+         * @throws ProviderDataException if the file cannot be read or is malformed (the message names the file and field)
+         */
+        public Builder addProvidersXml(Path file) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                collector.addAll(dev.mailkit.core.internal.registry.ProviderXmlReader.read(in, file.toString()));
+            } catch (java.io.IOException e) {
+                throw new ProviderDataException(file.toString(), null, null, "cannot read: " + e, e);
+            }
+            return this;
+        }
+
+        /**
          * Adds the providers of a Thunderbird {@code clientConfig} (autoconfig / ISPDB) XML file.
          *
          * @param file the XML file
