@@ -1,6 +1,5 @@
 package dev.mailkit.imap;
 
-
 import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,5 +28,4 @@ class ModelSyncDovecotFullDiffIT extends ModelSyncOnDovecot {
     int defaultSteps() {
         return 1000;
     }
-
 }

@@ -380,9 +380,12 @@ final class LocalScan {
         List<String[]> candidates = unknownById.getOrDefault(r.messageId(), List.of());
         for (int i = 0; i < candidates.size(); i++) {
             String[] c = candidates.get(i);
-            // A file a pending move put there (the same message moved from a third folder) is that move's.
-            if (!c[0].equals(folder) && !movedHere.getOrDefault(c[0], Set.of()).contains(c[1])
-                    && ContentKeys.crlfSize(open.apply(c[0]), c[1]) == r.size()) {
+            MessageStore.StoredFolder there = open.apply(c[0]);
+            // A file a pending move put there (the same message moved from a third folder) is that move's; so is
+            // one a move by name took since this list was made (it may have lost its UID label on the way).
+            Set<String> taken = movedHere.getOrDefault(c[0], Set.of());
+            if (!c[0].equals(folder) && !taken.contains(c[1]) && !taken.contains(strip(c[1])) && there.size(c[1]) >= 0
+                    && ContentKeys.crlfSize(there, c[1]) == r.size()) {
                 candidates.remove(i);
                 return c;
             }

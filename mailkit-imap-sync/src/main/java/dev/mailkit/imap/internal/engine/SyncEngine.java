@@ -175,6 +175,7 @@ public final class SyncEngine extends EnginePart {
         } catch (MessagingException e) {
             throw unwrap(e);
         } catch (UncheckedIOException e) {
+            LOG.debug("local store failure", e.getCause());
             throw new SyncStateException("local store failure: " + e.getCause().getMessage(), e.getCause());
         } finally {
             if (!completed) {
