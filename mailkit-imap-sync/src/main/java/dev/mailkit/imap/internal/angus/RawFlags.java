@@ -9,9 +9,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The FLAGS of a FETCH response, read from the response's own bytes. Angus Mail's parser takes any
@@ -115,24 +112,8 @@ public final class RawFlags {
 
     /** Flags from FLAGS tokens: system flags by their whole name, {@code \Recent} left out, everything else kept. */
     static MessageFlags flags(List<String> tokens) {
-        boolean seen = false;
-        boolean answered = false;
-        boolean flagged = false;
-        boolean draft = false;
-        boolean deleted = false;
-        Set<String> keywords = new TreeSet<>();
-        for (String t : tokens) {
-            switch (t.toLowerCase(Locale.ROOT)) {
-                case "\\seen" -> seen = true;
-                case "\\answered" -> answered = true;
-                case "\\flagged" -> flagged = true;
-                case "\\draft" -> draft = true;
-                case "\\deleted" -> deleted = true;
-                case "\\recent" -> { }
-                default -> keywords.add(decode(t));
-            }
-        }
-        return new MessageFlags(seen, answered, flagged, draft, deleted, keywords);
+        // keywords decoded from their bytes first; then read as any flag list is (MessageFlags.parse)
+        return MessageFlags.parse(String.join(" ", tokens.stream().map(RawFlags::decode).toList()));
     }
 
     /** A keyword whose bytes (one character each) are UTF-8, decoded; any other left as it is. */
