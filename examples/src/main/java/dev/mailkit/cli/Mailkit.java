@@ -88,6 +88,16 @@ public final class Mailkit implements Runnable {
             if (e instanceof CommandLine.ParameterException pe) {
                 return commandLine.getParameterExceptionHandler().handleParseException(pe, new String[0]);
             }
+            CommandLine.ParseResult last = parseResult;
+            while (last.hasSubcommand()) {
+                last = last.subcommand();
+            }
+            if (last.hasMatchedOption("--json")) {
+                // --json: the error is the one JSON document on standard output
+                out.println(SyncCommand.toJson(null, "error", ExitCodes.of(e), describe(e)));
+                out.flush();
+                return ExitCodes.of(e);
+            }
             err.println("mailkit: " + describe(e));
             err.flush();
             return ExitCodes.of(e);

@@ -130,6 +130,12 @@ final class SyncCommand implements Callable<Integer> {
                                 + (unknown.size() < folders.size() ? " (the others were synced)" : ""));
                     }
                 } catch (MassDeletionException e) {
+                    if (json) {
+                        // one document: the refusal with the report of what was synced
+                        root.out.println(toJson(e.report().orElse(null), "error", ExitCodes.of(e), Mailkit.describe(e)));
+                        root.out.flush();
+                        return ExitCodes.of(e);
+                    }
                     e.report().ifPresent(this::print); // the rest of the account was synced
                     throw e;
                 }
@@ -168,7 +174,29 @@ final class SyncCommand implements Callable<Integer> {
     }
 
     static String toJson(SyncReport report) {
-        StringBuilder b = new StringBuilder("{\"milliseconds\":").append(report.duration().toMillis()).append(",\"folders\":[");
+        return toJson(report, "ok", ExitCodes.OK, null);
+    }
+
+    /**
+     * One JSON document: {@code status} ("ok" or "error"), {@code exitCode}, the error's message when there is
+     * one, the totals and each folder. A report is null when a failure left none.
+     */
+    static String toJson(SyncReport report, String status, int exitCode, String error) {
+        StringBuilder b = new StringBuilder("{\"status\":").append(quote(status)).append(",\"exitCode\":").append(exitCode);
+        if (error != null) {
+            b.append(",\"error\":").append(quote(error));
+        }
+        if (report == null) {
+            return b.append('}').toString();
+        }
+        b.append(",\"milliseconds\":").append(report.duration().toMillis())
+                .append(",\"totals\":{\"new\":").append(report.added())
+                .append(",\"changed\":").append(report.changed())
+                .append(",\"removed\":").append(report.removed())
+                .append(",\"pushed\":").append(report.pushed())
+                .append(",\"conflicts\":").append(report.conflicts())
+                .append(",\"bytes\":").append(report.bytes()).append('}')
+                .append(",\"folders\":[");
         for (int i = 0; i < report.folders().size(); i++) {
             FolderReport f = report.folders().get(i);
             b.append(i == 0 ? "" : ",").append("{\"folder\":").append(quote(f.folder()))

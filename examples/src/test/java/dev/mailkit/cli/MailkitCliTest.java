@@ -133,7 +133,8 @@ class MailkitCliTest {
         GreenMailUtil.sendTextEmail("me@localhost", "x@localhost", "second", "two", mail.getSmtp().getServerSetup());
         CliRun r = CliRun.of(imap("--json"));
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("{\"milliseconds\":").contains("{\"folder\":\"INBOX\",\"method\":\"INITIAL\",\"new\":2,");
+        assertThat(r.out()).startsWith("{\"status\":\"ok\",\"exitCode\":0,\"milliseconds\":")
+                .contains("\"totals\":{\"new\":2,").contains("{\"folder\":\"INBOX\",\"method\":\"INITIAL\",\"new\":2,");
         List<Path> files;
         try (Stream<Path> cur = Files.list(dir.resolve("mail").resolve("cur"))) {
             files = cur.sorted().toList();
@@ -323,6 +324,21 @@ class MailkitCliTest {
         CliRun noSuch = CliRun.of(imap("--folder", "INBOX", "NoSuch"));
         assertThat(noSuch.code()).as(noSuch.err()).isEqualTo(ExitCodes.USAGE);
         assertThat(noSuch.err()).contains("no folder named \"NoSuch\"").contains("the others were synced");
+    }
+
+    @Test
+    void sync_json_failure_isOneJsonDocumentOnStdout_withItsExitCode() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        CliRun r = CliRun.of("sync", "--host", "127.0.0.1", "--port", String.valueOf(closed), "--security", "plain",
+                "--user", "me", "--password-file", passwordFile.toString(), "--dir", dir.resolve("mail").toString(), "--json");
+        assertThat(r.code()).isEqualTo(ExitCodes.CONNECTION);
+        assertThat(r.out().strip()).startsWith("{\"status\":\"error\",\"exitCode\":4,\"error\":\"cannot connect")
+                .endsWith("}");
+        assertThat(r.out().strip().lines()).hasSize(1);
+        assertThat(r.err()).doesNotContain("cannot connect");
     }
 
     @Test
