@@ -35,13 +35,22 @@ class MassDeletionGuardTest {
     }
 
     @Property(tries = 300)
-    void theRule_asDocumented(@ForAll @IntRange(max = 500) int known, @ForAll @IntRange(max = 500) int deleted) {
-        if (deleted > known) {
+    void theRule_isMonotone_andNeverTripsOnFewDeletionsOfALargerFolder(@ForAll @IntRange(min = 1, max = 500) int known,
+                                                                         @ForAll @IntRange(max = 500) int deleted) {
+        if (deleted >= known) {
             return;
         }
         MassDeletionGuard g = guard(null, null, SyncOptions.builder().massDeletionShare(0.5).build());
-        boolean expected = deleted >= 2 && deleted == known || deleted >= 5 && deleted > 0.5 * known;
-        assertThat(g.massDeletion(deleted, known)).isEqualTo(expected);
+        if (g.massDeletion(deleted, known)) {
+            // deleting more of the same folder never looks less like a lost mailbox
+            assertThat(g.massDeletion(deleted + 1, known)).isTrue();
+        }
+        if (deleted < MassDeletionGuard.MINIMUM) {
+            assertThat(g.massDeletion(deleted, known)).as("fewer than the minimum, not all of the folder").isFalse();
+        }
+        if (deleted * 2 <= known) {
+            assertThat(g.massDeletion(deleted, known)).as("at most the allowed share").isFalse();
+        }
     }
 
     @Test
