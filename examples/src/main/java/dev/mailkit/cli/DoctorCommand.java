@@ -154,9 +154,9 @@ final class DoctorCommand implements Callable<Integer> {
                 out.println(current == null ? "Address" : current == Protocol.SMTP ? "SMTP (sending: your program pushes mail out)"
                         : "IMAP (receiving: your program pulls mail in)");
             }
-            out.printf("  %s %-10s %s%n", mark(f.severity()), f.check(), Printable.of(f.evidence())); // holds server replies
+            out.printf("  %s %-10s %s%n", mark(f.severity()), f.check(), Printable.of(CliAdvice.of(f.evidence()))); // holds server replies
             if (!f.fix().isEmpty() && f.severity() != Severity.OK) {
-                out.printf("    %-10s fix: %s%n", "", f.fix());
+                out.printf("    %-10s fix: %s%n", "", Printable.of(CliAdvice.of(f.fix())));
             }
         }
         out.println((report.sendingShouldWork() ? "Sending should work." : "Sending will not work: fix the ✗ above.") + " "
@@ -164,16 +164,16 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     static String toJson(String address, MailDiagnostics.Report report) {
-        StringBuilder b = new StringBuilder("{\"address\":").append(SyncCommand.quote(address))
+        StringBuilder b = new StringBuilder("{\"address\":").append(Json.quote(address))
                 .append(",\"sending\":").append(report.sendingShouldWork())
                 .append(",\"receiving\":").append(report.receivingShouldWork()).append(",\"findings\":[");
         for (int i = 0; i < report.findings().size(); i++) {
             Finding f = report.findings().get(i);
-            b.append(i == 0 ? "" : ",").append("{\"protocol\":").append(f.protocol() == null ? "null" : SyncCommand.quote(f.protocol().name()))
-                    .append(",\"severity\":").append(SyncCommand.quote(f.severity().name()))
-                    .append(",\"check\":").append(SyncCommand.quote(f.check()))
-                    .append(",\"evidence\":").append(SyncCommand.quote(f.evidence()))
-                    .append(",\"fix\":").append(SyncCommand.quote(f.fix())).append('}');
+            b.append(i == 0 ? "" : ",").append("{\"protocol\":").append(f.protocol() == null ? "null" : Json.quote(f.protocol().name()))
+                    .append(",\"severity\":").append(Json.quote(f.severity().name()))
+                    .append(",\"check\":").append(Json.quote(f.check()))
+                    .append(",\"evidence\":").append(Json.quote(CliAdvice.of(f.evidence())))
+                    .append(",\"fix\":").append(Json.quote(CliAdvice.of(f.fix()))).append('}');
         }
         return b.append("]}").toString();
     }

@@ -79,8 +79,15 @@ public final class Mailkit implements Runnable {
         // A usage error says the one thing that is wrong and where the help is, not the whole help.
         cli.setParameterExceptionHandler((e, args2) -> {
             CommandLine c = e.getCommandLine();
-            err.println("mailkit: " + Printable.of(String.valueOf(e.getMessage())));
-            err.println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
+            String problem = String.valueOf(e.getMessage()).replaceFirst("^Error: ", "");
+            String help = "see '" + c.getCommandSpec().qualifiedName() + " --help'";
+            if (java.util.Arrays.asList(args2).contains("--json")) {
+                out.println(Json.result("error", ExitCodes.USAGE).put("error", problem + "; " + help));
+                out.flush();
+                return ExitCodes.USAGE;
+            }
+            err.println("mailkit: " + Printable.of(problem));
+            err.println(help);
             err.flush();
             return ExitCodes.USAGE;
         });
@@ -118,8 +125,8 @@ public final class Mailkit implements Runnable {
     /** One line for an Error that ended the command: what it was, and for memory what to do. */
     static String describe(Error e) {
         if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + e.getMessage() + "): give the JVM more heap (-Xmx), or lower "
-                    + "ConnectionOptions.maxReplyMemory if a server's replies are what fills it";
+            return "out of memory (" + e.getMessage() + "): give the JVM more heap, for example"
+                    + " java -Xmx512m -jar mailkit.jar ...";
         }
         return "internal error: " + Printable.of(e.toString());
     }
@@ -129,9 +136,9 @@ public final class Mailkit implements Runnable {
      * file name, so control characters in them are shown escaped.
      */
     static String describe(Exception e) {
-        String message = Printable.of(e.getMessage() == null ? e.toString() : e.getMessage());
+        String message = Printable.of(CliAdvice.of(e.getMessage() == null ? e.toString() : e.getMessage()));
         if (e instanceof AuthenticationException a && a.hint().isPresent()) {
-            return message + "\n  fix: " + Printable.of(a.hint().get());
+            return message + "\n  fix: " + Printable.of(CliAdvice.of(a.hint().get()));
         }
         if (e instanceof MailkitException || e instanceof IllegalArgumentException) {
             return message;

@@ -55,8 +55,8 @@ final class OAuth2Check {
 
     /** The check as a JSON object: whether a token was had, and if not the problem and its fix. */
     String toJson() {
-        return "{\"token\":" + (credentials != null) + ",\"problem\":" + (problem == null ? "null" : SyncCommand.quote(problem))
-                + ",\"fix\":" + (fix == null ? "null" : SyncCommand.quote(fix)) + "}";
+        return "{\"token\":" + (credentials != null) + ",\"problem\":" + (problem == null ? "null" : Json.quote(problem))
+                + ",\"fix\":" + (fix == null ? "null" : Json.quote(fix)) + "}";
     }
 
     void print(PrintWriter out) {
@@ -65,9 +65,9 @@ final class OAuth2Check {
             out.println("  ✓ token      a valid access token was obtained from the authorization server");
             return;
         }
-        out.println("  ✗ token      " + Printable.of(problem));
+        out.println("  ✗ token      " + Printable.of(CliAdvice.of(problem)));
         if (fix != null) {
-            out.println("               fix: " + Printable.of(fix));
+            out.println("               fix: " + Printable.of(CliAdvice.of(fix)));
         }
     }
 

@@ -1,50 +1,126 @@
 package dev.mailkit.cli;
 
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
 import java.io.PrintWriter;
 
 /**
- * Progress for long work: one line redrawn in place on a terminal, a line per step otherwise (logs, pipes).
+ * Progress for long work: a progress bar (done of total, percentage, rate, elapsed time and ETA) redrawn in
+ * place on a terminal, and the same as a plain line every few seconds otherwise (logs, pipes). Lines of
+ * finished work are printed above the bar.
  */
-final class Progress {
+final class Progress implements AutoCloseable {
+
+    /** How often the plain line is printed when the output is not a terminal. */
+    static final int PLAIN_INTERVAL_MILLIS = 5_000;
 
     private final PrintWriter out;
     private final boolean terminal;
-    private long lastDraw;
+    private final String task;
+    private final String unit;
+    private final int width;
+    /** Guards the output: the bar is drawn on the library's thread, lines on the worker's. */
+    private final Object screen = new Object();
+    private ProgressBar bar;
     private boolean drawn;
 
-    Progress(PrintWriter out, boolean terminal) {
+    /**
+     * @param out      where the bar and the lines go
+     * @param terminal whether {@code out} is a terminal (redrawn in place) or not (plain lines)
+     * @param task     the bar's name
+     * @param unit     what is counted, for example {@code " msg"}
+     * @param width    the bar's whole width in characters
+     */
+    Progress(PrintWriter out, boolean terminal, String task, String unit, int width) {
         this.out = out;
         this.terminal = terminal;
+        this.task = task;
+        this.unit = unit;
+        this.width = width;
     }
 
-    /** Shows the current state; on a terminal at most ten times a second. */
-    synchronized void update(String text) {
-        if (!terminal) {
+    /** The width for a bar: {@code COLUMNS} when set (shells export it), else 100. */
+    static int width(java.util.function.UnaryOperator<String> environment) {
+        try {
+            String columns = environment.apply("COLUMNS");
+            return columns == null ? 100 : Math.max(40, Math.min(300, Integer.parseInt(columns.trim())));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    /** Adds to the work to do; the bar appears with the first work. */
+    synchronized void addTotal(long n) {
+        if (n <= 0) {
             return;
         }
-        long now = System.nanoTime();
-        if (drawn && now - lastDraw < 100_000_000L) {
-            return;
+        if (bar == null) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(n).setUnit(unit, 1).showSpeed()
+                    .setStyle(terminal ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(terminal ? 200 : PLAIN_INTERVAL_MILLIS)
+                    .setConsumer(new DelegatingProgressBarConsumer(this::draw, width)).build();
+        } else {
+            bar.maxHint(bar.getMax() + n);
         }
-        lastDraw = now;
-        drawn = true;
-        out.print("\r\033[K" + text);
-        out.flush();
     }
 
-    /** A finished step: its own line in both modes. */
-    synchronized void line(String text) {
-        if (terminal && drawn) {
-            out.print("\r\033[K");
-            drawn = false;
+    /**
+     * One unit of work done.
+     *
+     * @param extra what the bar shows after the numbers (the current item, bytes)
+     */
+    synchronized void step(String extra) {
+        if (bar == null) {
+            addTotal(1);
         }
-        out.println(text);
-        out.flush();
+        if (bar.getCurrent() >= bar.getMax()) {
+            bar.maxHint(bar.getCurrent() + 1); // an estimate fell short: never over 100 %
+        }
+        bar.setExtraMessage(" " + extra);
+        bar.step();
     }
 
-    /** A bar of {@code width} cells for {@code done} of {@code total}. */
-    static String bar(long done, long total, int width) {
-        int filled = total <= 0 ? 0 : (int) Math.min(width, done * width / total);
-        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+    /** Called on the library's thread: holds only the output's lock (close() waits for this thread). */
+    private void draw(String rendered) {
+        synchronized (screen) {
+            if (terminal) {
+                out.print("\r\033[K" + rendered);
+                drawn = true;
+            } else {
+                out.println(rendered);
+            }
+            out.flush();
+        }
+    }
+
+    /** A finished step: its own line, above the bar on a terminal. */
+    void line(String text) {
+        synchronized (screen) {
+            if (drawn) {
+                out.print("\r\033[K");
+                drawn = false;
+            }
+            out.println(text);
+            out.flush();
+        }
+    }
+
+    /** Ends the bar (its last state drawn once more); the next work starts a new one. */
+    @Override
+    public synchronized void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+            synchronized (screen) {
+                if (drawn) {
+                    out.println();
+                    drawn = false;
+                }
+                out.flush();
+            }
+        }
     }
 }

@@ -25,6 +25,14 @@ final class ProvidersCommand implements Runnable {
                 "a subcommand is needed: list, show ID or lookup EMAIL");
     }
 
+    static void show(PrintWriter out, boolean json, ProviderSettings p) {
+        if (json) {
+            out.println(Json.result("ok", ExitCodes.OK).put("provider", toJson(p)));
+        } else {
+            print(out, p);
+        }
+    }
+
     static void print(PrintWriter out, ProviderSettings p) {
         out.println(p.id() + " — " + p.displayName());
         out.println("  domains:  " + String.join(", ", p.domains()));
@@ -82,6 +90,37 @@ final class ProvidersCommand implements Runnable {
         return String.join(", ", parts);
     }
 
+    /** Every setting of a provider, for {@code --json}. */
+    static Json toJson(ProviderSettings p) {
+        dev.mailkit.core.registry.ProviderLimits l = p.limits();
+        Json limits = new Json();
+        l.messagesPerDay().ifPresent(n -> limits.put("messagesPerDay", n));
+        l.recipientsPerDay().ifPresent(n -> limits.put("recipientsPerDay", n));
+        l.recipientsPerMessage().ifPresent(n -> limits.put("recipientsPerMessage", n));
+        l.messagesPerMinute().ifPresent(n -> limits.put("messagesPerMinute", n));
+        l.maxMessageBytes().ifPresent(n -> limits.put("maxMessageBytes", n));
+        Json folders = new Json();
+        p.specialFolders().forEach((role, name) -> folders.put(role.name(), name));
+        return new Json().put("id", p.id()).put("name", p.displayName()).put("aliases", p.aliases())
+                .put("domains", p.domains())
+                .put("smtp", p.smtp().stream().map(ProvidersCommand::endpoint).toList())
+                .put("imap", p.imap().stream().map(ProvidersCommand::endpoint).toList())
+                .put("login", p.authMethods().stream().map(Enum::name).toList())
+                .put("username", p.usernameTemplate())
+                .put("oauth2", p.oauth2().map(o -> new Json().put("issuer", o.issuer())
+                        .put("authorizationEndpoint", String.valueOf(o.authorizationEndpoint()))
+                        .put("tokenEndpoint", String.valueOf(o.tokenEndpoint())).put("scopes", o.scopes())).orElse(null))
+                .put("limits", limits).put("specialFolders", folders)
+                .put("imapIdRequired", p.imapIdRequired()).put("idleUnreliable", p.idleUnreliable())
+                .put("savesSentCopy", p.savesSentCopy()).put("note", p.note().orElse(null))
+                .put("enableInWebSettings", p.enableInWebSettings().map(String::valueOf).orElse(null))
+                .put("documentation", p.documentation().map(String::valueOf).orElse(null));
+    }
+
+    private static Json endpoint(dev.mailkit.core.ServerEndpoint e) {
+        return new Json().put("host", e.host()).put("port", e.port()).put("security", e.security().name());
+    }
+
     private static String cut(String s, int width) {
         return s.length() <= width ? s : s.substring(0, width - 1) + "…";
     }
@@ -91,8 +130,17 @@ final class ProvidersCommand implements Runnable {
         @ParentCommand
         ProvidersCommand parent;
 
+        @picocli.CommandLine.Option(names = "--json", description = "Print every provider's settings as one JSON "
+                + "document: status, exitCode and providers.")
+        boolean json;
+
         @Override
         public void run() {
+            if (json) {
+                parent.root.out.println(Json.result("ok", ExitCodes.OK).put("providers",
+                        ProviderRegistry.defaults().all().stream().map(ProvidersCommand::toJson).toList()));
+                return;
+            }
             for (ProviderSettings p : ProviderRegistry.defaults().all()) {
                 // compact: long names cut to their column, the first domains and how many more
                 java.util.List<String> d = p.domains();
@@ -111,10 +159,14 @@ final class ProvidersCommand implements Runnable {
         @Parameters(paramLabel = "ID", description = "Provider id or alias.")
         String id;
 
+        @picocli.CommandLine.Option(names = "--json", description = "Print the settings as one JSON document: "
+                + "status, exitCode and provider.")
+        boolean json;
+
         @Override
         public void run() {
-            print(parent.root.out, ProviderRegistry.defaults().byId(id).orElseThrow(() ->
-                    new IllegalArgumentException("no provider '" + id + "'; see 'mailkit providers list'")));
+            show(parent.root.out, json, ProviderRegistry.defaults().byId(id).orElseThrow(() ->
+                    new IllegalArgumentException("no provider '" + Printable.of(id) + "'; see 'mailkit providers list'")));
         }
     }
 
@@ -126,6 +178,10 @@ final class ProvidersCommand implements Runnable {
         @Parameters(paramLabel = "EMAIL", description = "The address.")
         String email;
 
+        @picocli.CommandLine.Option(names = "--json", description = "Print the settings as one JSON document: "
+                + "status, exitCode and provider.")
+        boolean json;
+
         @Override
         public void run() {
             // one @, something before it, a domain with a dot after it: "x@@gmail.com", "@gmail.com" and
@@ -134,7 +190,7 @@ final class ProvidersCommand implements Runnable {
                 throw new IllegalArgumentException("'" + Printable.of(email) + "' is not an e-mail address"
                         + " (user@domain); for a provider id or domain use 'mailkit providers show'");
             }
-            print(parent.root.out, ProviderRegistry.defaults().lookup(email));
+            show(parent.root.out, json, ProviderRegistry.defaults().lookup(email));
         }
     }
 }

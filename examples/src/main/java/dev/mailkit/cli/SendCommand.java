@@ -67,6 +67,11 @@ final class SendCommand implements Callable<Integer> {
             + " connections, with progress) instead of one message to all.")
     boolean separately;
 
+    @Option(names = "--json", description = "Print the result (or the error) as one JSON document on standard "
+            + "output: status, exitCode, messageId, accepted and rejected recipients; with --separately, "
+            + "sent, failed and each message.")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         if (separately) {
@@ -83,6 +88,15 @@ final class SendCommand implements Callable<Integer> {
         SendResult result;
         try (SmtpSender s = sender(1)) {
             result = s.send(message);
+        }
+        int code = result.isPartial() ? ExitCodes.PARTIAL : ExitCodes.OK;
+        if (json) {
+            root.out.println(Json.result(result.isPartial() ? "partial" : "ok", code)
+                    .put("messageId", result.messageId()).put("accepted", result.accepted())
+                    .put("rejected", result.rejected().stream().map(r -> new Json().put("address", r.address())
+                            .put("reply", String.valueOf(r.reply()))).toList())
+                    .put("attempts", result.attempts()));
+            return code;
         }
         root.out.println("sent " + result.messageId() + " to " + result.accepted().size() + " recipient(s)");
         if (result.isPartial()) {
@@ -124,20 +138,47 @@ final class SendCommand implements Callable<Integer> {
         for (String recipient : to) {
             batch.add(message(List.of(recipient)).build());
         }
-        Progress progress = new Progress(root.out, root.terminal);
-        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+        Json[] each = new Json[batch.size()];
+        java.util.concurrent.atomic.AtomicInteger firstFailure = new java.util.concurrent.atomic.AtomicInteger();
         BatchSummary summary;
-        try (SmtpSender s = sender(4)) {
+        try (Progress progress = new Progress(root.out, root.terminal && !json, "send", " msg",
+                Progress.width(root.environment)); SmtpSender s = sender(4)) {
+            if (!json) {
+                progress.addTotal(batch.size());
+            }
             summary = s.sendAll(batch, outcome -> {
-                long n = done.incrementAndGet();
-                progress.update(Progress.bar(n, batch.size(), 30) + " " + n + "/" + batch.size());
-                outcome.failure().ifPresent(f -> progress.line("mailkit: not sent to "
-                        + batch.get((int) outcome.index()).to() + ": " + Mailkit.describe(f)));
+                Json one = new Json().put("to", to.get((int) outcome.index()));
+                outcome.result().ifPresent(r -> one.put("status", r.isPartial() ? "partial" : "sent")
+                        .put("messageId", r.messageId()));
+                outcome.failure().ifPresent(f -> one.put("status", "failed").put("exitCode", ExitCodes.of(f))
+                        .put("error", Mailkit.describe(f)));
+                each[(int) outcome.index()] = one;
+                if (outcome.failure().isPresent()) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(0, ExitCodes.of(outcome.failure().get()));
+                    if (!json) {
+                        progress.line("mailkit: not sent to " + batch.get((int) outcome.index()).to() + ": "
+                                + Mailkit.describe(outcome.failure().get()));
+                    }
+                }
+                if (!json) {
+                    progress.step(failed.get() + " failed");
+                }
             });
         }
-        progress.line("sent " + summary.sent() + " of " + batch.size() + " message(s), " + summary.failed()
+        // nothing sent: the exit code of what failed (a refused login, no connection); some sent: partial
+        int code = summary.failed() == 0 ? ExitCodes.OK : summary.sent() == 0 ? firstFailure.get() : ExitCodes.PARTIAL;
+        if (json) {
+            root.out.println(Json.result(code == ExitCodes.OK ? "ok" : code == ExitCodes.PARTIAL ? "partial" : "error",
+                    code).put("sent", summary.sent())
+                    .put("failed", summary.failed()).put("milliseconds", summary.duration().toMillis())
+                    .put("messages", java.util.Arrays.asList(each)));
+            return code;
+        }
+        root.out.println("sent " + summary.sent() + " of " + batch.size() + " message(s), " + summary.failed()
                 + " failed, in " + summary.duration().toMillis() + " ms");
-        return summary.failed() == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
+        return code;
     }
 
     private static String read(Path file) throws IOException {

@@ -62,14 +62,31 @@ final class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Progress progress = new Progress(json ? root.err : root.out, root.terminal && !json);
-        AtomicLong messages = new AtomicLong();
+        // --json: nothing but the one document; otherwise a bar with an end (messages to add, from each folder's
+        // EXISTS count), the bytes ahead (RFC822.SIZE), rate and ETA
+        Progress progress = new Progress(root.out, root.terminal, "sync", " msg", Progress.width(root.environment));
         AtomicLong bytes = new AtomicLong();
+        AtomicLong planned = new AtomicLong();
         SyncListener listener = new SyncListener() {
             @Override
+            public void onFolderStart(String folder, int newOnServer) {
+                if (!json) {
+                    progress.addTotal(newOnServer);
+                }
+            }
+
+            @Override
+            public void onDownloadPlanned(String folder, int messages, long size) {
+                planned.addAndGet(size);
+            }
+
+            @Override
             public void onMessage(String folder, long uid, long size) {
-                progress.update(Printable.of(folder) + ": " + messages.incrementAndGet() + " messages, "
-                        + String.format("%.1f MB", bytes.addAndGet(size) / 1e6));
+                if (!json) {
+                    long done = bytes.addAndGet(size);
+                    progress.step(Printable.of(folder) + String.format(" %.1f of %.1f MB", done / 1e6,
+                            Math.max(done, planned.get()) / 1e6));
+                }
             }
 
             @Override
@@ -80,12 +97,15 @@ final class SyncCommand implements Callable<Integer> {
                             Printable.of(r.method()), r.added(),
                             r.changed(), r.removed(), r.pushed(),
                             r.conflicts() > 0 ? " conflicts " + r.conflicts() : ""));
-                    r.notes().forEach(n -> progress.line("    " + Printable.of(n)));
+                    r.notes().forEach(n -> progress.line("    " + Printable.of(CliAdvice.of(n))));
                 }
             }
 
             @Override
             public void onSyncDone(SyncReport report) {
+                progress.close(); // the next sync of the watch starts a bar of its own
+                bytes.set(0);
+                planned.set(0);
                 print(report);
             }
 
@@ -111,22 +131,23 @@ final class SyncCommand implements Callable<Integer> {
         if (allowMassDeletion) {
             b.allowMassDeletion();
         }
-        try (ImapSynchronizer sync = b.build()) {
+        try (progress; ImapSynchronizer sync = b.build()) {
             for (String name : forget) {
                 if (sync.state().folder(name).isEmpty()) {
-                    throw new IllegalArgumentException("--forget-folder: the state knows no folder named " + quote(name));
+                    throw new IllegalArgumentException("--forget-folder: the state knows no folder named " + Json.quote(name));
                 }
                 sync.forgetFolder(name);
             }
             if (!watch) {
                 try {
                     SyncReport report = sync.syncOnce();
+                    progress.close();
                     print(report);
                     List<String> unknown = folders.stream().filter(f -> report.folders().stream()
                             .noneMatch(r -> r.folder().equals(f))).toList();
                     if (!unknown.isEmpty()) {
                         throw new IllegalArgumentException("--folder: the server has no folder named "
-                                + String.join(", ", unknown.stream().map(SyncCommand::quote).toList())
+                                + String.join(", ", unknown.stream().map(Json::quote).toList())
                                 + (unknown.size() < folders.size() ? " (the others were synced)" : ""));
                     }
                 } catch (MassDeletionException e) {
@@ -136,6 +157,7 @@ final class SyncCommand implements Callable<Integer> {
                         root.out.flush();
                         return ExitCodes.of(e);
                     }
+                    progress.close();
                     e.report().ifPresent(this::print); // the rest of the account was synced
                     throw e;
                 }
@@ -182,9 +204,9 @@ final class SyncCommand implements Callable<Integer> {
      * one, the totals and each folder. A report is null when a failure left none.
      */
     static String toJson(SyncReport report, String status, int exitCode, String error) {
-        StringBuilder b = new StringBuilder("{\"status\":").append(quote(status)).append(",\"exitCode\":").append(exitCode);
+        StringBuilder b = new StringBuilder("{\"status\":").append(Json.quote(status)).append(",\"exitCode\":").append(exitCode);
         if (error != null) {
-            b.append(",\"error\":").append(quote(error));
+            b.append(",\"error\":").append(Json.quote(error));
         }
         if (report == null) {
             return b.append('}').toString();
@@ -199,8 +221,8 @@ final class SyncCommand implements Callable<Integer> {
                 .append(",\"folders\":[");
         for (int i = 0; i < report.folders().size(); i++) {
             FolderReport f = report.folders().get(i);
-            b.append(i == 0 ? "" : ",").append("{\"folder\":").append(quote(f.folder()))
-                    .append(",\"method\":").append(quote(f.method()))
+            b.append(i == 0 ? "" : ",").append("{\"folder\":").append(Json.quote(f.folder()))
+                    .append(",\"method\":").append(Json.quote(f.method()))
                     .append(",\"new\":").append(f.added())
                     .append(",\"changed\":").append(f.changed())
                     .append(",\"removed\":").append(f.removed())
@@ -210,32 +232,10 @@ final class SyncCommand implements Callable<Integer> {
                     .append(",\"milliseconds\":").append(f.duration().toMillis())
                     .append(",\"notes\":[");
             for (int n = 0; n < f.notes().size(); n++) {
-                b.append(n == 0 ? "" : ",").append(quote(f.notes().get(n)));
+                b.append(n == 0 ? "" : ",").append(Json.quote(f.notes().get(n)));
             }
             b.append("]}");
         }
         return b.append("]}").toString();
-    }
-
-    /** A JSON string (RFC 8259 escaping; C1 controls and bidirectional overrides escaped as well, for terminals). */
-    static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (Printable.escaped(c)) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -11,12 +11,28 @@ public interface SyncListener {
     };
 
     /**
-     * A folder's sync starts.
+     * A folder's sync starts: called once per folder, once the server has said how many messages it holds,
+     * before any {@link #onMessage} of that folder. Folders sync in parallel on several connections, so
+     * calls for different folders interleave.
      *
-     * @param folder     the server folder name
-     * @param newOnServer messages to add (known once the folder is examined), or -1 when unknown
+     * @param folder      the server folder name
+     * @param newOnServer messages this sync will add: exact on a folder's first sync (its EXISTS count), an
+     *                    estimate later (EXISTS less the messages known here), 0 when the folder is unchanged,
+     *                    -1 when unknown (after a UIDVALIDITY change, or a folder skipped)
      */
     default void onFolderStart(String folder, int newOnServer) {
+    }
+
+    /**
+     * The next messages of a folder to download, with their sizes as the server gives them (RFC822.SIZE):
+     * called before each batch of up to 2,000 is downloaded, so a progress display knows the bytes ahead.
+     * Messages copied from a local file instead are not counted here.
+     *
+     * @param folder   the server folder name
+     * @param messages how many messages the batch downloads
+     * @param bytes    their total size in bytes
+     */
+    default void onDownloadPlanned(String folder, int messages, long bytes) {
     }
 
     /**

@@ -51,6 +51,8 @@ final class FolderRun {
 
     /** The folder was not mirrored this time (see the notes); nothing of it is changed locally or in the state. */
     boolean skipped;
+    /** Whether the listener was told this folder started. */
+    boolean announced;
 
     FolderRun(ServerFolder folder) {
         this.folder = folder;

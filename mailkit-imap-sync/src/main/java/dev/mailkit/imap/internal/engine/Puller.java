@@ -58,6 +58,19 @@ final class Puller extends EnginePart {
     }
 
     void syncFolder(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
+        pull(p, run, qresync, condstore);
+        announce(run, -1); // a folder skipped before it was examined
+    }
+
+    /** {@link dev.mailkit.imap.SyncListener#onFolderStart}, once per folder and before any of its messages. */
+    private void announce(FolderRun run, int newOnServer) {
+        if (!run.announced) {
+            run.announced = true;
+            listener.onFolderStart(run.folder.name(), newOnServer);
+        }
+    }
+
+    private void pull(IMAPProtocol p, FolderRun run, boolean qresync, boolean condstore) throws ProtocolException {
         String name = run.folder.name();
         Optional<FolderState> saved = state.folder(name);
         // A folder new here gets its local directory only once the state records it, so a first sync cut
@@ -72,6 +85,7 @@ final class Puller extends EnginePart {
             if (st.uidvalidity == saved.get().uidValidity() && st.uidnext == saved.get().uidNext()
                     && st.highestmodseq == saved.get().highestModSeq()) {
                 run.method = "UNCHANGED";
+                announce(run, 0);
                 run.uidValidity = st.uidvalidity;
                 run.uidNext = st.uidnext;
                 run.highestModSeq = st.highestmodseq;
@@ -94,6 +108,7 @@ final class Puller extends EnginePart {
         try {
             if (saved.isEmpty()) {
                 run.method = "INITIAL";
+                announce(run, Math.max(0, mi.total));
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
                 if (!openLocal(run)) {
@@ -102,6 +117,7 @@ final class Puller extends EnginePart {
                 }
             } else if (saved.get().uidValidity() != mi.uidvalidity) {
                 run.method = "UIDVALIDITY";
+                announce(run, -1);
                 recovery.recover(p, run, saved.get(), "UIDVALIDITY changed from " + saved.get().uidValidity()
                         + " to " + mi.uidvalidity);
                 fromUid = Long.MAX_VALUE; // everything was handled by the recovery
@@ -109,6 +125,7 @@ final class Puller extends EnginePart {
                 // UIDs never go back under one UIDVALIDITY (RFC 3501 2.3.1.1): the server renumbered its
                 // messages without saying so. Its UIDs are taken as new ones, as after a UIDVALIDITY change.
                 run.method = "UIDVALIDITY";
+                announce(run, -1);
                 recovery.recover(p, run, saved.get(), "UIDNEXT went back from " + saved.get().uidNext() + " to "
                         + mi.uidnext + " under the same UIDVALIDITY");
                 fromUid = Long.MAX_VALUE;
@@ -118,8 +135,13 @@ final class Puller extends EnginePart {
                         && mi.highestmodseq == saved.get().highestModSeq() && mi.uidnext == saved.get().uidNext();
                 if (unchanged) {
                     run.method = "UNCHANGED";
+                    announce(run, 0);
                 } else {
                     applyChanges(p, run, saved.get(), mi, useQresync, condstore);
+                    // EXISTS less the messages known here that are still on the server: an estimate, since
+                    // the server may have added and expunged messages this sync does not see as such
+                    announce(run, mi.total < 0 ? -1
+                            : Math.max(0, mi.total - (state.messageCount(name) - run.toRemove.size())));
                 }
             }
             if (fromUid != Long.MAX_VALUE && (mi.uidnext <= 0 || mi.uidnext > fromUid)) {
@@ -308,6 +330,10 @@ final class Puller extends EnginePart {
             state.update(run.folder.name(), records, List.of());
             run.adoptedChanges.forEach(state::saveLocalChange);
             run.adoptedChanges.clear();
+            if (!download.isEmpty()) {
+                listener.onDownloadPlanned(run.folder.name(), download.size(),
+                        download.stream().mapToLong(ServerMessage::size).sum());
+            }
             download(p, run, download);
         }
         run.toRemove.addAll(interrupted.values());

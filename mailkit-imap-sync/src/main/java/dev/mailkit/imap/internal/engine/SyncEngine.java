@@ -329,7 +329,6 @@ public final class SyncEngine extends EnginePart {
 
     private void phaseOne(ImapCommands commands, SyncContext.Capabilities caps, FolderRun run) throws MessagingException {
         long t0 = System.nanoTime();
-        listener.onFolderStart(run.folder.name(), -1);
         try {
             commands.run(p -> {
                 puller.syncFolder(p, run, caps.qresync(), caps.condstore());
