@@ -97,8 +97,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         MailDiagnostics.Report report = MailDiagnostics.builder().registry(registry).options(options.build()).build()
                 .diagnose(request);
+        int code = exitCode(report, oauth);
         if (json) {
-            String text = toJson(address, report);
+            String text = toJson(address, report, code);
             root.out.println(oauth == null ? text : text.substring(0, text.length() - 1) + ",\"oauth2\":" + oauth.toJson() + "}");
         } else {
             if (oauth != null) {
@@ -109,12 +110,36 @@ final class DoctorCommand implements Callable<Integer> {
                 oauth.explainRefusedLogins(root.out, report);
             }
         }
+        return code;
+    }
+
+    /**
+     * 0 when sending and receiving should work, 5 when one of them should; otherwise the code of the first
+     * check that failed.
+     */
+    private static int exitCode(MailDiagnostics.Report report, OAuth2Check oauth) {
         if (oauth != null && oauth.credentials() == null) {
             return ExitCodes.USAGE; // no token: neither sending nor receiving can work
         }
         boolean send = report.sendingShouldWork();
         boolean receive = report.receivingShouldWork();
-        return send && receive ? ExitCodes.OK : send || receive ? ExitCodes.PARTIAL : ExitCodes.USAGE;
+        if (send && receive) {
+            return ExitCodes.OK;
+        }
+        if (send || receive) {
+            return ExitCodes.PARTIAL;
+        }
+        return report.findings().stream().filter(f -> f.severity() == Severity.ERROR).findFirst()
+                .map(f -> exitCode(f.check())).orElse(ExitCodes.USAGE);
+    }
+
+    /** A failed check's exit code: a refused login 3, no connection or no TLS 4, settings 2. */
+    static int exitCode(String check) {
+        return switch (check) {
+            case "login" -> ExitCodes.AUTHENTICATION;
+            case "DNS", "TCP", "connection", "TLS", "STARTTLS", "greeting", "EHLO" -> ExitCodes.CONNECTION;
+            default -> check.startsWith("TLS") ? ExitCodes.CONNECTION : ExitCodes.USAGE;
+        };
     }
 
     static ServerEndpoint endpoint(String option, String value) {
@@ -163,8 +188,10 @@ final class DoctorCommand implements Callable<Integer> {
                 + (report.receivingShouldWork() ? "Receiving should work." : "Receiving will not work: fix the ✗ above."));
     }
 
-    static String toJson(String address, MailDiagnostics.Report report) {
-        StringBuilder b = new StringBuilder("{\"address\":").append(Json.quote(address))
+    static String toJson(String address, MailDiagnostics.Report report, int exitCode) {
+        StringBuilder b = new StringBuilder("{\"status\":").append(Json.quote(exitCode == ExitCodes.OK ? "ok"
+                        : exitCode == ExitCodes.PARTIAL ? "partial" : "error"))
+                .append(",\"exitCode\":").append(exitCode).append(",\"address\":").append(Json.quote(address))
                 .append(",\"sending\":").append(report.sendingShouldWork())
                 .append(",\"receiving\":").append(report.receivingShouldWork()).append(",\"findings\":[");
         for (int i = 0; i < report.findings().size(); i++) {

@@ -55,6 +55,11 @@ public final class Mailkit implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        // The tool prints each failure and note itself, once: the library's log lines stay out of the way
+        // unless asked for (java -Dorg.slf4j.simpleLogger.defaultLogLevel=info -jar mailkit.jar ...).
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "error");
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, System::getenv, out, err, System.console() != null));
@@ -138,7 +143,12 @@ public final class Mailkit implements Runnable {
     static String describe(Exception e) {
         String message = Printable.of(CliAdvice.of(e.getMessage() == null ? e.toString() : e.getMessage()));
         if (e instanceof AuthenticationException a && a.hint().isPresent()) {
-            return message + "\n  fix: " + Printable.of(CliAdvice.of(a.hint().get()));
+            // the library's message ends with the hint: said once, on its own line
+            String hint = Printable.of(CliAdvice.of(a.hint().get()));
+            if (message.endsWith(". " + hint)) {
+                message = message.substring(0, message.length() - hint.length() - 2);
+            }
+            return message + "\n  fix: " + hint;
         }
         if (e instanceof MailkitException || e instanceof IllegalArgumentException) {
             return message;

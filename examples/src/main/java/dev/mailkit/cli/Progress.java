@@ -26,6 +26,7 @@ final class Progress implements AutoCloseable {
     private final Object screen = new Object();
     private ProgressBar bar;
     private boolean drawn;
+    private String lastLine;
 
     /**
      * @param out      where the bar and the lines go
@@ -89,8 +90,9 @@ final class Progress implements AutoCloseable {
             if (terminal) {
                 out.print("\r\033[K" + rendered);
                 drawn = true;
-            } else {
+            } else if (!rendered.equals(lastLine)) { // the library draws the last state twice when closing
                 out.println(rendered);
+                lastLine = rendered;
             }
             out.flush();
         }
@@ -98,13 +100,19 @@ final class Progress implements AutoCloseable {
 
     /** A finished step: its own line, above the bar on a terminal. */
     void line(String text) {
+        line(out, text);
+    }
+
+    /** A line on {@code to} (standard error for failures), above the bar on a terminal. */
+    void line(PrintWriter to, String text) {
         synchronized (screen) {
             if (drawn) {
                 out.print("\r\033[K");
+                out.flush();
                 drawn = false;
             }
-            out.println(text);
-            out.flush();
+            to.println(text);
+            to.flush();
         }
     }
 

@@ -94,7 +94,7 @@ final class SendCommand implements Callable<Integer> {
             root.out.println(Json.result(result.isPartial() ? "partial" : "ok", code)
                     .put("messageId", result.messageId()).put("accepted", result.accepted())
                     .put("rejected", result.rejected().stream().map(r -> new Json().put("address", r.address())
-                            .put("reply", String.valueOf(r.reply()))).toList())
+                            .put("reply", r.reply().text().strip())).toList())
                     .put("attempts", result.attempts()));
             return code;
         }
@@ -102,7 +102,7 @@ final class SendCommand implements Callable<Integer> {
         if (result.isPartial()) {
             for (RejectedRecipient r : result.rejected()) {
                 root.err.println("mailkit: refused recipient " + r.address() + ": "
-                        + Printable.of(String.valueOf(r.reply())));
+                        + Printable.of(r.reply().text().strip()));
             }
             return ExitCodes.PARTIAL;
         }
@@ -158,7 +158,7 @@ final class SendCommand implements Callable<Integer> {
                     failed.incrementAndGet();
                     firstFailure.compareAndSet(0, ExitCodes.of(outcome.failure().get()));
                     if (!json) {
-                        progress.line("mailkit: not sent to " + batch.get((int) outcome.index()).to() + ": "
+                        progress.line(root.err, "mailkit: not sent to " + to.get((int) outcome.index()) + ": "
                                 + Mailkit.describe(outcome.failure().get()));
                     }
                 }

@@ -391,8 +391,9 @@ class MailkitCliTest {
                 .doesNotContain("s3cret-pw");
         CliRun bad = CliRun.of(Map.of("MK_PW", "wrong-pw"), "doctor", "me@localhost", "--smtp", smtpSetting, "--imap", imapSetting,
                 "--user", "me", "--password-env", "MK_PW", "--json");
-        assertThat(bad.code()).isIn(ExitCodes.USAGE, ExitCodes.PARTIAL); // GreenMail's SMTP may take any password
-        assertThat(bad.out()).startsWith("{\"address\":\"me@localhost\",\"sending\":").contains("\"receiving\":false,")
+        assertThat(bad.code()).isIn(ExitCodes.AUTHENTICATION, ExitCodes.PARTIAL); // GreenMail's SMTP may take any password
+        assertThat(bad.out()).startsWith("{\"status\":\"" + (bad.code() == ExitCodes.PARTIAL ? "partial" : "error")
+                + "\",\"exitCode\":" + bad.code() + ",\"address\":\"me@localhost\",\"sending\":").contains("\"receiving\":false,")
                 .contains("\"check\":\"login\"").contains("\"severity\":\"ERROR\"").doesNotContain("wrong-pw");
     }
 }

@@ -44,11 +44,28 @@ final class OAuth2Http {
         } catch (IOException e) {
             LOG.debug("{} {} failed: {}", request.getMethod(), request.getURI(), e.getClass().getName());
             throw new OAuth2Exception("cannot reach the authorization server at " + request.getURI() + " ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", null, null, 0,
+                    + reason(e) + ")", null, null, 0,
                     e instanceof javax.net.ssl.SSLException
                             ? "its TLS certificate is not trusted: pass --trust-cert PEM (ConnectionOptions.trustCertificates)"
                             : "check the network and the endpoint URL", e);
         }
+    }
+
+    /** Why a request failed, in words. */
+    private static String reason(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (e instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        if (e instanceof java.net.SocketTimeoutException || e instanceof java.net.http.HttpTimeoutException) {
+            return "timed out";
+        }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS failed: " + e.getMessage();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /**
