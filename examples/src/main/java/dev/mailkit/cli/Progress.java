@@ -1,5 +1,6 @@
 package dev.mailkit.cli;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -43,13 +44,26 @@ final class Progress implements AutoCloseable {
         this.width = width;
     }
 
-    /** The width for a bar: {@code COLUMNS} when set (shells export it), else 100. */
-    static int width(java.util.function.UnaryOperator<String> environment) {
+    /**
+     * The width for the bar's line: {@code COLUMNS} when set; else on a terminal its width (80 when it cannot
+     * be found), and 150 for plain lines, which nothing wraps.
+     */
+    static int width(java.util.function.UnaryOperator<String> environment, boolean terminal) {
         try {
             String columns = environment.apply("COLUMNS");
-            return columns == null ? 100 : Math.max(40, Math.min(300, Integer.parseInt(columns.trim())));
+            if (columns != null) {
+                return Math.max(40, Math.min(300, Integer.parseInt(columns.trim())));
+            }
         } catch (NumberFormatException e) {
-            return 100;
+            // not a number: as if unset
+        }
+        if (!terminal) {
+            return 150;
+        }
+        try {
+            return new ConsoleProgressBarConsumer(System.err).getMaxRenderedLength(); // asks the terminal
+        } catch (RuntimeException | LinkageError e) {
+            return 80;
         }
     }
 

@@ -143,7 +143,7 @@ final class SendCommand implements Callable<Integer> {
         java.util.concurrent.atomic.AtomicInteger firstFailure = new java.util.concurrent.atomic.AtomicInteger();
         BatchSummary summary;
         try (Progress progress = new Progress(root.out, root.terminal && !json, "send", " msg",
-                Progress.width(root.environment)); SmtpSender s = sender(4)) {
+                Progress.width(root.environment, root.terminal && !json)); SmtpSender s = sender(4)) {
             if (!json) {
                 progress.addTotal(batch.size());
             }

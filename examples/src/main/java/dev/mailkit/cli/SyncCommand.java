@@ -64,13 +64,16 @@ final class SyncCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         // --json: nothing but the one document; otherwise a bar with an end (messages to add, from each folder's
         // EXISTS count), the bytes ahead (RFC822.SIZE), rate and ETA
-        Progress progress = new Progress(root.out, root.terminal, "sync", " msg", Progress.width(root.environment));
+        Progress progress = new Progress(root.out, root.terminal, "sync", " msg", Progress.width(root.environment, root.terminal && !json));
         AtomicLong bytes = new AtomicLong();
         AtomicLong planned = new AtomicLong();
+        // each folder's messages added and to add (folders sync in parallel: several are under way at once)
+        java.util.Map<String, long[]> perFolder = new java.util.concurrent.ConcurrentHashMap<>();
         SyncListener listener = new SyncListener() {
             @Override
             public void onFolderStart(String folder, int newOnServer) {
                 if (!json) {
+                    perFolder.put(folder, new long[] {0, Math.max(0, newOnServer)});
                     progress.addTotal(newOnServer);
                 }
             }
@@ -84,8 +87,10 @@ final class SyncCommand implements Callable<Integer> {
             public void onMessage(String folder, long uid, long size) {
                 if (!json) {
                     long done = bytes.addAndGet(size);
-                    progress.step(Printable.of(folder) + String.format(" %.1f of %.1f MB", done / 1e6,
-                            Math.max(done, planned.get()) / 1e6));
+                    long[] f = perFolder.computeIfAbsent(folder, k -> new long[2]);
+                    f[0]++;
+                    progress.step(Printable.of(folder) + " " + f[0] + "/" + Math.max(f[0], f[1])
+                            + String.format(", %.1f/%.1f MB", done / 1e6, Math.max(done, planned.get()) / 1e6));
                 }
             }
 
@@ -106,6 +111,7 @@ final class SyncCommand implements Callable<Integer> {
                 progress.close(); // the next sync of the watch starts a bar of its own
                 bytes.set(0);
                 planned.set(0);
+                perFolder.clear();
                 print(report);
             }
 
