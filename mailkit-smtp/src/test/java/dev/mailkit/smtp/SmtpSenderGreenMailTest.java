@@ -24,6 +24,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -232,6 +233,37 @@ class SmtpSenderGreenMailTest {
             assertThat(sent.getMessageCount()).isEqualTo(1);
             assertThat(sent.getMessage(1).getSubject()).isEqualTo("keep a copy");
             assertThat(sent.getMessage(1).isSet(jakarta.mail.Flags.Flag.SEEN)).isTrue();
+        } finally {
+            store.close();
+        }
+    }
+
+    @Test
+    void sendAll_withSentCopies_filesEachMessageOnce_overSeveralImapConnections() throws Exception {
+        ServerEndpoint imap = ServerEndpoint.of("127.0.0.1", greenMail.getImap().getPort(), Security.PLAIN);
+        List<Email> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            batch.add(Email.builder().from("alice@localhost").to("bob@localhost").subject("copy " + i).text("x").build());
+        }
+        try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
+                .credentials(Credentials.password("alice", "alice-pw"))
+                .options(ConnectionOptions.builder().allowPlaintext().build()).poolSize(4)
+                .appendToSentFolder(imap).build()) {
+            List<SendOutcome> outcomes = sender.sendAll(batch);
+            assertThat(outcomes).allSatisfy(o -> assertThat(o.result()).hasValueSatisfying(r ->
+                    assertThat(r.sentCopy()).isEqualTo(SentCopy.APPENDED)));
+        }
+        Store store = jakarta.mail.Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", greenMail.getImap().getPort(), "alice", "alice-pw");
+        try {
+            Folder sent = store.getFolder("Sent");
+            sent.open(Folder.READ_ONLY);
+            List<String> subjects = new java.util.ArrayList<>();
+            for (jakarta.mail.Message m : sent.getMessages()) {
+                subjects.add(m.getSubject());
+            }
+            assertThat(subjects).as("each copy once").containsExactlyInAnyOrderElementsOf(
+                    batch.stream().map(Email::subject).toList());
         } finally {
             store.close();
         }

@@ -112,7 +112,7 @@ public final class PooledSmtpSender implements SmtpSender {
             throw new InvalidConfigurationException("appendToSentFolder() needs an IMAP server: use a provider "
                     + "with an IMAP endpoint or appendToSentFolder(ServerEndpoint)", null);
         }
-        return new SentFolderAppender(account.session(Protocol.IMAP, imap).build(), provider);
+        return new SentFolderAppender(account.session(Protocol.IMAP, imap).build(), provider, b.poolSize);
     }
 
     private static ExecutorService defaultExecutor(int threads) {

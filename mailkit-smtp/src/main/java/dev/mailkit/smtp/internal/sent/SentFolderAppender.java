@@ -13,10 +13,18 @@ import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
 /**
- * Appends sent messages to the account's Sent folder over one lazily opened IMAP connection. The
- * folder is the one flagged {@code \Sent} (RFC 6154), else the provider's Sent name, else "Sent",
- * created when missing.
+ * Appends sent messages to the account's Sent folder over a small pool of lazily opened IMAP connections
+ * (as many as the sender sends on at once), so Sent copies keep pace with a batch instead of queueing on
+ * one connection. The folder is the one flagged {@code \Sent} (RFC 6154), else the provider's Sent name,
+ * else "Sent", created when missing; it is looked up once.
  */
 public final class SentFolderAppender implements AutoCloseable {
 
@@ -24,18 +32,24 @@ public final class SentFolderAppender implements AutoCloseable {
 
     private final MailSession imap;
     private final ProviderSettings provider;
-    private Store store;
-    private String folderName;
+    /** Connections not in use; at most {@code slots} connections exist. */
+    private final Deque<Store> idle = new ArrayDeque<>();
+    private final Semaphore slots;
+    private final Set<Store> open = ConcurrentHashMap.newKeySet();
+    private volatile String folderName;
+    private volatile boolean closed;
 
     /**
      * Creates an appender.
      *
-     * @param imap     the account's IMAP session
-     * @param provider the provider, for the Sent folder name, or null
+     * @param imap        the account's IMAP session
+     * @param provider    the provider, for the Sent folder name, or null
+     * @param connections how many appends may run at once, each on its own connection (at least 1)
      */
-    public SentFolderAppender(MailSession imap, ProviderSettings provider) {
+    public SentFolderAppender(MailSession imap, ProviderSettings provider, int connections) {
         this.imap = imap;
         this.provider = provider;
+        this.slots = new Semaphore(Math.max(1, connections), true);
     }
 
     /**
@@ -44,55 +58,112 @@ public final class SentFolderAppender implements AutoCloseable {
      * @param message the message as sent
      * @return true when appended; false when it failed (logged)
      */
-    public synchronized boolean append(MimeMessage message) {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            try {
-                if (store == null || !store.isConnected()) {
-                    store = imap.connectStore();
-                    folderName = null;
-                }
-                Folder sent = store.getFolder(sentFolderName());
-                if (!sent.exists()) {
-                    sent.create(Folder.HOLDS_MESSAGES);
-                }
-                message.setFlag(Flags.Flag.SEEN, true);
-                sent.appendMessages(new MimeMessage[] {message});
-                return true;
-            } catch (MessagingException | RuntimeException e) {
-                LOG.warn("appending to the Sent folder at {} failed (attempt {}): {}", imap.endpoint(), attempt + 1,
-                        e.getMessage());
-                closeQuietly();
-            }
+    public boolean append(MimeMessage message) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return false;
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Store store = null;
+                try {
+                    store = borrow();
+                    Folder sent = store.getFolder(sentFolderName(store));
+                    message.setFlag(Flags.Flag.SEEN, true);
+                    sent.appendMessages(new MimeMessage[] {message});
+                    giveBack(store);
+                    return true;
+                } catch (MessagingException | RuntimeException e) {
+                    LOG.warn("appending to the Sent folder at {} failed (attempt {}): {}", imap.endpoint(), attempt + 1,
+                            e.getMessage());
+                    if (store != null) {
+                        discard(store);
+                    }
+                    folderName = null; // looked up again: the folder may have been deleted or renamed
+                }
+            }
+            return false;
+        } finally {
+            slots.release();
+        }
     }
 
-    private String sentFolderName() throws MessagingException {
-        if (folderName == null) {
-            folderName = provider == null ? "Sent" : provider.specialFolder(FolderRole.SENT).orElse("Sent");
+    private Store borrow() throws MessagingException {
+        synchronized (idle) {
+            Store s = idle.poll();
+            while (s != null && !s.isConnected()) {
+                discard(s);
+                s = idle.poll();
+            }
+            if (s != null) {
+                return s;
+            }
+        }
+        Store s = imap.connectStore();
+        open.add(s);
+        if (closed) {
+            discard(s);
+            throw new IllegalStateException("the sender is closed");
+        }
+        return s;
+    }
+
+    private void giveBack(Store store) {
+        synchronized (idle) {
+            if (!closed) {
+                idle.push(store);
+                return;
+            }
+        }
+        discard(store);
+    }
+
+    private void discard(Store store) {
+        open.remove(store);
+        Closing.quietly(store::close, LOG, "an IMAP connection for Sent copies");
+    }
+
+    /** The Sent folder's name, looked up once (and created when missing) on the given connection. */
+    private String sentFolderName(Store store) throws MessagingException {
+        String name = folderName;
+        if (name != null) {
+            return name;
+        }
+        synchronized (this) {
+            if (folderName != null) {
+                return folderName;
+            }
+            name = provider == null ? "Sent" : provider.specialFolder(FolderRole.SENT).orElse("Sent");
+            lookup:
             for (Folder f : store.getDefaultFolder().list("*")) {
                 if (f instanceof IMAPFolder imapFolder) {
                     for (String attribute : imapFolder.getAttributes()) {
                         if ("\\Sent".equalsIgnoreCase(attribute)) {
-                            folderName = f.getFullName();
-                            return folderName;
+                            name = f.getFullName();
+                            break lookup;
                         }
                     }
                 }
             }
-        }
-        return folderName;
-    }
-
-    private void closeQuietly() {
-        if (store != null) {
-            Closing.quietly(store::close, LOG, "the IMAP connection for the Sent copy");
-            store = null;
+            Folder sent = store.getFolder(name);
+            if (!sent.exists()) {
+                sent.create(Folder.HOLDS_MESSAGES);
+            }
+            folderName = name;
+            return name;
         }
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        closed = true;
+        synchronized (idle) {
+            idle.clear();
+        }
+        for (Store s : List.copyOf(open)) {
+            discard(s);
+        }
     }
 }
