@@ -3,6 +3,7 @@ package dev.mailkit.bench;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.imap.DovecotServer;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
@@ -46,7 +47,10 @@ import java.util.regex.Pattern;
 final class SmtpBench {
 
     /** One SMTP server under test: where it listens, whether it wants AUTH, how to empty it between runs. */
-    private record Server(String name, int port, boolean auth, Runnable purge) {
+    private record Server(String name, int port, boolean auth, Runnable purge, String user, String password) {
+        Server(String name, int port, boolean auth, Runnable purge) {
+            this(name, port, auth, purge, "bench", "bench");
+        }
     }
 
     /** The same messages for every contender: built inside each contender's timed part from these specs. */
@@ -70,9 +74,11 @@ final class SmtpBench {
     }
 
     void run() throws Exception {
-        GreenMail mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail mail = new GreenMail(new ServerSetup[] {new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
         mail.start();
         mail.setUser("bench@example.com", "bench", "bench");
+        mail.setUser("dave@example.com", "dave", DovecotServer.PASSWORD); // Sent copies go to Dovecot's dave
         PostfixServer postfix = null;
         try {
             List<Server> servers = new ArrayList<>();
@@ -114,6 +120,9 @@ final class SmtpBench {
                     }
                 }
             }
+            if (selected("sent")) {
+                sentCopies(servers.get(0), mail.getImap().getPort(), full ? 1_000 : 20);
+            }
             if (selected("memory")) {
                 Server target = servers.get(servers.size() - 1);
                 memory(target, full ? 100_000 : 2_000);
@@ -128,7 +137,8 @@ final class SmtpBench {
 
     /**
      * Whether a workload is to be run: all of them unless -Dbench.smtp.workloads names some (small: 1,000 ~4 KB
-     * messages; 10k; latency: 20 ms round trip; attachment: 1 MB attachments; memory: 100,000 sends).
+     * messages; 10k; latency: 20 ms round trip; attachment: 1 MB attachments; sent: 1,000 messages with and without
+     * Sent copies; memory: 100,000 sends).
      */
     private static boolean selected(String workload) {
         String only = System.getProperty("bench.smtp.workloads", "");
@@ -216,23 +226,74 @@ final class SmtpBench {
         }
     }
 
+    /**
+     * The same batch with and without a copy of each message appended to the Sent folder over IMAP: the
+     * copies must not serialise the batch. The copies go to a Dovecot started here (GreenMail's IMAP takes
+     * ~45 ms per APPEND, which would measure GreenMail); without Dovecot, to GreenMail, said in the row.
+     */
+    private void sentCopies(Server server, int greenMailImapPort, int count) throws Exception {
+        DovecotServer dovecot = null;
+        try {
+            dovecot = DovecotServer.start();
+        } catch (Exception e) {
+            if (System.getenv("CI") != null) {
+                throw e;
+            }
+            log.println("smtp: Sent copies to GreenMail's IMAP: Dovecot cannot start here (" + e.getMessage() + ")");
+        }
+        try {
+            int imapPort = dovecot != null ? dovecot.port() : greenMailImapPort;
+            // the SMTP login is also the IMAP login: one account on both servers
+            Server account = dovecot != null ? new Server(server.name(), server.port(), server.auth(), server.purge(),
+                    "dave", DovecotServer.PASSWORD) : server;
+            String scenario = server.name() + ", ~4 KB, loopback, Sent copies over IMAP to "
+                    + (dovecot != null ? "Dovecot" : "GreenMail");
+            log.printf("smtp: %s, %,d messages%n", scenario, count);
+            Map<String, Contender> contenders = new LinkedHashMap<>();
+            contenders.put("mailkit (default pool), no Sent copy", (s, p, l) -> mailkit(account, p, l, 0));
+            contenders.put("mailkit (default pool), Sent copies", (s, p, l) -> mailkit(account, p, l, 0, imapPort));
+            measure(server, scenario, specs(count, 0), server.port(), contenders);
+        } finally {
+            if (dovecot != null) {
+                dovecot.close();
+            }
+        }
+    }
+
     private static void mailkit(Server server, int port, List<Spec> specs, int pool) {
+        mailkit(server, port, specs, pool, 0);
+    }
+
+    /** With {@code sentImapPort} above 0, each message is also appended to the Sent folder there. */
+    private static void mailkit(Server server, int port, List<Spec> specs, int pool, int sentImapPort) {
         SmtpSender.Builder b = SmtpSender.builder().endpoint(ServerEndpoint.of("127.0.0.1", port, Security.PLAIN))
                 .options(ConnectionOptions.builder().allowPlaintext().build()).noRateLimit();
         if (server.auth()) {
-            b.credentials(Credentials.password("bench", "bench"));
+            b.credentials(Credentials.password(server.user(), server.password()));
         } else {
             b.withoutAuthentication();
         }
         if (pool > 0) {
             b.poolSize(pool);
         }
+        if (sentImapPort > 0) {
+            b.appendToSentFolder(ServerEndpoint.of("127.0.0.1", sentImapPort, Security.PLAIN));
+        }
         try (SmtpSender sender = b.build()) {
             AtomicReference<Exception> first = new AtomicReference<>();
             Iterable<Email> emails = () -> specs.stream().map(SmtpBench::email).iterator();
-            long failed = sender.sendAll(emails, o -> o.failure().ifPresent(f -> first.compareAndSet(null, f))).failed();
+            java.util.concurrent.atomic.AtomicLong notCopied = new java.util.concurrent.atomic.AtomicLong();
+            long failed = sender.sendAll(emails, o -> {
+                o.failure().ifPresent(f -> first.compareAndSet(null, f));
+                if (sentImapPort > 0 && o.result().filter(r -> r.sentCopy() == dev.mailkit.smtp.SentCopy.APPENDED).isEmpty()) {
+                    notCopied.incrementAndGet();
+                }
+            }).failed();
             if (failed > 0) {
                 throw new IllegalStateException(failed + " messages failed", first.get());
+            }
+            if (notCopied.get() > 0) {
+                throw new IllegalStateException(notCopied.get() + " Sent copies were not appended");
             }
         }
     }

@@ -85,12 +85,12 @@ public final class PooledSmtpSender implements SmtpSender {
         this.retry = b.retryPolicy;
         this.limiter = rateLimiter(b, provider);
         this.listener = b.listener;
-        this.parallelism = b.poolSize;
-        this.ownsExecutor = b.executor == null;
-        this.executor = b.executor != null ? b.executor : defaultExecutor(b.poolSize);
         this.providerSavesSent = provider != null && provider.savesSentCopy();
         this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
+        this.parallelism = b.poolSize;
+        this.ownsExecutor = b.executor == null;
+        this.executor = b.executor != null ? b.executor : defaultExecutor(parallelism);
     }
 
     private static RateLimiter rateLimiter(SenderConfig b, ProviderSettings provider) {
@@ -148,6 +148,8 @@ public final class PooledSmtpSender implements SmtpSender {
     private static final class Carry {
         TransportPool.Lease lease;
         Prepared prepared;
+        /** The message just sent, whose Sent copy the worker queues (the send did not wait for it). */
+        MimeMessage toCopy;
     }
 
     private Prepared prepare(Email email) {
@@ -189,6 +191,10 @@ public final class PooledSmtpSender implements SmtpSender {
                     TransportPool.Lease lease = held;
                     held = null;
                     SendResult r = attemptOnce(cur, attempt, start, waited, lease, carry, after);
+                    if (carry != null && sentAppender != null && !providerSavesSent) {
+                        carry.toCopy = cur.message(); // the batch worker queues the copy and reports when it is in
+                        return r;
+                    }
                     r = saveSentCopy(cur.message(), r);
                     listener.onSent(email, r);
                     return r;
@@ -336,11 +342,21 @@ public final class PooledSmtpSender implements SmtpSender {
             }
         };
         List<CompletableFuture<Void>> workers = new ArrayList<>();
+        // Sent copies are appended while the workers send on: each message is reported once its copy is in
+        List<CompletableFuture<Void>> copies = java.util.Collections.synchronizedList(new ArrayList<>());
+        if (sentAppender != null) {
+            sentAppender.prepare(); // the IMAP login runs while the first messages are sent
+        }
         for (int w = 0; w < parallelism; w++) {
-            workers.add(CompletableFuture.runAsync(() -> work(source, report, sent, failed), executor));
+            workers.add(CompletableFuture.runAsync(() -> work(source, report, sent, failed, copies), executor));
         }
         try {
             CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
+            List<CompletableFuture<Void>> waiting;
+            synchronized (copies) {
+                waiting = List.copyOf(copies);
+            }
+            CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0])).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
@@ -350,7 +366,8 @@ public final class PooledSmtpSender implements SmtpSender {
         return new BatchSummary(sent.get(), failed.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    private void work(Source source, Consumer<SendOutcome> onEach, AtomicLong sent, AtomicLong failed) {
+    private void work(Source source, Consumer<SendOutcome> onEach, AtomicLong sent, AtomicLong failed,
+                      List<CompletableFuture<Void>> copies) {
         Carry carry = new Carry();
         try {
             Source.Item cur = source.next();
@@ -358,8 +375,21 @@ public final class PooledSmtpSender implements SmtpSender {
                 Source.Item next = source.next();
                 SendOutcome outcome;
                 try {
-                    outcome = success(cur.index(), send(cur.email(), carry, next == null ? null : next.email()));
+                    SendResult r = send(cur.email(), carry, next == null ? null : next.email());
                     sent.incrementAndGet();
+                    if (carry.toCopy != null) {
+                        MimeMessage copy = carry.toCopy;
+                        carry.toCopy = null;
+                        Source.Item item = cur;
+                        copies.add(sentAppender.appendLater(copy).thenAccept(ok -> {
+                            SendResult withCopy = withSentCopy(r, ok ? SentCopy.APPENDED : SentCopy.FAILED);
+                            listener.onSent(item.email(), withCopy);
+                            onEach.accept(success(item.index(), withCopy));
+                        }));
+                        cur = next;
+                        continue;
+                    }
+                    outcome = success(cur.index(), r);
                 } catch (MailkitException e) {
                     outcome = failure(cur.index(), cur.email().messageId(), e);
                     failed.incrementAndGet();
