@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** The health indicator against GreenMail, a closed port, and a watch that stopped. */
@@ -102,10 +103,14 @@ class MailkitHealthIndicatorTest {
     }
 
     @Test
-    void noIndicator_whenSwitchedOff_orWithNothingToCheck() {
+    void noIndicator_whenSwitchedOff_withNothingToCheck_orWithoutActuator() {
         runner.withPropertyValues(mail.smtpProperties()).withPropertyValues("management.health.mailkit.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(MailkitHealthIndicator.class));
         runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(MailkitHealthIndicator.class));
+        runner.withPropertyValues(mail.smtpProperties())
+                .withClassLoader(new FilteredClassLoader(org.springframework.boot.actuate.health.HealthIndicator.class))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(dev.mailkit.smtp.SmtpSender.class)
+                        .doesNotHaveBean(MailkitHealthIndicator.class));
     }
 
     @Test
