@@ -100,6 +100,17 @@ public interface SmtpSender extends AutoCloseable {
      */
     ServerEndpoint endpoint();
 
+    /**
+     * How many of the pool's connections are lent to sends at this moment, for a gauge of how busy the pool
+     * is: from 0 to the pool size, a connection kept between two messages of a {@link #sendAll} batch
+     * included. A sender without a pool (a test double) may leave the default, 0.
+     *
+     * @return the connections in use now
+     */
+    default int connectionsInUse() {
+        return 0;
+    }
+
     /** Closes the pooled connections; waits for no send in progress. Idempotent. */
     @Override
     void close();

@@ -361,4 +361,30 @@ class SmtpSenderBehaviourTest {
                 .isInstanceOf(dev.mailkit.core.InvalidConfigurationException.class)
                 .hasMessageContaining("port 465 is implicit TLS");
     }
+
+    @Test
+    void connectionsInUse_countsTheConnectionsLentToSends() throws Exception {
+        java.util.concurrent.CountDownLatch atData = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.dataReply(n -> {
+            atData.countDown();
+            try {
+                release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "250 2.0.0 ok";
+        });
+        try (SmtpSender sender = plain().poolSize(3).build()) {
+            assertThat(sender.connectionsInUse()).isZero();
+            var first = sender.sendAsync(email(1));
+            var second = sender.sendAsync(email(2));
+            assertThat(atData.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(sender.connectionsInUse()).isEqualTo(2); // both wait for the server's reply to DATA
+            release.countDown();
+            first.join();
+            second.join();
+            assertThat(sender.connectionsInUse()).isZero();  // back in the pool, idle
+        }
+    }
 }

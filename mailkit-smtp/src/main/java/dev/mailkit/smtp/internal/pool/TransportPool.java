@@ -40,6 +40,7 @@ public final class TransportPool implements AutoCloseable {
     }
 
     private final MailSession session;
+    private final int maxSize;
     private final int maxMessages;
     private final long validateAfterIdleNanos;
     private final Semaphore permits;
@@ -57,6 +58,7 @@ public final class TransportPool implements AutoCloseable {
      */
     public TransportPool(MailSession session, int maxSize, int maxMessages, Duration validateAfterIdle) {
         this.session = session;
+        this.maxSize = maxSize;
         this.maxMessages = maxMessages;
         this.validateAfterIdleNanos = validateAfterIdle.toNanos();
         this.permits = new Semaphore(maxSize, true);
@@ -141,6 +143,11 @@ public final class TransportPool implements AutoCloseable {
     public void keep(Lease lease) {
         lease.messages++;
         lease.lastUsedNanos = System.nanoTime();
+    }
+
+    /** Leases held now: connections lent out, including those kept between two messages of a batch. */
+    public int inUse() {
+        return maxSize - permits.availablePermits();
     }
 
     /** Connections opened since the pool was created. */

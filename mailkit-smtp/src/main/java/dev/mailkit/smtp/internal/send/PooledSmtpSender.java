@@ -133,6 +133,11 @@ public final class PooledSmtpSender implements SmtpSender {
     }
 
     @Override
+    public int connectionsInUse() {
+        return pool.inUse();
+    }
+
+    @Override
     public SendResult send(Email email) {
         return send(email, null, null);
     }
