@@ -170,7 +170,12 @@ final class ProvidersCommand implements Runnable {
         }
     }
 
-    @Command(name = "lookup", mixinStandardHelpOptions = true, description = "Finds the provider of an e-mail address in the built-in registry.")
+    /** Test seam: the DNS resolver and autoconfig source {@code lookup} uses; null means the network. */
+    static volatile dev.mailkit.core.DnsResolver dnsForTests;
+    static volatile dev.mailkit.core.discovery.AutoconfigSource autoconfigForTests;
+
+    @Command(name = "lookup", mixinStandardHelpOptions = true, description = "Finds the provider of an e-mail address: "
+            + "the built-in data, then (unless --offline) the domain's autoconfig document, its MX hosts and its SRV records.")
     static final class Lookup implements Runnable {
         @ParentCommand
         ProvidersCommand parent;
@@ -179,8 +184,12 @@ final class ProvidersCommand implements Runnable {
         String email;
 
         @picocli.CommandLine.Option(names = "--json", description = "Print the settings as one JSON document: "
-                + "status, exitCode and provider.")
+                + "status, exitCode, foundBy, method and provider.")
         boolean json;
+
+        @picocli.CommandLine.Option(names = "--offline", description = "Look only in the built-in data: no DNS, "
+                + "no autoconfig request.")
+        boolean offline;
 
         @Override
         public void run() {
@@ -190,7 +199,29 @@ final class ProvidersCommand implements Runnable {
                 throw new IllegalArgumentException("'" + Printable.of(email) + "' is not an e-mail address"
                         + " (user@domain); for a provider id or domain use 'mailkit providers show'");
             }
-            show(parent.root.out, json, ProviderRegistry.defaults().lookup(email));
+            if (offline) {
+                ProviderSettings p = ProviderRegistry.defaults().lookup(email);
+                if (!json) {
+                    parent.root.out.println("found in the built-in data");
+                }
+                show(parent.root.out, json, p);
+                return;
+            }
+            java.time.Duration timeout = java.time.Duration.ofSeconds(5);
+            dev.mailkit.core.DnsResolver dns = dnsForTests != null ? dnsForTests : dev.mailkit.core.DnsResolver.system(timeout);
+            dev.mailkit.core.discovery.AutoconfigSource autoconfig = autoconfigForTests != null ? autoconfigForTests
+                    : dev.mailkit.core.discovery.AutoconfigSource.https(timeout);
+            dev.mailkit.core.discovery.DiscoveryResult r = dev.mailkit.core.discovery.ProviderDiscovery.builder()
+                    .dns(dns).autoconfig(autoconfig).build().discover(email)
+                    .orElseThrow(() -> new dev.mailkit.core.ProviderNotFoundException(email));
+            if (json) {
+                parent.root.out.println(Json.result("ok", ExitCodes.OK).put("foundBy", r.foundBy())
+                        .put("method", r.method().name()).put("provider", toJson(r.settings())));
+                return;
+            }
+            parent.root.out.println("found by " + r.foundBy());
+            r.plaintextEndpoints().forEach(e -> parent.root.out.println("  not used (no TLS): " + e));
+            print(parent.root.out, r.settings());
         }
     }
 }

@@ -84,6 +84,40 @@ class MailkitCliTest {
     }
 
     @Test
+    void providersLookup_findsCustomDomainsByMx_andOfflineStaysWithTheData() {
+        ProvidersCommand.dnsForTests = new dev.mailkit.core.DnsResolver() {
+            @Override
+            public List<Mx> mx(String domain) {
+                return domain.equals("example.com") ? List.of(new Mx(1, "aspmx.l.google.com.")) : List.of();
+            }
+
+            @Override
+            public List<Srv> srv(String name) {
+                return List.of();
+            }
+        };
+        ProvidersCommand.autoconfigForTests = dev.mailkit.core.discovery.AutoconfigSource.none();
+        try {
+            CliRun found = CliRun.of("providers", "lookup", "ceo@example.com");
+            assertThat(found.code()).isZero();
+            assertThat(found.out()).contains("found by the MX of example.com: aspmx.l.google.com → Google Workspace")
+                    .contains("imap.gmail.com:993");
+            assertThat(CliRun.of("providers", "lookup", "ceo@example.com", "--json").out())
+                    .contains("\"method\":\"MX\"").contains("google-workspace");
+            CliRun known = CliRun.of("providers", "lookup", "someone@laposte.net");
+            assertThat(known.out()).contains("found by the registry, which lists laposte.net");
+            CliRun offline = CliRun.of("providers", "lookup", "ceo@example.com", "--offline");
+            assertThat(offline.code()).isNotZero();
+            assertThat(CliRun.of("providers", "lookup", "someone@laposte.net", "--offline").out())
+                    .contains("found in the built-in data").contains("imap.laposte.net");
+            assertThat(CliRun.of("providers", "lookup", "nobody@unknown.example").code()).isNotZero();
+        } finally {
+            ProvidersCommand.dnsForTests = null;
+            ProvidersCommand.autoconfigForTests = null;
+        }
+    }
+
+    @Test
     void send_deliversTextHtmlAndAttachments_toEveryRecipient() throws Exception {
         Path text = dir.resolve("body.txt");
         Path html = dir.resolve("body.html");

@@ -12,8 +12,11 @@ import java.util.Objects;
  * @param method            which discovery step found them
  * @param plaintextEndpoints endpoints the step offered without TLS; left out of {@code settings}, listed here so a
  *                          caller can warn or, knowingly, opt in
+ * @param foundBy           how the step found them, in words, for example
+ *                          {@code the MX of example.com: aspmx.l.google.com → Google Workspace}
  */
-public record DiscoveryResult(ProviderSettings settings, Method method, List<ServerEndpoint> plaintextEndpoints) {
+public record DiscoveryResult(ProviderSettings settings, Method method, List<ServerEndpoint> plaintextEndpoints,
+                              String foundBy) {
 
     /** The discovery steps, in the order they are tried. */
     public enum Method {
@@ -34,11 +37,25 @@ public record DiscoveryResult(ProviderSettings settings, Method method, List<Ser
      * @param method             which discovery step found them
      * @param plaintextEndpoints endpoints the step offered without TLS; left out of {@code settings}, listed here so a
      *                           caller can warn or, knowingly, opt in
+     * @param foundBy            how the step found them, in words
      * @throws NullPointerException if a component is null
      */
     public DiscoveryResult {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(foundBy, "foundBy");
         plaintextEndpoints = List.copyOf(plaintextEndpoints);
+    }
+
+    /**
+     * A result whose {@link #foundBy()} names only the step.
+     *
+     * @param settings           the provider settings to use
+     * @param method             which discovery step found them
+     * @param plaintextEndpoints endpoints the step offered without TLS
+     * @throws NullPointerException if a component is null
+     */
+    public DiscoveryResult(ProviderSettings settings, Method method, List<ServerEndpoint> plaintextEndpoints) {
+        this(settings, method, plaintextEndpoints, method.name());
     }
 }

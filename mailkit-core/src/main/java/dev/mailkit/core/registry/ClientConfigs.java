@@ -15,7 +15,8 @@ import java.util.List;
  * Reads Thunderbird {@code clientConfig} XML (the format of autoconfig servers and the ISPDB) into
  * {@link ProviderSettings}. IMAP and SMTP servers are kept in document order; POP3 and Exchange
  * servers and unknown elements are ignored; {@code %EMAILADDRESS%} and {@code %EMAILLOCALPART%}
- * user-name placeholders become {@link ProviderSettings#usernameTemplate()}.
+ * user-name placeholders become {@link ProviderSettings#usernameTemplate()} (the IMAP server's form), and an
+ * SMTP server's other form becomes {@link ProviderSettings#usernameTemplate(dev.mailkit.core.Protocol)}.
  */
 public final class ClientConfigs {
 

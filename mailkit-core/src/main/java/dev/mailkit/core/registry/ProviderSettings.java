@@ -41,6 +41,8 @@ public final class ProviderSettings {
     private final List<ServerEndpoint> imap;
     private final List<ServerEndpoint> smtp;
     private final String usernameTemplate;
+    private final String imapUsernameTemplate;
+    private final String smtpUsernameTemplate;
     private final List<AuthMethod> authMethods;
     private final OAuth2Settings oauth2;
     private final Map<FolderRole, String> specialFolders;
@@ -52,6 +54,7 @@ public final class ProviderSettings {
     private final URI documentation;
     private final String note;
     private final String source;
+    private final List<DataSource> dataSources;
 
     private ProviderSettings(Builder b) {
         this.id = b.id;
@@ -62,6 +65,8 @@ public final class ProviderSettings {
         this.imap = List.copyOf(b.imap);
         this.smtp = List.copyOf(b.smtp);
         this.usernameTemplate = b.usernameTemplate;
+        this.imapUsernameTemplate = b.imapUsernameTemplate;
+        this.smtpUsernameTemplate = b.smtpUsernameTemplate;
         this.authMethods = b.authMethods.isEmpty() ? List.of(AuthMethod.PASSWORD) : List.copyOf(b.authMethods);
         this.oauth2 = b.oauth2;
         this.specialFolders = Collections.unmodifiableMap(new EnumMap<>(b.specialFolders));
@@ -73,6 +78,7 @@ public final class ProviderSettings {
         this.documentation = b.documentation;
         this.note = b.note;
         this.source = b.source;
+        this.dataSources = List.copyOf(b.dataSources);
     }
 
     /**
@@ -100,6 +106,8 @@ public final class ProviderSettings {
         b.imap.addAll(imap);
         b.smtp.addAll(smtp);
         b.usernameTemplate = usernameTemplate;
+        b.imapUsernameTemplate = imapUsernameTemplate;
+        b.smtpUsernameTemplate = smtpUsernameTemplate;
         b.authMethods.addAll(authMethods);
         b.oauth2 = oauth2;
         b.specialFolders.putAll(specialFolders);
@@ -111,6 +119,7 @@ public final class ProviderSettings {
         b.documentation = documentation;
         b.note = note;
         b.source = source;
+        b.dataSources.addAll(dataSources);
         return b;
     }
 
@@ -198,6 +207,18 @@ public final class ProviderSettings {
     }
 
     /**
+     * The login-name template for one protocol: the protocol's own form where the provider gives one (iCloud:
+     * the local part for IMAP, the full address for SMTP), else {@link #usernameTemplate()}.
+     *
+     * @param protocol SMTP or IMAP
+     * @return the login-name template for that protocol
+     */
+    public String usernameTemplate(Protocol protocol) {
+        String own = protocol == Protocol.IMAP ? imapUsernameTemplate : smtpUsernameTemplate;
+        return own != null ? own : usernameTemplate;
+    }
+
+    /**
      * The login name for an address, following {@link #usernameTemplate()}.
      *
      * @param emailAddress the account's address, for example {@code me@example.com}
@@ -205,8 +226,24 @@ public final class ProviderSettings {
      * @throws IllegalArgumentException if the address has no single '@' between non-empty parts
      */
     public String username(String emailAddress) {
+        return fill(usernameTemplate, emailAddress);
+    }
+
+    /**
+     * The login name for an address and protocol, following {@link #usernameTemplate(Protocol)}.
+     *
+     * @param protocol     SMTP or IMAP
+     * @param emailAddress the account's address, for example {@code me@example.com}
+     * @return the login name
+     * @throws IllegalArgumentException if the address has no single '@' between non-empty parts
+     */
+    public String username(Protocol protocol, String emailAddress) {
+        return fill(usernameTemplate(protocol), emailAddress);
+    }
+
+    private static String fill(String template, String emailAddress) {
         String[] parts = Lookups.splitAddress(emailAddress);
-        return usernameTemplate.replace(EMAIL_ADDRESS, parts[0] + "@" + parts[1])
+        return template.replace(EMAIL_ADDRESS, parts[0] + "@" + parts[1])
                 .replace(EMAIL_LOCAL_PART, parts[0])
                 .replace("%EMAILDOMAIN%", parts[1]);
     }
@@ -331,6 +368,16 @@ public final class ProviderSettings {
     }
 
     /**
+     * Where the settings were taken from and when they were last checked: the provider's help page or a
+     * file of Thunderbird's ISPDB. Every built-in provider has at least one.
+     *
+     * @return the sources, possibly empty for settings built in code or read from other files
+     */
+    public List<DataSource> dataSources() {
+        return dataSources;
+    }
+
+    /**
      * Whether an MX host name matches one of {@link #mxPatterns()}.
      *
      * @param mxHost an MX host, for example {@code alt1.aspmx.l.google.com.}
@@ -391,6 +438,8 @@ public final class ProviderSettings {
         return id.equals(p.id) && displayName.equals(p.displayName) && aliases.equals(p.aliases)
                 && domains.equals(p.domains) && mxPatterns.equals(p.mxPatterns) && imap.equals(p.imap)
                 && smtp.equals(p.smtp) && usernameTemplate.equals(p.usernameTemplate)
+                && Objects.equals(imapUsernameTemplate, p.imapUsernameTemplate)
+                && Objects.equals(smtpUsernameTemplate, p.smtpUsernameTemplate) && dataSources.equals(p.dataSources)
                 && authMethods.equals(p.authMethods) && Objects.equals(oauth2, p.oauth2)
                 && specialFolders.equals(p.specialFolders) && limits.equals(p.limits)
                 && savesSentCopy == p.savesSentCopy && imapIdRequired == p.imapIdRequired
@@ -423,6 +472,8 @@ public final class ProviderSettings {
         private final List<ServerEndpoint> imap = new ArrayList<>();
         private final List<ServerEndpoint> smtp = new ArrayList<>();
         private String usernameTemplate = EMAIL_ADDRESS;
+        private String imapUsernameTemplate;
+        private String smtpUsernameTemplate;
         private final List<AuthMethod> authMethods = new ArrayList<>();
         private OAuth2Settings oauth2;
         private final Map<FolderRole, String> specialFolders = new EnumMap<>(FolderRole.class);
@@ -434,6 +485,7 @@ public final class ProviderSettings {
         private URI documentation;
         private String note;
         private String source = PROGRAMMATIC;
+        private final List<DataSource> dataSources = new ArrayList<>();
 
         private Builder(String id) {
             this.id = checkId(id, "id");
@@ -524,6 +576,25 @@ public final class ProviderSettings {
          */
         public Builder usernameTemplate(String template) {
             this.usernameTemplate = requireText(template, "usernameTemplate");
+            return this;
+        }
+
+        /**
+         * Sets the login-name template for one protocol only, where the provider asks for another form than
+         * {@link #usernameTemplate(String)} for it.
+         *
+         * @param protocol SMTP or IMAP
+         * @param template the template ({@link #EMAIL_ADDRESS}, {@link #EMAIL_LOCAL_PART}, or text with those placeholders)
+         * @return this builder
+         */
+        public Builder usernameTemplate(Protocol protocol, String template) {
+            Objects.requireNonNull(protocol, "protocol");
+            String t = requireText(template, "usernameTemplate");
+            if (protocol == Protocol.IMAP) {
+                imapUsernameTemplate = t;
+            } else {
+                smtpUsernameTemplate = t;
+            }
             return this;
         }
 
@@ -649,6 +720,17 @@ public final class ProviderSettings {
          */
         public Builder source(String source) {
             this.source = requireText(source, "source");
+            return this;
+        }
+
+        /**
+         * Adds where the settings were taken from and when they were last checked against it.
+         *
+         * @param dataSource the help page or ISPDB file, and the day it was checked
+         * @return this builder
+         */
+        public Builder dataSource(DataSource dataSource) {
+            dataSources.add(Objects.requireNonNull(dataSource, "dataSource"));
             return this;
         }
 

@@ -59,6 +59,20 @@ class ProviderDiscoveryTest {
         DiscoveryResult r = ProviderDiscovery.builder().dns(dns).build().discover("ceo@contoso.example").orElseThrow();
         assertThat(r.method()).isEqualTo(DiscoveryResult.Method.MX);
         assertThat(r.settings().id()).isEqualTo("microsoft365");
+        assertThat(r.foundBy()).isEqualTo("the MX of contoso.example: contoso-example.mail.protection.outlook.com"
+                + " → Microsoft 365 (Exchange Online)");
+    }
+
+    @Test
+    void customDomainsOfHostedServices_areFoundByMx() {
+        Map<String, String> mxToProvider = Map.of("aspmx.l.google.com", "google-workspace", "mx.zoho.com", "zoho-business",
+                "mxbiz1.qq.com", "exmail", "mxw.mxhichina.com", "aliyun");
+        mxToProvider.forEach((mx, id) -> {
+            FakeDns dns = new FakeDns(Map.of("corp.example", List.of(new DnsResolver.Mx(10, mx + "."))), Map.of());
+            DiscoveryResult r = ProviderDiscovery.builder().dns(dns).build().discover("ceo@corp.example").orElseThrow();
+            assertThat(r.settings().id()).as(mx).isEqualTo(id);
+            assertThat(r.foundBy()).startsWith("the MX of corp.example: " + mx + " → ");
+        });
     }
 
     @Test

@@ -82,4 +82,38 @@ class ProviderDataTest {
         assertThatThrownBy(() -> ProviderXmlReader.read(new ByteArrayInputStream("<providers".getBytes(StandardCharsets.UTF_8)), "broken.xml"))
                 .isInstanceOf(ProviderDataException.class).hasMessageContaining("broken.xml");
     }
+
+    @Test
+    void sourcesAndPerProtocolUserNames_areRead() {
+        ProviderSettings p = read("<provider id='ok' name='OK Mail'>" + GOOD_BODY
+                .replace("<username>EMAIL</username>", "<username imap='LOCAL_PART'>EMAIL</username>")
+                + "<source checked='2026-12-06'>ispdb:ok.example</source>"
+                + "<source checked='2026-11-28'>https://ok.example/help</source></provider>").get(0);
+        assertThat(p.dataSources()).containsExactly(
+                new DataSource("ispdb:ok.example", java.time.LocalDate.of(2026, 12, 6)),
+                new DataSource("https://ok.example/help", java.time.LocalDate.of(2026, 11, 28)));
+        assertThat(p.dataSources().get(0).isIspdb()).isTrue();
+        assertThat(p.usernameTemplate(dev.mailkit.core.Protocol.IMAP)).isEqualTo(ProviderSettings.EMAIL_LOCAL_PART);
+        assertThat(p.usernameTemplate(dev.mailkit.core.Protocol.SMTP)).isEqualTo(ProviderSettings.EMAIL_ADDRESS);
+        assertThat(p.username(dev.mailkit.core.Protocol.IMAP, "me@ok.example")).isEqualTo("me");
+    }
+
+    @Test
+    void badSourceDate_orReference_andBadUserForm_areRejected() {
+        assertThat(failure("<provider id='p' name='X'>" + GOOD_BODY + "<source checked='06.12.2026'>ispdb:x</source></provider>"))
+                .hasMessageContaining("source.checked").hasMessageContaining("06.12.2026");
+        assertThat(failure("<provider id='p' name='X'>" + GOOD_BODY + "<source checked='2026-12-06'>somewhere</source></provider>"))
+                .hasMessageContaining("source");
+        assertThat(failure("<provider id='p' name='X'>" + GOOD_BODY.replace("<username>EMAIL</username>",
+                "<username smtp='NAME'>EMAIL</username>") + "</provider>")).hasMessageContaining("username");
+    }
+
+    @Test
+    void smtpOnlyEntry_withSourceInsteadOfDocs_reads() {
+        ProviderSettings p = read("<provider id='pop' name='POP only'><domain>pop.example</domain>"
+                + "<smtp host='smtp.pop.example' port='465' security='SSL_TLS'/><username>EMAIL</username>"
+                + "<auth>PASSWORD</auth><source checked='2026-12-06'>ispdb:pop.example</source></provider>").get(0);
+        assertThat(p.imap()).isEmpty();
+        assertThat(p.documentation()).isEmpty();
+    }
 }

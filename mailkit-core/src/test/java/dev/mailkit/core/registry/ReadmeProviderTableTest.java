@@ -21,21 +21,40 @@ class ReadmeProviderTableTest {
 
     static String table() {
         StringBuilder b = new StringBuilder();
-        b.append("| id | provider | domains | IMAP | SMTP | login |\n");
-        b.append("|---|---|---|---|---|---|\n");
-        for (ProviderSettings p : ProviderRegistry.builder().addBuiltIns().build().all()) {
-            String domains = p.domains().isEmpty() ? "(found by MX)"
-                    : p.domains().stream().limit(3).collect(Collectors.joining(", "))
-                    + (p.domains().size() > 3 ? " +" + (p.domains().size() - 3) : "");
-            String login = p.authMethods().stream().map(Enum::name).collect(Collectors.joining(", "))
-                    + (p.imapIdRequired() ? "; IMAP ID" : "")
-                    + (p.enableInWebSettings().isPresent() ? "; enable in web settings" : "");
+        java.util.List<ProviderSettings> all = ProviderRegistry.builder().addBuiltIns().build().all();
+        b.append(all.size()).append(" providers, ").append(all.stream().mapToInt(p -> p.domains().size()).sum())
+                .append(" domains. Source: *page* = the provider's help page, *ISPDB* = Thunderbird's ISPDB,"
+                        + " *other* = a dated secondary source (see each entry's `<source>`).\n\n");
+        b.append("| id | provider | domains | IMAP | SMTP | login | source |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (ProviderSettings p : all) {
+            String domains = p.domains().isEmpty() ? "(by MX)"
+                    : p.domains().stream().limit(2).collect(Collectors.joining(", "))
+                    + (p.domains().size() > 2 ? " +" + (p.domains().size() - 2) : "");
+            String login = p.authMethods().stream().map(ReadmeProviderTableTest::abbreviation).collect(Collectors.joining(" "))
+                    + (p.imapIdRequired() ? ", IMAP ID" : "");
+            String source = p.dataSources().stream().map(d -> d.isIspdb() ? "ISPDB"
+                            : p.documentation().map(u -> u.toString().equals(d.reference())).orElse(false)
+                            || !d.reference().contains("provider-db") ? "page" : "other")
+                    .distinct().collect(Collectors.joining(", "));
             b.append("| `").append(p.id()).append("` | ").append(p.displayName().replace("|", "\\|")).append(" | ")
-                    .append(domains).append(" | ").append(p.imap().get(0)).append(" | ")
-                    .append(p.smtp().stream().map(ServerEndpoint::toString).collect(Collectors.joining("<br>")))
-                    .append(" | ").append(login).append(" |\n");
+                    .append(domains).append(" | ").append(p.imap().isEmpty() ? "—" : compact(p.imap().get(0))).append(" | ")
+                    .append(compact(p.smtp().get(0))).append(" | ").append(login).append(" | ").append(source).append(" |\n");
         }
         return b.toString();
+    }
+
+    private static String compact(ServerEndpoint e) {
+        return e.host() + ":" + e.port() + (e.security() == dev.mailkit.core.Security.STARTTLS ? " STARTTLS" : "");
+    }
+
+    private static String abbreviation(dev.mailkit.core.AuthMethod m) {
+        return switch (m) {
+            case PASSWORD -> "password";
+            case APP_PASSWORD -> "app-password";
+            case AUTHORIZATION_CODE -> "auth-code";
+            case OAUTH2 -> "OAuth2";
+        };
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         String domain = Lookups.domainOf(emailAddress);
         Optional<ProviderSettings> known = registry.forDomain(domain);
         if (known.isPresent()) {
-            return secureOnly(known.get(), DiscoveryResult.Method.REGISTRY_DOMAIN);
+            return secureOnly(known.get(), DiscoveryResult.Method.REGISTRY_DOMAIN,
+                    "the registry, which lists " + domain + " under " + known.get().displayName());
         }
         return fromAutoconfig(domain, emailAddress)
                 .or(() -> fromMx(domain))
@@ -77,7 +78,7 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
             LOG.warn("ignoring malformed autoconfig document for {}: {}", domain, e.getMessage());
             return Optional.empty();
         }
-        return secureOnly(parsed.get(0), DiscoveryResult.Method.AUTOCONFIG);
+        return secureOnly(parsed.get(0), DiscoveryResult.Method.AUTOCONFIG, "the autoconfig document of " + domain);
     }
 
     private Optional<DiscoveryResult> fromMx(String domain) {
@@ -92,7 +93,8 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         for (DnsResolver.Mx mx : records) {
             Optional<ProviderSettings> p = registry.forMxHost(mx.host());
             if (p.isPresent()) {
-                return secureOnly(p.get(), DiscoveryResult.Method.MX);
+                return secureOnly(p.get(), DiscoveryResult.Method.MX, "the MX of " + domain + ": "
+                        + Lookups.normaliseHost(mx.host()) + " → " + p.get().displayName());
             }
         }
         return Optional.empty();
@@ -108,7 +110,8 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
                 .source("DNS SRV records of " + domain);
         imap.forEach(b::imap);
         smtp.forEach(b::smtp);
-        return Optional.of(new DiscoveryResult(b.build(), DiscoveryResult.Method.SRV, List.of()));
+        return Optional.of(new DiscoveryResult(b.build(), DiscoveryResult.Method.SRV, List.of(),
+                "the SRV records of " + domain));
     }
 
     /** Implicit-TLS and STARTTLS services merged by priority; implicit TLS first at equal priority (RFC 8314 §5.1). */
@@ -144,11 +147,12 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         return out;
     }
 
-    private static Optional<DiscoveryResult> secureOnly(ProviderSettings found, DiscoveryResult.Method method) {
+    private static Optional<DiscoveryResult> secureOnly(ProviderSettings found, DiscoveryResult.Method method,
+                                                        String foundBy) {
         List<ServerEndpoint> plaintext = Stream.concat(found.imap().stream(), found.smtp().stream())
                 .filter(ServerEndpoint::isPlaintext).toList();
         if (plaintext.isEmpty()) {
-            return Optional.of(new DiscoveryResult(found, method, List.of()));
+            return Optional.of(new DiscoveryResult(found, method, List.of(), foundBy));
         }
         LOG.warn("{} offered plaintext endpoints {}; they are not used", found.source(), plaintext);
         if (plaintext.size() == found.imap().size() + found.smtp().size()) {
@@ -157,7 +161,7 @@ public final class DefaultProviderDiscovery implements ProviderDiscovery {
         ProviderSettings.Builder b = found.toBuilder().clearEndpoints();
         found.imap().stream().filter(e -> !e.isPlaintext()).forEach(b::imap);
         found.smtp().stream().filter(e -> !e.isPlaintext()).forEach(b::smtp);
-        return Optional.of(new DiscoveryResult(b.build(), method, plaintext));
+        return Optional.of(new DiscoveryResult(b.build(), method, plaintext, foundBy));
     }
 
     private static String idFor(String domain) {

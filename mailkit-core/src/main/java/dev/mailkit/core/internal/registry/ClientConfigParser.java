@@ -1,6 +1,7 @@
 package dev.mailkit.core.internal.registry;
 
 import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
@@ -89,7 +90,8 @@ public final class ClientConfigParser {
                 throw fail("domain", e.getMessage());
             }
         }
-        String username = null;
+        String imapUser = null;
+        String smtpUser = null;
         List<AuthMethod> auth = new ArrayList<>();
         int servers = 0;
         for (Element in : SafeXml.children(ep, "incomingServer")) {
@@ -98,7 +100,7 @@ public final class ClientConfigParser {
             }
             b.imap(endpoint(in, "incomingServer"));
             servers++;
-            username = username == null ? firstText(in, "username").orElse(null) : username;
+            imapUser = imapUser == null ? firstText(in, "username").orElse(null) : imapUser;
             collectAuth(in, auth);
         }
         for (Element out : SafeXml.children(ep, "outgoingServer")) {
@@ -107,14 +109,18 @@ public final class ClientConfigParser {
             }
             b.smtp(endpoint(out, "outgoingServer"));
             servers++;
-            username = username == null ? firstText(out, "username").orElse(null) : username;
+            smtpUser = smtpUser == null ? firstText(out, "username").orElse(null) : smtpUser;
             collectAuth(out, auth);
         }
         if (servers == 0) {
             return null;
         }
+        String username = imapUser != null ? imapUser : smtpUser;
         if (username != null) {
             b.usernameTemplate(username);
+        }
+        if (imapUser != null && smtpUser != null && !imapUser.equals(smtpUser)) {
+            b.usernameTemplate(Protocol.SMTP, smtpUser); // iCloud: local part for IMAP, full address for SMTP
         }
         auth.forEach(b::auth);
         oauth2(ep).ifPresent(b::oauth2);

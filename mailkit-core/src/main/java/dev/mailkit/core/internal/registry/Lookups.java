@@ -33,6 +33,9 @@ public final class Lookups {
      */
     public static String normaliseDomain(String domain) {
         String d = normaliseHost(domain);
+        if (DOMAIN.matcher(d).matches()) {
+            return d; // plain ASCII: IDN (and its costly first use) is not needed
+        }
         try {
             d = IDN.toASCII(d, IDN.ALLOW_UNASSIGNED | IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {

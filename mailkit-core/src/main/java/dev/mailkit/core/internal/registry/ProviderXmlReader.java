@@ -1,9 +1,11 @@
 package dev.mailkit.core.internal.registry;
 
 import dev.mailkit.core.AuthMethod;
+import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.DataSource;
 import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.core.registry.ProviderLimits;
@@ -12,6 +14,8 @@ import dev.mailkit.core.registry.ProviderSettings;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,7 +37,7 @@ import org.w3c.dom.NamedNodeMap;
 public final class ProviderXmlReader {
 
     private static final Set<String> PROVIDER_CHILDREN = Set.of("alias", "domain", "mx", "imap", "smtp", "username",
-            "auth", "oauth2", "folders", "limits", "flags", "enable-in-web-settings", "docs", "note");
+            "auth", "oauth2", "folders", "limits", "flags", "enable-in-web-settings", "docs", "note", "source");
 
     private final String source;
     private String provider;
@@ -115,7 +119,14 @@ public final class ProviderXmlReader {
                     case "smtp" -> b.smtp(endpoint(c, "smtp"));
                     case "username" -> {
                         usernames++;
+                        attributes(c, "imap", "smtp");
                         b.usernameTemplate(usernameTemplate(text(c, tag)));
+                        if (c.hasAttribute("imap")) {
+                            b.usernameTemplate(Protocol.IMAP, usernameTemplate(c.getAttribute("imap")));
+                        }
+                        if (c.hasAttribute("smtp")) {
+                            b.usernameTemplate(Protocol.SMTP, usernameTemplate(c.getAttribute("smtp")));
+                        }
                     }
                     case "auth" -> b.auth(enumValue(AuthMethod.class, text(c, tag), "auth"));
                     case "oauth2" -> {
@@ -134,6 +145,7 @@ public final class ProviderXmlReader {
                         b.documentation(uri(text(c, tag), "docs"));
                     }
                     case "note" -> b.note(text(c, tag));
+                    case "source" -> b.dataSource(dataSource(c));
                     default -> throw new AssertionError(tag);
                 }
             } catch (IllegalArgumentException | NullPointerException e) {
@@ -146,17 +158,17 @@ public final class ProviderXmlReader {
         } catch (IllegalStateException e) {
             throw fail("imap/smtp", e.getMessage());
         }
-        if (s.imap().isEmpty()) {
-            throw fail("imap", "missing: at least one <imap> endpoint is required");
-        }
         if (s.smtp().isEmpty()) {
             throw fail("smtp", "missing: at least one <smtp> endpoint is required");
         }
         if (usernames != 1) {
             throw fail("username", "exactly one <username> is required, found " + usernames);
         }
-        if (docs != 1) {
-            throw fail("docs", "exactly one <docs> is required, found " + docs);
+        if (docs > 1) {
+            throw fail("docs", "at most one <docs> is allowed, found " + docs);
+        }
+        if (docs == 0 && s.dataSources().isEmpty()) {
+            throw fail("docs", "missing: a <docs> page or at least one <source> is required");
         }
         if (SafeXml.children(p, "auth").isEmpty()) {
             throw fail("auth", "missing: at least one <auth> is required");
@@ -187,11 +199,35 @@ public final class ProviderXmlReader {
     }
 
     private static String usernameTemplate(String value) {
-        return switch (value) {
+        return switch (value.strip()) {
             case "EMAIL" -> ProviderSettings.EMAIL_ADDRESS;
             case "LOCAL_PART" -> ProviderSettings.EMAIL_LOCAL_PART;
-            default -> throw new IllegalArgumentException("'" + value + "' is not EMAIL or LOCAL_PART");
+            default -> {
+                if (!value.contains("%EMAILLOCALPART%") && !value.contains("%EMAILADDRESS%")) {
+                    throw new IllegalArgumentException("'" + value + "' is not EMAIL, LOCAL_PART or a template with "
+                            + "%EMAILLOCALPART% or %EMAILADDRESS%");
+                }
+                yield value.strip();
+            }
         };
+    }
+
+    private DataSource dataSource(Element e) {
+        attributes(e, "checked");
+        String checked = required(e, "checked");
+        LocalDate day;
+        try {
+            day = LocalDate.parse(checked);
+        } catch (DateTimeParseException ex) {
+            throw fail("source.checked", "'" + checked + "' is not a date (YYYY-MM-DD)");
+        }
+        String reference = text(e, "source");
+        if (!reference.startsWith(DataSource.ISPDB)) {
+            uri(reference, "source");
+        } else if (reference.length() == DataSource.ISPDB.length()) {
+            throw fail("source", "'" + reference + "' names no ISPDB file");
+        }
+        return new DataSource(reference, day);
     }
 
     private OAuth2Settings oauth2(Element e) {
