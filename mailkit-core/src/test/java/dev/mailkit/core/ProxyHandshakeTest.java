@@ -291,6 +291,18 @@ class ProxyHandshakeTest {
     }
 
     @Test
+    void anHttpProxyTakenForSocks5_staysSilent_andTheTimeoutSaysWhatItMayBe() throws Exception {
+        try (StreamingServer http = new StreamingServer((in, out) -> head(in))) { // waits for a request line's end
+            Throwable e = catchThrowable(smtp("mail.example.test", ProxySettings.socks5("127.0.0.1", http.port()),
+                    Duration.ofSeconds(1))::connectTransport);
+            assertThat(e).isInstanceOfSatisfying(ProxyException.class,
+                    p -> assertThat(p.reason()).isEqualTo(ProxyException.Reason.TIMEOUT))
+                    .hasMessageContaining("did not answer the SOCKS5 greeting within 1 s")
+                    .hasMessageContaining("then use http://127.0.0.1:" + http.port());
+        }
+    }
+
+    @Test
     void aProxyThatIsNotListening_isUnreachable_namingItsAddress() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -63,6 +63,8 @@ public final class ProxyTunnel {
     private final int port;
     private final long deadlineNanos;
     private final Duration timeout;
+    /** Whether the proxy has answered anything yet. */
+    private boolean answered;
 
     private ProxyTunnel(ProxySettings proxy, InputStream in, OutputStream out, Timeouts timeouts, String host, int port,
                         long deadlineNanos, Duration timeout) {
@@ -105,11 +107,11 @@ public final class ProxyTunnel {
             throw t.timedOut(e);
         } catch (EOFException e) {
             throw t.fail(Reason.BAD_REPLY, "closed the connection before the tunnel to " + t.target() + " was open",
-                    "check that " + proxy.address() + " is a " + proxy.type() + " proxy and that it is working", null, false, e);
+                    "check that " + proxy.address() + " is " + t.kind() + " and that it is working", null, false, e);
         } catch (IOException e) {
             throw t.fail(Reason.BAD_REPLY, "dropped the connection while opening the tunnel to " + t.target() + " ("
                     + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")",
-                    "check that " + proxy.address() + " is a " + proxy.type() + " proxy and that it is working", null, false, e);
+                    "check that " + proxy.address() + " is " + t.kind() + " and that it is working", null, false, e);
         }
     }
 
@@ -372,6 +374,7 @@ public final class ProxyTunnel {
         if (b < 0) {
             throw new EOFException();
         }
+        answered = true;
         return b;
     }
 
@@ -384,6 +387,7 @@ public final class ProxyTunnel {
             if (got < 0) {
                 throw new EOFException();
             }
+            answered = true;
             off += got;
         }
         return b;
@@ -398,6 +402,13 @@ public final class ProxyTunnel {
     }
 
     private ProxyFailure timedOut(IOException cause) {
+        if (!answered && proxy.type() == ProxySettings.Type.SOCKS5) {
+            // An HTTP proxy waits for the end of a request line, which a SOCKS5 greeting never sends.
+            return fail(Reason.TIMEOUT, "did not answer the SOCKS5 greeting within " + seconds(timeout)
+                            + " (ConnectionOptions.connectTimeout)",
+                    "check that " + proxy.address() + " is a SOCKS5 proxy; an HTTP proxy does not answer it: then use http://"
+                            + proxy.address() + " (ProxySettings.http)", null, false, cause);
+        }
         return fail(Reason.TIMEOUT, "did not open the tunnel to " + target() + " within " + seconds(timeout)
                         + " (ConnectionOptions.connectTimeout)",
                 "the proxy may be unable to reach the mail server, or overloaded: check the server's host and port, or "
@@ -409,6 +420,11 @@ public final class ProxyTunnel {
     private ProxyFailure fail(Reason reason, String what, String fix, String statusLine, boolean permanent, Throwable cause) {
         return new ProxyFailure(reason, "the " + proxy.type() + " proxy " + proxy.address() + " " + what, fix,
                 proxy.toString(), statusLine, permanent, cause);
+    }
+
+    /** "an HTTP proxy", "a SOCKS5 proxy". */
+    private String kind() {
+        return proxy.type() == ProxySettings.Type.HTTP ? "an HTTP proxy" : "a SOCKS5 proxy";
     }
 
     /** {@code host:port}, an IPv6 address in brackets. */
