@@ -39,8 +39,9 @@ public final class ExitCodes {
 
     /** The exit code for an exception. */
     static int of(Throwable e) {
-        if (e instanceof OAuth2Exception o && o.getCause() instanceof java.io.IOException) {
-            return CONNECTION; // the authorization server could not be reached, or its certificate not trusted
+        if (e instanceof OAuth2Exception o && (o.getCause() instanceof java.io.IOException
+                || o.getCause() instanceof ConnectionException)) {
+            return CONNECTION; // the authorization server could not be reached (or the proxy failed), or its certificate not trusted
         }
         if (e instanceof AuthenticationException) {
             return AUTHENTICATION;
