@@ -106,6 +106,14 @@ class SmtpThroughProxyTest {
             }
             texts.append(guarded.log());
         }
+        try (TestProxy strict = TestProxy.tinyproxy(null, null, List.of(443)); SmtpSender s = sender(Security.PLAIN,
+                strict.settings()).build()) {
+            Throwable e = catchThrowable(() -> s.send(email("not allowed")));
+            assertThat(e).isInstanceOfSatisfying(ProxyException.class, p -> {
+                assertThat(p.reason()).isEqualTo(ProxyException.Reason.REFUSED);
+                assertThat(p.attempts()).as("a rule of the proxy is not retried").isEqualTo(1);
+            });
+        }
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
