@@ -304,7 +304,8 @@ public final class ConnectionOptions {
         }
 
         /**
-         * Sets the time allowed to open a TCP connection.
+         * Sets the time allowed to open a TCP connection; through a {@linkplain #proxy(ProxySettings) proxy},
+         * to connect to the proxy and have it open the tunnel to the server.
          *
          * @param timeout a positive duration of at most one day
          * @return this builder

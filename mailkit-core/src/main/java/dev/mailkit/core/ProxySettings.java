@@ -102,7 +102,8 @@ public final class ProxySettings {
      * Reads a proxy written as a URI: {@code socks5://host:port} or {@code http://host:port}, with an
      * optional user name ({@code http://me@proxy.corp.example:3128}) whose password is then given with
      * {@link #withCredentials(String, String)}. An IPv6 address is written in brackets
-     * ({@code socks5://[2001:db8::1]:1080}). A password in the URI is refused: URIs end up on command lines,
+     * ({@code socks5://[2001:db8::1]:1080}); {@code socks5h://} is read as {@code socks5://} (the proxy
+     * resolves the host names either way). A password in the URI is refused: URIs end up on command lines,
      * in shell histories and in logs.
      *
      * @param uri the proxy URI

@@ -274,7 +274,7 @@ public final class ProxyTunnel {
     // HTTP CONNECT
 
     private void httpConnect() throws IOException {
-        String authority = target();
+        String authority = host.indexOf(':') >= 0 ? target() : asciiHost() + ":" + port;
         StringBuilder request = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ")
                 .append(authority).append("\r\n");
         if (proxy.password().isPresent()) {
@@ -420,6 +420,16 @@ public final class ProxyTunnel {
     private ProxyFailure fail(Reason reason, String what, String fix, String statusLine, boolean permanent, Throwable cause) {
         return new ProxyFailure(reason, "the " + proxy.type() + " proxy " + proxy.address() + " " + what, fix,
                 proxy.toString(), statusLine, permanent, cause);
+    }
+
+    /** The host name in ASCII (an internationalised name in its {@code xn--} form), as a request line needs it. */
+    private String asciiHost() throws ProxyFailure {
+        try {
+            return IDN.toASCII(host);
+        } catch (IllegalArgumentException e) {
+            throw fail(Reason.REFUSED, "cannot be asked for '" + host + "': not a host name or address",
+                    "check the mail server's host name", null, true, e);
+        }
     }
 
     /** "an HTTP proxy", "a SOCKS5 proxy". */
