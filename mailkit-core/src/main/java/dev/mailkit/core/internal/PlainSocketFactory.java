@@ -80,15 +80,6 @@ public final class PlainSocketFactory extends SocketFactory {
     }
 
     /**
-     * The proxy this factory's sockets connect through.
-     *
-     * @return the proxy, or null for direct connections
-     */
-    public ProxySettings proxy() {
-        return proxy;
-    }
-
-    /**
      * Called when TLS is layered over {@code s} (STARTTLS): from then on it carries encrypted bytes, which the
      * guard must not read as responses (the TLS socket over it is guarded instead).
      *
