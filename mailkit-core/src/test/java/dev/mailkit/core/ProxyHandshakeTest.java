@@ -81,7 +81,7 @@ class ProxyHandshakeTest {
         List<String> requests = new CopyOnWriteArrayList<>();
         try (StreamingServer proxy = new StreamingServer((in, out) -> {
             requests.addAll(head(in));
-            send(out, "HTTP/1.1 200 Connection established\r\nProxy-agent: fake\r\n\r\n220 fake ESMTP\r\n");
+            send(out, "HTTP/1.1 200 Connection established\r\nVia: 1.1 fake\r\n\r\n220 fake ESMTP\r\n");
             smtpServer(in, out);
         })) {
             // a name this machine cannot resolve: the proxy resolves it

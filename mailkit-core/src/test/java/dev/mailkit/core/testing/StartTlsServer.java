@@ -113,7 +113,7 @@ public final class StartTlsServer implements AutoCloseable {
             } else {
                 switch (verb) {
                     case "EHLO" -> write(out, "250-starttls.test\r\n" + (tls ? "" : "250-STARTTLS\r\n") + "250 AUTH PLAIN LOGIN");
-                    case "AUTH" -> write(out, tls ? "235 2.7.0 accepted" : "530 5.7.0 must issue STARTTLS first");
+                    case "AUTH" -> write(out, tls ? "235 2.7.0 accepted" : "530 5.7.0 send STARTTLS first");
                     case "DATA" -> {
                         write(out, "354 go on");
                         String l;
