@@ -2,6 +2,7 @@ package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.core.Security;
@@ -9,6 +10,7 @@ import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -108,6 +110,9 @@ final class AccountOptions {
             + "(a self-signed test server), also for the HTTPS calls to the authorization server.")
     Path trustCert;
 
+    @Mixin
+    ProxyOptions proxy;
+
     /** The explicit endpoint, or null when a provider is used. */
     ServerEndpoint endpoint() {
         if (server.explicit == null) {
@@ -148,7 +153,7 @@ final class AccountOptions {
             Optional<ProviderSettings> provider = server.provider != null
                     ? Optional.of(registry.lookup(server.provider)) : registry.forEmail(user);
             return OAuth2Cli.forAccount(user, provider, tokenStore, OAuth2Cli.clientSecret(clientSecretEnv, environment),
-                    trustCert).credentials(user);
+                    trustCert, proxy.settings(environment)).credentials(user);
         }
         if (secret == null) {
             throw new IllegalArgumentException("give --password-env VAR, --password-file FILE or --oauth2");
@@ -171,8 +176,12 @@ final class AccountOptions {
         return OAuth2Cli.registry(providersFile);
     }
 
-    ConnectionOptions connectionOptions() {
+    ConnectionOptions connectionOptions(UnaryOperator<String> environment) {
         ConnectionOptions.Builder b = ConnectionOptions.builder();
+        ProxySettings p = proxy.settings(environment);
+        if (p != null) {
+            b.proxy(p);
+        }
         ServerEndpoint e = endpoint();
         if (e != null && e.security() == Security.PLAIN) {
             b.allowPlaintext(); // asked for explicitly with --security plain

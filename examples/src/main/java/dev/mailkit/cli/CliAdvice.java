@@ -26,6 +26,12 @@ final class CliAdvice {
             literal("(Credentials.authorizationCode)", "(give it with --password-env or --password-file)"),
             literal(", or set the endpoint with OAuth2.Builder.deviceAuthorizationEndpoint", ""),
             literal("run syncOnce() first", "run 'mailkit sync' first"),
+            literal(" (ProxySettings.withCredentials, or --proxy-password-env VAR)", " (--proxy-password-env VAR)"),
+            literal("give the proxy's user name and password (ProxySettings.withCredentials)", "name the proxy's user in"
+                    + " --proxy (socks5://USER@HOST:PORT or http://USER@HOST:PORT) and give its password with"
+                    + " --proxy-password-env VAR"),
+            literal(" (ConnectionOptions.proxy)", " (--proxy)"),
+            regex("use (socks5|http)://(\\S+) \\(ProxySettings\\.\\w+\\)", "use --proxy $1://$2"),
             literal("the limit, ConnectionOptions.maxResponseBytes", "mailkit's limit"),
             literal("ConnectionOptions.maxResponseBytes", "mailkit's limit"),
             literal("; ConnectionOptions.maxReplyMemory", ""),

@@ -3,6 +3,7 @@ package dev.mailkit.cli;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
@@ -11,6 +12,7 @@ import dev.mailkit.core.diagnostics.MailDiagnostics;
 import dev.mailkit.core.diagnostics.Severity;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -68,6 +70,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Override
     public Integer call() {
         ServerEndpoint smtpEndpoint = endpoint("--smtp", smtp);
@@ -80,6 +85,10 @@ final class DoctorCommand implements Callable<Integer> {
         if (trustCert != null) {
             options.trustCertificates(trustCert);
         }
+        ProxySettings through = proxy.settings(root.environment);
+        if (through != null) {
+            options.proxy(through);
+        }
         MailDiagnostics.Request request = MailDiagnostics.Request.forAddress(address).smtp(smtpEndpoint).imap(imapEndpoint);
         ProviderRegistry registry = OAuth2Cli.registry(providersFile);
         OAuth2Check oauth = null;
@@ -88,7 +97,7 @@ final class DoctorCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--oauth2 logs in with a token: leave out --password-env and --password-file");
             }
             oauth = OAuth2Check.run(user != null ? user : address, registry, tokenStore,
-                    OAuth2Cli.clientSecret(clientSecretEnv, root.environment), trustCert);
+                    OAuth2Cli.clientSecret(clientSecretEnv, root.environment), trustCert, through);
             if (oauth.credentials() != null) {
                 request = request.credentials(oauth.credentials());
             }
@@ -137,7 +146,7 @@ final class DoctorCommand implements Callable<Integer> {
     static int exitCode(String check) {
         return switch (check) {
             case "login" -> ExitCodes.AUTHENTICATION;
-            case "DNS", "TCP", "connection", "TLS", "STARTTLS", "greeting", "EHLO" -> ExitCodes.CONNECTION;
+            case "DNS", "TCP", "proxy", "connection", "TLS", "STARTTLS", "greeting", "EHLO" -> ExitCodes.CONNECTION;
             default -> check.startsWith("TLS") ? ExitCodes.CONNECTION : ExitCodes.USAGE;
         };
     }

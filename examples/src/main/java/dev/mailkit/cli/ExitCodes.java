@@ -20,7 +20,7 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The server refused the login. */
     public static final int AUTHENTICATION = 3;
-    /** No connection, a timeout, or no secure connection (TLS). */
+    /** No connection, a timeout, a proxy that failed, or no secure connection (TLS). */
     public static final int CONNECTION = 4;
     /** Part of the work failed: some recipients or messages were refused. */
     public static final int PARTIAL = 5;
@@ -31,7 +31,7 @@ public final class ExitCodes {
 
     /** For {@code --help}. */
     static final String HELP = "Exit codes: 0 success, 1 unexpected failure, 2 usage or configuration, "
-            + "3 login refused, 4 connection or TLS failure, 5 partial failure, 6 refused mass deletion, "
+            + "3 login refused, 4 connection, proxy or TLS failure, 5 partial failure, 6 refused mass deletion, "
             + "7 local store or state error.";
 
     private ExitCodes() {
@@ -39,8 +39,9 @@ public final class ExitCodes {
 
     /** The exit code for an exception. */
     static int of(Throwable e) {
-        if (e instanceof OAuth2Exception o && o.getCause() instanceof java.io.IOException) {
-            return CONNECTION; // the authorization server could not be reached, or its certificate not trusted
+        if (e instanceof OAuth2Exception o && (o.getCause() instanceof java.io.IOException
+                || o.getCause() instanceof ConnectionException)) {
+            return CONNECTION; // the authorization server could not be reached (or the proxy failed), or its certificate not trusted
         }
         if (e instanceof AuthenticationException) {
             return AUTHENTICATION;

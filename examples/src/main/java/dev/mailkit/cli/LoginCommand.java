@@ -7,6 +7,7 @@ import dev.mailkit.oauth2.OAuth2;
 import dev.mailkit.oauth2.TokenStore;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -73,6 +74,9 @@ final class LoginCommand implements Callable<Integer> {
             + "to the authorization server (a private one).")
     Path trustCert;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Override
     public Integer call() {
         ProviderRegistry registry = OAuth2Cli.registry(providersFile);
@@ -83,7 +87,7 @@ final class LoginCommand implements Callable<Integer> {
         }
         Path dir = OAuth2Cli.storeDirectory(tokenStore);
         OAuth2.Builder b = OAuth2.builder().provider(settings).clientId(clientId).tokenStore(TokenStore.inDirectory(dir))
-                .connectionOptions(OAuth2Cli.httpsOptions(trustCert));
+                .connectionOptions(OAuth2Cli.httpsOptions(trustCert, proxy.settings(root.environment)));
         String secret = OAuth2Cli.clientSecret(clientSecretEnv, root.environment);
         if (secret != null) {
             b.clientSecret(secret);

@@ -1,8 +1,10 @@
 package dev.mailkit.cli;
 
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.oauth2.TokenStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -36,8 +38,12 @@ final class LogoutCommand implements Callable<Integer> {
             + "to the authorization server.")
     Path trustCert;
 
+    @Mixin
+    ProxyOptions proxy;
+
     @Override
     public Integer call() {
+        ProxySettings through = proxy.settings(root.environment); // a bad --proxy is a usage error, tokens or not
         Path dir = OAuth2Cli.storeDirectory(tokenStore);
         if (TokenStore.inDirectory(dir).load(account).isEmpty()) {
             root.out.println("No tokens are stored for " + account + " in " + dir + ".");
@@ -45,7 +51,7 @@ final class LogoutCommand implements Callable<Integer> {
         }
         ProviderRegistry registry = OAuth2Cli.registry(providersFile);
         OAuth2Cli.forAccount(account, registry.forEmail(account), tokenStore,
-                OAuth2Cli.clientSecret(clientSecretEnv, root.environment), trustCert).signOut(account);
+                OAuth2Cli.clientSecret(clientSecretEnv, root.environment), trustCert, through).signOut(account);
         root.out.println("Signed out " + account + ": its tokens were deleted from " + dir + ".");
         return ExitCodes.OK;
     }

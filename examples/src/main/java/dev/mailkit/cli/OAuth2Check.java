@@ -1,6 +1,7 @@
 package dev.mailkit.cli;
 
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.diagnostics.Finding;
 import dev.mailkit.core.diagnostics.MailDiagnostics;
 import dev.mailkit.core.registry.ProviderRegistry;
@@ -36,10 +37,10 @@ final class OAuth2Check {
     }
 
     static OAuth2Check run(String account, ProviderRegistry registry, Path tokenStore, String clientSecret,
-                           Path trustCert) {
+                           Path trustCert, ProxySettings proxy) {
         Optional<ProviderSettings> provider = registry.forEmail(account);
         try {
-            OAuth2 oauth = OAuth2Cli.forAccount(account, provider, tokenStore, clientSecret, trustCert);
+            OAuth2 oauth = OAuth2Cli.forAccount(account, provider, tokenStore, clientSecret, trustCert, proxy);
             OAuth2TokenProvider tokens = oauth.tokenProvider(account);
             tokens.accessToken(); // refreshes when needed; never printed
             return new OAuth2Check(account, provider, Credentials.oauth2(account, tokens), null, null);

@@ -1,6 +1,7 @@
 package dev.mailkit.cli;
 
 import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.registry.OAuth2Settings;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
@@ -57,10 +58,14 @@ final class OAuth2Cli {
     /**
      * TLS trust for the authorization server: the system's certificate authorities plus the certificates of
      * {@code --trust-cert PEM}, so one option serves a self-signed mail server and a public authorization
-     * server (login.microsoftonline.com) alike, as well as a private authorization server.
+     * server (login.microsoftonline.com) alike, as well as a private authorization server. Through
+     * {@code --proxy} when given.
      */
-    static ConnectionOptions httpsOptions(Path trustCert) {
+    static ConnectionOptions httpsOptions(Path trustCert, ProxySettings proxy) {
         ConnectionOptions.Builder b = ConnectionOptions.builder();
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
         if (trustCert == null) {
             return b.build();
         }
@@ -96,7 +101,7 @@ final class OAuth2Cli {
      * @throws SignInRequiredException when the store holds no tokens for the account
      */
     static OAuth2 forAccount(String account, Optional<ProviderSettings> provider, Path tokenStore, String clientSecret,
-                             Path trustCert) {
+                             Path trustCert, ProxySettings proxy) {
         Path dir = storeDirectory(tokenStore);
         TokenStore store = TokenStore.inDirectory(dir);
         StoredTokens tokens = store.load(account).orElseThrow(() -> new SignInRequiredException(
@@ -108,7 +113,7 @@ final class OAuth2Cli {
         OAuth2Settings settings = provider.flatMap(ProviderSettings::oauth2).orElseGet(() -> new OAuth2Settings(
                 tokens.tokenEndpoint().getHost(), tokens.tokenEndpoint(), tokens.tokenEndpoint(), tokens.scopes()));
         OAuth2.Builder b = OAuth2.builder().settings(settings).clientId(tokens.clientId()).tokenStore(store)
-                .connectionOptions(httpsOptions(trustCert));
+                .connectionOptions(httpsOptions(trustCert, proxy));
         if (clientSecret != null) {
             b.clientSecret(clientSecret);
         }

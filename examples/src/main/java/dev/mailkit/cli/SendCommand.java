@@ -123,7 +123,7 @@ final class SendCommand implements Callable<Integer> {
 
     private SmtpSender sender(int connections) {
         SmtpSender.Builder sender = SmtpSender.builder().credentials(account.credentials(root.environment))
-                .options(account.connectionOptions()).poolSize(connections);
+                .options(account.connectionOptions(root.environment)).poolSize(connections);
         if (account.endpoint() != null) {
             sender.endpoint(account.endpoint());
         } else {

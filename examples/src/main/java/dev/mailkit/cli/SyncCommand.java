@@ -127,7 +127,7 @@ final class SyncCommand implements Callable<Integer> {
             }
         };
         ImapSynchronizer.Builder b = ImapSynchronizer.builder().credentials(account.credentials(root.environment))
-                .options(account.connectionOptions()).maildir(dir).listener(listener)
+                .options(account.connectionOptions(root.environment)).maildir(dir).listener(listener)
                 .folders(folders.isEmpty() ? FolderFilter.all() : FolderFilter.only(folders.toArray(new String[0])));
         if (account.endpoint() != null) {
             b.endpoint(account.endpoint());

@@ -38,7 +38,7 @@ class MailkitExitCodesIT {
 
     /** What a CLI user must not be told: the library's API names, and stack traces. */
     private static final Pattern API_WORDS = Pattern.compile("\\w\\(\\)|\\w\\((?!s\\))\\w+\\)|\\bSecurity\\.[A-Z]|ConnectionOptions|Credentials\\."
-            + "|ProviderRegistry|ServerEndpoint|SmtpSender|ImapSynchronizer|Exception\\b|\\tat ");
+            + "|ProviderRegistry|ProxySettings|ServerEndpoint|SmtpSender|ImapSynchronizer|Exception\\b|\\tat ");
 
     @TempDir
     static Path dir;
@@ -224,6 +224,16 @@ class MailkitExitCodesIT {
                             assertThat(r.err()).contains("mailkit: not sent to refused@localhost: ")
                                     .contains("550 5.1.1 no such user");
                         }),
+                row("send through a proxy that is not running", 4, PW, send(mail.getSmtp().getPort(), "--to", "a@localhost",
+                        "--proxy", "socks5://127.0.0.1:" + closedPort),
+                        failure("cannot connect to the SOCKS5 proxy 127.0.0.1:" + closedPort, "(--proxy)")),
+                row("send with a proxy user and no --proxy-password-env", 2, PW, send(mail.getSmtp().getPort(), "--to",
+                        "a@localhost", "--proxy", "http://me@127.0.0.1:" + closedPort),
+                        failure("--proxy-password-env VAR")),
+                row("send with a password in --proxy", 2, PW, send(mail.getSmtp().getPort(), "--to", "a@localhost",
+                        "--proxy", "http://me:hunter2@127.0.0.1:" + closedPort),
+                        r -> assertThat(r.err()).contains("a password does not belong in the proxy URI")
+                                .doesNotContain("hunter2")),
                 row("send --separately, all to a closed port", 4, PW, send(closedPort, "--to", "a@localhost",
                                 "b@localhost", "--separately", "--json"),
                         r -> assertThat(r.out()).startsWith("{\"status\":\"error\",\"exitCode\":4,\"sent\":0,\"failed\":2")),
@@ -244,6 +254,9 @@ class MailkitExitCodesIT {
                         failure("cannot connect")),
                 row("sync to a closed port, --json", 4, PW, sync(dir.resolve("m4j"), closedPort, "--json"),
                         jsonFailure(4, "cannot connect")),
+                row("sync through a proxy that is not running, --json", 4, PW, sync(dir.resolve("m4p"), mail.getImap().getPort(),
+                        "--proxy", "http://127.0.0.1:" + closedPort, "--json"),
+                        jsonFailure(4, "cannot connect to the HTTP proxy 127.0.0.1:" + closedPort)),
                 new Row("sync after the server emptied a folder", 6, PW, sync(guarded, mail.getImap().getPort()),
                         () -> emptyTheServerInbox(guarded),
                         r -> assertThat(r.err()).contains("--allow-mass-deletion").doesNotContain("allowMassDeletion()")),
@@ -267,6 +280,10 @@ class MailkitExitCodesIT {
                         r -> assertThat(r.out()).contains("✗ login")),
                 row("doctor, nothing listening", 4, PW, doctor(closedPort, closedPort),
                         r -> assertThat(r.out()).contains("✗")),
+                row("doctor through a proxy that is not running", 4, PW, doctor(mail.getSmtp().getPort(),
+                        mail.getImap().getPort(), "--proxy", "socks5://127.0.0.1:" + closedPort),
+                        r -> assertThat(r.out()).contains("is resolved by the proxy socks5://127.0.0.1:" + closedPort)
+                                .contains("✗ proxy      cannot connect to the SOCKS5 proxy")),
                 row("doctor, only sending works --json", 5, PW, doctor(mail.getSmtp().getPort(), closedPort, "--json"),
                         r -> assertThat(r.out()).startsWith("{\"status\":\"partial\",\"exitCode\":5,\"address\":")),
 
@@ -276,6 +293,12 @@ class MailkitExitCodesIT {
                 row("login at an unreachable authorization server", 4, Map.of(), new String[] {"login", "me@closed.test",
                         "--client-id", "x", "--device", "--providers", unreachableAuthorizationServer().toString(),
                         "--token-store", dir.resolve("tokens").toString()}, failure("authorization server")),
+                row("login through a proxy that is not running", 4, Map.of(), new String[] {"login", "me@closed.test",
+                        "--client-id", "x", "--device", "--providers", unreachableAuthorizationServer().toString(),
+                        "--token-store", dir.resolve("tokens").toString(), "--proxy", "http://127.0.0.1:" + closedPort},
+                        failure("authorization server", "cannot connect to the HTTP proxy 127.0.0.1:" + closedPort)),
+                row("logout with a malformed --proxy", 2, Map.of(), new String[] {"logout", "me@outlook.com", "--token-store",
+                        dir.resolve("tokens").toString(), "--proxy", "socks5://proxy"}, failure("--proxy", "needs a port")),
                 row("logout with nothing stored", 0, Map.of(), new String[] {"logout", "me@outlook.com", "--token-store",
                         dir.resolve("tokens").toString()}, r -> assertThat(r.out()).contains("No tokens are stored")),
                 row("demo", 0, Map.of(), new String[] {"demo"},

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailkit.core.testing.TestProxy;
 import dev.mailkit.oauth2.StoredTokens;
 import dev.mailkit.oauth2.TokenStore;
 import dev.mailkit.oauth2.testing.DovecotOAuth2Server;
@@ -94,7 +95,7 @@ class MailkitOAuth2IT {
     }
 
     /** Runs {@code mailkit login --device}; a scripted user approves the code the command prints. */
-    private CliRun login() throws Exception {
+    private CliRun login(String... extra) throws Exception {
         List<CompletableFuture<?>> approvals = new ArrayList<>();
         StringWriter out = new StringWriter() {
             @Override
@@ -113,8 +114,10 @@ class MailkitOAuth2IT {
             }
         };
         StringWriter err = new StringWriter();
-        int code = Mailkit.run(common("login", USER, "--client-id", TestAuthorizationServer.CLIENT_ID,
-                        "--client-secret-env", "CLIENT_SECRET", "--device"), env()::get,
+        List<String> args = new ArrayList<>(List.of("login", USER, "--client-id", TestAuthorizationServer.CLIENT_ID,
+                "--client-secret-env", "CLIENT_SECRET", "--device"));
+        args.addAll(List.of(extra));
+        int code = Mailkit.run(common(args.toArray(String[]::new)), env()::get,
                 new PrintWriter(out, true), new PrintWriter(err, true), false);
         assertThat(approvals).hasSize(1);
         approvals.get(0).get(30, TimeUnit.SECONDS);
@@ -168,6 +171,38 @@ class MailkitOAuth2IT {
                 "plain", "--user", USER, "--oauth2", "--dir", dir.resolve("mail").toString());
         assertThat(after.code()).isEqualTo(ExitCodes.AUTHENTICATION);
         assertThat(after.err()).contains("fix: sign in first: mailkit login " + USER);
+    }
+
+    @Test
+    void loginSyncAndLogout_throughProxies() throws Exception {
+        try (TestProxy tinyproxy = TestProxy.tinyproxy(); TestProxy dante = TestProxy.dante()) {
+            CliRun login = login("--proxy", tinyproxy.settings().toString());
+            assertThat(login.code()).as(login.err()).isZero();
+            assertThat(tinyproxy.log()).contains("CONNECT 127.0.0.1:" + as.base().getPort());
+
+            TokenStore store = TokenStore.inDirectory(dir.resolve("tokens"));
+            store.save(USER, store.load(USER).orElseThrow().toBuilder().accessToken(null, null).build()); // refresh next
+            dovecot.deliver(USER, "From: bob@example.test\nTo: " + USER + "\nSubject: proxied\nMessage-ID: <proxied@example.test>\n\nhi\n");
+            CliRun sync = run("sync", "--host", "localhost", "--port", String.valueOf(dovecot.imapPort()), "--security",
+                    "plain", "--user", USER, "--oauth2", "--client-secret-env", "CLIENT_SECRET",
+                    "--dir", dir.resolve("proxied-mail").toString(), "--proxy", dante.settings().toString());
+            assertThat(sync.code()).as(sync.err()).isZero();
+            assertThat(dante.log()).contains("127.0.0.1." + dovecot.imapPort()).contains("127.0.0.1." + as.base().getPort());
+
+            CliRun logout = run("logout", USER, "--client-secret-env", "CLIENT_SECRET", "--proxy", dante.settings().toString());
+            assertThat(logout.code()).as(logout.err()).isZero();
+            assertThat(store.load(USER)).isEmpty();
+
+            int closed;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                closed = s.getLocalPort();
+            }
+            CliRun unreachable = run("login", USER, "--client-id", TestAuthorizationServer.CLIENT_ID, "--client-secret-env",
+                    "CLIENT_SECRET", "--device", "--proxy", "http://127.0.0.1:" + closed);
+            assertThat(unreachable.code()).isEqualTo(ExitCodes.CONNECTION);
+            assertThat(unreachable.err()).contains("cannot reach the authorization server")
+                    .contains("cannot connect to the HTTP proxy 127.0.0.1:" + closed);
+        }
     }
 
     @Test

@@ -7,13 +7,15 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Network and TLS settings for connections to mail servers. The defaults are safe: finite timeouts,
  * the JDK's trusted certificate authorities, host-name verification, TLS 1.2 or newer, no plaintext,
- * and a fixed EHLO name so no reverse-DNS lookup runs per connection.
+ * and a fixed EHLO name so no reverse-DNS lookup runs per connection. Connections go straight to the
+ * server unless a {@linkplain Builder#proxy(ProxySettings) proxy} is set.
  *
  * <p>Immutable and thread-safe; build one with {@link #builder()} or use {@link #defaults()}.
  */
@@ -71,6 +73,7 @@ public final class ConnectionOptions {
     private final KeyStore trustStore;
     private final String trustDescription;
     private final SSLSocketFactory socketFactory;
+    private final ProxySettings proxy;
 
     private ConnectionOptions(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -86,6 +89,7 @@ public final class ConnectionOptions {
         this.idleTimeout = b.idleTimeout;
         this.trustPem = b.trustPem;
         this.trustStore = b.trustStore;
+        this.proxy = b.proxy;
         SSLContext context;
         if (trustPem != null) {
             this.trustDescription = "certificates in " + trustPem;
@@ -138,6 +142,7 @@ public final class ConnectionOptions {
         b.idleTimeout = idleTimeout;
         b.trustPem = trustPem;
         b.trustStore = trustStore;
+        b.proxy = proxy;
         return b;
     }
 
@@ -256,6 +261,17 @@ public final class ConnectionOptions {
         return socketFactory;
     }
 
+    /**
+     * The proxy connections go through: to mail servers (SMTP, IMAP, and the checks of
+     * {@link dev.mailkit.core.diagnostics.MailDiagnostics}) and, in {@code mailkit-oauth2}, to the
+     * authorization server.
+     *
+     * @return the proxy, or empty for direct connections
+     */
+    public Optional<ProxySettings> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
     @Override
     public String toString() {
         return "ConnectionOptions[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
@@ -263,7 +279,8 @@ public final class ConnectionOptions {
                 + ", allowPlaintext=" + allowPlaintext + ", maxResponseBytes=" + maxResponseBytes
                 + ", maxReplyMemory=" + (maxReplyMemory > 0 ? String.valueOf(maxReplyMemory) : "default")
                 + ", greetingTimeout=" + greetingTimeout + ", loginTimeout=" + loginTimeout
-                + ", replyTimeout=" + replyTimeout + ", idleTimeout=" + idleTimeout + ", trust=" + trustDescription + "]";
+                + ", replyTimeout=" + replyTimeout + ", idleTimeout=" + idleTimeout + ", trust=" + trustDescription
+                + (proxy == null ? "" : ", proxy=" + proxy) + "]";
     }
 
     /** Mutable, not thread-safe builder for {@link ConnectionOptions}; {@link #build()} leaves it untouched. */
@@ -281,12 +298,14 @@ public final class ConnectionOptions {
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
         private Path trustPem;
         private KeyStore trustStore;
+        private ProxySettings proxy;
 
         private Builder() {
         }
 
         /**
-         * Sets the time allowed to open a TCP connection.
+         * Sets the time allowed to open a TCP connection; through a {@linkplain #proxy(ProxySettings) proxy},
+         * to connect to the proxy and have it open the tunnel to the server.
          *
          * @param timeout a positive duration of at most one day
          * @return this builder
@@ -473,6 +492,40 @@ public final class ConnectionOptions {
         public Builder trustStore(KeyStore keyStore) {
             this.trustStore = Objects.requireNonNull(keyStore, "keyStore");
             this.trustPem = null;
+            return this;
+        }
+
+        /**
+         * Connects through a proxy: SOCKS5 or an HTTP proxy's {@code CONNECT} tunnel (see {@link ProxySettings}).
+         * Every connection of a {@link MailSession} (SMTP and IMAP, in every {@link Security} mode), the checks
+         * of {@code MailDiagnostics} and, in {@code mailkit-oauth2}, the HTTPS calls to the authorization server
+         * go through it. The mail server's host name is sent to the proxy, which resolves it. TLS runs inside
+         * the tunnel, end to end, with the certificate checked for the mail server's host name; the response
+         * bounds and deadlines hold as on a direct connection. The {@link #connectTimeout(Duration) connect
+         * timeout} covers the connection to the proxy and the opening of the tunnel together; the proxy's answer
+         * is bounded (an HTTP proxy's to 8 KiB). A failing proxy is reported as a {@link ProxyException}.
+         *
+         * @param proxy the proxy
+         * @return this builder
+         * @throws IllegalArgumentException if the proxy has a user name but no password yet
+         */
+        public Builder proxy(ProxySettings proxy) {
+            Objects.requireNonNull(proxy, "proxy");
+            if (proxy.username().isPresent() && proxy.password().isEmpty()) {
+                throw new IllegalArgumentException("proxy " + proxy + " names a user but has no password: give both with "
+                        + "ProxySettings.withCredentials(user, password)");
+            }
+            this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * Connects straight to the servers, without a proxy (the default).
+         *
+         * @return this builder
+         */
+        public Builder noProxy() {
+            this.proxy = null;
             return this;
         }
 

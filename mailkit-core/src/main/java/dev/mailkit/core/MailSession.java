@@ -3,6 +3,7 @@ package dev.mailkit.core;
 import dev.mailkit.core.internal.ExceptionTranslator;
 import dev.mailkit.core.internal.Exchange;
 import dev.mailkit.core.internal.PlainSocketFactory;
+import dev.mailkit.core.internal.ProxiedTlsSocketFactory;
 import dev.mailkit.core.internal.ResponseLimits;
 import dev.mailkit.core.internal.sasl.MailkitSaslProvider;
 import dev.mailkit.core.internal.TlsContexts;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The one place that turns an endpoint, credentials and {@link ConnectionOptions} into a Jakarta Mail
@@ -32,7 +35,10 @@ import java.util.Properties;
  * EHLO name (no reverse-DNS look-up per connection); SASL OAUTHBEARER or XOAUTH2, whichever the server
  * offers (OAUTHBEARER first), when the credentials are OAuth2, with a
  * fresh token asked of the {@link TokenProvider} for every new connection. A {@link Security#PLAIN}
- * endpoint is refused unless {@link ConnectionOptions.Builder#allowPlaintext()} was chosen.
+ * endpoint is refused unless {@link ConnectionOptions.Builder#allowPlaintext()} was chosen. With a
+ * {@linkplain ConnectionOptions.Builder#proxy(ProxySettings) proxy}, every connection, in every security mode,
+ * goes through it, with TLS end to end inside the tunnel and the same bounds; a failing proxy is a
+ * {@link ProxyException}.
  *
  * <p>Immutable and thread-safe; one instance can open any number of connections.
  *
@@ -100,8 +106,12 @@ public final class MailSession {
         props.setProperty(p + "connectiontimeout", String.valueOf(options.connectTimeout().toMillis()));
         props.setProperty(p + "timeout", String.valueOf(options.readTimeout().toMillis()));
         props.setProperty(p + "writetimeout", String.valueOf(options.writeTimeout().toMillis()));
+        ProxySettings proxy = options.proxy().orElse(null);
+        // Through a proxy, Angus Mail must not open an implicit TLS connection itself (it would with new Socket(),
+        // directly to the server): the plain factory below then makes sockets that are TLS over the tunnel.
+        boolean tlsThroughProxy = proxy != null && endpoint.security() == Security.SSL_TLS;
         switch (endpoint.security()) {
-            case SSL_TLS -> props.setProperty(p + "ssl.enable", "true");
+            case SSL_TLS -> props.setProperty(p + "ssl.enable", String.valueOf(!tlsThroughProxy));
             case STARTTLS -> {
                 props.setProperty(p + "starttls.enable", "true");
                 props.setProperty(p + "starttls.required", "true");
@@ -114,9 +124,11 @@ public final class MailSession {
         // Sockets whose input is bounded: no response line or IMAP literal above maxResponseBytes, no reply
         // above maxReplyMemory, no greeting, login or reply past its deadline.
         ResponseLimits limits = ResponseLimits.of(options, protocol);
-        props.put(p + "ssl.socketFactory", options.sslSocketFactory() instanceof VerifyingSocketFactory v
-                ? v.guarded(limits) : options.sslSocketFactory());
-        props.put(p + "socketFactory", PlainSocketFactory.guarded(limits));
+        SSLSocketFactory tls = options.sslSocketFactory() instanceof VerifyingSocketFactory v
+                ? v.guarded(limits) : options.sslSocketFactory();
+        PlainSocketFactory plain = PlainSocketFactory.guarded(limits).through(proxy, options.connectTimeout());
+        props.put(p + "ssl.socketFactory", tls);
+        props.put(p + "socketFactory", tlsThroughProxy ? new ProxiedTlsSocketFactory(plain, tls) : plain);
         // A failed TLS connection must surface, not be retried through another socket factory.
         props.setProperty(p + "socketFactory.fallback", "false");
         if (protocol == Protocol.SMTP) {
@@ -262,6 +274,9 @@ public final class MailSession {
         return "MailSession[" + protocol + " " + endpoint + ", " + credentials + ", " + options + "]";
     }
 
+    /** Angus Mail's own proxy settings, which mailkit's socket factories would bypass: refused. */
+    private static final Pattern ANGUS_PROXY = Pattern.compile("mail\\.[a-z]+\\.(proxy|socks)\\..*");
+
     /** Mutable, not thread-safe builder; {@link #build()} leaves it untouched. */
     public static final class Builder {
         private final Protocol protocol;
@@ -312,18 +327,25 @@ public final class MailSession {
         /**
          * Adds a Jakarta Mail session property, for protocol tuning such as {@code mail.smtp.sendpartial}.
          * Properties that carry mailkit's safe defaults (timeouts, TLS, host, port, authentication) always
-         * keep mailkit's value.
+         * keep mailkit's value. Angus Mail's proxy properties ({@code mail.smtp.proxy.host},
+         * {@code mail.imap.socks.host}, ...) are refused: use {@link ConnectionOptions.Builder#proxy(ProxySettings)}.
          *
          * @param name  the property name, starting with {@code mail.}
          * @param value the value
          * @return this builder
-         * @throws IllegalArgumentException if the name does not start with {@code mail.}
+         * @throws IllegalArgumentException if the name does not start with {@code mail.}, or is an Angus Mail proxy property
          */
         public Builder property(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
             if (!name.startsWith("mail.")) {
                 throw new IllegalArgumentException("'" + name + "' is not a Jakarta Mail property (mail.*)");
+            }
+            if (ANGUS_PROXY.matcher(name).matches()) {
+                throw new IllegalArgumentException("'" + name + "': mailkit opens the connections with its own socket "
+                        + "factories, so Angus Mail's proxy properties would be ignored or applied to only some of them; "
+                        + "set the proxy with ConnectionOptions.builder().proxy(ProxySettings.socks5(host, port)) or "
+                        + "ProxySettings.http(host, port)");
             }
             extraProperties.put(name, value);
             return this;

@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The root of every exception mailkit throws. Unchecked; catch a subclass to tell failures apart
  * without parsing messages:
- * {@link ConnectionException} (and {@link ConnectionTimeoutException}), {@link TlsException},
+ * {@link ConnectionException} (and {@link ConnectionTimeoutException}, {@link ProxyException}), {@link TlsException},
  * {@link AuthenticationException}, {@link ProviderNotFoundException} and
  * {@link InvalidConfigurationException} (and {@link ProviderDataException}).
  *

@@ -42,7 +42,10 @@ import java.util.Objects;
  *
  * <p>The checks before the login resolve host names through an injectable {@link DnsResolver} (the login itself is
  * Jakarta Mail's, with the system resolver) and the {@link ConnectionOptions}' timeouts and trust;
- * nothing is sent before TLS where TLS is expected, and no secret appears in a finding.
+ * nothing is sent before TLS where TLS is expected, and no secret appears in a finding. With a
+ * {@linkplain ConnectionOptions#proxy() proxy} every connection goes through it and the proxy resolves the
+ * host names: the {@code DNS} finding says so (it is not an error that this machine cannot resolve them), the
+ * {@code TCP} finding names the proxy, and a failing proxy is a {@code proxy} finding with its fix.
  */
 public final class MailDiagnostics {
 
@@ -279,16 +282,25 @@ public final class MailDiagnostics {
                     "use SSL_TLS or STARTTLS; plaintext is for loopback test servers only"));
             return;
         }
-        InetAddress[] addresses;
-        try {
-            addresses = resolver.addresses(endpoint.host());
-            out.add(new Finding(protocol, Severity.OK, "DNS", endpoint.host() + " resolves to " + addresses[0].getHostAddress(), ""));
-        } catch (UnknownHostException e) {
-            out.add(new Finding(protocol, Severity.ERROR, "DNS", endpoint.host() + " does not resolve",
-                    "check the spelling of the host name and your network or DNS settings"));
-            return;
+        ProbeConnection connection;
+        if (options.proxy().isPresent()) {
+            // The proxy resolves the name: a name this machine cannot resolve is no fault here.
+            out.add(new Finding(protocol, Severity.OK, "DNS", endpoint.host() + " is resolved by the proxy "
+                    + options.proxy().get() + ", not here", ""));
+            connection = ProbeConnection.openThroughProxy(endpoint, options, protocol, out);
+        } else {
+            InetAddress[] addresses;
+            try {
+                addresses = resolver.addresses(endpoint.host());
+                out.add(new Finding(protocol, Severity.OK, "DNS", endpoint.host() + " resolves to " + addresses[0].getHostAddress(), ""));
+            } catch (UnknownHostException e) {
+                out.add(new Finding(protocol, Severity.ERROR, "DNS", endpoint.host() + " does not resolve",
+                        "check the spelling of the host name and your network or DNS settings"));
+                return;
+            }
+            connection = ProbeConnection.open(addresses[0], endpoint, options, protocol, out);
         }
-        try (ProbeConnection s = ProbeConnection.open(addresses[0], endpoint, options, protocol, out)) {
+        try (ProbeConnection s = connection) {
             if (s == null) {
                 return;
             }

@@ -12,6 +12,7 @@ import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;
 import dev.mailkit.core.internal.angus.AngusFailures;
+import dev.mailkit.core.internal.proxy.ProxyFailure;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 
@@ -61,6 +62,12 @@ public final class ExceptionTranslator {
         for (Throwable t : chain) {
             if (t instanceof MailkitException mk) {
                 return mk;
+            }
+        }
+        // The proxy failed, not the server: said first, before what followed from it (a connection timeout).
+        for (Throwable t : chain) {
+            if (t instanceof ProxyFailure p) {
+                return p.toException(protocol, endpoint, failure);
             }
         }
         // A bound of the connection, or a timeout, comes first: what follows from it (a TLS handshake that

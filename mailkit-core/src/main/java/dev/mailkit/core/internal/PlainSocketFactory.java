@@ -1,7 +1,9 @@
 package dev.mailkit.core.internal;
 
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.internal.angus.Cork;
 import dev.mailkit.core.internal.angus.UnderlyingSocket;
+import dev.mailkit.core.internal.proxy.ProxyTunnel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.time.Duration;
 import javax.net.SocketFactory;
 
 /**
@@ -23,16 +26,25 @@ import javax.net.SocketFactory;
  * read through {@link TimedInput} (the connection's deadlines, also under a TLS socket layered on them)
  * and, until TLS is layered over them, through a {@link ResponseGuard}; their writes are reported to the
  * connection's {@link Exchange}.
+ *
+ * <p>With a proxy ({@link #through}), a socket's {@code connect} opens a TCP connection to the proxy and asks
+ * it for a tunnel to the address given (its host name is sent for the proxy to resolve; see
+ * {@link ProxyTunnel}); once it returns, the socket is the mail server's, and the connection's greeting
+ * deadline counts from then.
  */
 public final class PlainSocketFactory extends SocketFactory {
 
     /** An instance without a {@link ResponseGuard}. */
-    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory(null);
+    public static final PlainSocketFactory INSTANCE = new PlainSocketFactory(null, null, null);
 
     private final ResponseLimits limits;
+    private final ProxySettings proxy;
+    private final Duration proxyTimeout;
 
-    private PlainSocketFactory(ResponseLimits limits) {
+    private PlainSocketFactory(ResponseLimits limits, ProxySettings proxy, Duration proxyTimeout) {
         this.limits = limits;
+        this.proxy = proxy;
+        this.proxyTimeout = proxyTimeout;
     }
 
     /**
@@ -43,7 +55,7 @@ public final class PlainSocketFactory extends SocketFactory {
      * @return the factory
      */
     public static PlainSocketFactory guarded(long responseLimit, boolean literals) {
-        return new PlainSocketFactory(ResponseLimits.lineOnly(responseLimit, literals));
+        return new PlainSocketFactory(ResponseLimits.lineOnly(responseLimit, literals), null, null);
     }
 
     /**
@@ -53,7 +65,18 @@ public final class PlainSocketFactory extends SocketFactory {
      * @return the factory
      */
     public static PlainSocketFactory guarded(ResponseLimits limits) {
-        return new PlainSocketFactory(limits);
+        return new PlainSocketFactory(limits, null, null);
+    }
+
+    /**
+     * The same factory, with sockets that connect through a proxy.
+     *
+     * @param proxy   the proxy, or null for direct connections (then this factory is returned)
+     * @param timeout the time allowed for the TCP connection to the proxy and the tunnel together
+     * @return the factory
+     */
+    public PlainSocketFactory through(ProxySettings proxy, Duration timeout) {
+        return proxy == null ? this : new PlainSocketFactory(limits, proxy, timeout);
     }
 
     /**
@@ -74,6 +97,14 @@ public final class PlainSocketFactory extends SocketFactory {
         return c.exchange;
     }
 
+    static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the failure that led here is what counts
+        }
+    }
+
     static Socket noDelay(Socket s) throws SocketException {
         s.setTcpNoDelay(true);
         return s;
@@ -81,7 +112,7 @@ public final class PlainSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
-        CorkableSocket s = new CorkableSocket(limits);
+        CorkableSocket s = new CorkableSocket(limits, proxy, proxyTimeout);
         UnderlyingSocket.created(s); // found again under Angus's write-timeout wrapper at STARTTLS
         return noDelay(s);
     }
@@ -109,16 +140,23 @@ public final class PlainSocketFactory extends SocketFactory {
     /** A new socket, bound to {@code local} unless null, connected to {@code remote}. */
     private Socket open(InetSocketAddress local, InetSocketAddress remote) throws IOException {
         Socket s = createSocket();
-        if (local != null) {
-            s.bind(local);
+        try {
+            if (local != null) {
+                s.bind(local);
+            }
+            s.connect(remote, proxyTimeout == null ? 0 : (int) Math.min(Integer.MAX_VALUE, proxyTimeout.toMillis()));
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(s);
+            throw e;
         }
-        s.connect(remote);
         return s;
     }
 
     /** A socket whose output stream can be corked and whose input can be guarded. */
     private static final class CorkableSocket extends Socket implements TimedInput.Timeouts {
         private final Exchange exchange;
+        private final ProxySettings proxy;
+        private final Duration proxyTimeout;
         private OutputStream out;
         private InputStream raw;
         private InputStream in;
@@ -126,15 +164,49 @@ public final class PlainSocketFactory extends SocketFactory {
         private volatile int readTimeout;
         private int applied = -1;
 
-        CorkableSocket(ResponseLimits limits) {
+        CorkableSocket(ResponseLimits limits, ProxySettings proxy, Duration proxyTimeout) {
             this.exchange = limits == null ? null : new Exchange(limits);
+            this.proxy = proxy;
+            this.proxyTimeout = proxyTimeout;
         }
 
         @Override
         public void connect(SocketAddress endpoint, int timeout) throws IOException {
-            super.connect(endpoint, timeout);
+            if (proxy == null) {
+                super.connect(endpoint, timeout);
+            } else {
+                tunnel(endpoint, timeout);
+            }
             if (exchange != null) {
-                exchange.start(); // the greeting deadline counts from the open connection
+                exchange.start(); // the greeting deadline counts from the open connection (the open tunnel)
+            }
+        }
+
+        /**
+         * Connects to the proxy and opens the tunnel to {@code endpoint}, within the proxy timeout from now (and
+         * the TCP connection within {@code timeout} too, when one is given).
+         */
+        private void tunnel(SocketAddress endpoint, int timeout) throws IOException {
+            if (!(endpoint instanceof InetSocketAddress target)) {
+                throw new IllegalArgumentException("not an internet address: " + endpoint);
+            }
+            long start = System.nanoTime();
+            long budget = Math.max(1, proxyTimeout.toMillis());
+            int connectTimeout = (int) Math.min(Integer.MAX_VALUE, timeout > 0 ? Math.min(timeout, budget) : budget);
+            try {
+                super.connect(new InetSocketAddress(proxy.host(), proxy.port()), connectTimeout);
+            } catch (IOException e) {
+                closeQuietly(this);
+                throw ProxyTunnel.unreachable(proxy, e, Duration.ofMillis(connectTimeout));
+            }
+            try {
+                ProxyTunnel.open(proxy, super.getInputStream(), super.getOutputStream(), super::setSoTimeout,
+                        target.getHostString(), target.getPort(), start + budget * 1_000_000L, Duration.ofMillis(budget));
+                super.setSoTimeout(readTimeout); // as the protocol library set it
+                applied = readTimeout;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(this);
+                throw e;
             }
         }
 

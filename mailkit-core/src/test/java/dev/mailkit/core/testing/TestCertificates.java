@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate for {@code localhost} (no IP address in it), made once per JVM with the
- * JDK's keytool, and installed as GreenMail's TLS key before any GreenMail TLS server starts.
+ * A self-signed certificate for {@code localhost} (no IP address in it; also for {@code mail.example.test}, a
+ * dotted name, which a client puts in its TLS handshake as SNI where it does not put {@code localhost}),
+ * made once per JVM with the JDK's keytool, and installed as GreenMail's TLS key before any GreenMail TLS
+ * server starts.
  */
 public final class TestCertificates {
 
@@ -46,7 +48,7 @@ public final class TestCertificates {
             List<String> gen = new java.util.ArrayList<>(List.of(keytool, "-genkeypair", "-alias", "server", "-keyalg", "RSA",
                     "-keysize", "2048"));
             gen.addAll(validity);
-            gen.addAll(List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-keystore", ks.toString(),
+            gen.addAll(List.of("-dname", "CN=localhost", "-ext", "SAN=dns:localhost,dns:mail.example.test", "-keystore", ks.toString(),
                     "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD));
             run(gen);
             run(List.of(keytool, "-exportcert", "-rfc", "-alias", "server", "-keystore", ks.toString(),

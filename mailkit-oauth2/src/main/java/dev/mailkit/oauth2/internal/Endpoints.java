@@ -102,8 +102,9 @@ final class Endpoints {
                         break;
                     }
                 } catch (OAuth2Exception e) {
-                    if (e.getCause() instanceof java.io.IOException) {
-                        throw e; // unreachable or untrusted: say so, not "no endpoint"
+                    if (e.getCause() instanceof java.io.IOException
+                            || e.getCause() instanceof dev.mailkit.core.ConnectionException) {
+                        throw e; // unreachable, untrusted or a failing proxy: say so, not "no endpoint"
                     }
                 } catch (ParseException e) {
                     // not metadata: try the next location

@@ -9,6 +9,9 @@ import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.Tokens;
 import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.ProxyException;
+import dev.mailkit.core.internal.proxy.ProxyFailure;
+import dev.mailkit.core.internal.proxy.TunnellingSslSocketFactory;
 import dev.mailkit.oauth2.OAuth2Exception;
 import dev.mailkit.oauth2.SignInDeniedException;
 import dev.mailkit.oauth2.SignInExpiredException;
@@ -19,36 +22,63 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 /**
- * Sends Nimbus requests to the authorization server with mailkit's timeouts and TLS trust, and turns
- * error replies into typed exceptions. Logs the endpoint and outcome only, never a parameter.
+ * Sends Nimbus requests to the authorization server with mailkit's timeouts, TLS trust and proxy, and turns
+ * error replies into typed exceptions. Logs the endpoint and outcome only, never a parameter. Through a
+ * proxy, each request's sockets come from a factory that opens them through it (and the JDK's own proxy
+ * selection is switched off for the request, so that it goes nowhere else); only https requests are sent.
  */
 final class OAuth2Http {
 
     private static final Logger LOG = LoggerFactory.getLogger(OAuth2Http.class);
 
     private final ConnectionOptions options;
+    private final javax.net.ssl.SSLSocketFactory sockets;
 
     OAuth2Http(ConnectionOptions options) {
         this.options = options;
+        this.sockets = TunnellingSslSocketFactory.forHttps(options);
     }
 
     HTTPResponse send(HTTPRequest request) {
         request.setConnectTimeout(millis(options.connectTimeout().toMillis()));
         request.setReadTimeout(millis(options.readTimeout().toMillis()));
-        request.setSSLSocketFactory(options.sslSocketFactory());
+        request.setSSLSocketFactory(sockets);
         request.setFollowRedirects(false);
+        if (options.proxy().isPresent()) {
+            if (!"https".equalsIgnoreCase(request.getURI().getScheme())) {
+                throw new OAuth2Exception("not sent through the proxy " + options.proxy().get() + ": " + request.getURI()
+                        + " is not https", null, null, 0, "use the authorization server's https endpoints", null);
+            }
+            request.setProxy(java.net.Proxy.NO_PROXY); // the socket factory goes through mailkit's proxy
+        }
         try {
             HTTPResponse response = request.send();
             LOG.debug("{} {} -> HTTP {}", request.getMethod(), request.getURI(), response.getStatusCode());
             return response;
         } catch (IOException e) {
             LOG.debug("{} {} failed: {}", request.getMethod(), request.getURI(), e.getClass().getName());
+            ProxyFailure proxy = proxyFailure(e);
+            if (proxy != null) {
+                ProxyException p = proxy.toException(null, null, e);
+                throw new OAuth2Exception("cannot reach the authorization server at " + request.getURI() + ": "
+                        + proxy.what(), null, null, 0, proxy.fix(), p);
+            }
             throw new OAuth2Exception("cannot reach the authorization server at " + request.getURI() + " ("
                     + reason(e) + ")", null, null, 0,
                     e instanceof javax.net.ssl.SSLException
                             ? "its TLS certificate is not trusted: pass --trust-cert PEM (ConnectionOptions.trustCertificates)"
                             : "check the network and the endpoint URL", e);
         }
+    }
+
+    /** The proxy's failure behind a failed request, or null. */
+    private static ProxyFailure proxyFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProxyFailure p) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** Why a request failed, in words. */

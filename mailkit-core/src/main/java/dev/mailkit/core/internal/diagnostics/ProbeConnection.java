@@ -3,12 +3,15 @@ package dev.mailkit.core.internal.diagnostics;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
+import dev.mailkit.core.ProxySettings;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.TlsException;
 import dev.mailkit.core.diagnostics.Finding;
 import dev.mailkit.core.diagnostics.Severity;
 import dev.mailkit.core.internal.ExceptionTranslator;
+import dev.mailkit.core.internal.PlainSocketFactory;
+import dev.mailkit.core.internal.proxy.ProxyFailure;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -90,6 +93,44 @@ public final class ProbeConnection implements AutoCloseable {
         s.socket = socket;
         out.add(new Finding(protocol, Severity.OK, "TCP", "connected to " + address.getHostAddress() + ":" + endpoint.port()
                 + " in " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms", ""));
+        return s;
+    }
+
+    /**
+     * Connects through the options' proxy, which resolves the server's host name, adding a proxy finding
+     * when the proxy fails and a TCP finding otherwise.
+     *
+     * @param endpoint the server
+     * @param options  timeouts, trust and the proxy
+     * @param protocol SMTP or IMAP
+     * @param out      where findings go
+     * @return the connection, or null when it could not be made (the finding says why)
+     */
+    public static ProbeConnection openThroughProxy(ServerEndpoint endpoint, ConnectionOptions options, Protocol protocol,
+                                                   List<Finding> out) {
+        ProxySettings proxy = options.proxy().orElseThrow();
+        ProbeConnection s = new ProbeConnection(protocol, endpoint, options, out);
+        long start = System.nanoTime();
+        Socket socket = null;
+        try {
+            socket = PlainSocketFactory.INSTANCE.through(proxy, options.connectTimeout()).createSocket();
+            socket.connect(InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port()),
+                    (int) options.connectTimeout().toMillis());
+            socket.setSoTimeout((int) Math.min(options.readTimeout().toMillis(), 15_000));
+        } catch (ProxyFailure e) {
+            closeQuietly(socket);
+            out.add(new Finding(protocol, Severity.ERROR, "proxy", e.what(), e.fix()));
+            return null;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            out.add(new Finding(protocol, Severity.ERROR, "proxy", "the connection through the " + proxy.type() + " proxy "
+                    + proxy.address() + " failed: " + e.getMessage(), "check the proxy"));
+            return null;
+        }
+        s.socket = socket;
+        out.add(new Finding(protocol, Severity.OK, "TCP", "connected to " + endpoint.host() + ":" + endpoint.port()
+                + " through the " + proxy.type() + " proxy " + proxy.address() + " in "
+                + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms", ""));
         return s;
     }
 
