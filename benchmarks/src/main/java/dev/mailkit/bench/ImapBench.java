@@ -3,7 +3,7 @@ package dev.mailkit.bench;
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
-import dev.mailkit.imap.DovecotServer;
+import dev.mailkit.imap.testing.DovecotServer;
 import dev.mailkit.imap.FolderFilter;
 import dev.mailkit.imap.ImapSynchronizer;
 import jakarta.mail.Flags;

@@ -3,7 +3,7 @@ package dev.mailkit.bench;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailkit.core.ConnectionOptions;
-import dev.mailkit.imap.DovecotServer;
+import dev.mailkit.imap.testing.DovecotServer;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;

@@ -2,7 +2,7 @@ package dev.mailkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mailkit.imap.DovecotServer;
+import dev.mailkit.imap.testing.DovecotServer;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;

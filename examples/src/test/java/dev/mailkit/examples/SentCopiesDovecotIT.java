@@ -8,7 +8,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
-import dev.mailkit.imap.DovecotServer;
+import dev.mailkit.imap.testing.DovecotServer;
 import dev.mailkit.smtp.Email;
 import dev.mailkit.smtp.SendOutcome;
 import dev.mailkit.smtp.SentCopy;

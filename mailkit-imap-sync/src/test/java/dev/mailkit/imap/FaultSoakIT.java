@@ -9,6 +9,7 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.testing.FaultProxy;
 import dev.mailkit.imap.spi.SyncStateStore;
+import dev.mailkit.imap.testing.DovecotServer;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;

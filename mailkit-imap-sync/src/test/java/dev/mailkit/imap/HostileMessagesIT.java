@@ -7,6 +7,7 @@ import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.imap.spi.SyncStateStore;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.testing.ManInTheMiddle;
 import dev.mailkit.imap.spi.SyncStateStore;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

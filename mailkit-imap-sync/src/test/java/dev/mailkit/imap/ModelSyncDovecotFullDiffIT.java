@@ -1,5 +1,6 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.imap.testing.DovecotServer;
 import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

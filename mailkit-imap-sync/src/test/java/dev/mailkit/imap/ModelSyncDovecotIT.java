@@ -1,5 +1,6 @@
 package dev.mailkit.imap;
 
+import dev.mailkit.imap.testing.DovecotServer;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The model-based two-way sync test on Dovecot with CONDSTORE and QRESYNC: incremental syncs use QRESYNC. */

@@ -19,6 +19,7 @@ import static dev.mailkit.imap.ModelOp.sync;
 
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.testing.FaultProxy;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.imap.spi.SyncStateStore;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -8,6 +8,7 @@ import dev.mailkit.core.Credentials;
 import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Security;
 import dev.mailkit.imap.spi.SyncStateStore;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

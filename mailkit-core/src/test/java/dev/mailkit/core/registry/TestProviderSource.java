@@ -8,6 +8,10 @@ import java.util.List;
 /** Registered in META-INF/services for the SPI test. */
 public class TestProviderSource implements ProviderSource {
 
+    /** Creates the source; ServiceLoader calls this. */
+    public TestProviderSource() {
+    }
+
     @Override
     public Collection<ProviderSettings> providers() {
         return List.of(ProviderSettings.builder("spi-test-provider").displayName("SPI Test Mail")

@@ -20,7 +20,13 @@
  *       buffered output; without the handle (module path without {@code --add-opens}) Angus's stream is
  *       used</td>
  *       <td>{@code DataContentStreamTest.angusBufferedOutput_isReachable_soContentTakesThisStream}; the bytes:
- *       {@code DataContentStreamTest}, {@code WireBytesTest}</td></tr>
+ *       {@code DataContentStreamTest}, {@code WireBytesTest}; without the handle: {@code ModulePathIT}
+ *       (module-path-test)</td></tr>
+ *   <tr><td>Jakarta Mail's {@code Session} creating {@code PipeliningTransport} by class name, through its
+ *       public constructor</td>
+ *       <td>{@code Session.setProvider} takes a class name; on the module path this package is exported to
+ *       {@code jakarta.mail} for it (see {@code module-info.java})</td>
+ *       <td>{@code ModulePathIT} (module-path-test)</td></tr>
  *   <tr><td>{@code Object.clone} of MIME parts: {@link dev.mailkit.smtp.internal.angus.AssembledPart},
  *       {@link dev.mailkit.smtp.internal.angus.AssembledMultipart}</td>
  *       <td>Jakarta Mail's part constructors look their stream provider up through {@code ServiceLoader}

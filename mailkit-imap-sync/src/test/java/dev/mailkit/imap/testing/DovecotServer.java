@@ -1,4 +1,4 @@
-package dev.mailkit.imap;
+package dev.mailkit.imap.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

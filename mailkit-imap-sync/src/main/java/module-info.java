@@ -1,0 +1,19 @@
+/**
+ * mailkit IMAP sync: two-way synchronisation of IMAP mailboxes with a local Maildir, the sync state kept
+ * in SQLite.
+ *
+ * <p>Exports {@code dev.mailkit.imap} (the synchronizer and what it reports) and {@code dev.mailkit.imap.spi}
+ * (for other stores of mail or state), and reads mailkit core transitively.
+ */
+module dev.mailkit.imap {
+    exports dev.mailkit.imap;
+    exports dev.mailkit.imap.spi;
+
+    requires transitive dev.mailkit.core;
+    requires org.eclipse.angus.mail;
+    requires org.slf4j;
+    requires java.sql;
+    // The SQLite JDBC driver, which java.sql's DriverManager finds as a java.sql.Driver service: required
+    // so that it is resolved even where services are not bound (a jlink image, --limit-modules).
+    requires org.xerial.sqlitejdbc;
+}
