@@ -17,6 +17,7 @@ module dev.mailkit.core {
     // Implementation shared with mailkit's other modules only.
     exports dev.mailkit.core.internal to dev.mailkit.smtp, dev.mailkit.imap;
     exports dev.mailkit.core.internal.angus to dev.mailkit.smtp;
+    exports dev.mailkit.core.internal.proxy to dev.mailkit.oauth2; // the authorization server's calls through a proxy
 
     requires transitive jakarta.mail;
     // Angus Mail: the SMTP and IMAP implementations (Jakarta Mail finds them as jakarta.mail.Provider

@@ -8,6 +8,7 @@ import dev.mailkit.core.Credentials;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.testing.TestProxy;
+import dev.mailkit.imap.testing.DovecotServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
