@@ -1,6 +1,8 @@
 package dev.mailkit.imap;
 
 import static dev.mailkit.imap.ModelOp.crashAfterEvents;
+import static dev.mailkit.imap.ModelOp.serverCopy;
+import static dev.mailkit.imap.ModelOp.crashAtMessage;
 import static dev.mailkit.imap.ModelOp.localAppend;
 import static dev.mailkit.imap.ModelOp.localCopy;
 import static dev.mailkit.imap.ModelOp.localCreateFolder;
@@ -326,6 +328,19 @@ abstract class ModelSyncScenarios {
     @Test
     void anApiMoveIntoAFolderTheApiJustCreated_isPushed() throws Exception {
         replay(serverAppend("INBOX", 1, ""), sync(), localCreateFolder("Later"), localMove("INBOX", 1, "Later"));
+    }
+
+    /**
+     * A sync cut short after it wrote a server copy's file (labelled with its UID, not yet recorded), then a
+     * Maildir client's deletion of the same message in another folder: the file is the pull's to adopt, not
+     * the new half of a copy-and-unlink move. Found by a random run (seed -1022531464797713146, shrunk to 47
+     * steps): the engine moved the deleted message into the folder of the copy, which then held it twice,
+     * and the Trash had nothing.
+     */
+    @Test
+    void anInterruptedDownload_isNotTakenForTheNewHalfOfAMaildirMove() throws Exception {
+        replay(serverAppend("Projects", 5, ""), serverAppend("Lists", 4, ""), serverAppend("Archive", 4, ""), sync(),
+                serverCopy("Archive", 4, "Projects"), crashAtMessage(1), maildirUnlink("Lists", 4));
     }
 
     /**

@@ -350,8 +350,14 @@ final class LocalScan {
         for (Map.Entry<String, Set<String>> e : unknownFiles.entrySet()) {
             MessageStore.StoredFolder lf = open.apply(e.getKey());
             Map<String, Long> leftAlone = notRead.getOrDefault(e.getKey(), Map.of());
+            long uidNext = state.folder(e.getKey()).map(FolderState::uidNext).orElse(Long.MAX_VALUE);
             for (String id : e.getValue()) {
                 if (leftAlone.containsKey(id)) {
+                    continue;
+                }
+                if (MaildirNames.uidOf(id) >= uidNext) {
+                    // a download written before a crash, which the pull adopts by its UID: not the new half
+                    // of a Maildir client's move (the same message deleted elsewhere is a deletion)
                     continue;
                 }
                 String messageId;
