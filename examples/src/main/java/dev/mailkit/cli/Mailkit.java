@@ -62,7 +62,25 @@ public final class Mailkit implements Runnable {
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, System::getenv, out, err, System.console() != null));
+        System.exit(run(args, System::getenv, out, err, terminal()));
+    }
+
+    /**
+     * Whether standard output is a terminal. {@code System.console()} says so up to Java 21; from Java 22 it
+     * is there even when output is redirected, and {@code Console.isTerminal()} tells.
+     */
+    static boolean terminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException before22) {
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

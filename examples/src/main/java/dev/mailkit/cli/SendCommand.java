@@ -30,6 +30,9 @@ final class SendCommand implements Callable<Integer> {
     @Mixin
     AccountOptions account;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--from", required = true, description = "Sender address.")
     String from;
 
@@ -134,6 +137,10 @@ final class SendCommand implements Callable<Integer> {
 
     /** One message per recipient, with a progress bar on a terminal and a line per failure. */
     private int sendEach() throws IOException {
+        if (!cc.isEmpty() || !bcc.isEmpty()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--separately sends one message to"
+                    + " each --to recipient: --cc and --bcc cannot be used with it");
+        }
         List<Email> batch = new ArrayList<>();
         for (String recipient : to) {
             batch.add(message(List.of(recipient)).build());

@@ -148,14 +148,23 @@ final class SyncCommand implements Callable<Integer> {
                 try {
                     SyncReport report = sync.syncOnce();
                     progress.close();
-                    print(report);
                     List<String> unknown = folders.stream().filter(f -> report.folders().stream()
                             .noneMatch(r -> r.folder().equals(f))).toList();
-                    if (!unknown.isEmpty()) {
-                        throw new IllegalArgumentException("--folder: the server has no folder named "
-                                + String.join(", ", unknown.stream().map(Json::quote).toList())
-                                + (unknown.size() < folders.size() ? " (the others were synced)" : ""));
+                    if (unknown.isEmpty()) {
+                        print(report);
+                        return ExitCodes.OK;
                     }
+                    String problem = "--folder: the server has no folder named "
+                            + String.join(", ", unknown.stream().map(Json::quote).toList())
+                            + (unknown.size() < folders.size() ? " (the others were synced)" : "");
+                    if (json) {
+                        // one document: the error with the report of what was synced
+                        root.out.println(toJson(report, "error", ExitCodes.USAGE, problem));
+                        root.out.flush();
+                        return ExitCodes.USAGE;
+                    }
+                    print(report);
+                    throw new IllegalArgumentException(problem);
                 } catch (MassDeletionException e) {
                     if (json) {
                         // one document: the refusal with the report of what was synced
@@ -167,7 +176,6 @@ final class SyncCommand implements Callable<Integer> {
                     e.report().ifPresent(this::print); // the rest of the account was synced
                     throw e;
                 }
-                return ExitCodes.OK;
             }
             try (SyncWatch w = sync.watch()) {
                 Thread hook = new Thread(stop::countDown);

@@ -361,6 +361,20 @@ class MailkitCliTest {
     }
 
     @Test
+    void sync_json_withAnUnknownFolder_isStillOneDocument_andSendSeparatelyRefusesCc() {
+        CliRun r = CliRun.of(imap("--folder", "INBOX", "NoSuch", "--json"));
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.out().strip().lines()).hasSize(1);
+        assertThat(r.out()).startsWith("{\"status\":\"error\",\"exitCode\":2,\"error\":\"--folder: the server has no folder")
+                .contains("\"folders\":[{\"folder\":\"INBOX\"");
+        CliRun cc = CliRun.of(Map.of("MK_PW", "s3cret-pw"), smtp("--from", "me@localhost", "--to", "a@localhost",
+                "b@localhost", "--cc", "c@localhost", "--subject", "s", "--text", "t", "--separately"));
+        assertThat(cc.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cc.err()).contains("--cc and --bcc cannot be used with it");
+        assertThat(mail.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void sync_json_failure_isOneJsonDocumentOnStdout_withItsExitCode() throws Exception {
         int closed;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

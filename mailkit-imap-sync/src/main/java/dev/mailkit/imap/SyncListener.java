@@ -18,7 +18,8 @@ public interface SyncListener {
      * @param folder      the server folder name
      * @param newOnServer messages this sync will add: exact on a folder's first sync (its EXISTS count), an
      *                    estimate later (EXISTS less the messages known here), 0 when the folder is unchanged,
-     *                    -1 when unknown (after a UIDVALIDITY change, or a folder skipped)
+     *                    -1 when unknown (after a UIDVALIDITY change, or a folder skipped); not called
+     *                    for a folder the server refuses to open (its {@link #onFolderDone} report says so)
      */
     default void onFolderStart(String folder, int newOnServer) {
     }

@@ -6,7 +6,9 @@ import java.time.Duration;
 
 /**
  * Observes sending, for progress bars and metrics. Methods are called on the sending thread, possibly
- * from several threads at once, and must return quickly; every method has an empty default.
+ * from several threads at once, and must return quickly; every method has an empty default. In
+ * {@code sendAll} with Sent copies, {@code onSent} of a message comes once its copy is in, on the batch's
+ * reporting thread.
  */
 public interface SendListener {
 

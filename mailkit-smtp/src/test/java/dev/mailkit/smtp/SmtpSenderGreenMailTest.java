@@ -270,6 +270,52 @@ class SmtpSenderGreenMailTest {
     }
 
     @Test
+    void sendAll_withSentCopies_aCallbackThatSends_doesNotHoldUpTheBatch() {
+        ServerEndpoint imap = ServerEndpoint.of("127.0.0.1", greenMail.getImap().getPort(), Security.PLAIN);
+        List<Email> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add(Email.builder().from("alice@localhost").to("bob@localhost").subject("b " + i).text("x").build());
+        }
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
+                    .credentials(Credentials.password("alice", "alice-pw"))
+                    .options(ConnectionOptions.builder().allowPlaintext().build()).appendToSentFolder(imap).build()) {
+                java.util.concurrent.atomic.AtomicInteger followUps = new java.util.concurrent.atomic.AtomicInteger();
+                BatchSummary summary = sender.sendAll(batch, o -> {
+                    // a receipt sent from the callback waits for its own Sent copy
+                    SendResult r = sender.send(Email.builder().from("alice@localhost").to("carol@localhost")
+                            .subject("receipt").text("x").build());
+                    assertThat(r.sentCopy()).isEqualTo(SentCopy.APPENDED);
+                    followUps.incrementAndGet();
+                });
+                assertThat(summary.sent()).isEqualTo(10);
+                assertThat(followUps).hasValue(10);
+            }
+        });
+    }
+
+    @Test
+    void sendAll_withSentCopies_toAnImapServerThatIsDown_sendsEveryMessage_andReportsTheCopiesFailed() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        List<Email> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(Email.builder().from("alice@localhost").to("bob@localhost").subject("d " + i).text("x").build());
+        }
+        try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
+                .credentials(Credentials.password("alice", "alice-pw"))
+                .options(ConnectionOptions.builder().allowPlaintext().build())
+                .appendToSentFolder(ServerEndpoint.of("127.0.0.1", closed, Security.PLAIN)).build()) {
+            List<SendOutcome> outcomes = sender.sendAll(batch);
+            assertThat(outcomes).hasSize(30).allSatisfy(o -> assertThat(o.result()).hasValueSatisfying(r ->
+                    assertThat(r.sentCopy()).isEqualTo(SentCopy.FAILED)));
+        }
+        assertThat(greenMail.getReceivedMessages()).hasSize(30);
+    }
+
+    @Test
     void providerThatSavesSentCopy_isNotDoubleFiled() {
         var gmail = ProviderRegistry.defaults().byId("gmail").orElseThrow();
         assertThat(gmail.savesSentCopy()).isTrue();

@@ -36,8 +36,10 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Registered on a static field, the server runs once per test class; on an instance field, once per
- * test. The connections are plain text on loopback, allowed explicitly for this server only.
+ * <p>Registered on a static field, the server runs once per test class (its {@code @Nested} classes share
+ * it); on an instance field, once per test. Tests that share a server must not run in parallel: each test
+ * empties the mailboxes before it starts and closes what it took after it ends. The connections are plain
+ * text on loopback, allowed explicitly for this server only.
  */
 public final class GreenMailExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -49,6 +51,8 @@ public final class GreenMailExtension implements BeforeAllCallback, AfterAllCall
     private final List<AutoCloseable> handedOut = new ArrayList<>();
     private GreenMail greenMail;
     private boolean perClass;
+    /** Test classes open (a {@code @Nested} class is one more inside its outer class): one server for all. */
+    private int classes;
 
     /** An extension with one user, {@code me@localhost}, login {@code me}, password {@code secret}. */
     public GreenMailExtension() {
@@ -76,12 +80,16 @@ public final class GreenMailExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public void beforeAll(ExtensionContext context) {
         perClass = true;
-        start();
+        if (classes++ == 0) {
+            start();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        stop();
+        if (--classes == 0) {
+            stop();
+        }
     }
 
     @Override

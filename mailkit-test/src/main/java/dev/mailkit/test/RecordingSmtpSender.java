@@ -240,6 +240,11 @@ public final class RecordingSmtpSender implements SmtpSender {
             } catch (MailkitException e) {
                 outcome = new SendOutcome(index, email.messageId(), Optional.empty(), Optional.of(e));
                 failed++;
+            } catch (RuntimeException e) {
+                // as SmtpSender does: anything else is that message's failure, and the batch goes on
+                outcome = new SendOutcome(index, email.messageId(), Optional.empty(),
+                        Optional.of(new MailkitException("unexpected failure sending " + email.messageId() + ": " + e, e)));
+                failed++;
             }
             onEach.accept(outcome);
             index++;

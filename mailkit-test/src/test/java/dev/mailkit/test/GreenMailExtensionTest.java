@@ -28,6 +28,23 @@ class GreenMailExtensionTest {
     @TempDir
     Path dir;
 
+    static int smtpPort;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void rememberThePort() {
+        smtpPort = MAIL.smtpEndpoint().port();
+    }
+
+    @org.junit.jupiter.api.Nested
+    class Nested {
+        @Test
+        void aNestedClass_sharesTheOuterClassesServer() throws Exception {
+            assertThat(MAIL.smtpEndpoint().port()).as("the same server, not a second one").isEqualTo(smtpPort);
+            MAIL.smtpSender().send(Email.builder().from("app@localhost").to("app@localhost").subject("Nested").text("x").build());
+            assertThat(MAIL.awaitReceived(1, 5_000)).isTrue();
+        }
+    }
+
     @Test
     @Order(1)
     void aSenderFromTheExtension_deliversToTheEmbeddedServer() throws Exception {

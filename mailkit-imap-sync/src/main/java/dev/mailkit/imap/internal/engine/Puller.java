@@ -108,7 +108,7 @@ final class Puller extends EnginePart {
         try {
             if (saved.isEmpty()) {
                 run.method = "INITIAL";
-                announce(run, Math.max(0, mi.total));
+                announce(run, mi.total < 0 ? -1 : mi.total);
                 state.saveFolder(new FolderState(name, run.folder.separator(), mi.uidvalidity, 1, 0,
                         run.folder.specialUse()));
                 if (!openLocal(run)) {

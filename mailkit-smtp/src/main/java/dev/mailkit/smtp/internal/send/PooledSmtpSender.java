@@ -41,6 +41,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -349,21 +350,39 @@ public final class PooledSmtpSender implements SmtpSender {
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         // Sent copies are appended while the workers send on: each message is reported once its copy is in
         List<CompletableFuture<Void>> copies = java.util.Collections.synchronizedList(new ArrayList<>());
+        // A message with a copy is reported on this batch's own thread once its copy is in: never on a copier,
+        // so a callback that sends (and waits for that copy) cannot hold up the copying.
+        ExecutorService reports = sentAppender == null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mailkit-sent-copy-reports");
+            t.setDaemon(true);
+            return t;
+        });
         if (sentAppender != null) {
             sentAppender.prepare(); // the IMAP login runs while the first messages are sent
         }
         for (int w = 0; w < parallelism; w++) {
-            workers.add(CompletableFuture.runAsync(() -> work(source, report, sent, failed, copies), executor));
+            workers.add(CompletableFuture.runAsync(() -> work(source, report, sent, failed, copies, reports), executor));
         }
         try {
-            CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
-            List<CompletableFuture<Void>> waiting;
-            synchronized (copies) {
-                waiting = List.copyOf(copies);
+            try {
+                CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
+            } finally {
+                // also when a worker failed: no report may come after sendAll returned
+                List<CompletableFuture<Void>> waiting;
+                synchronized (copies) {
+                    waiting = List.copyOf(copies);
+                }
+                CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
             }
-            CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0])).join();
+            synchronized (copies) {
+                CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0])).join(); // a report's failure
+            }
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            if (reports != null) {
+                reports.shutdown();
+            }
         }
         if (source.failure != null) {
             throw source.failure; // every message taken before it was sent and reported
@@ -372,7 +391,7 @@ public final class PooledSmtpSender implements SmtpSender {
     }
 
     private void work(Source source, Consumer<SendOutcome> onEach, AtomicLong sent, AtomicLong failed,
-                      List<CompletableFuture<Void>> copies) {
+                      List<CompletableFuture<Void>> copies, ExecutorService reports) {
         Carry carry = new Carry();
         try {
             Source.Item cur = source.next();
@@ -386,11 +405,14 @@ public final class PooledSmtpSender implements SmtpSender {
                         MimeMessage copy = carry.toCopy;
                         carry.toCopy = null;
                         Source.Item item = cur;
-                        copies.add(sentAppender.appendLater(copy).thenAccept(ok -> {
+                        copies.add(sentAppender.appendLater(copy).thenAcceptAsync(ok -> {
                             SendResult withCopy = withSentCopy(r, ok ? SentCopy.APPENDED : SentCopy.FAILED);
-                            listener.onSent(item.email(), withCopy);
-                            onEach.accept(success(item.index(), withCopy));
-                        }));
+                            try {
+                                listener.onSent(item.email(), withCopy);
+                            } finally {
+                                onEach.accept(success(item.index(), withCopy));
+                            }
+                        }, reports));
                         cur = next;
                         continue;
                     }

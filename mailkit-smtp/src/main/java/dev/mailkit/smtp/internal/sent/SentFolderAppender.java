@@ -48,6 +48,8 @@ public final class SentFolderAppender implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SentFolderAppender.class);
 
+    /** How long copies fail at once after the server failed both attempts of a batch (down, or refusing the login). */
+    static final java.time.Duration PAUSE_AFTER_FAILURE = java.time.Duration.ofSeconds(60);
     /** Copies appended with one MULTIAPPEND command at most. */
     static final int MAX_BATCH = 100;
     /** Copies waiting to be appended at most. */
@@ -66,6 +68,10 @@ public final class SentFolderAppender implements AutoCloseable {
     private int pendingCount;
     private long pendingBytes;
     private volatile String folderName;
+    /** Guards the Sent folder's look-up, which takes round trips: not the monitor copiers start under. */
+    private final Object lookup = new Object();
+    /** Until when (System.nanoTime) copies fail at once, after the server failed every attempt. */
+    private volatile long failingUntil = System.nanoTime();
     /** Whether the server offers MULTIAPPEND, once a copier has connected. */
     private volatile Boolean multiAppend;
     private volatile boolean closed;
@@ -130,8 +136,8 @@ public final class SentFolderAppender implements AutoCloseable {
             }
             pendingCount++;
             pendingBytes += bytes.length;
+            queue.add(new Pending(bytes, done)); // under the lock: close() either refuses it or drains it
         }
-        queue.add(new Pending(bytes, done));
         startCopier();
         return done;
     }
@@ -181,26 +187,37 @@ public final class SentFolderAppender implements AutoCloseable {
                 if (first == null) {
                     break;
                 }
-                List<Pending> batch = new ArrayList<>();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                boolean ok = false;
-                for (int attempt = 0; attempt < 2 && !ok && !closed; attempt++) {
+                List<Pending> left = new ArrayList<>();
+                left.add(first);
+                queue.drainTo(left, MAX_BATCH - 1);
+                List<Pending> appended = new ArrayList<>();
+                if (System.nanoTime() - failingUntil < 0) {
+                    finish(left, false); // the server failed every attempt a moment ago: no connection per batch
+                    continue;
+                }
+                for (int attempt = 0; attempt < 2 && !left.isEmpty() && !closed; attempt++) {
                     try {
                         if (store == null || !store.isConnected()) {
                             store = connect();
                         }
-                        appendAll(store, batch);
-                        ok = true;
+                        // the second attempt appends one by one: MULTIAPPEND takes all or none, and one message
+                        // the server refuses (too big, over quota) must not fail the others
+                        appendAll(store, left, appended, attempt == 0);
                     } catch (MessagingException | ProtocolException | RuntimeException e) {
-                        LOG.warn("appending {} message(s) to the Sent folder at {} failed (attempt {}): {}", batch.size(),
+                        LOG.warn("appending {} message(s) to the Sent folder at {} failed (attempt {}): {}", left.size(),
                                 imap.endpoint(), attempt + 1, e.getMessage());
                         discard(store);
                         store = null;
                         folderName = null; // looked up again: the folder may have been deleted or renamed
+                        if (attempt == 1 && appended.isEmpty()) {
+                            failingUntil = System.nanoTime() + PAUSE_AFTER_FAILURE.toNanos();
+                            LOG.warn("Sent copies are not appended for {} s: the IMAP server at {} refused or failed"
+                                    + " every attempt", PAUSE_AFTER_FAILURE.toSeconds(), imap.endpoint());
+                        }
                     }
                 }
-                finish(batch, ok);
+                finish(appended, true);
+                finish(left, false);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -214,6 +231,9 @@ public final class SentFolderAppender implements AutoCloseable {
     }
 
     private void finish(List<Pending> batch, boolean ok) {
+        if (batch.isEmpty()) {
+            return;
+        }
         synchronized (room) {
             for (Pending p : batch) {
                 pendingCount--;
@@ -221,6 +241,7 @@ public final class SentFolderAppender implements AutoCloseable {
             }
             room.notifyAll();
         }
+        // Whoever waits on a copy must not run its own work here (a batch reports on its own thread).
         batch.forEach(p -> p.done().complete(ok));
     }
 
@@ -244,18 +265,26 @@ public final class SentFolderAppender implements AutoCloseable {
         }
     }
 
-    private void appendAll(Store store, List<Pending> batch) throws MessagingException, ProtocolException {
+    /**
+     * Appends {@code left}, moving each copy appended to {@code appended} (all at once with MULTIAPPEND, else
+     * one by one), so that a failure part-way leaves in {@code left} only what is not in the folder.
+     */
+    private void appendAll(Store store, List<Pending> left, List<Pending> appended, boolean multiAllowed)
+            throws MessagingException, ProtocolException {
         String name = sentFolderName(store);
         IMAPFolder folder = (IMAPFolder) store.getFolder(name);
         ProtocolException[] failed = new ProtocolException[1];
         folder.doCommand(p -> {
             try {
-                if (batch.size() > 1 && p.hasCapability("MULTIAPPEND")) {
-                    multiAppend(p, name, batch);
+                if (multiAllowed && left.size() > 1 && p.hasCapability("MULTIAPPEND")) {
+                    multiAppend(p, name, left);
+                    appended.addAll(left);
+                    left.clear();
                 } else {
                     Flags seen = new Flags(Flags.Flag.SEEN);
-                    for (Pending m : batch) {
-                        p.append(name, seen, null, literal(m.bytes()));
+                    while (!left.isEmpty()) {
+                        p.append(name, seen, null, literal(left.get(0).bytes()));
+                        appended.add(left.remove(0));
                     }
                 }
             } catch (ProtocolException e) {
@@ -310,7 +339,7 @@ public final class SentFolderAppender implements AutoCloseable {
         if (name != null) {
             return name;
         }
-        synchronized (this) {
+        synchronized (lookup) {
             if (folderName != null) {
                 return folderName;
             }
