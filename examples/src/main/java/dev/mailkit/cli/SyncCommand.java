@@ -45,7 +45,8 @@ final class SyncCommand implements Callable<Integer> {
             + "(default: until interrupted).")
     long watchSeconds;
 
-    @Option(names = "--json", description = "Print each sync report as JSON on standard output.")
+    @Option(names = "--json", description = "Print the result, or the error, as one JSON document on standard output: "
+            + "status, exitCode, totals and folders (with --watch, one per sync); nothing else is printed.")
     boolean json;
 
     @Option(names = "--allow-mass-deletion", description = "Apply deletions the mass-deletion guard refused (exit 6): "
