@@ -316,6 +316,27 @@ class SmtpSenderGreenMailTest {
     }
 
     @Test
+    void sendAll_withSentCopies_aCallbackThatThrows_isThrownBySendAll_afterEveryReport() {
+        ServerEndpoint imap = ServerEndpoint.of("127.0.0.1", greenMail.getImap().getPort(), Security.PLAIN);
+        List<Email> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            batch.add(Email.builder().from("alice@localhost").to("bob@localhost").subject("t " + i).text("x").build());
+        }
+        java.util.concurrent.atomic.AtomicInteger reports = new java.util.concurrent.atomic.AtomicInteger();
+        try (SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", greenMail.getSmtp().getPort(), Security.PLAIN)
+                .credentials(Credentials.password("alice", "alice-pw"))
+                .options(ConnectionOptions.builder().allowPlaintext().build()).appendToSentFolder(imap).build()) {
+            assertThatThrownBy(() -> sender.sendAll(batch, o -> {
+                if (reports.incrementAndGet() == 3) {
+                    throw new IllegalStateException("the application's callback failed");
+                }
+            })).isInstanceOf(IllegalStateException.class).hasMessage("the application's callback failed");
+            int atReturn = reports.get();
+            assertThat(atReturn).as("every message reported before sendAll returned").isEqualTo(8);
+        }
+    }
+
+    @Test
     void providerThatSavesSentCopy_isNotDoubleFiled() {
         var gmail = ProviderRegistry.defaults().byId("gmail").orElseThrow();
         assertThat(gmail.savesSentCopy()).isTrue();

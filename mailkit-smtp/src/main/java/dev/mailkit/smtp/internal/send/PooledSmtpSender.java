@@ -349,7 +349,7 @@ public final class PooledSmtpSender implements SmtpSender {
         };
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         // Sent copies are appended while the workers send on: each message is reported once its copy is in
-        List<CompletableFuture<Void>> copies = java.util.Collections.synchronizedList(new ArrayList<>());
+        Outstanding copies = new Outstanding();
         // A message with a copy is reported on this batch's own thread once its copy is in: never on a copier,
         // so a callback that sends (and waits for that copy) cannot hold up the copying.
         ExecutorService reports = sentAppender == null ? null : Executors.newSingleThreadExecutor(r -> {
@@ -367,16 +367,9 @@ public final class PooledSmtpSender implements SmtpSender {
             try {
                 CompletableFuture.allOf(workers.toArray(new CompletableFuture<?>[0])).join();
             } finally {
-                // also when a worker failed: no report may come after sendAll returned
-                List<CompletableFuture<Void>> waiting;
-                synchronized (copies) {
-                    waiting = List.copyOf(copies);
-                }
-                CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0])).exceptionally(e -> null).join();
+                copies.await(); // also when a worker failed: no report may come after sendAll returned
             }
-            synchronized (copies) {
-                CompletableFuture.allOf(copies.toArray(new CompletableFuture<?>[0])).join(); // a report's failure
-            }
+            copies.rethrow(); // a report's failure (the caller's callback threw)
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         } finally {
@@ -391,7 +384,7 @@ public final class PooledSmtpSender implements SmtpSender {
     }
 
     private void work(Source source, Consumer<SendOutcome> onEach, AtomicLong sent, AtomicLong failed,
-                      List<CompletableFuture<Void>> copies, ExecutorService reports) {
+                      Outstanding copies, ExecutorService reports) {
         Carry carry = new Carry();
         try {
             Source.Item cur = source.next();
@@ -432,6 +425,49 @@ public final class PooledSmtpSender implements SmtpSender {
         } finally {
             if (carry.lease != null) {
                 pool.release(carry.lease, false);
+            }
+        }
+    }
+
+    /**
+     * The reports of a batch waiting for their Sent copies: counted, not kept, so a batch of any size holds
+     * only those still waiting; the first failure of a report is kept to be thrown.
+     */
+    private static final class Outstanding {
+        private long count;
+        private Throwable failure;
+
+        synchronized void add(CompletableFuture<Void> report) {
+            count++;
+            report.whenComplete((v, e) -> done(e));
+        }
+
+        private synchronized void done(Throwable e) {
+            if (e != null && failure == null) {
+                failure = e;
+            }
+            if (--count == 0) {
+                notifyAll();
+            }
+        }
+
+        synchronized void await() {
+            boolean interrupted = false;
+            while (count > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the reports still come: sendAll must not return before them
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        synchronized void rethrow() {
+            if (failure != null) {
+                throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
             }
         }
     }
