@@ -108,8 +108,8 @@ final class DoctorCommand implements Callable<Integer> {
                 .diagnose(request);
         int code = exitCode(report, oauth);
         if (json) {
-            String text = toJson(address, report, code);
-            root.out.println(oauth == null ? text : text.substring(0, text.length() - 1) + ",\"oauth2\":" + oauth.toJson() + "}");
+            Json doc = toJson(address, report, code);
+            root.out.println(oauth == null ? doc : doc.put("oauth2", oauth.toJson()));
         } else {
             if (oauth != null) {
                 oauth.print(root.out);
@@ -197,20 +197,13 @@ final class DoctorCommand implements Callable<Integer> {
                 + (report.receivingShouldWork() ? "Receiving should work." : "Receiving will not work: fix the ✗ above."));
     }
 
-    static String toJson(String address, MailDiagnostics.Report report, int exitCode) {
-        StringBuilder b = new StringBuilder("{\"status\":").append(Json.quote(exitCode == ExitCodes.OK ? "ok"
-                        : exitCode == ExitCodes.PARTIAL ? "partial" : "error"))
-                .append(",\"exitCode\":").append(exitCode).append(",\"address\":").append(Json.quote(address))
-                .append(",\"sending\":").append(report.sendingShouldWork())
-                .append(",\"receiving\":").append(report.receivingShouldWork()).append(",\"findings\":[");
-        for (int i = 0; i < report.findings().size(); i++) {
-            Finding f = report.findings().get(i);
-            b.append(i == 0 ? "" : ",").append("{\"protocol\":").append(f.protocol() == null ? "null" : Json.quote(f.protocol().name()))
-                    .append(",\"severity\":").append(Json.quote(f.severity().name()))
-                    .append(",\"check\":").append(Json.quote(f.check()))
-                    .append(",\"evidence\":").append(Json.quote(CliAdvice.of(f.evidence())))
-                    .append(",\"fix\":").append(Json.quote(CliAdvice.of(f.fix()))).append('}');
-        }
-        return b.append("]}").toString();
+    static Json toJson(String address, MailDiagnostics.Report report, int exitCode) {
+        return Json.result(exitCode == ExitCodes.OK ? "ok" : exitCode == ExitCodes.PARTIAL ? "partial" : "error", exitCode)
+                .put("address", address).put("sending", report.sendingShouldWork())
+                .put("receiving", report.receivingShouldWork())
+                .put("findings", report.findings().stream().map(f -> new Json()
+                        .put("protocol", f.protocol() == null ? null : f.protocol().name())
+                        .put("severity", f.severity().name()).put("check", f.check())
+                        .put("evidence", CliAdvice.of(f.evidence())).put("fix", CliAdvice.of(f.fix()))).toList());
     }
 }

@@ -55,9 +55,8 @@ final class OAuth2Check {
     }
 
     /** The check as a JSON object: whether a token was had, and if not the problem and its fix. */
-    String toJson() {
-        return "{\"token\":" + (credentials != null) + ",\"problem\":" + (problem == null ? "null" : Json.quote(problem))
-                + ",\"fix\":" + (fix == null ? "null" : Json.quote(fix)) + "}";
+    Json toJson() {
+        return new Json().put("token", credentials != null).put("problem", problem).put("fix", fix);
     }
 
     void print(PrintWriter out) {

@@ -219,38 +219,22 @@ final class SyncCommand implements Callable<Integer> {
      * one, the totals and each folder. A report is null when a failure left none.
      */
     static String toJson(SyncReport report, String status, int exitCode, String error) {
-        StringBuilder b = new StringBuilder("{\"status\":").append(Json.quote(status)).append(",\"exitCode\":").append(exitCode);
+        Json doc = Json.result(status, exitCode);
         if (error != null) {
-            b.append(",\"error\":").append(Json.quote(error));
+            doc.put("error", error);
         }
         if (report == null) {
-            return b.append('}').toString();
+            return doc.toString();
         }
-        b.append(",\"milliseconds\":").append(report.duration().toMillis())
-                .append(",\"totals\":{\"new\":").append(report.added())
-                .append(",\"changed\":").append(report.changed())
-                .append(",\"removed\":").append(report.removed())
-                .append(",\"pushed\":").append(report.pushed())
-                .append(",\"conflicts\":").append(report.conflicts())
-                .append(",\"bytes\":").append(report.bytes()).append('}')
-                .append(",\"folders\":[");
-        for (int i = 0; i < report.folders().size(); i++) {
-            FolderReport f = report.folders().get(i);
-            b.append(i == 0 ? "" : ",").append("{\"folder\":").append(Json.quote(f.folder()))
-                    .append(",\"method\":").append(Json.quote(f.method()))
-                    .append(",\"new\":").append(f.added())
-                    .append(",\"changed\":").append(f.changed())
-                    .append(",\"removed\":").append(f.removed())
-                    .append(",\"pushed\":").append(f.pushed())
-                    .append(",\"conflicts\":").append(f.conflicts())
-                    .append(",\"bytes\":").append(f.bytes())
-                    .append(",\"milliseconds\":").append(f.duration().toMillis())
-                    .append(",\"notes\":[");
-            for (int n = 0; n < f.notes().size(); n++) {
-                b.append(n == 0 ? "" : ",").append(Json.quote(f.notes().get(n)));
-            }
-            b.append("]}");
-        }
-        return b.append("]}").toString();
+        return doc.put("milliseconds", report.duration().toMillis())
+                .put("totals", new Json().put("new", report.added()).put("changed", report.changed())
+                        .put("removed", report.removed()).put("pushed", report.pushed())
+                        .put("conflicts", report.conflicts()).put("bytes", report.bytes()))
+                .put("folders", report.folders().stream().map(f -> new Json().put("folder", f.folder())
+                        .put("method", f.method()).put("new", f.added()).put("changed", f.changed())
+                        .put("removed", f.removed()).put("pushed", f.pushed()).put("conflicts", f.conflicts())
+                        .put("bytes", f.bytes()).put("milliseconds", f.duration().toMillis()).put("notes", f.notes()))
+                        .toList())
+                .toString();
     }
 }
