@@ -79,6 +79,7 @@ final class SmtpBench {
         mail.start();
         mail.setUser("bench@example.com", "bench", "bench");
         mail.setUser("dave@example.com", "dave", DovecotServer.PASSWORD); // Sent copies go to Dovecot's dave
+        mail.setUser("erin@example.com", DovecotServer.MDBOX_USER, DovecotServer.PASSWORD); // and erin's (mdbox)
         PostfixServer postfix = null;
         try {
             List<Server> servers = new ArrayList<>();
@@ -252,6 +253,14 @@ final class SmtpBench {
             Map<String, Contender> contenders = new LinkedHashMap<>();
             contenders.put("mailkit (default pool), no Sent copy", (s, p, l) -> mailkit(account, p, l, 0));
             contenders.put("mailkit (default pool), Sent copies", (s, p, l) -> mailkit(account, p, l, 0, imapPort));
+            if (dovecot != null) {
+                // the same copies to a Dovecot account on its mdbox storage: one file write per APPEND command
+                // where Maildir writes (and syncs) one file per message
+                Server mdbox = new Server(server.name(), server.port(), server.auth(), server.purge(),
+                        DovecotServer.MDBOX_USER, DovecotServer.PASSWORD);
+                contenders.put("mailkit (default pool), Sent copies to mdbox",
+                        (s, p, l) -> mailkit(mdbox, p, l, 0, imapPort));
+            }
             measure(server, scenario, specs(count, 0), server.port(), contenders);
         } finally {
             if (dovecot != null) {

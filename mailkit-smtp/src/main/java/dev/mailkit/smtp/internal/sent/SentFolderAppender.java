@@ -144,9 +144,11 @@ public final class SentFolderAppender implements AutoCloseable {
 
     private synchronized void startCopier() {
         // Where the server takes MULTIAPPEND, one copier keeps up (its batches grow with the queue); more
-        // start only when a full batch waits. Without it, one copier per waiting copy beyond those at work.
+        // start only when a full batch waits: appends to one folder wait for each other on the server, and
+        // small batches cost the server a transaction each. Without it, one copier per waiting copy beyond
+        // those at work. Until the first connection says which, one copier (it starts others if needed).
         int running = copiers.get();
-        boolean more = Boolean.TRUE.equals(multiAppend) ? queue.size() > MAX_BATCH : queue.size() > running;
+        boolean more = Boolean.FALSE.equals(multiAppend) ? queue.size() > running : queue.size() > MAX_BATCH;
         if (closed || running >= connections || running > 0 && !more) {
             return;
         }
@@ -202,7 +204,10 @@ public final class SentFolderAppender implements AutoCloseable {
                         }
                         // the second attempt appends one by one: MULTIAPPEND takes all or none, and one message
                         // the server refuses (too big, over quota) must not fail the others
+                        long t0 = System.nanoTime();
+                        int n = left.size();
                         appendAll(store, left, appended, attempt == 0);
+                        LOG.debug("appended {} Sent copies in {} ms", n, (System.nanoTime() - t0) / 1_000_000);
                     } catch (MessagingException | ProtocolException | RuntimeException e) {
                         LOG.warn("appending {} message(s) to the Sent folder at {} failed (attempt {}): {}", left.size(),
                                 imap.endpoint(), attempt + 1, e.getMessage());
@@ -248,7 +253,13 @@ public final class SentFolderAppender implements AutoCloseable {
     private Store connect() throws MessagingException {
         Store s = imap.connectStore();
         if (s instanceof org.eclipse.angus.mail.imap.IMAPStore imapStore) {
+            boolean first = multiAppend == null;
             multiAppend = imapStore.hasCapability("MULTIAPPEND");
+            if (first && !multiAppend) {
+                startCopier(); // copies one by one: one copier per waiting copy, up to the limit
+            }
+        } else {
+            multiAppend = false;
         }
         synchronized (open) {
             open.add(s);
