@@ -14,4 +14,6 @@ module dev.mailkit.smtp {
     requires transitive jakarta.mail;
     requires org.eclipse.angus.mail;
     requires org.slf4j;
+    // DKIM canonicalisation and hashing; no type of it is in mailkit's API
+    requires apache.jdkim.library;
 }

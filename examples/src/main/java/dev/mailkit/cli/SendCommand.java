@@ -1,6 +1,7 @@
 package dev.mailkit.cli;
 
 import dev.mailkit.smtp.BatchSummary;
+import dev.mailkit.smtp.Dkim;
 import dev.mailkit.smtp.Email;
 import dev.mailkit.smtp.RejectedRecipient;
 import dev.mailkit.smtp.SendResult;
@@ -70,6 +71,34 @@ final class SendCommand implements Callable<Integer> {
             + " connections, with progress) instead of one message to all.")
     boolean separately;
 
+    @Option(names = "--dkim-key", paramLabel = "FILE", description = "Sign with DKIM using this private key (PEM:"
+            + " PKCS#8 RSA or Ed25519, or PKCS#1 RSA). Needs --dkim-selector.")
+    Path dkimKey;
+
+    @Option(names = "--dkim-selector", paramLabel = "S", description = "The DKIM selector: the public key is published"
+            + " at S._domainkey.DOMAIN.")
+    String dkimSelector;
+
+    @Option(names = "--dkim-domain", paramLabel = "DOMAIN", description = "The DKIM signing domain (default: the"
+            + " --from address's domain).")
+    String dkimDomain;
+
+    @Option(names = "--list-unsubscribe", paramLabel = "URL", description = "One-click unsubscribe (RFC 8058): an"
+            + " https URL written as List-Unsubscribe, with List-Unsubscribe-Post.")
+    String listUnsubscribe;
+
+    @Option(names = "--list-unsubscribe-mailto", paramLabel = "ADDRESS", description = "An address that unsubscribes"
+            + " by mail, also written in List-Unsubscribe (with --list-unsubscribe).")
+    String listUnsubscribeMailto;
+
+    @Option(names = "--feedback-id", paramLabel = "ID", description = "A Feedback-ID header (Gmail's complaint"
+            + " reports per campaign), for example campaign:list:sender.")
+    String feedbackId;
+
+    @Option(names = "--envelope-from", paramLabel = "ADDRESS", description = "The envelope sender (MAIL FROM),"
+            + " where bounces go, when it is not --from.")
+    String envelopeFrom;
+
     @Option(names = "--json", description = "Print the result (or the error) as one JSON document on standard "
             + "output: status, exitCode, messageId, accepted and rejected recipients; with --separately, "
             + "sent, failed and each message.")
@@ -121,12 +150,46 @@ final class SendCommand implements Callable<Integer> {
         for (Path f : attach) {
             email.attach(f);
         }
+        if (listUnsubscribe != null) {
+            email.listUnsubscribe(listUnsubscribe, listUnsubscribeMailto);
+        } else if (listUnsubscribeMailto != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--list-unsubscribe-mailto needs --list-unsubscribe URL (one-click unsubscribe is by https)");
+        }
+        if (feedbackId != null) {
+            email.feedbackId(feedbackId);
+        }
+        if (envelopeFrom != null) {
+            email.envelopeFrom(envelopeFrom);
+        }
         return email;
+    }
+
+    /** The DKIM settings of the options, or null when not signing. */
+    private Dkim dkim() {
+        if (dkimKey == null && dkimSelector == null && dkimDomain == null) {
+            return null;
+        }
+        if (dkimKey == null || dkimSelector == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "DKIM signing needs --dkim-key FILE and --dkim-selector S (and --dkim-domain when not the"
+                            + " --from domain)");
+        }
+        String domain = dkimDomain;
+        if (domain == null) {
+            String address = from.contains("<") ? from.substring(from.lastIndexOf('<') + 1).replace(">", "") : from;
+            domain = address.substring(address.lastIndexOf('@') + 1).trim();
+        }
+        return Dkim.fromPemFile(domain, dkimSelector, dkimKey);
     }
 
     private SmtpSender sender(int connections) {
         SmtpSender.Builder sender = SmtpSender.builder().credentials(account.credentials(root.environment))
                 .options(account.connectionOptions(root.environment)).poolSize(connections);
+        Dkim dkim = dkim();
+        if (dkim != null) {
+            sender.dkim(dkim);
+        }
         if (account.endpoint() != null) {
             sender.endpoint(account.endpoint());
         } else {

@@ -142,6 +142,38 @@ class MailkitCliTest {
     }
 
     @Test
+    void send_signsWithDkim_andWritesTheBulkSenderFields() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("Ed25519");
+        Path key = dir.resolve("dkim.pem");
+        Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder()
+                .encodeToString(g.generateKeyPair().getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        CliRun r = CliRun.of(Map.of("MK_PW", "s3cret-pw"), smtp("--from", "News <news@localhost>", "--to", "a@localhost",
+                "--subject", "signed", "--text", "t", "--dkim-key", key.toString(), "--dkim-selector", "mk1",
+                "--list-unsubscribe", "https://localhost/u/1", "--list-unsubscribe-mailto", "unsub@localhost",
+                "--feedback-id", "c1:news:mk", "--envelope-from", "bounces@localhost"));
+        assertThat(r.code()).as(r.err()).isZero();
+        String raw = GreenMailUtil.getWholeMessage(mail.getReceivedMessages()[0]);
+        assertThat(raw.replace("\r\n\t", " ")).contains("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed;"
+                + " d=localhost; s=mk1;");
+        assertThat(raw).contains("List-Unsubscribe: <https://localhost/u/1>, <mailto:unsub@localhost>")
+                .contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click").contains("Feedback-ID: c1:news:mk");
+        assertThat(r.out() + r.err()).doesNotContain("PRIVATE KEY");
+
+        CliRun half = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "me@localhost", "--to", "a@localhost",
+                "--subject", "s", "--text", "t", "--dkim-key", key.toString()));
+        assertThat(half.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(half.err()).contains("--dkim-selector");
+        CliRun http = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "me@localhost", "--to", "a@localhost",
+                "--subject", "s", "--text", "t", "--list-unsubscribe", "http://localhost/u"));
+        assertThat(http.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(http.err()).contains("https");
+        CliRun badKey = CliRun.of(Map.of("MK_PW", "x"), smtp("--from", "me@localhost", "--to", "a@localhost",
+                "--subject", "s", "--text", "t", "--dkim-key", dir.resolve("none.pem").toString(), "--dkim-selector", "s"));
+        assertThat(badKey.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badKey.err()).contains("none.pem");
+    }
+
+    @Test
     void send_errorsHaveTheirExitCodes_andNameTheProblem() throws Exception {
         CliRun noEnv = CliRun.of(smtp("--from", "me@localhost", "--to", "a@localhost", "--subject", "s", "--text", "t"));
         assertThat(noEnv.code()).isEqualTo(ExitCodes.USAGE);

@@ -62,6 +62,7 @@ public final class Email {
     private final Map<String, String> headers;
     private final String messageId;
     private final Instant date;
+    private final InternetAddress envelopeFrom;
 
     private Email(Builder b) {
         this.from = b.from;
@@ -78,6 +79,7 @@ public final class Email {
         this.messageId = b.messageId != null ? b.messageId
                 : "<" + UUID.randomUUID() + "@" + from.getAddress().substring(from.getAddress().lastIndexOf('@') + 1) + ">";
         this.date = b.date;
+        this.envelopeFrom = b.envelopeFrom;
     }
 
     /**
@@ -108,6 +110,7 @@ public final class Email {
         b.inlines.addAll(inlines);
         b.headers.putAll(headers);
         b.date = date;
+        b.envelopeFrom = envelopeFrom;
         return b;
     }
 
@@ -121,12 +124,21 @@ public final class Email {
     }
 
     /**
-     * The sender's bare address, used as the SMTP envelope sender.
+     * The sender's bare address, the SMTP envelope sender unless {@link #envelopeFrom()} is set.
      *
      * @return the sender's bare address
      */
     public String fromAddress() {
         return from.getAddress();
+    }
+
+    /**
+     * The envelope sender ({@code MAIL FROM}, where bounces go) when it is not the From address.
+     *
+     * @return the envelope sender's bare address, or empty for the From address
+     */
+    public Optional<String> envelopeFrom() {
+        return Optional.ofNullable(envelopeFrom).map(InternetAddress::getAddress);
     }
 
     /**
@@ -306,6 +318,7 @@ public final class Email {
         /** A {@code cid:} reference in HTML (RFC 2392), up to the quote, space or bracket that ends it. */
         private static final java.util.regex.Pattern CID = java.util.regex.Pattern.compile("(?i)\\bcid:([^\"'\\s>)]+)");
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private InternetAddress envelopeFrom;
         private String messageId;
         private Instant date;
 
@@ -505,6 +518,102 @@ public final class Email {
             }
             headers.put(name, Addresses.headerValue(Objects.requireNonNull(value, "header value"), "header " + name));
             return this;
+        }
+
+        /**
+         * Makes the message one-click unsubscribable as Gmail and Yahoo require of bulk senders (RFC 8058):
+         * writes {@code List-Unsubscribe: <https-url>} and {@code List-Unsubscribe-Post:
+         * List-Unsubscribe=One-Click}. The receiving provider POSTs {@code List-Unsubscribe=One-Click} to the
+         * URL, which must unsubscribe the recipient without further interaction. Both fields are DKIM-signed
+         * by default ({@link Dkim#DEFAULT_HEADERS}); RFC 8058 requires that they are.
+         *
+         * @param httpsUrl the unsubscribe URL, {@code https:}, identifying the recipient and list
+         * @return this builder
+         * @throws InvalidEmailException if the URL is not an absolute https URL, or holds spaces, {@code <},
+         *                               {@code >} or line breaks, or is longer than 900 characters
+         */
+        public Builder listUnsubscribe(String httpsUrl) {
+            return listUnsubscribe(httpsUrl, null);
+        }
+
+        /**
+         * Like {@link #listUnsubscribe(String)}, also giving a {@code mailto:} address for clients that
+         * unsubscribe by mail.
+         *
+         * @param httpsUrl the unsubscribe URL, {@code https:}
+         * @param mailto   an address (or {@code mailto:} URI) that unsubscribes, or null
+         * @return this builder
+         * @throws InvalidEmailException if either is malformed
+         */
+        public Builder listUnsubscribe(String httpsUrl, String mailto) {
+            String https = uri(Objects.requireNonNull(httpsUrl, "httpsUrl"), "List-Unsubscribe URL");
+            java.net.URI u;
+            try {
+                u = new java.net.URI(https);
+            } catch (java.net.URISyntaxException e) {
+                throw new InvalidEmailException("List-Unsubscribe URL '" + https + "' is not a URI: " + e.getReason(),
+                        null);
+            }
+            if (!"https".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
+                throw new InvalidEmailException("List-Unsubscribe URL '" + https + "' must be an absolute https URL"
+                        + " (RFC 8058 one-click unsubscribe)", null);
+            }
+            String value = "<" + https + ">";
+            if (mailto != null) {
+                String m = uri(mailto, "List-Unsubscribe mailto");
+                if (!m.regionMatches(true, 0, "mailto:", 0, 7)) {
+                    Addresses.parse(m, "List-Unsubscribe mailto"); // a bare address
+                    m = "mailto:" + m;
+                }
+                value += ", <" + m + ">";
+            }
+            headers.put("List-Unsubscribe", value);
+            headers.put("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+            return this;
+        }
+
+        /**
+         * Sets {@code Feedback-ID}, by which Gmail's Postmaster Tools report spam complaints per campaign, for
+         * example {@code "campaign42:newsletter:acme:esp"} (up to four colon-separated parts, the last
+         * identifying the sender).
+         *
+         * @param feedbackId the value: printable ASCII, no spaces
+         * @return this builder
+         * @throws InvalidEmailException if it holds other characters or is over 200 characters
+         */
+        public Builder feedbackId(String feedbackId) {
+            Objects.requireNonNull(feedbackId, "feedbackId");
+            if (feedbackId.isEmpty() || feedbackId.length() > 200
+                    || !feedbackId.chars().allMatch(c -> c > 32 && c < 127)) {
+                throw new InvalidEmailException("Feedback-ID must be 1 to 200 printable ASCII characters without"
+                        + " spaces", null);
+            }
+            headers.put("Feedback-ID", feedbackId);
+            return this;
+        }
+
+        /**
+         * Sets the envelope sender ({@code MAIL FROM}), where bounces are returned, when it is not the From
+         * address: for example a per-recipient address ({@code bounces+42-bob=example.org@example.com}) so
+         * that a bounce names the message and recipient it is about (VERP). The server may refuse an envelope
+         * sender the account may not use.
+         *
+         * @param address a bare address
+         * @return this builder
+         * @throws InvalidEmailException if it is not an address
+         */
+        public Builder envelopeFrom(String address) {
+            this.envelopeFrom = Addresses.parse(Objects.requireNonNull(address, "envelopeFrom"), "envelopeFrom");
+            return this;
+        }
+
+        private static String uri(String value, String what) {
+            String v = value.trim();
+            if (v.isEmpty() || v.length() > 900 || v.chars().anyMatch(c -> c <= 32 || c == '<' || c == '>' || c >= 127)) {
+                throw new InvalidEmailException(what + " must be 1 to 900 printable ASCII characters without spaces,"
+                        + " '<' or '>'", null);
+            }
+            return v;
         }
 
         /**

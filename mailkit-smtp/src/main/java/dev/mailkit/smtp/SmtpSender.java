@@ -244,6 +244,18 @@ public interface SmtpSender extends AutoCloseable {
         }
 
         /**
+         * Signs every message with DKIM (RFC 6376) as it is written: the message is written once, the
+         * signature made over those bytes and sent before them. See {@link Dkim}.
+         *
+         * @param dkim the signing domain, selector and key
+         * @return this builder
+         */
+        public Builder dkim(Dkim dkim) {
+            config.dkim = Objects.requireNonNull(dkim, "dkim");
+            return this;
+        }
+
+        /**
          * Like {@link #appendToSentFolder()}, with an explicit IMAP server.
          *
          * @param imap the IMAP server of the account

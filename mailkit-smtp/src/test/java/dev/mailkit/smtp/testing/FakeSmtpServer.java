@@ -38,6 +38,7 @@ public final class FakeSmtpServer implements AutoCloseable {
     private final AtomicInteger endsWithNextWaiting = new AtomicInteger();
     private final List<String> commands = new CopyOnWriteArrayList<>();
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<byte[]> rawMessages = new CopyOnWriteArrayList<>();
     private volatile Function<String, String> rcptReply = rcpt -> "250 2.1.5 ok";
     private volatile IntFunction<String> dataReply = n -> "250 2.0.0 queued as " + n;
     private volatile int dropDuringData = -1;
@@ -139,6 +140,14 @@ public final class FakeSmtpServer implements AutoCloseable {
         return List.copyOf(commands);
     }
 
+    /**
+     * Every message completed with a 250 reply, as its bytes: CRLF line ends, dot-stuffing undone (exact
+     * for content in UTF-8 or 7-bit, as mailkit writes it).
+     */
+    public List<byte[]> rawMessages() {
+        return List.copyOf(rawMessages);
+    }
+
     /** Every message completed with a 250 reply, as received. */
     public List<String> messages() {
         return List.copyOf(messages);
@@ -207,10 +216,14 @@ public final class FakeSmtpServer implements AutoCloseable {
                     int n = dataCommands.incrementAndGet();
                     write(s, "354 go ahead");
                     StringBuilder msg = new StringBuilder();
+                    java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
                     String l;
                     int lines = 0;
                     while ((l = in.readLine()) != null && !l.equals(".")) {
                         msg.append(l).append("\n");
+                        // the content as sent: CRLF line ends, the dot-stuffing of RFC 5321 §4.5.2 undone
+                        content.writeBytes((l.startsWith(".") ? l.substring(1) : l).getBytes(StandardCharsets.UTF_8));
+                        content.writeBytes(new byte[] {'\r', '\n'});
                         if (++lines == 3 && n == dropDuringData) {
                             s.close();
                             return;
@@ -225,6 +238,7 @@ public final class FakeSmtpServer implements AutoCloseable {
                     String reply = dataReply.apply(n);
                     if (reply.startsWith("250")) {
                         messages.add(msg.toString());
+                        rawMessages.add(content.toByteArray());
                     }
                     write(s, reply);
                     if (closeAfterMessage) {

@@ -10,6 +10,7 @@ import jakarta.mail.event.TransportEvent;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
 import dev.mailkit.core.internal.angus.Cork;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
@@ -446,7 +447,8 @@ public class PipeliningTransport extends SMTPTransport {
 
     private boolean canPipeline(Message message, Address[] addresses) {
         if (!corkable || !supportsExtension("PIPELINING") || !(message instanceof MimeMessage)
-                || message instanceof SMTPMessage || addresses == null || addresses.length == 0) {
+                || message instanceof SMTPMessage && !MimeAssembler.isAssembled(message) // per-message options
+                || addresses == null || addresses.length == 0) {
             return false;
         }
         for (String option : new String[] {"dsn.notify", "dsn.ret", "submitter", "mailextension", "allow8bitmime",
@@ -464,6 +466,9 @@ public class PipeliningTransport extends SMTPTransport {
     }
 
     private String envelopeFrom(MimeMessage message) throws MessagingException {
+        if (message instanceof org.eclipse.angus.mail.smtp.SMTPMessage m && m.getEnvelopeFrom() != null) {
+            return m.getEnvelopeFrom(); // the message's own envelope sender (Email.Builder.envelopeFrom)
+        }
         String from = session.getProperty("mail.smtp.from");
         if (from != null && !from.isEmpty()) {
             return from;

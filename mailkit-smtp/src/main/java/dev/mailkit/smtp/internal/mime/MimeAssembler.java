@@ -23,8 +23,12 @@ import dev.mailkit.smtp.InvalidEmailException;
 import dev.mailkit.smtp.internal.Rfc2047;
 import dev.mailkit.smtp.internal.angus.AssembledMultipart;
 import dev.mailkit.smtp.internal.angus.AssembledPart;
+import dev.mailkit.smtp.internal.dkim.DkimSigner;
+import org.eclipse.angus.mail.smtp.SMTPMessage;
+import org.eclipse.angus.mail.util.CRLFOutputStream;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,12 +59,16 @@ public final class MimeAssembler {
             !"false".equalsIgnoreCase(System.getProperty("mail.mime.ignoremultipartencoding"));
 
     /**
-     * A MimeMessage that keeps the Message-ID fixed by the Email instead of generating a new one, and that
-     * writes itself with its session's stream provider (see {@link #writeAssembled}).
+     * A MimeMessage that keeps the Message-ID fixed by the Email instead of generating a new one, that
+     * writes itself with its session's stream provider (see {@link #writeAssembled}), that may carry its own
+     * envelope sender (an {@link SMTPMessage}), and that may be DKIM-signed as it is written.
      */
-    private static final class FixedIdMessage extends MimeMessage {
+    private static final class FixedIdMessage extends SMTPMessage {
         private final String messageId;
         private boolean saved;
+        private DkimSigner dkim;
+        /** The signature line, made by the first write and written again by later ones (retries, Sent copy). */
+        private byte[] signature;
 
         FixedIdMessage(Session session, String messageId) {
             super(session);
@@ -80,6 +88,28 @@ public final class MimeAssembler {
 
         @Override
         public void writeTo(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
+            if (dkim == null) {
+                writeUnsigned(os, ignoreList);
+                return;
+            }
+            // Written once into a buffer, CRLF throughout as SMTP sends it; the signature covers those bytes.
+            Buffer buffer = new Buffer();
+            try (OutputStream crlf = new CRLFOutputStream(buffer)) {
+                writeUnsigned(crlf, ignoreList);
+            }
+            buffer.endLine(); // SMTP ends the last line before its final dot: the hash must see that line end
+            byte[] line;
+            synchronized (this) {
+                if (signature == null) {
+                    signature = dkim.signatureLine(buffer.bytes(), buffer.size());
+                }
+                line = signature;
+            }
+            os.write(line);
+            os.write(buffer.bytes(), 0, buffer.size());
+        }
+
+        private void writeUnsigned(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
             if (modified && session != null) {
                 if (!saved) {
                     saveChanges();
@@ -94,6 +124,47 @@ public final class MimeAssembler {
         void writeWithJakartaMail(OutputStream os, String[] ignoreList) throws IOException, MessagingException {
             super.writeTo(os, ignoreList);
         }
+    }
+
+    /** A byte buffer whose array is read in place. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer() {
+            super(8192);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
+
+        /** Ends the last line with CRLF unless it is ended. */
+        void endLine() {
+            if (count > 0 && !(count >= 2 && buf[count - 2] == '\r' && buf[count - 1] == '\n')) {
+                write('\r');
+                write('\n');
+            }
+        }
+    }
+
+    /**
+     * Whether a message was assembled here: an {@link SMTPMessage} whose only option is its envelope sender.
+     *
+     * @param message a message
+     * @return true for a message of {@link #toMimeMessage}
+     */
+    public static boolean isAssembled(jakarta.mail.Message message) {
+        return message instanceof FixedIdMessage;
+    }
+
+    /**
+     * Makes an assembled message DKIM-signed when it is written: the signature is made once, over the bytes
+     * of the first write, and written before them; later writes (a retry, the Sent copy) write it again. The
+     * fields it signs are the same in every write (Bcc, left out of sent copies, is never signed).
+     *
+     * @param assembled a message of {@link #toMimeMessage}
+     * @param signer    the signer
+     */
+    public static void sign(MimeMessage assembled, DkimSigner signer) {
+        ((FixedIdMessage) assembled).dkim = signer;
     }
 
     /**
@@ -164,6 +235,7 @@ public final class MimeAssembler {
                 }
                 m.setContent(mixed);
             }
+            email.envelopeFrom().ifPresent(((SMTPMessage) m)::setEnvelopeFrom);
             m.saveChanges();
             return m;
         } catch (MessagingException e) {

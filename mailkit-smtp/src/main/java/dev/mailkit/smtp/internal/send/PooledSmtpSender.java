@@ -20,6 +20,8 @@ import dev.mailkit.smtp.SentCopy;
 import dev.mailkit.smtp.SmtpReply;
 import dev.mailkit.smtp.SmtpSender;
 import dev.mailkit.smtp.internal.angus.PipeliningTransport;
+import dev.mailkit.smtp.internal.dkim.DkimSigner;
+import dev.mailkit.smtp.internal.mime.MimeAssembler;
 import dev.mailkit.smtp.internal.pool.TransportPool;
 import dev.mailkit.smtp.internal.ratelimit.RateLimiter;
 import dev.mailkit.smtp.internal.retry.SendFailures;
@@ -68,6 +70,9 @@ public final class PooledSmtpSender implements SmtpSender {
     private final SentFolderAppender sentAppender;
     private final boolean providerSavesSent;
     private final int maxRecipients;
+    private final DkimSigner dkim;
+    /** From domains already warned about as not aligned with the DKIM domain (warned once each). */
+    private final java.util.Set<String> unaligned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Builds the sender; no connection is opened yet.
@@ -90,6 +95,7 @@ public final class PooledSmtpSender implements SmtpSender {
         this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
         this.parallelism = b.poolSize;
+        this.dkim = b.dkim == null ? null : new DkimSigner(b.dkim);
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor : defaultExecutor(parallelism);
     }
@@ -159,7 +165,27 @@ public final class PooledSmtpSender implements SmtpSender {
     }
 
     private Prepared prepare(Email email) {
-        return new Prepared(email, email.toMimeMessage(session.session()), envelope(email));
+        MimeMessage m = email.toMimeMessage(session.session());
+        if (dkim != null) {
+            MimeAssembler.sign(m, dkim);
+            warnIfUnaligned(email);
+        }
+        return new Prepared(email, m, envelope(email));
+    }
+
+    /**
+     * DMARC passes on DKIM only when the signing domain and the From domain share their organisational
+     * domain: a From domain that neither is the signing domain, nor under it, nor above it is warned about.
+     */
+    private void warnIfUnaligned(Email email) {
+        String from = email.fromAddress();
+        String fromDomain = from.substring(from.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
+        String d = dkim.settings().domain();
+        boolean aligned = fromDomain.equals(d) || fromDomain.endsWith("." + d) || d.endsWith("." + fromDomain);
+        if (!aligned && unaligned.add(fromDomain)) {
+            LOG.warn("messages from {} are DKIM-signed for {}: DMARC needs the two domains aligned (sign with"
+                    + " d={} or send from {})", fromDomain, d, fromDomain, d);
+        }
     }
 
     /**

@@ -34,4 +34,6 @@ public final class SenderConfig {
     public boolean appendToSent;
     /** The IMAP server for the Sent copy, or null for the provider's. */
     public ServerEndpoint sentImapEndpoint;
+    /** DKIM signing, or null for none. */
+    public dev.mailkit.smtp.Dkim dkim;
 }
