@@ -1,4 +1,4 @@
-"""Verifies the DKIM signature of every message file given, with dkimpy, asking the DNS server given.
+"""Verifies every DKIM signature of every message file given, with dkimpy, asking the DNS server given.
 
 usage: dkimpy_verify.py HOST PORT FILE...
 Prints one line per file: "PASS <file>" or "FAIL <file> <reason>". Exit status 0 when all pass.
@@ -28,12 +28,16 @@ def main():
     for f in files:
         with open(f, 'rb') as fh:
             message = fh.read()
-        d = dkim.DKIM(message)
-        try:
-            ok = d.verify(dnsfunc=dnsfunc)
-            reason = '' if ok else 'signature did not verify'
-        except Exception as e:  # dkimpy raises for malformed signatures and key records
-            ok, reason = False, '%s: %s' % (type(e).__name__, e)
+        header = message.split(b'\r\n\r\n', 1)[0]
+        signatures = sum(1 for line in header.split(b'\r\n') if line.lower().startswith(b'dkim-signature:'))
+        ok, reason = signatures > 0, 'no DKIM-Signature'
+        for idx in range(signatures):  # every signature must verify
+            d = dkim.DKIM(message)
+            try:
+                if not d.verify(idx=idx, dnsfunc=dnsfunc):
+                    ok, reason = False, 'signature %d did not verify' % idx
+            except Exception as e:  # dkimpy raises for malformed signatures and key records
+                ok, reason = False, 'signature %d: %s: %s' % (idx, type(e).__name__, e)
         if ok:
             print('PASS %s' % f)
         else:

@@ -245,13 +245,15 @@ public interface SmtpSender extends AutoCloseable {
 
         /**
          * Signs every message with DKIM (RFC 6376) as it is written: the message is written once, the
-         * signature made over those bytes and sent before them. See {@link Dkim}.
+         * signature made over those bytes and sent before them. Called again, adds another signature, for
+         * example an Ed25519 one beside the RSA one that every receiver checks (RFC 8463 §4); each signature
+         * stands alone. See {@link Dkim}.
          *
          * @param dkim the signing domain, selector and key
          * @return this builder
          */
         public Builder dkim(Dkim dkim) {
-            config.dkim = Objects.requireNonNull(dkim, "dkim");
+            config.dkim.add(Objects.requireNonNull(dkim, "dkim"));
             return this;
         }
 

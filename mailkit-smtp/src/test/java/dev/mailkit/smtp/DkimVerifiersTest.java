@@ -143,6 +143,16 @@ class DkimVerifiersTest {
     }
 
     @Test
+    void twoSignatures_ed25519AndRsa_bothVerify() throws Exception {
+        List<Path> files = sendAll(List.of(ed25519, rsa), awkward(), "both");
+        for (Path f : files) {
+            String m = Files.readString(f, StandardCharsets.UTF_8);
+            assertThat(m.split("DKIM-Signature: ", -1)).hasSize(3);
+        }
+        assertVerified(files);
+    }
+
+    @Test
     void randomMessagesVerify() throws Exception {
         long seed = Long.getLong("mailkit.dkim.seed", System.nanoTime());
         int count = Integer.getInteger("mailkit.dkim.messages", 40);
@@ -219,10 +229,16 @@ class DkimVerifiersTest {
     }
 
     private List<Path> sendAll(Dkim dkim, List<Email> emails, String prefix) throws Exception {
+        return sendAll(List.of(dkim), emails, prefix);
+    }
+
+    private List<Path> sendAll(List<Dkim> signatures, List<Email> emails, String prefix) throws Exception {
+        SmtpSender.Builder b = SmtpSender.builder();
+        signatures.forEach(b::dkim);
         try (FakeSmtpServer server = new FakeSmtpServer().pipelining();
-             SmtpSender sender = SmtpSender.builder().endpoint("127.0.0.1", server.port(), Security.PLAIN)
+             SmtpSender sender = b.endpoint("127.0.0.1", server.port(), Security.PLAIN)
                      .options(ConnectionOptions.builder().allowPlaintext().readTimeout(Duration.ofSeconds(5)).build())
-                     .credentials(Credentials.password("user", "pw-123")).dkim(dkim).poolSize(1).build()) {
+                     .credentials(Credentials.password("user", "pw-123")).poolSize(1).build()) {
             sender.sendAll(emails, o -> assertThat(o.failure()).isEmpty());
             List<byte[]> raw = server.rawMessages();
             assertThat(raw).hasSize(emails.size());

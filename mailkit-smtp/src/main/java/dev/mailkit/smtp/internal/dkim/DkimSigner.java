@@ -39,35 +39,43 @@ import java.lang.reflect.Proxy;
  */
 public final class DkimSigner {
 
-    private final Dkim dkim;
+    private final List<Dkim> settings;
 
     /**
      * A signer.
      *
-     * @param dkim the settings
+     * @param settings one signature's settings each, at least one
      */
-    public DkimSigner(Dkim dkim) {
-        this.dkim = dkim;
+    public DkimSigner(List<Dkim> settings) {
+        this.settings = List.copyOf(settings);
     }
 
     /**
      * The settings.
      *
-     * @return the settings
+     * @return one signature's settings each
      */
-    public Dkim settings() {
-        return dkim;
+    public List<Dkim> settings() {
+        return settings;
     }
 
     /**
-     * The signature header line for a message.
+     * The signature header lines for a message, one per signature, in the order given.
      *
      * @param message the message as sent, CRLF line ends
      * @param length  how many bytes of {@code message} are the message
-     * @return {@code DKIM-Signature: ...}, folded, ending in CRLF, as bytes
+     * @return {@code DKIM-Signature: ...} lines, folded, each ending in CRLF, as bytes
      * @throws MailkitException if signing fails (the key is refused by the JDK)
      */
     public byte[] signatureLine(byte[] message, int length) {
+        StringBuilder lines = new StringBuilder();
+        for (Dkim dkim : settings) {
+            lines.append(signatureLine(dkim, message, length));
+        }
+        return lines.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static String signatureLine(Dkim dkim, byte[] message, int length) {
         int bodyStart = bodyStart(message, length);
         int headerEnd = bodyStart < 0 ? length : bodyStart - 2; // keep the last field's CRLF, drop the blank line
         Fields fields = Fields.parse(message, headerEnd);
@@ -104,7 +112,7 @@ public final class DkimSigner {
             Canonical.headers(fields, withStub(record, unsigned.substring("DKIM-Signature:".length())),
                     record.getHeaders(), signature);
             String b = Base64.getEncoder().encodeToString(signature.sign());
-            return Folder.appendValue(unsigned, b).getBytes(StandardCharsets.US_ASCII);
+            return Folder.appendValue(unsigned, b);
         } catch (GeneralSecurityException | PermFailException | IOException | RuntimeException e) {
             throw new MailkitException("DKIM signing for " + dkim.domain() + " failed: " + e.getMessage(), e);
         }

@@ -95,7 +95,7 @@ public final class PooledSmtpSender implements SmtpSender {
         this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
         this.parallelism = b.poolSize;
-        this.dkim = b.dkim == null ? null : new DkimSigner(b.dkim);
+        this.dkim = b.dkim.isEmpty() ? null : new DkimSigner(b.dkim);
         this.ownsExecutor = b.executor == null;
         this.executor = b.executor != null ? b.executor : defaultExecutor(parallelism);
     }
@@ -180,11 +180,15 @@ public final class PooledSmtpSender implements SmtpSender {
     private void warnIfUnaligned(Email email) {
         String from = email.fromAddress();
         String fromDomain = from.substring(from.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
-        String d = dkim.settings().domain();
-        boolean aligned = fromDomain.equals(d) || fromDomain.endsWith("." + d) || d.endsWith("." + fromDomain);
+        boolean aligned = false;
+        for (dev.mailkit.smtp.Dkim d : dkim.settings()) {
+            String domain = d.domain();
+            aligned |= fromDomain.equals(domain) || fromDomain.endsWith("." + domain) || domain.endsWith("." + fromDomain);
+        }
         if (!aligned && unaligned.add(fromDomain)) {
+            String domain = dkim.settings().get(0).domain();
             LOG.warn("messages from {} are DKIM-signed for {}: DMARC needs the two domains aligned (sign with"
-                    + " d={} or send from {})", fromDomain, d, fromDomain, d);
+                    + " d={} or send from {})", fromDomain, domain, fromDomain, domain);
         }
     }
 

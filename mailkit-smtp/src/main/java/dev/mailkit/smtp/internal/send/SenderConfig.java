@@ -34,6 +34,6 @@ public final class SenderConfig {
     public boolean appendToSent;
     /** The IMAP server for the Sent copy, or null for the provider's. */
     public ServerEndpoint sentImapEndpoint;
-    /** DKIM signing, or null for none. */
-    public dev.mailkit.smtp.Dkim dkim;
+    /** DKIM signatures to add, in order; empty for none. */
+    public final java.util.List<dev.mailkit.smtp.Dkim> dkim = new java.util.ArrayList<>();
 }
