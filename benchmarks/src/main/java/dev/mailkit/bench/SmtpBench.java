@@ -116,6 +116,9 @@ final class SmtpBench {
                     if (selected("latency")) {
                         workload(server, "~4 KB, 20 ms round trip", full ? 300 : 20, far.port(), 0, true);
                     }
+                    if (selected("dkim")) {
+                        dkim(server, full ? 10_000 : 50);
+                    }
                     if (full && selected("attachment")) {
                         workload(server, "1 MB attachment, 10 recipients in turn, loopback", 200, server.port(), 1 << 20, true);
                     }
@@ -139,7 +142,7 @@ final class SmtpBench {
     /**
      * Whether a workload is to be run: all of them unless -Dbench.smtp.workloads names some (small: 1,000 ~4 KB
      * messages; 10k; latency: 20 ms round trip; attachment: 1 MB attachments; sent: 1,000 messages with and without
-     * Sent copies; memory: 100,000 sends).
+     * Sent copies; dkim: 10,000 messages unsigned and DKIM-signed; memory: 100,000 sends).
      */
     private static boolean selected(String workload) {
         String only = System.getProperty("bench.smtp.workloads", "");
@@ -269,12 +272,85 @@ final class SmtpBench {
         }
     }
 
+    /** The domain for which simple-java-mail's DKIM module signs without looking its key up in DNS. */
+    private static final String SJM_TEST_DOMAIN = "supersecret-testing-domain.com";
+
+    /** RSA-2048 and Ed25519 keys for the signed-sending workload, made once. */
+    private static final class DkimKeys {
+        static final java.security.KeyPair RSA;
+        static final java.security.KeyPair ED25519;
+
+        static {
+            try {
+                java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+                g.initialize(2048);
+                RSA = g.generateKeyPair();
+                ED25519 = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /**
+     * The same batch unsigned and DKIM-signed, mailkit against simple-java-mail with its DKIM module
+     * (RSA-2048 and, for mailkit, Ed25519). Before measuring, one message of each signing contender is sent
+     * to GreenMail and must arrive with its DKIM-Signature.
+     */
+    private void dkim(Server server, int count) throws Exception {
+        String scenario = server.name() + ", ~4 KB, loopback, DKIM-signed";
+        log.printf("smtp: %s, %,d messages%n", scenario, count);
+        dev.mailkit.smtp.Dkim rsa = dev.mailkit.smtp.Dkim.of("example.com", "bench", DkimKeys.RSA.getPrivate());
+        dev.mailkit.smtp.Dkim ed = dev.mailkit.smtp.Dkim.of("example.com", "bench", DkimKeys.ED25519.getPrivate());
+        Map<String, Contender> contenders = new LinkedHashMap<>();
+        contenders.put("mailkit, unsigned", (s, p, l) -> mailkit(s, p, l, 0, 0, null));
+        contenders.put("mailkit, rsa-sha256 2048", (s, p, l) -> mailkit(s, p, l, 0, 0, rsa));
+        contenders.put("mailkit, ed25519-sha256", (s, p, l) -> mailkit(s, p, l, 0, 0, ed));
+        contenders.put("simple-java-mail (batch, 4 conn.), unsigned", (s, p, l) -> simpleJavaMail(s, p, l, false));
+        contenders.put("simple-java-mail (batch, 4 conn.), rsa-sha256 2048", (s, p, l) -> simpleJavaMail(s, p, l, true));
+        checkSigned(contenders);
+        measure(server, scenario, specs(count, 0), server.port(), contenders);
+    }
+
+    /** Each signing contender's message arrives at GreenMail with a DKIM-Signature of its algorithm. */
+    private static void checkSigned(Map<String, Contender> contenders) throws Exception {
+        GreenMail check = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        check.start();
+        check.setUser("bench@example.com", "bench", "bench");
+        try {
+            Server s = new Server("check", check.getSmtp().getPort(), true, () -> { }, "bench", "bench");
+            for (Map.Entry<String, Contender> c : contenders.entrySet()) {
+                check.purgeEmailFromAllMailboxes();
+                c.getValue().send(s, s.port(), specs(1, 0));
+                check.waitForIncomingEmail(5_000, 1);
+                String raw = com.icegreen.greenmail.util.GreenMailUtil.getWholeMessage(check.getReceivedMessages()[0]);
+                String algorithm = c.getKey().contains("rsa") ? "rsa-sha256" : c.getKey().contains("ed25519")
+                        ? "ed25519-sha256" : null;
+                boolean signed = raw.contains("DKIM-Signature:");
+                if (algorithm == null ? signed : !signed || !raw.replaceAll("\\s+", " ").contains("a=" + algorithm)) {
+                    throw new IllegalStateException(c.getKey() + ": the message arrived " + (signed ? "" : "un")
+                            + "signed");
+                }
+            }
+        } finally {
+            check.stop();
+        }
+    }
+
     private static void mailkit(Server server, int port, List<Spec> specs, int pool) {
         mailkit(server, port, specs, pool, 0);
     }
 
-    /** With {@code sentImapPort} above 0, each message is also appended to the Sent folder there. */
     private static void mailkit(Server server, int port, List<Spec> specs, int pool, int sentImapPort) {
+        mailkit(server, port, specs, pool, sentImapPort, null);
+    }
+
+    /**
+     * With {@code sentImapPort} above 0, each message is also appended to the Sent folder there; with
+     * {@code dkim}, each message is signed.
+     */
+    private static void mailkit(Server server, int port, List<Spec> specs, int pool, int sentImapPort,
+                                dev.mailkit.smtp.Dkim dkim) {
         SmtpSender.Builder b = SmtpSender.builder().endpoint(ServerEndpoint.of("127.0.0.1", port, Security.PLAIN))
                 .options(ConnectionOptions.builder().allowPlaintext().build()).noRateLimit();
         if (server.auth()) {
@@ -287,6 +363,9 @@ final class SmtpBench {
         }
         if (sentImapPort > 0) {
             b.appendToSentFolder(ServerEndpoint.of("127.0.0.1", sentImapPort, Security.PLAIN));
+        }
+        if (dkim != null) {
+            b.dkim(dkim);
         }
         try (SmtpSender sender = b.build()) {
             AtomicReference<Exception> first = new AtomicReference<>();
@@ -317,15 +396,28 @@ final class SmtpBench {
 
     /** simple-java-mail 8 with its batch module on the class path: asynchronous sends over its default pool of 4. */
     private static void simpleJavaMail(Server server, int port, List<Spec> specs) throws Exception {
+        simpleJavaMail(server, port, specs, false);
+    }
+
+    /** With {@code sign}, each message is DKIM-signed (RSA-2048) by simple-java-mail's DKIM module. */
+    private static void simpleJavaMail(Server server, int port, List<Spec> specs, boolean sign) throws Exception {
         Mailer mailer = (server.auth() ? MailerBuilder.withSMTPServer("127.0.0.1", port, "bench", "bench")
                 : MailerBuilder.withSMTPServer("127.0.0.1", port)).withTransportStrategy(TransportStrategy.SMTP).buildMailer();
         try {
             List<CompletableFuture<Void>> sends = new ArrayList<>(specs.size());
             for (Spec s : specs) {
-                EmailPopulatingBuilder b = EmailBuilder.startingBlank().from("bench@example.com").to(s.to())
+                // simple-java-mail's DKIM module looks the public key up in DNS before signing, except for senders
+                // at its own testing domain: signed messages come from there, as no key is published for example.com
+                EmailPopulatingBuilder b = EmailBuilder.startingBlank()
+                        .from(sign ? "bench@" + SJM_TEST_DOMAIN : "bench@example.com").to(s.to())
                         .withSubject(s.subject()).withPlainText(s.text());
                 if (s.attachment().length > 0) {
                     b.withAttachment("data.bin", s.attachment(), "application/octet-stream");
+                }
+                if (sign) {
+                    b.signWithDomainKey(org.simplejavamail.api.email.config.DkimConfig.builder()
+                            .dkimPrivateKeyData(DkimKeys.RSA.getPrivate().getEncoded()).dkimSigningDomain(SJM_TEST_DOMAIN)
+                            .dkimSelector("bench").build());
                 }
                 sends.add(mailer.sendMail(b.buildEmail(), true));
             }
