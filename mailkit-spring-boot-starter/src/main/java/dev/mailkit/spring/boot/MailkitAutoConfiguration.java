@@ -146,6 +146,23 @@ public class MailkitAutoConfiguration {
                 b.appendToSentFolder();
             }
         }
+        MailkitProperties.Dkim dkim = smtp.getDkim();
+        if (dkim.getPrivateKey() != null || Accounts.hasText(dkim.getSelector()) || Accounts.hasText(dkim.getDomain())) {
+            if (dkim.getPrivateKey() == null || !Accounts.hasText(dkim.getSelector())) {
+                throw new InvalidConfigurationException("mailkit: DKIM signing needs mailkit.smtp.dkim.private-key and"
+                        + " mailkit.smtp.dkim.selector", null);
+            }
+            String domain = dkim.getDomain();
+            if (!Accounts.hasText(domain)) {
+                String address = properties.getAddress();
+                if (!Accounts.hasText(address) || address.indexOf('@') < 0) {
+                    throw new InvalidConfigurationException("mailkit: set mailkit.smtp.dkim.domain (there is no"
+                            + " mailkit.address to take it from)", null);
+                }
+                domain = address.substring(address.lastIndexOf('@') + 1);
+            }
+            b.dkim(dev.mailkit.smtp.Dkim.fromPemFile(domain, dkim.getSelector(), dkim.getPrivateKey()));
+        }
         b.listener(CompositeSendListener.of(listeners.orderedStream().toList()));
         customizers.orderedStream().forEach(c -> c.customize(b));
         SmtpSender sender = b.build();

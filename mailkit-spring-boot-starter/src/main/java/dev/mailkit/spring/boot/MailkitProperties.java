@@ -474,8 +474,20 @@ public class MailkitProperties {
         /** Whether to send without logging in, to a relay that trusts this host. */
         private boolean withoutAuthentication;
 
+        /** DKIM signing of every message. */
+        private final Dkim dkim = new Dkim();
+
         /** Made by Spring's binder. */
         public Smtp() {
+        }
+
+        /**
+         * DKIM signing ({@code mailkit.smtp.dkim.*}).
+         *
+         * @return the DKIM settings
+         */
+        public Dkim getDkim() {
+            return dkim;
         }
 
         /**
@@ -625,6 +637,86 @@ public class MailkitProperties {
         @Override
         public String toString() {
             return "Smtp[enabled=" + enabled + ", " + describe() + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /**
+     * {@code mailkit.smtp.dkim.*}: signing every message with DKIM, on when {@code private-key} and
+     * {@code selector} are set.
+     */
+    public static class Dkim {
+
+        /** The PEM file of the private key (PKCS#8 RSA or Ed25519, or PKCS#1 RSA). */
+        private Path privateKey;
+
+        /** The selector: the public key is published at {@code <selector>._domainkey.<domain>}. */
+        private String selector;
+
+        /** The signing domain. Default: the domain of {@code mailkit.address}. */
+        private String domain;
+
+        /** Made by Spring's binder. */
+        public Dkim() {
+        }
+
+        /**
+         * The private key file.
+         *
+         * @return the PEM file, or null when not signing
+         */
+        public Path getPrivateKey() {
+            return privateKey;
+        }
+
+        /**
+         * Sets the private key file.
+         *
+         * @param privateKey the PEM file
+         */
+        public void setPrivateKey(Path privateKey) {
+            this.privateKey = privateKey;
+        }
+
+        /**
+         * The selector.
+         *
+         * @return the selector, or null
+         */
+        public String getSelector() {
+            return selector;
+        }
+
+        /**
+         * Sets the selector.
+         *
+         * @param selector the selector
+         */
+        public void setSelector(String selector) {
+            this.selector = selector;
+        }
+
+        /**
+         * The signing domain.
+         *
+         * @return the domain, or null for the address's
+         */
+        public String getDomain() {
+            return domain;
+        }
+
+        /**
+         * Sets the signing domain.
+         *
+         * @param domain the domain
+         */
+        public void setDomain(String domain) {
+            this.domain = domain;
+        }
+
+        @Override
+        public String toString() {
+            // the key's path is not a secret, but its content never appears
+            return "Dkim[domain=" + domain + ", selector=" + selector + ", privateKey=" + privateKey + "]";
         }
     }
 

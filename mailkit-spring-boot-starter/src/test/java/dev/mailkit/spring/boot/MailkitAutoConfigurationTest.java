@@ -86,6 +86,28 @@ class MailkitAutoConfigurationTest {
     }
 
     @Test
+    void dkimProperties_signEveryMessage_andHalfOfThemFailAtStartUp(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path key = dir.resolve("dkim.pem");
+        java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+        List<String> props = new java.util.ArrayList<>(List.of(mail.smtpProperties()));
+        props.add("mailkit.smtp.dkim.private-key=" + key);
+        props.add("mailkit.smtp.dkim.selector=boot1");
+        runner.withPropertyValues(props.toArray(new String[0])).run(context -> {
+            context.getBean(SmtpSender.class).send(email("signed"));
+        });
+        String raw = com.icegreen.greenmail.util.GreenMailUtil.getWholeMessage(mail.greenMail.getReceivedMessages()[0]);
+        String domain = TestMail.ADDRESS.substring(TestMail.ADDRESS.indexOf('@') + 1);
+        assertThat(raw.replace("\r\n\t", " ")).contains("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d="
+                + domain + "; s=boot1;");
+        runner.withPropertyValues(mail.smtpProperties()).withPropertyValues("mailkit.smtp.dkim.selector=boot1")
+                .run(context -> assertThat(context.getStartupFailure()).rootCause()
+                        .hasMessageContaining("mailkit.smtp.dkim.private-key"));
+    }
+
+    @Test
     void aLoginTheProviderNeverTakes_failsAtStartUp_withTheWayThatWorks() {
         runner.withPropertyValues("mailkit.address=someone@outlook.com", "mailkit.password=" + TestMail.PASSWORD)
                 .run(context -> {
