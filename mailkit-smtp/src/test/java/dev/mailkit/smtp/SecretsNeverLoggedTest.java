@@ -52,11 +52,28 @@ class SecretsNeverLoggedTest {
                 texts.append(trace);
             }
         }
+        // a DKIM key: signing with it, printing its settings, a PEM cut short
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        java.security.PrivateKey key = g.generateKeyPair().getPrivate();
+        String keyBase64 = java.util.Base64.getEncoder().encodeToString(key.getEncoded());
+        Dkim dkim = Dkim.of("example.com", "s1", key);
+        texts.append(dkim);
+        try (FakeSmtpServer server = new FakeSmtpServer();
+             SmtpSender s = SmtpSender.builder().endpoint("127.0.0.1", server.port(), Security.PLAIN)
+                     .options(ConnectionOptions.builder().allowPlaintext().build())
+                     .credentials(Credentials.password("user", PASSWORD)).dkim(dkim).build()) {
+            s.send(Email.builder().from("a@example.org").to("b@example.com").text("x").build()); // unaligned: warned
+            assertThat(server.messages().get(0)).startsWith("DKIM-Signature:");
+        }
+        String pem = "-----BEGIN PRIVATE KEY-----\n" + keyBase64.substring(0, 200) + "\n-----END PRIVATE KEY-----\n";
+        texts.append(org.assertj.core.api.Assertions.catchThrowable(() -> Dkim.fromPem("example.com", "s", pem)));
         Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "target/mailkit-test.log"));
         String logged = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(logged).as("the debug log captured the retries").contains("retrying");
         String base64Password = java.util.Base64.getEncoder().encodeToString(("\0user\0" + PASSWORD).getBytes(StandardCharsets.UTF_8));
-        for (String secret : new String[] {PASSWORD, TOKEN, base64Password}) {
+        assertThat(logged).as("the unaligned From was warned about").contains("DMARC needs the two domains aligned");
+        for (String secret : new String[] {PASSWORD, TOKEN, base64Password, keyBase64.substring(60, 120)}) {
             assertThat(logged).doesNotContain(secret);
             assertThat(texts.toString()).doesNotContain(secret);
         }
