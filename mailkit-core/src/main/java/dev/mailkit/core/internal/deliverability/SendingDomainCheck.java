@@ -550,8 +550,8 @@ public final class SendingDomainCheck {
         if (policy.equals("none")) {
             add(Severity.WARNING, DMARC, "policy none" + (inherited && sp != null ? " (sp=none)" : "") + ": receivers take no"
                     + " action on mail that fails DMARC, so anyone can send as " + domain + " (Gmail and Yahoo accept p=none,"
-                    + " but it protects nothing)", "once the reports show all your mail passes, "
-                    + publish(new DnsRecord("TXT", at, dmarcCorrected(tags, reports, true))) + " in its place");
+                    + " but it protects nothing)", "once the reports show all your mail passes, publish "
+                    + new DnsRecord("TXT", at, dmarcCorrected(tags, reports, true)) + " in its place");
         }
         if (rua == null) {
             add(Severity.WARNING, DMARC, "no rua=: nobody receives the aggregate reports that show which mail fails",
