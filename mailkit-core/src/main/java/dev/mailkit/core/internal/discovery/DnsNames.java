@@ -4,7 +4,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** Domain-name helpers for the DNS look-ups: reverse names and address literals, never a DNS query. */
+/** Domain names and address literals for the DNS look-ups (reverse names, literals), never a DNS query. */
 public final class DnsNames {
 
     private DnsNames() {
