@@ -9,6 +9,7 @@ import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.diagnostics.Finding;
 import dev.mailkit.core.diagnostics.MailDiagnostics;
+import dev.mailkit.core.diagnostics.SendingDomainReport;
 import dev.mailkit.core.diagnostics.Severity;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,14 +27,20 @@ import java.util.concurrent.Callable;
         description = "Checks an account's SMTP (sending) and IMAP (receiving) settings step by step: the settings "
                 + "against the provider registry, DNS, the connection, TLS, the server's capabilities and, with a "
                 + "password or --oauth2, the login. Each problem comes with its fix; --oauth2 also explains why "
-                + "a token cannot be had or is refused.",
-        footer = {"", "Exit codes: 0 sending and receiving should work; 5 only one of them should; 2 neither should."})
+                + "a token cannot be had or is refused. With --sending-domain (with or without EMAIL) it also checks "
+                + "what receivers look up about a domain mail is sent from: SPF, DKIM, DMARC, MX and reverse DNS, "
+                + "each problem with the record to publish.",
+        footer = {"", "Exit codes: 0 sending and receiving should work; 5 only one of them should; otherwise the code of "
+                + "the first check that failed (3 login, 4 DNS, connection or TLS, 2 settings). --sending-domain: 0 when "
+                + "no record check found an error (warnings allowed), 2 a record missing or wrong, 4 a DNS look-up that "
+                + "failed; with EMAIL too, the account's code comes first."})
 final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand
     Mailkit root;
 
-    @Parameters(index = "0", paramLabel = "EMAIL", description = "The e-mail address.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EMAIL", description = "The e-mail address (not needed with "
+            + "--sending-domain alone).")
     String address;
 
     @Option(names = "--smtp", paramLabel = "HOST:PORT:SECURITY", description = "Your SMTP setting, for example "
@@ -73,8 +80,31 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     ProxyOptions proxy;
 
+    @Mixin
+    SendingDomainOptions sendingDomain;
+
     @Override
     public Integer call() {
+        boolean domain = sendingDomain.given();
+        if (address == null) {
+            if (!domain) {
+                throw new IllegalArgumentException("give an e-mail address (mailkit doctor EMAIL), or --sending-domain DOMAIN");
+            }
+            if (smtp != null || imap != null || user != null || secret != null || oauth2 || trustCert != null
+                    || proxy.uri != null || providersFile != null) {
+                throw new IllegalArgumentException("--smtp, --imap, --user, the password, --oauth2, --trust-cert, --proxy and"
+                        + " --providers check an account: give its e-mail address too");
+            }
+            SendingDomainReport report = sendingDomain.check();
+            int code = SendingDomainOptions.exitCode(report);
+            if (json) {
+                root.out.println(Json.result(code == ExitCodes.OK ? "ok" : "error", code)
+                        .put("sendingDomain", SendingDomainOptions.toJson(report)));
+            } else {
+                SendingDomainOptions.print(root.out, report);
+            }
+            return code;
+        }
         ServerEndpoint smtpEndpoint = endpoint("--smtp", smtp);
         ServerEndpoint imapEndpoint = endpoint("--imap", imap);
         ConnectionOptions.Builder options = ConnectionOptions.builder();
@@ -106,10 +136,17 @@ final class DoctorCommand implements Callable<Integer> {
         }
         MailDiagnostics.Report report = MailDiagnostics.builder().registry(registry).options(options.build()).build()
                 .diagnose(request);
+        SendingDomainReport domainReport = domain ? sendingDomain.check() : null;
         int code = exitCode(report, oauth);
+        if (code == ExitCodes.OK && domainReport != null) {
+            code = SendingDomainOptions.exitCode(domainReport); // the account's checks come first
+        }
         if (json) {
             Json doc = toJson(address, report, code);
-            root.out.println(oauth == null ? doc : doc.put("oauth2", oauth.toJson()));
+            if (oauth != null) {
+                doc.put("oauth2", oauth.toJson());
+            }
+            root.out.println(domainReport == null ? doc : doc.put("sendingDomain", SendingDomainOptions.toJson(domainReport)));
         } else {
             if (oauth != null) {
                 oauth.print(root.out);
@@ -117,6 +154,9 @@ final class DoctorCommand implements Callable<Integer> {
             print(root.out, address, report);
             if (oauth != null) {
                 oauth.explainRefusedLogins(root.out, report);
+            }
+            if (domainReport != null) {
+                SendingDomainOptions.print(root.out, domainReport);
             }
         }
         return code;

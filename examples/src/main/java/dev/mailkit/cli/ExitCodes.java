@@ -31,7 +31,7 @@ public final class ExitCodes {
 
     /** For {@code --help}. */
     static final String HELP = "Exit codes: 0 success, 1 unexpected failure, 2 usage or configuration, "
-            + "3 login refused, 4 connection, proxy or TLS failure, 5 partial failure, 6 refused mass deletion, "
+            + "3 login refused, 4 connection, proxy, TLS or DNS failure, 5 partial failure, 6 refused mass deletion, "
             + "7 local store or state error.";
 
     private ExitCodes() {

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.mailkit.core.testing.DnsZone;
+import dev.mailkit.core.testing.NsdServer;
 import dev.mailkit.smtp.testing.FakeSmtpServer;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -46,6 +51,10 @@ class MailkitExitCodesIT {
     static FakeSmtpServer refusingOne;
     static FakeSmtpServer refusingLogin;
     static int closedPort;
+    /** The sending-domain rows' DNS server (NSD), or null where NSD is not installed (those rows are then skipped). */
+    static NsdServer dns;
+    /** A UDP port that takes queries and never answers. */
+    static DatagramSocket silentDns;
     static Path jar = Path.of("target", "mailkit.jar");
 
     @BeforeAll
@@ -60,10 +69,25 @@ class MailkitExitCodesIT {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
+        silentDns = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+        try {
+            dns = NsdServer.builder()
+                    .zone(DnsZone.named("good.test").txt("@", "v=spf1 ip4:192.0.2.0/24 -all")
+                            .txt("_dmarc", "v=DMARC1; p=reject; rua=mailto:dmarc@good.test").mx("@", 10, "mx.good.test")
+                            .a("mx", "192.0.2.1"))
+                    .zone(DnsZone.named("bare.test").a("@", "192.0.2.2"))
+                    .start();
+        } catch (org.opentest4j.TestAbortedException noNsd) {
+            dns = null; // outside CI without NSD: the sending-domain rows are skipped, the others still run
+        }
     }
 
     @AfterAll
     static void stop() throws IOException {
+        if (dns != null) {
+            dns.close();
+        }
+        silentDns.close();
         mail.stop();
         refusingOne.close();
         refusingLogin.close();
@@ -101,6 +125,16 @@ class MailkitExitCodesIT {
     static String[] sync(Path maildir, int port, String... rest) {
         return Stream.concat(Stream.of("sync", "--host", "127.0.0.1", "--port", String.valueOf(port), "--security", "plain",
                 "--user", "me", "--password-env", "MK_PW", "--dir", maildir.toString()), Stream.of(rest)).toArray(String[]::new);
+    }
+
+    static String[] sendingDomain(String domain, String... rest) {
+        String server = dns == null ? "127.0.0.1:1" : dns.host() + ":" + dns.port();
+        return Stream.concat(Stream.of("doctor", "--sending-domain", domain, "--dns-server", server), Stream.of(rest))
+                .toArray(String[]::new);
+    }
+
+    static void needsNsd() {
+        Assumptions.assumeTrue(dns != null, "NSD is not installed (apt-get install nsd); skipping outside CI");
     }
 
     static String[] doctor(int smtpPort, int imapPort, String... rest) {
@@ -286,6 +320,23 @@ class MailkitExitCodesIT {
                                 .contains("✗ proxy      cannot connect to the SOCKS5 proxy")),
                 row("doctor, only sending works --json", 5, PW, doctor(mail.getSmtp().getPort(), closedPort, "--json"),
                         r -> assertThat(r.out()).startsWith("{\"status\":\"partial\",\"exitCode\":5,\"address\":")),
+                row("doctor without an address or --sending-domain", 2, Map.of(), new String[] {"doctor"},
+                        failure("give an e-mail address", "--sending-domain DOMAIN")),
+                new Row("doctor --sending-domain, records right (warnings only)", 0, Map.of(), sendingDomain("good.test"),
+                        MailkitExitCodesIT::needsNsd,
+                        r -> assertThat(r.out()).contains("⚠ DKIM").endsWith("Receivers should accept mail from good.test"
+                                + " (see the ⚠ above).\n")),
+                new Row("doctor --sending-domain, records missing", 2, Map.of(), sendingDomain("bare.test"),
+                        MailkitExitCodesIT::needsNsd,
+                        r -> assertThat(r.out()).contains("✗ SPF").contains("✗ DMARC").contains("⚠ MX")
+                                .contains("fix: publish TXT at _dmarc.bare.test: \"v=DMARC1; p=quarantine; rua=mailto:dmarc@bare.test\"")),
+                row("doctor --sending-domain, DNS server not answering, --json", 4, Map.of(), new String[] {"doctor",
+                        "--sending-domain", "good.test", "--dns-server", "127.0.0.1:" + silentDns.getLocalPort(), "--json"},
+                        r -> assertThat(r.out()).startsWith("{\"status\":\"error\",\"exitCode\":4,\"sendingDomain\":")
+                                .contains("\"check\":\"DNS\"")),
+                row("doctor --sending-domain, a key file that is not PEM", 2, Map.of(), new String[] {"doctor", "--sending-domain",
+                        "good.test", "--dkim-selector", "mk", "--dkim-public-key", attachment.toString()},
+                        failure("--dkim-public-key: cannot read")),
 
                 // login, logout, demo
                 row("login without --client-id", 2, Map.of(), new String[] {"login", "me@outlook.com", "--device"},

@@ -12,6 +12,7 @@ import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.internal.diagnostics.ProbeConnection.Capabilities;
 import dev.mailkit.core.internal.diagnostics.ProbeConnection;
+import dev.mailkit.core.internal.deliverability.SendingDomainCheck;
 import dev.mailkit.core.registry.ProviderRegistry;
 import dev.mailkit.core.registry.ProviderSettings;
 
@@ -46,6 +47,16 @@ import java.util.Objects;
  * {@linkplain ConnectionOptions#proxy() proxy} every connection goes through it and the proxy resolves the
  * host names: the {@code DNS} finding says so (it is not an error that this machine cannot resolve them), the
  * {@code TCP} finding names the proxy, and a failing proxy is a {@code proxy} finding with its fix.
+ *
+ * <p>{@link #checkSendingDomain} checks what receivers look up about a domain mail is sent from — SPF, DKIM,
+ * DMARC, MX and reverse DNS — and names the records to publish:
+ *
+ * <pre>{@code
+ * SendingDomainReport r = MailDiagnostics.builder().build().checkSendingDomain(
+ *         SendingDomainRequest.forDomain("example.com").relaySpfInclude("amazonses.com").dkim("mk2024", publicKey));
+ * r.findings().forEach(System.out::println);
+ * r.recordsToPublish().forEach(rec -> System.out.println(rec.zoneFileLine()));
+ * }</pre>
  */
 public final class MailDiagnostics {
 
@@ -160,11 +171,13 @@ public final class MailDiagnostics {
     private final ProviderRegistry registry;
     private final DnsResolver resolver;
     private final ConnectionOptions options;
+    private final Duration dnsTimeBound;
 
     private MailDiagnostics(Builder b) {
         this.registry = b.registry;
         this.resolver = b.resolver;
         this.options = b.options;
+        this.dnsTimeBound = b.dnsTimeBound;
     }
 
     /**
@@ -181,6 +194,7 @@ public final class MailDiagnostics {
         private ProviderRegistry registry = ProviderRegistry.defaults();
         private DnsResolver resolver = DnsResolver.system(Duration.ofSeconds(5));
         private ConnectionOptions options = ConnectionOptions.defaults();
+        private Duration dnsTimeBound = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -197,7 +211,9 @@ public final class MailDiagnostics {
         }
 
         /**
-         * How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one).
+         * How host names are resolved, through {@link DnsResolver#addresses(String)} (tests inject one), and
+         * where {@link #checkSendingDomain} looks up records. Default: the system's DNS, 5 seconds per look-up;
+         * {@link DnsResolver#using} asks one given server.
          *
          * @param r the resolver
          * @return this builder
@@ -215,6 +231,25 @@ public final class MailDiagnostics {
          */
         public Builder options(ConnectionOptions o) {
             this.options = Objects.requireNonNull(o, "options");
+            return this;
+        }
+
+        /**
+         * The time all DNS look-ups of one {@link #checkSendingDomain} may take together (default 30 seconds):
+         * once it has passed, the remaining look-ups are not made and their checks report so. A look-up under
+         * way when it passes ends by the resolver's own timeout, so a check takes at most this bound plus one
+         * look-up timeout. A check also makes at most 200 look-ups.
+         *
+         * @param total the bound
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder dnsTimeBound(Duration total) {
+            Objects.requireNonNull(total, "total");
+            if (total.isNegative() || total.isZero()) {
+                throw new IllegalArgumentException("the DNS time bound must be positive, not " + total);
+            }
+            this.dnsTimeBound = total;
             return this;
         }
 
@@ -253,6 +288,29 @@ public final class MailDiagnostics {
         protocol(Protocol.SMTP, request.smtp(), provider, request.credentials(), out);
         protocol(Protocol.IMAP, request.imap(), provider, request.credentials(), out);
         return new Report(out);
+    }
+
+    /**
+     * Checks what receivers look up about a domain mail is sent from, in this order: SPF (exactly one
+     * {@code v=spf1} record, its syntax, at most 10 DNS look-ups through every include and 2 that find nothing,
+     * the relay's include or the relay's and sending addresses let through, an ending {@code -all} or
+     * {@code ~all}); DKIM (the key record at {@code <selector>._domainkey.<domain>}: present, valid, not revoked,
+     * RSA of at least 1024 bits (2048 advised), and the same key as the one given); DMARC (one record at
+     * {@code _dmarc.<domain>}, or else at the organisational domain taken as the last two labels; its policy and
+     * report address); MX; and, for a sending address, reverse DNS that is forward-confirmed. Each problem is a
+     * finding whose fix names the exact record to publish where the request allows building it (the DKIM
+     * record from the given public key, for example); those records are listed in the report.
+     *
+     * <p>Look-ups go through the builder's {@link DnsResolver}, each bounded by its timeout and all of them by
+     * {@link Builder#dnsTimeBound}; a look-up that fails is a {@code DNS} finding, never taken for a missing
+     * record. Nothing but public DNS data and the given public key appears in the findings.
+     *
+     * @param request what to check
+     * @return the findings and the records to publish
+     */
+    public SendingDomainReport checkSendingDomain(SendingDomainRequest request) {
+        Objects.requireNonNull(request, "request");
+        return SendingDomainCheck.run(request, resolver, dnsTimeBound, System::nanoTime);
     }
 
     private void protocol(Protocol protocol, ServerEndpoint given, ProviderSettings provider, Credentials credentials,
