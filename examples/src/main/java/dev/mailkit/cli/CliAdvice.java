@@ -26,6 +26,8 @@ final class CliAdvice {
             literal("(Credentials.authorizationCode)", "(give it with --password-env or --password-file)"),
             literal(", or set the endpoint with OAuth2.Builder.deviceAuthorizationEndpoint", ""),
             literal("run syncOnce() first", "run 'mailkit sync' first"),
+            literal("(SesSmtpPassword derives it from the secret access key)",
+                    "(send --ses-secret-key-env VAR derives it from the secret access key)"),
             literal(" (ProxySettings.withCredentials, or --proxy-password-env VAR)", " (--proxy-password-env VAR)"),
             literal("give the proxy's user name and password (ProxySettings.withCredentials)", "name the proxy's user in"
                     + " --proxy (socks5://USER@HOST:PORT or http://USER@HOST:PORT) and give its password with"

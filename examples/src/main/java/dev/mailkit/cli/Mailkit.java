@@ -16,6 +16,8 @@ import java.util.function.UnaryOperator;
  * mailkit providers lookup me@outlook.com
  * MAILKIT_PASSWORD=... mailkit send --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD \
  *     --from me@gmail.com --to you@example.com --subject Hi --text "Hello"
+ * AWS_SECRET_ACCESS_KEY=... mailkit send --provider ses-eu-west-1 --user AKIA... --ses-secret-key-env AWS_SECRET_ACCESS_KEY \
+ *     --from me@example.com --to you@example.com --subject Hi --text "Hello"
  * mailkit sync --provider gmail --user me@gmail.com --password-env MAILKIT_PASSWORD --dir mail/me
  * mailkit doctor me@outlook.com --password-env MAILKIT_PASSWORD
  * mailkit login me@outlook.com --client-id YOUR_CLIENT_ID --device

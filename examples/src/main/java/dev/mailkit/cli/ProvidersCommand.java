@@ -35,14 +35,23 @@ final class ProvidersCommand implements Runnable {
 
     static void print(PrintWriter out, ProviderSettings p) {
         out.println(p.id() + " — " + p.displayName());
-        out.println("  domains:  " + String.join(", ", p.domains()));
+        if (p.isSendingService()) {
+            out.println("  kind:     sending service (SMTP relay; found by id or alias, not by address)");
+        } else {
+            out.println("  domains:  " + String.join(", ", p.domains()));
+        }
         if (!p.aliases().isEmpty()) {
             out.println("  aliases:  " + String.join(", ", p.aliases()));
         }
         p.smtp().forEach(e -> out.println("  SMTP:     " + e));
         p.imap().forEach(e -> out.println("  IMAP:     " + e));
         out.println("  login:    " + p.authMethods());
-        out.println("  user:     " + userForm(p.usernameTemplate()));
+        if (p.credentialForm().isPresent()) {
+            out.println("  user:     " + p.credentialForm().get().user());
+            out.println("  password: " + p.credentialForm().get().password());
+        } else {
+            out.println("  user:     " + userForm(p.usernameTemplate()));
+        }
         p.oauth2().ifPresent(o -> {
             out.println("  OAuth2:   authorize " + o.authorizationEndpoint());
             out.println("            token " + o.tokenEndpoint());
@@ -52,6 +61,8 @@ final class ProvidersCommand implements Runnable {
         if (!limits.isEmpty()) {
             out.println("  limits:   " + limits);
         }
+        p.sandboxLimits().ifPresent(s -> out.println("  sandbox:  " + limits(s) + " (send --sandbox)"));
+        p.spfInclude().ifPresent(d -> out.println("  SPF:      include:" + d));
         if (!p.specialFolders().isEmpty()) {
             out.println("  folders:  " + p.specialFolders());
         }
@@ -86,19 +97,14 @@ final class ProvidersCommand implements Runnable {
         l.recipientsPerDay().ifPresent(n -> parts.add(n + " recipients a day"));
         l.recipientsPerMessage().ifPresent(n -> parts.add(n + " recipients a message"));
         l.messagesPerMinute().ifPresent(n -> parts.add(n + " messages a minute"));
+        l.messagesPerSecond().ifPresent(n -> parts.add(n + (n == 1 ? " message a second" : " messages a second")));
         l.maxMessageBytes().ifPresent(n -> parts.add(n / (1024 * 1024) + " MiB a message"));
         return String.join(", ", parts);
     }
 
     /** Every setting of a provider, for {@code --json}. */
     static Json toJson(ProviderSettings p) {
-        dev.mailkit.core.registry.ProviderLimits l = p.limits();
-        Json limits = new Json();
-        l.messagesPerDay().ifPresent(n -> limits.put("messagesPerDay", n));
-        l.recipientsPerDay().ifPresent(n -> limits.put("recipientsPerDay", n));
-        l.recipientsPerMessage().ifPresent(n -> limits.put("recipientsPerMessage", n));
-        l.messagesPerMinute().ifPresent(n -> limits.put("messagesPerMinute", n));
-        l.maxMessageBytes().ifPresent(n -> limits.put("maxMessageBytes", n));
+        Json limits = toJson(p.limits());
         Json folders = new Json();
         p.specialFolders().forEach((role, name) -> folders.put(role.name(), name));
         return new Json().put("id", p.id()).put("name", p.displayName()).put("aliases", p.aliases())
@@ -114,7 +120,23 @@ final class ProvidersCommand implements Runnable {
                 .put("imapIdRequired", p.imapIdRequired()).put("idleUnreliable", p.idleUnreliable())
                 .put("savesSentCopy", p.savesSentCopy()).put("note", p.note().orElse(null))
                 .put("enableInWebSettings", p.enableInWebSettings().map(String::valueOf).orElse(null))
-                .put("documentation", p.documentation().map(String::valueOf).orElse(null));
+                .put("documentation", p.documentation().map(String::valueOf).orElse(null))
+                .put("kind", p.kind().name())
+                .put("credentials", p.credentialForm().map(c -> new Json().put("user", c.user())
+                        .put("password", c.password())).orElse(null))
+                .put("sandboxLimits", p.sandboxLimits().map(ProvidersCommand::toJson).orElse(null))
+                .put("spfInclude", p.spfInclude().orElse(null));
+    }
+
+    private static Json toJson(dev.mailkit.core.registry.ProviderLimits l) {
+        Json limits = new Json();
+        l.messagesPerDay().ifPresent(n -> limits.put("messagesPerDay", n));
+        l.recipientsPerDay().ifPresent(n -> limits.put("recipientsPerDay", n));
+        l.recipientsPerMessage().ifPresent(n -> limits.put("recipientsPerMessage", n));
+        l.messagesPerMinute().ifPresent(n -> limits.put("messagesPerMinute", n));
+        l.maxMessageBytes().ifPresent(n -> limits.put("maxMessageBytes", n));
+        l.messagesPerSecond().ifPresent(n -> limits.put("messagesPerSecond", n));
+        return limits;
     }
 
     private static Json endpoint(dev.mailkit.core.ServerEndpoint e) {
@@ -125,13 +147,14 @@ final class ProvidersCommand implements Runnable {
         return s.length() <= width ? s : s.substring(0, width - 1) + "…";
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every built-in provider.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every built-in provider: mailbox "
+            + "providers with their first domains, sending services (SMTP relays) marked [sending service].")
     static final class ListProviders implements Runnable {
         @ParentCommand
         ProvidersCommand parent;
 
         @picocli.CommandLine.Option(names = "--json", description = "Print every provider's settings as one JSON "
-                + "document: status, exitCode and providers.")
+                + "document: status, exitCode and providers (each with its kind: MAILBOX or SENDING_SERVICE).")
         boolean json;
 
         @Override
@@ -144,7 +167,8 @@ final class ProvidersCommand implements Runnable {
             for (ProviderSettings p : ProviderRegistry.defaults().all()) {
                 // compact: long names cut to their column, the first domains and how many more
                 java.util.List<String> d = p.domains();
-                String domains = String.join(", ", d.subList(0, Math.min(3, d.size())))
+                String domains = p.isSendingService() ? "[sending service] " + p.smtp().get(0).host()
+                        : String.join(", ", d.subList(0, Math.min(3, d.size())))
                         + (d.size() > 3 ? " (+" + (d.size() - 3) + " more)" : "");
                 parent.root.out.printf("%-22s %-34s %s%n", cut(p.id(), 22), cut(p.displayName(), 34), domains);
             }

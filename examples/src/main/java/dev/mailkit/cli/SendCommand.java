@@ -99,6 +99,19 @@ final class SendCommand implements Callable<Integer> {
             + " where bounces go, when it is not --from.")
     String envelopeFrom;
 
+    @Option(names = "--ses-secret-key-env", paramLabel = "VAR", description = "Amazon SES: read the IAM secret access"
+            + " key from this environment variable and derive the Region's SMTP password from it (AWS's algorithm);"
+            + " --user is then the access key ID. Instead of --password-env or --password-file.")
+    String sesSecretKeyEnv;
+
+    @Option(names = "--ses-region", paramLabel = "REGION", description = "With --ses-secret-key-env: the AWS Region the"
+            + " password is for, where the server's host does not name it (a VPC endpoint, --host).")
+    String sesRegion;
+
+    @Option(names = "--sandbox", description = "Apply the provider's sandbox limits (Amazon SES: 200 messages a day,"
+            + " 1 a second) over its regular ones, for an account still in the sandbox.")
+    boolean sandbox;
+
     @Option(names = "--json", description = "Print the result (or the error) as one JSON document on standard "
             + "output: status, exitCode, messageId, accepted and rejected recipients; with --separately, "
             + "sent, failed and each message.")
@@ -184,7 +197,9 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private SmtpSender sender(int connections) {
-        SmtpSender.Builder sender = SmtpSender.builder().credentials(account.credentials(root.environment))
+        dev.mailkit.core.Credentials credentials = sesSecretKeyEnv != null ? sesCredentials()
+                : account.credentials(root.environment);
+        SmtpSender.Builder sender = SmtpSender.builder().credentials(credentials)
                 .options(account.connectionOptions(root.environment)).poolSize(connections);
         Dkim dkim = dkim();
         if (dkim != null) {
@@ -195,7 +210,33 @@ final class SendCommand implements Callable<Integer> {
         } else {
             sender.registry(account.registry()).provider(account.server.provider);
         }
+        if (sandbox) {
+            sender.sandboxLimits();
+        }
         return sender.build();
+    }
+
+    /**
+     * Amazon SES: the access key ID from --user, the SMTP password derived from the secret access key in the
+     * variable, for the Region of the server's host ({@code email-smtp.REGION.amazonaws.com}).
+     */
+    private dev.mailkit.core.Credentials sesCredentials() {
+        if (account.secret != null || account.oauth2) {
+            throw new IllegalArgumentException("--ses-secret-key-env derives the password: leave out --password-env,"
+                    + " --password-file and --oauth2");
+        }
+        String host = account.endpoint() != null ? account.endpoint().host()
+                : account.registry().lookup(account.server.provider).smtp().get(0).host();
+        String region = sesRegion != null ? sesRegion : dev.mailkit.smtp.SesSmtpPassword.regionOf(host)
+                .orElseThrow(() -> new IllegalArgumentException("--ses-secret-key-env is for Amazon SES, whose SMTP"
+                        + " hosts are email-smtp.REGION.amazonaws.com, not " + Printable.of(host) + ": use --provider"
+                        + " ses-REGION (see 'mailkit providers list'), or name the Region with --ses-region"));
+        String secret = root.environment.apply(sesSecretKeyEnv);
+        if (secret == null || secret.isEmpty()) {
+            throw new IllegalArgumentException("environment variable " + sesSecretKeyEnv
+                    + (secret == null ? " is not set" : " is set but empty"));
+        }
+        return dev.mailkit.smtp.SesSmtpPassword.credentials(account.user, secret.strip(), region);
     }
 
     /** One message per recipient, with a progress bar on a terminal and a line per failure. */

@@ -178,8 +178,9 @@ public interface SmtpSender extends AutoCloseable {
 
         /**
          * Overrides the sending limits (default: the provider's published limits, none for an explicit endpoint;
-         * a message with more recipients than the provider's per-message limit fails with
-         * {@link InvalidEmailException} before anything is sent).
+         * a message with more recipients than the provider's per-message limit, or larger than its largest message,
+         * fails with {@link InvalidEmailException} before anything is sent; the provider's per-second limit, if any,
+         * stays unless {@link #rateLimit(int, int, int)} sets it).
          * Above the per-minute limit sending waits (reported to the listener and in {@link SendResult#rateLimitWait()});
          * above the per-day limit it fails with {@link RateLimitedException}.
          *
@@ -198,7 +199,40 @@ public interface SmtpSender extends AutoCloseable {
         }
 
         /**
-         * Switches rate limiting off, including the provider's limits and its recipients-per-message check.
+         * Overrides the sending limits, with a per-second limit too (Amazon SES, Tencent Cloud SES), as
+         * {@link #rateLimit(int, int)} does the others. Above a per-second limit sending waits as above the
+         * per-minute one.
+         *
+         * @param messagesPerSecond at least 1, or 0 for no per-second limit
+         * @param messagesPerMinute at least 1, or 0 for no per-minute limit
+         * @param messagesPerDay    at least 1, or 0 for no per-day limit
+         * @return this builder
+         */
+        public Builder rateLimit(int messagesPerSecond, int messagesPerMinute, int messagesPerDay) {
+            if (messagesPerSecond < 0) {
+                throw new IllegalArgumentException("rate limits must not be negative");
+            }
+            rateLimit(messagesPerMinute, messagesPerDay);
+            config.perSecond = messagesPerSecond;
+            return this;
+        }
+
+        /**
+         * Applies the provider's sandbox limits over its regular ones: the limits of a new, restricted account
+         * ({@link dev.mailkit.core.registry.ProviderSettings#sandboxLimits()}; Amazon SES: 200 messages a day and
+         * 1 a second). Limits set with {@link #rateLimit(int, int, int)} still win.
+         *
+         * @return this builder
+         * @throws InvalidConfigurationException at {@link #build()} if the provider publishes no sandbox limits
+         */
+        public Builder sandboxLimits() {
+            config.sandboxLimits = true;
+            return this;
+        }
+
+        /**
+         * Switches rate limiting off, including the provider's limits and its recipients-per-message and
+         * message-size checks.
          *
          * @return this builder
          */

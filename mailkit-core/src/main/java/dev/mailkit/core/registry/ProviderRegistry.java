@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Looks up {@link ProviderSettings} by id or alias, e-mail address, domain, or MX host.
+ * Looks up {@link ProviderSettings} by id or alias, e-mail address, domain, or MX host. Sending services
+ * ({@link ProviderKind#SENDING_SERVICE}: Amazon SES, SendGrid, ...) are found by id or alias only.
  * Immutable and thread-safe.
  *
  * <p>Build one from sources applied in order; a later provider with the same id replaces the earlier
@@ -51,7 +52,8 @@ public interface ProviderRegistry {
     Optional<ProviderSettings> byId(String idOrAlias);
 
     /**
-     * Finds the provider hosting an e-mail address's domain (no network access).
+     * Finds the provider hosting an e-mail address's domain (no network access); never a
+     * {@linkplain ProviderKind#SENDING_SERVICE sending service}, which hosts no domains.
      *
      * @param emailAddress for example {@code me@hotmail.com}
      * @return the provider, if the domain is known
@@ -60,7 +62,7 @@ public interface ProviderRegistry {
     Optional<ProviderSettings> forEmail(String emailAddress);
 
     /**
-     * Finds the provider hosting a domain (no network access).
+     * Finds the provider hosting a domain (no network access); never a sending service.
      *
      * @param domain for example {@code hotmail.com}
      * @return the provider, if the domain is known
@@ -68,7 +70,8 @@ public interface ProviderRegistry {
     Optional<ProviderSettings> forDomain(String domain);
 
     /**
-     * Finds the provider whose MX pattern matches a mail-exchanger host; the most specific pattern wins.
+     * Finds the provider whose MX pattern matches a mail-exchanger host; the most specific pattern wins. Never a
+     * sending service.
      *
      * @param mxHost for example {@code example-com.mail.protection.outlook.com}
      * @return the provider, if a pattern matches

@@ -32,6 +32,8 @@ public final class ProviderSettings {
     public static final String PROGRAMMATIC = "programmatic";
 
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+    /** A domain as SPF names it: labels of letters, digits, '-' and '_' ({@code _spf.example.com}). */
+    private static final Pattern SPF_DOMAIN = Pattern.compile("[a-z0-9_]([a-z0-9_-]*[a-z0-9])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9])?)+");
 
     private final String id;
     private final String displayName;
@@ -55,6 +57,10 @@ public final class ProviderSettings {
     private final String note;
     private final String source;
     private final List<DataSource> dataSources;
+    private final ProviderKind kind;
+    private final CredentialForm credentialForm;
+    private final String spfInclude;
+    private final ProviderLimits sandboxLimits;
 
     private ProviderSettings(Builder b) {
         this.id = b.id;
@@ -79,6 +85,10 @@ public final class ProviderSettings {
         this.note = b.note;
         this.source = b.source;
         this.dataSources = List.copyOf(b.dataSources);
+        this.kind = b.kind;
+        this.credentialForm = b.credentialForm;
+        this.spfInclude = b.spfInclude;
+        this.sandboxLimits = b.sandboxLimits;
     }
 
     /**
@@ -120,6 +130,10 @@ public final class ProviderSettings {
         b.note = note;
         b.source = source;
         b.dataSources.addAll(dataSources);
+        b.kind = kind;
+        b.credentialForm = credentialForm;
+        b.spfInclude = spfInclude;
+        b.sandboxLimits = sandboxLimits;
         return b;
     }
 
@@ -378,6 +392,56 @@ public final class ProviderSettings {
     }
 
     /**
+     * What this provider is: a mailbox provider (the default) or a sending service, which has no user domains and
+     * is found only by id or alias.
+     *
+     * @return the kind of provider
+     */
+    public ProviderKind kind() {
+        return kind;
+    }
+
+    /**
+     * Whether this is a sending service ({@link ProviderKind#SENDING_SERVICE}).
+     *
+     * @return true for a sending service
+     */
+    public boolean isSendingService() {
+        return kind == ProviderKind.SENDING_SERVICE;
+    }
+
+    /**
+     * For a sending service: what goes in the SMTP user name and password, as the service documents it.
+     *
+     * @return the credential form, or empty for mailbox providers (whose user name follows {@link #usernameTemplate()})
+     */
+    public Optional<CredentialForm> credentialForm() {
+        return Optional.ofNullable(credentialForm);
+    }
+
+    /**
+     * The domain a sending domain's SPF record names in an {@code include:} mechanism to authorise this service,
+     * as the service publishes it, for example {@code amazonses.com} for {@code include:amazonses.com}. A service
+     * that sends with its own envelope (bounce) domain may not need it on the visible From domain; see its page.
+     *
+     * @return the domain to include, without {@code include:}, or empty when the service publishes none
+     */
+    public Optional<String> spfInclude() {
+        return Optional.ofNullable(spfInclude);
+    }
+
+    /**
+     * Limits that apply instead of {@link #limits()} while an account is new and restricted (Amazon SES's sandbox:
+     * 200 messages a day, 1 a second), each taking the place of the regular limit of the same kind.
+     * {@code SmtpSender.Builder.sandboxLimits()} applies them.
+     *
+     * @return the sandbox limits, or empty when the provider publishes none
+     */
+    public Optional<ProviderLimits> sandboxLimits() {
+        return Optional.ofNullable(sandboxLimits);
+    }
+
+    /**
      * Whether an MX host name matches one of {@link #mxPatterns()}.
      *
      * @param mxHost an MX host, for example {@code alt1.aspmx.l.google.com.}
@@ -396,7 +460,10 @@ public final class ProviderSettings {
      */
     public String authenticationHint(AuthMethod used) {
         StringBuilder b = new StringBuilder();
-        if (!authMethods.contains(used)) {
+        if (credentialForm != null && authMethods.contains(used)) {
+            b.append("Check the user name (").append(credentialForm.user()).append(") and the password (")
+                    .append(credentialForm.password()).append(").");
+        } else if (!authMethods.contains(used)) {
             b.append(displayName).append(" does not accept ").append(describe(used)).append(" for mail clients; use ")
                     .append(authMethods.stream().map(ProviderSettings::describe).collect(Collectors.joining(" or ")))
                     .append('.');
@@ -445,7 +512,8 @@ public final class ProviderSettings {
                 && savesSentCopy == p.savesSentCopy && imapIdRequired == p.imapIdRequired
                 && idleUnreliable == p.idleUnreliable && Objects.equals(enableInWebSettings, p.enableInWebSettings)
                 && Objects.equals(documentation, p.documentation) && Objects.equals(note, p.note)
-                && source.equals(p.source);
+                && source.equals(p.source) && kind == p.kind && Objects.equals(credentialForm, p.credentialForm)
+                && Objects.equals(spfInclude, p.spfInclude) && Objects.equals(sandboxLimits, p.sandboxLimits);
     }
 
     @Override
@@ -455,7 +523,7 @@ public final class ProviderSettings {
 
     @Override
     public String toString() {
-        return "ProviderSettings[id=" + id + ", name=" + displayName + ", aliases=" + aliases + ", domains=" + domains
+        return "ProviderSettings[id=" + id + ", kind=" + kind + ", name=" + displayName + ", aliases=" + aliases + ", domains=" + domains
                 + ", mx=" + mxPatterns + ", imap=" + imap + ", smtp=" + smtp + ", username=" + usernameTemplate
                 + ", auth=" + authMethods + ", flags=" + (savesSentCopy ? "savesSentCopy " : "")
                 + (imapIdRequired ? "imapIdRequired " : "") + (idleUnreliable ? "idleUnreliable " : "")
@@ -486,6 +554,10 @@ public final class ProviderSettings {
         private String note;
         private String source = PROGRAMMATIC;
         private final List<DataSource> dataSources = new ArrayList<>();
+        private ProviderKind kind = ProviderKind.MAILBOX;
+        private CredentialForm credentialForm;
+        private String spfInclude;
+        private ProviderLimits sandboxLimits;
 
         private Builder(String id) {
             this.id = checkId(id, "id");
@@ -735,14 +807,71 @@ public final class ProviderSettings {
         }
 
         /**
+         * Sets what the provider is (default {@link ProviderKind#MAILBOX}).
+         *
+         * @param kind the kind
+         * @return this builder
+         */
+        public Builder kind(ProviderKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        /**
+         * Sets what a sending service takes as SMTP user name and password.
+         *
+         * @param form the credential form
+         * @return this builder
+         */
+        public Builder credentialForm(CredentialForm form) {
+            this.credentialForm = Objects.requireNonNull(form, "credentialForm");
+            return this;
+        }
+
+        /**
+         * Sets the domain a sending domain's SPF record includes to authorise this service.
+         *
+         * @param domain for example {@code amazonses.com} (an {@code include:} prefix is dropped)
+         * @return this builder
+         */
+        public Builder spfInclude(String domain) {
+            String d = requireText(domain, "spfInclude");
+            if (d.regionMatches(true, 0, "include:", 0, 8)) {
+                d = d.substring(8);
+            }
+            d = Lookups.normaliseHost(d);
+            if (!SPF_DOMAIN.matcher(d).matches()) {
+                throw new IllegalArgumentException("spfInclude '" + domain + "' is not a domain name");
+            }
+            this.spfInclude = d;
+            return this;
+        }
+
+        /**
+         * Sets the limits of a new, restricted account (a sandbox).
+         *
+         * @param limits the sandbox limits
+         * @return this builder
+         */
+        public Builder sandboxLimits(ProviderLimits limits) {
+            this.sandboxLimits = Objects.requireNonNull(limits, "sandboxLimits");
+            return this;
+        }
+
+        /**
          * Builds the settings.
          *
          * @return the settings
-         * @throws IllegalStateException if there is neither an IMAP nor an SMTP endpoint
+         * @throws IllegalStateException if there is neither an IMAP nor an SMTP endpoint, or a sending service has
+         *                               e-mail domains, MX patterns or IMAP endpoints
          */
         public ProviderSettings build() {
             if (imap.isEmpty() && smtp.isEmpty()) {
                 throw new IllegalStateException("provider '" + id + "' needs at least one IMAP or SMTP endpoint");
+            }
+            if (kind == ProviderKind.SENDING_SERVICE && (!domains.isEmpty() || !mxPatterns.isEmpty() || !imap.isEmpty())) {
+                throw new IllegalStateException("sending service '" + id + "' is SMTP only and found by id or alias:"
+                        + " it takes no e-mail domains, MX patterns or IMAP endpoints");
             }
             return new ProviderSettings(this);
         }

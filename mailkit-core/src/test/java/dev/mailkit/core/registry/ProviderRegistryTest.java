@@ -40,12 +40,19 @@ class ProviderRegistryTest {
     void everyBuiltIn_isComplete(ProviderSettings p) {
         assertThat(p.source()).startsWith("built-in");
         // POP3-only providers (IMAP not offered) have SMTP only, and a note saying so
-        assertThat(!p.imap().isEmpty() || p.note().orElse("").contains("IMAP")).as(p.id() + " imap").isTrue();
+        // (sending services are SMTP relays: no IMAP at all)
+        assertThat(!p.imap().isEmpty() || p.isSendingService() || p.note().orElse("").contains("IMAP")).as(p.id() + " imap")
+                .isTrue();
         assertThat(p.smtp()).as(p.id() + " smtp").isNotEmpty();
         assertThat(p.documentation().isPresent() || !p.dataSources().isEmpty()).as(p.id() + " docs or source").isTrue();
         assertThat(p.authMethods()).isNotEmpty();
         assertThat(p.oauth2().isPresent()).as(p.id() + " oauth2 settings iff OAUTH2").isEqualTo(p.accepts(AuthMethod.OAUTH2));
-        assertThat(p.domains().isEmpty() && p.mxPatterns().isEmpty()).as(p.id() + " is reachable by domain or MX").isFalse();
+        if (p.isSendingService()) {
+            assertThat(p.domains()).as(p.id() + ": a sending service hosts no domains").isEmpty();
+            assertThat(p.credentialForm()).as(p.id() + " credential form").isPresent();
+        } else {
+            assertThat(p.domains().isEmpty() && p.mxPatterns().isEmpty()).as(p.id() + " is reachable by domain or MX").isFalse();
+        }
         for (ServerEndpoint e : concat(p.imap(), p.smtp())) {
             if (e.isPlaintext()) {
                 assertThat(e.host()).as(p.id() + ": plaintext only on loopback").isIn("127.0.0.1", "localhost", "::1");

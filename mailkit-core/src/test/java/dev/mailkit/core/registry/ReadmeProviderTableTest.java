@@ -28,7 +28,7 @@ class ReadmeProviderTableTest {
         b.append("| id | provider | domains | IMAP | SMTP | login | source |\n");
         b.append("|---|---|---|---|---|---|---|\n");
         for (ProviderSettings p : all) {
-            String domains = p.domains().isEmpty() ? "(by MX)"
+            String domains = p.isSendingService() ? "sending service" : p.domains().isEmpty() ? "(by MX)"
                     : p.domains().stream().limit(2).collect(Collectors.joining(", "))
                     + (p.domains().size() > 2 ? " +" + (p.domains().size() - 2) : "");
             String login = p.authMethods().stream().map(ReadmeProviderTableTest::abbreviation).collect(Collectors.joining(" "))

@@ -42,7 +42,9 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
         // Later providers claim aliases and domains over earlier ones; ids always win over aliases.
         for (ProviderSettings p : applicationOrder) {
             p.aliases().forEach(a -> names.put(a, p));
-            p.domains().forEach(d -> domains.put(d, p));
+            if (!p.isSendingService()) { // a relay sends for many domains and hosts none of them
+                p.domains().forEach(d -> domains.put(d, p));
+            }
         }
         for (ProviderSettings p : this.all) {
             names.put(p.id(), p);
@@ -136,6 +138,9 @@ public final class DefaultProviderRegistry implements ProviderRegistry {
         ProviderSettings best = null;
         int bestLength = -1;
         for (ProviderSettings p : all) {
+            if (p.isSendingService()) {
+                continue;
+            }
             int len = Lookups.mxMatchLength(p, mxHost);
             if (len > bestLength) {
                 best = p;

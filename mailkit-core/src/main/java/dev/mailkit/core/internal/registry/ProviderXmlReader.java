@@ -5,9 +5,11 @@ import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ProviderDataException;
 import dev.mailkit.core.Security;
 import dev.mailkit.core.ServerEndpoint;
+import dev.mailkit.core.registry.CredentialForm;
 import dev.mailkit.core.registry.DataSource;
 import dev.mailkit.core.registry.FolderRole;
 import dev.mailkit.core.registry.OAuth2Settings;
+import dev.mailkit.core.registry.ProviderKind;
 import dev.mailkit.core.registry.ProviderLimits;
 import dev.mailkit.core.registry.ProviderSettings;
 
@@ -37,7 +39,8 @@ import org.w3c.dom.NamedNodeMap;
 public final class ProviderXmlReader {
 
     private static final Set<String> PROVIDER_CHILDREN = Set.of("alias", "domain", "mx", "imap", "smtp", "username",
-            "auth", "oauth2", "folders", "limits", "flags", "enable-in-web-settings", "docs", "note", "source");
+            "auth", "oauth2", "folders", "limits", "sandbox-limits", "flags", "enable-in-web-settings", "docs", "note", "source",
+            "credentials", "spf-include");
 
     private final String source;
     private String provider;
@@ -93,16 +96,19 @@ public final class ProviderXmlReader {
     }
 
     private ProviderSettings provider(Element p) {
-        attributes(p, "id", "name");
+        attributes(p, "id", "name", "kind");
         String id = required(p, "id");
         provider = id;
+        ProviderKind kind = p.hasAttribute("kind") ? enumValue(ProviderKind.class, p.getAttribute("kind"), "kind")
+                : ProviderKind.MAILBOX;
         ProviderSettings.Builder b;
         try {
-            b = ProviderSettings.builder(id).displayName(required(p, "name")).source(source);
+            b = ProviderSettings.builder(id).displayName(required(p, "name")).source(source).kind(kind);
         } catch (IllegalArgumentException e) {
             throw fail("id", e.getMessage());
         }
         int usernames = 0;
+        int credentials = 0;
         int docs = 0;
         boolean hasOauth = false;
         for (Element c : SafeXml.children(p)) {
@@ -135,6 +141,13 @@ public final class ProviderXmlReader {
                     }
                     case "folders" -> folders(c, b);
                     case "limits" -> b.limits(limits(c));
+                    case "sandbox-limits" -> b.sandboxLimits(limits(c));
+                    case "credentials" -> {
+                        credentials++;
+                        attributes(c, "user", "password");
+                        b.credentialForm(new CredentialForm(required(c, "user"), required(c, "password")));
+                    }
+                    case "spf-include" -> b.spfInclude(text(c, tag));
                     case "flags" -> flags(c, b);
                     case "enable-in-web-settings" -> {
                         attributes(c, "url");
@@ -161,8 +174,21 @@ public final class ProviderXmlReader {
         if (s.smtp().isEmpty()) {
             throw fail("smtp", "missing: at least one <smtp> endpoint is required");
         }
-        if (usernames != 1) {
-            throw fail("username", "exactly one <username> is required, found " + usernames);
+        if (kind == ProviderKind.SENDING_SERVICE) {
+            if (usernames != 0) {
+                throw fail("username", "a sending service describes its login with <credentials>, not <username>");
+            }
+            if (credentials != 1) {
+                throw fail("credentials", "a sending service needs exactly one <credentials user=\"...\" password=\"...\"/>,"
+                        + " found " + credentials);
+            }
+        } else {
+            if (usernames != 1) {
+                throw fail("username", "exactly one <username> is required, found " + usernames);
+            }
+            if (credentials != 0) {
+                throw fail("credentials", "<credentials> is for kind=\"SENDING_SERVICE\"; a mailbox provider uses <username>");
+            }
         }
         if (docs > 1) {
             throw fail("docs", "at most one <docs> is allowed, found " + docs);
@@ -250,11 +276,12 @@ public final class ProviderXmlReader {
 
     private ProviderLimits limits(Element e) {
         attributes(e, "messages-per-day", "recipients-per-day", "recipients-per-message", "messages-per-minute",
-                "max-message-bytes");
+                "max-message-bytes", "messages-per-second");
         OptionalLong max = e.hasAttribute("max-message-bytes")
                 ? OptionalLong.of(number(e, "max-message-bytes")) : OptionalLong.empty();
         return new ProviderLimits(optInt(e, "messages-per-day"), optInt(e, "recipients-per-day"),
-                optInt(e, "recipients-per-message"), optInt(e, "messages-per-minute"), max);
+                optInt(e, "recipients-per-message"), optInt(e, "messages-per-minute"), max,
+                optInt(e, "messages-per-second"));
     }
 
     private OptionalInt optInt(Element e, String attr) {

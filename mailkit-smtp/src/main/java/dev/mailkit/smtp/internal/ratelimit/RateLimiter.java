@@ -5,16 +5,19 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Sliding-window limits on messages per minute and per day. {@link #reserve(long)} either books a slot
+ * Sliding-window limits on messages per second, per minute and per day. {@link #reserve(long)} either books a slot
  * and says how long to wait for it, or says the daily limit is used up.
  */
 public final class RateLimiter {
 
+    private static final long SECOND = Duration.ofSeconds(1).toNanos();
     private static final long MINUTE = Duration.ofMinutes(1).toNanos();
     private static final long DAY = Duration.ofDays(1).toNanos();
 
+    private final int perSecond;
     private final int perMinute;
     private final int perDay;
+    private final Deque<Long> second = new ArrayDeque<>();
     private final Deque<Long> minute = new ArrayDeque<>();
     private final Deque<Long> day = new ArrayDeque<>();
 
@@ -29,6 +32,18 @@ public final class RateLimiter {
      * @param perDay    messages per rolling day, 0 for no limit
      */
     public RateLimiter(int perMinute, int perDay) {
+        this(0, perMinute, perDay);
+    }
+
+    /**
+     * Creates a limiter.
+     *
+     * @param perSecond messages per rolling second, 0 for no limit
+     * @param perMinute messages per rolling minute, 0 for no limit
+     * @param perDay    messages per rolling day, 0 for no limit
+     */
+    public RateLimiter(int perSecond, int perMinute, int perDay) {
+        this.perSecond = perSecond;
         this.perMinute = perMinute;
         this.perDay = perDay;
     }
@@ -45,15 +60,27 @@ public final class RateLimiter {
             return new Slot(Duration.ZERO, Duration.ofNanos(day.peekFirst() + DAY - nowNanos));
         }
         prune(minute, nowNanos, MINUTE);
+        prune(second, nowNanos, SECOND);
         long at = nowNanos;
-        if (perMinute > 0 && minute.size() >= perMinute) {
-            // the slot frees when the perMinute-th most recent booking leaves the window
-            long[] times = minute.stream().mapToLong(Long::longValue).toArray();
-            at = Math.max(nowNanos, times[times.length - perMinute] + MINUTE);
+        // each window's slot frees when its limit-th most recent booking leaves it; the later of the two wins
+        at = Math.max(at, freeAt(minute, perMinute, MINUTE, nowNanos));
+        at = Math.max(at, freeAt(second, perSecond, SECOND, nowNanos));
+        if (perMinute > 0) {
+            minute.addLast(at);
         }
-        minute.addLast(at);
+        if (perSecond > 0) {
+            second.addLast(at);
+        }
         day.addLast(at);
         return new Slot(Duration.ofNanos(at - nowNanos), null);
+    }
+
+    private static long freeAt(Deque<Long> window, int limit, long length, long now) {
+        if (limit <= 0 || window.size() < limit) {
+            return now;
+        }
+        long[] times = window.stream().mapToLong(Long::longValue).toArray();
+        return times[times.length - limit] + length;
     }
 
     private static void prune(Deque<Long> window, long now, long length) {

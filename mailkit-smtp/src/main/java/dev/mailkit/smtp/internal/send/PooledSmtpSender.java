@@ -7,6 +7,7 @@ import dev.mailkit.core.MailkitException;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.internal.Closing;
+import dev.mailkit.core.registry.ProviderLimits;
 import dev.mailkit.core.registry.ProviderSettings;
 import dev.mailkit.smtp.BatchSummary;
 import dev.mailkit.smtp.Email;
@@ -74,6 +75,8 @@ public final class PooledSmtpSender implements SmtpSender {
     /** From domains already warned about as not aligned with the DKIM domain (warned once each). */
     private final java.util.Set<String> unaligned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    private final long maxMessageBytes;
+
     /**
      * Builds the sender; no connection is opened yet.
      *
@@ -92,7 +95,9 @@ public final class PooledSmtpSender implements SmtpSender {
         this.limiter = rateLimiter(b, provider);
         this.listener = b.listener;
         this.providerSavesSent = provider != null && provider.savesSentCopy();
-        this.maxRecipients = b.rateLimitOff || provider == null ? 0 : provider.limits().recipientsPerMessage().orElse(0);
+        ProviderLimits limits = limits(b, provider);
+        this.maxRecipients = b.rateLimitOff ? 0 : limits.recipientsPerMessage().orElse(0);
+        this.maxMessageBytes = b.rateLimitOff ? 0 : limits.maxMessageBytes().orElse(0);
         this.sentAppender = b.appendToSent && !providerSavesSent ? sentAppender(b, account) : null;
         this.parallelism = b.poolSize;
         this.dkim = b.dkim.isEmpty() ? null : new DkimSigner(b.dkim);
@@ -100,15 +105,28 @@ public final class PooledSmtpSender implements SmtpSender {
         this.executor = b.executor != null ? b.executor : defaultExecutor(parallelism);
     }
 
+    /** The provider's published limits, its sandbox limits over them when asked for; none without a provider. */
+    private static ProviderLimits limits(SenderConfig b, ProviderSettings provider) {
+        if (provider == null) {
+            return ProviderLimits.NONE;
+        }
+        if (b.sandboxLimits) {
+            return provider.limits().overriddenBy(provider.sandboxLimits().orElseThrow(() ->
+                    new InvalidConfigurationException("sandboxLimits(): " + provider.displayName()
+                            + " publishes no sandbox limits", null)));
+        }
+        return provider.limits();
+    }
+
     private static RateLimiter rateLimiter(SenderConfig b, ProviderSettings provider) {
         if (b.rateLimitOff) {
             return null;
         }
-        int perMinute = b.perMinute != null ? b.perMinute
-                : provider == null ? 0 : provider.limits().messagesPerMinute().orElse(0);
-        int perDay = b.perDay != null ? b.perDay
-                : provider == null ? 0 : provider.limits().messagesPerDay().orElse(0);
-        return perMinute == 0 && perDay == 0 ? null : new RateLimiter(perMinute, perDay);
+        ProviderLimits limits = limits(b, provider);
+        int perSecond = b.perSecond != null ? b.perSecond : limits.messagesPerSecond().orElse(0);
+        int perMinute = b.perMinute != null ? b.perMinute : limits.messagesPerMinute().orElse(0);
+        int perDay = b.perDay != null ? b.perDay : limits.messagesPerDay().orElse(0);
+        return perSecond == 0 && perMinute == 0 && perDay == 0 ? null : new RateLimiter(perSecond, perMinute, perDay);
     }
 
     private static SentFolderAppender sentAppender(SenderConfig b, AccountBuilder.Account account) {
@@ -213,6 +231,14 @@ public final class PooledSmtpSender implements SmtpSender {
                 listener.onFailed(email, e);
                 throw e;
             }
+            long atLeast = tooLarge(email);
+            if (atLeast > 0) {
+                InvalidEmailException e = new InvalidEmailException(email.messageId() + " is at least " + atLeast
+                        + " bytes; " + provider.displayName() + " accepts at most " + maxMessageBytes
+                        + " bytes per message (after encoding): send large files as links", null);
+                listener.onFailed(email, e);
+                throw e;
+            }
             long start = System.nanoTime();
             Duration waited = waitForRateLimit(email);
             if (cur == null) {
@@ -260,10 +286,30 @@ public final class PooledSmtpSender implements SmtpSender {
         return maxRecipients > 0 && email.recipients().size() > maxRecipients;
     }
 
+    /**
+     * A lower bound of the message's size, when it is over the provider's largest message; else 0. No transfer
+     * encoding makes content smaller, so the raw bytes of the bodies and of the attachments of known size already
+     * count against the limit: a message refused here would be refused by the server, never the reverse.
+     */
+    private long tooLarge(Email email) {
+        if (maxMessageBytes <= 0) {
+            return 0;
+        }
+        long bytes = email.text().map(t -> (long) t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0L)
+                + email.html().map(h -> (long) h.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElse(0L);
+        for (dev.mailkit.smtp.Attachment a : email.attachments()) {
+            bytes += Math.max(0, a.size());
+        }
+        for (dev.mailkit.smtp.Attachment a : email.inlines()) {
+            bytes += Math.max(0, a.size());
+        }
+        return bytes > maxMessageBytes ? bytes : 0;
+    }
+
     /** The next message of a batch, built now so its commands can be pipelined; null when that is not done. */
     private Prepared prepareNext(Email next) {
         // Rate-limited sending waits before each message, so nothing of the next one may leave early.
-        if (next == null || limiter != null || tooManyRecipients(next)) {
+        if (next == null || limiter != null || tooManyRecipients(next) || tooLarge(next) > 0) {
             return null;
         }
         try {

@@ -20,10 +20,14 @@ public final class SenderConfig {
     public Duration validateAfterIdle = Duration.ofSeconds(10);
     /** The retry policy. */
     public RetryPolicy retryPolicy = RetryPolicy.defaults();
+    /** Messages per second, 0 for none, or null for the provider's limit. */
+    public Integer perSecond;
     /** Messages per minute, 0 for none, or null for the provider's limit. */
     public Integer perMinute;
     /** Messages per day, 0 for none, or null for the provider's limit. */
     public Integer perDay;
+    /** Whether the provider's sandbox limits apply over its regular ones (a new, restricted account). */
+    public boolean sandboxLimits;
     /** Whether rate limiting, including the provider's limits, is off. */
     public boolean rateLimitOff;
     /** The caller's executor for asynchronous and batch sends, or null for the sender's own. */

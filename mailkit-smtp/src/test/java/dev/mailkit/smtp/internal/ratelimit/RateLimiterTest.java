@@ -31,4 +31,19 @@ class RateLimiterTest {
         assertThat(refused.dailyLimitFor()).isEqualTo(Duration.ofDays(1).minusSeconds(20));
         assertThat(l.reserve(Duration.ofDays(1).toNanos() + SECOND).dailyLimitFor()).isNull();
     }
+
+    @Test
+    void perSecond_spacesSends_andTheSlowerWindowWins() {
+        RateLimiter l = new RateLimiter(1, 0, 0);
+        assertThat(l.reserve(0).delay()).isZero();
+        assertThat(l.reserve(0).delay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(l.reserve(0).delay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(l.reserve(10 * SECOND).delay()).isZero();
+
+        RateLimiter both = new RateLimiter(2, 3, 0); // 2 a second, 3 a minute
+        assertThat(both.reserve(0).delay()).isZero();
+        assertThat(both.reserve(0).delay()).isZero();
+        assertThat(both.reserve(0).delay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(both.reserve(0).delay()).isEqualTo(Duration.ofSeconds(60));
+    }
 }
