@@ -56,6 +56,11 @@ final class SendingDomainOptions {
             + "relay sends from, which SPF must let pass (repeatable).")
     List<String> relayHosts;
 
+    @Option(names = "--relay", paramLabel = "ID", description = "With --sending-domain: the provider or sending service"
+            + " mail is sent through, by id (for example ses-us-east-1, sendgrid; see 'mailkit providers list'): its SPF"
+            + " domain (as --relay-spf-include) and its SMTP host (as --relay-host) where the data has them.")
+    String relay;
+
     @Option(names = "--sending-ip", paramLabel = "IP", description = "With --sending-domain: the address mail leaves from "
             + "when sent directly: SPF must let it pass and its reverse DNS must point back.")
     String sendingIp;
@@ -67,8 +72,8 @@ final class SendingDomainOptions {
     /** Whether the sending domain is to be checked; options that need it without it are an error. */
     boolean given() {
         if (domain == null && (selector != null || publicKey != null || relayInclude != null || relayHosts != null
-                || sendingIp != null || dnsServer != null)) {
-            throw new IllegalArgumentException("--dkim-selector, --dkim-public-key, --relay-spf-include, --relay-host,"
+                || relay != null || sendingIp != null || dnsServer != null)) {
+            throw new IllegalArgumentException("--dkim-selector, --dkim-public-key, --relay, --relay-spf-include, --relay-host,"
                     + " --sending-ip and --dns-server go with --sending-domain DOMAIN");
         }
         return domain != null;
@@ -92,15 +97,30 @@ final class SendingDomainOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith("--") ? e.getMessage() : "--dkim-selector: " + e.getMessage());
         }
-        if (relayInclude != null) {
+        String include = relayInclude;
+        List<String> hosts = relayHosts == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(relayHosts);
+        if (relay != null) {
+            dev.mailkit.core.registry.ProviderSettings p = dev.mailkit.core.registry.ProviderRegistry.defaults().byId(relay)
+                    .orElseThrow(() -> new IllegalArgumentException("--relay: no provider or sending service has the id '"
+                            + relay + "': see 'mailkit providers list'"));
+            if (include == null) {
+                include = p.spfInclude().orElse(null);
+            }
+            p.endpoint(dev.mailkit.core.Protocol.SMTP).ifPresent(e -> hosts.add(e.host()));
+            if (include == null && hosts.isEmpty()) {
+                throw new IllegalArgumentException("--relay: the data for " + p.displayName() + " names neither an SPF"
+                        + " domain nor an SMTP host: give --relay-spf-include or --relay-host");
+            }
+        }
+        if (include != null) {
             try {
-                request = request.relaySpfInclude(relayInclude);
+                request = request.relaySpfInclude(include);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--relay-spf-include: " + e.getMessage());
             }
         }
-        if (relayHosts != null) {
-            request = request.relayHosts(relayHosts.toArray(new String[0]));
+        if (!hosts.isEmpty()) {
+            request = request.relayHosts(hosts.toArray(new String[0]));
         }
         if (sendingIp != null) {
             request = request.sendingIp(address("--sending-ip", sendingIp));

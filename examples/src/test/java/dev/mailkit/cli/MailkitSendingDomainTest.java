@@ -47,6 +47,12 @@ class MailkitSendingDomainTest {
                         .mx("@", 10, "mx.good.test").a("mx", "192.0.2.200").a("mail", "192.0.2.25"))
                 .ptr("192.0.2.25", "mail.good.test")
                 .ptr("192.0.2.26", "mail.good.test")
+                // a domain sending through Amazon SES (us-east-1), with the two SES names served here as well
+                .zone(DnsZone.named("ses.test").txt("@", "v=spf1 include:amazonses.com -all")
+                        .txt("_dmarc", "v=DMARC1; p=reject; rua=mailto:dmarc@ses.test").mx("@", 10, "mx.ses.test")
+                        .a("mx", "192.0.2.201"))
+                .zone(DnsZone.named("amazonses.com").txt("@", "v=spf1 ip4:199.255.192.0/22 -all"))
+                .zone(DnsZone.named("email-smtp.us-east-1.amazonaws.com").a("@", "199.255.192.10"))
                 .zone(DnsZone.named("bad.test").txt("@", "v=spf1 ip4:198.51.100.0/24 +all")
                         .txt("_dmarc", "v=DMARC1; p=none"))
                 .start();
@@ -83,6 +89,20 @@ class MailkitSendingDomainTest {
                 .endsWith("Receivers should accept mail from good.test.\n")
                 .doesNotContain("✗").doesNotContain("⚠").doesNotContain("Records to publish");
         assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void relayById_takesTheSpfDomainAndHostFromTheRegistry() {
+        CliRun ok = CliRun.of("doctor", "--sending-domain", "ses.test", "--relay", "ses-us-east-1", "--dns-server", server());
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).doesNotContain("✗").contains("✓ SPF");
+        CliRun uncovered = CliRun.of("doctor", "--sending-domain", "good.test", "--relay", "ses-us-east-1",
+                "--dns-server", server());
+        assertThat(uncovered.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(uncovered.out()).contains("amazonses.com").contains("✗ SPF");
+        CliRun unknown = CliRun.of("doctor", "--sending-domain", "ses.test", "--relay", "no-such-relay", "--dns-server", server());
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("no-such-relay").contains("providers list");
     }
 
     @Test
