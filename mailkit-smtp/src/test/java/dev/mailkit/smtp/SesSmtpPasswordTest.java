@@ -44,6 +44,9 @@ class SesSmtpPasswordTest {
     @Test
     void matchesAwsAlgorithmRunByPython_forRandomKeysAndRegions(@TempDir Path dir) throws Exception {
         String python = python();
+        if (python == null) {
+            assertThat(System.getenv("CI")).as("CI is set but there is no python3 to run AWS's algorithm").isNull();
+        }
         assumeTrue(python != null, "no python3 on this machine");
         SecureRandom random = new SecureRandom();
         List<String> regions = List.of("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1",
