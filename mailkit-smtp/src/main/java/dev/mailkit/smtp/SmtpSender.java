@@ -292,6 +292,19 @@ public interface SmtpSender extends AutoCloseable {
         }
 
         /**
+         * Same as {@code dkim(Dkim.of(domain, selector, privateKey))}.
+         *
+         * @param domain     the signing domain ({@code d=})
+         * @param selector   the selector ({@code s=})
+         * @param privateKey an RSA (at least 1,024 bits) or Ed25519 private key
+         * @return this builder
+         * @throws dev.mailkit.core.InvalidConfigurationException if one of them is refused (see {@link Dkim#of})
+         */
+        public Builder dkim(String domain, String selector, java.security.PrivateKey privateKey) {
+            return dkim(Dkim.of(domain, selector, privateKey));
+        }
+
+        /**
          * Like {@link #appendToSentFolder()}, with an explicit IMAP server.
          *
          * @param imap the IMAP server of the account

@@ -45,6 +45,8 @@ class DkimTest {
                 .doesNotContain(encoded.substring(40, 80));
         KeyPair ed = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         assertThat(Dkim.of("example.com", "e1", ed.getPrivate()).algorithm()).isEqualTo(Dkim.Algorithm.ED25519_SHA256);
+        assertThatThrownBy(() -> SmtpSender.builder().dkim("example.com", "bad selector", ed.getPrivate()))
+                .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("selector");
     }
 
     @Test
