@@ -9,10 +9,8 @@ import dev.mailkit.core.diagnostics.SendingDomainRequest;
 import dev.mailkit.core.diagnostics.Severity;
 import picocli.CommandLine.Option;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,6 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -191,7 +188,7 @@ final class SendingDomainOptions {
             throw new IllegalArgumentException("--dkim-public-key: the PEM in " + file + " is not base64");
         }
         if (m.group(1) != null) {
-            der = rsaSpki(der);
+            der = dev.mailkit.core.internal.Der.rsaPublicKeyInfo(der);
         }
         for (String algorithm : List.of("RSA", "Ed25519")) {
             try {
@@ -201,32 +198,6 @@ final class SendingDomainOptions {
             }
         }
         throw new IllegalArgumentException("--dkim-public-key: " + file + " holds neither an RSA nor an Ed25519 public key");
-    }
-
-    /** A PKCS#1 RSAPublicKey inside a SubjectPublicKeyInfo. */
-    private static byte[] rsaSpki(byte[] pkcs1) {
-        ByteArrayOutputStream bits = new ByteArrayOutputStream();
-        bits.write(0);
-        bits.writeBytes(pkcs1);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(HexFormat.of().parseHex("300d06092a864886f70d0101010500"));
-        der(body, 0x03, bits.toByteArray());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        der(out, 0x30, body.toByteArray());
-        return out.toByteArray();
-    }
-
-    private static void der(ByteArrayOutputStream out, int tag, byte[] content) {
-        out.write(tag);
-        if (content.length < 0x80) {
-            out.write(content.length);
-        } else {
-            byte[] len = BigInteger.valueOf(content.length).toByteArray();
-            int skip = len[0] == 0 ? 1 : 0;
-            out.write(0x80 | (len.length - skip));
-            out.write(len, skip, len.length - skip);
-        }
-        out.writeBytes(content);
     }
 
     /** The exit code: 0 without errors, else the first error's (4 for a failed look-up, 2 for a record). */

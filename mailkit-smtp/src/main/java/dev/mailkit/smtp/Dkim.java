@@ -3,7 +3,6 @@ package dev.mailkit.smtp;
 import dev.mailkit.core.InvalidConfigurationException;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -269,7 +268,7 @@ public final class Dkim {
             throw new InvalidConfigurationException(what + " is not valid Base64 PEM", null);
         }
         if (type.equals("RSA PRIVATE KEY")) {
-            der = pkcs8(der);
+            der = dev.mailkit.core.internal.Der.rsaPrivateKeyInfo(der);
         }
         for (String algorithm : List.of("RSA", "Ed25519")) {
             try {
@@ -279,36 +278,5 @@ public final class Dkim {
             }
         }
         throw new InvalidConfigurationException(what + " is neither an RSA nor an Ed25519 private key", null);
-    }
-
-    /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo with the rsaEncryption algorithm. */
-    private static byte[] pkcs8(byte[] pkcs1) {
-        byte[] version = {0x02, 0x01, 0x00};
-        byte[] algorithm = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-                0x01, 0x05, 0x00};
-        byte[] octets = der(0x04, pkcs1);
-        byte[] body = new byte[version.length + algorithm.length + octets.length];
-        System.arraycopy(version, 0, body, 0, version.length);
-        System.arraycopy(algorithm, 0, body, version.length, algorithm.length);
-        System.arraycopy(octets, 0, body, version.length + algorithm.length, octets.length);
-        return der(0x30, body);
-    }
-
-    private static byte[] der(int tag, byte[] content) {
-        byte[] length;
-        if (content.length < 128) {
-            length = new byte[] {(byte) content.length};
-        } else {
-            byte[] n = BigInteger.valueOf(content.length).toByteArray();
-            int skip = n[0] == 0 ? 1 : 0;
-            length = new byte[n.length - skip + 1];
-            length[0] = (byte) (0x80 | (n.length - skip));
-            System.arraycopy(n, skip, length, 1, n.length - skip);
-        }
-        byte[] out = new byte[1 + length.length + content.length];
-        out[0] = (byte) tag;
-        System.arraycopy(length, 0, out, 1, length.length);
-        System.arraycopy(content, 0, out, 1 + length.length, content.length);
-        return out;
     }
 }

@@ -1,7 +1,5 @@
 package dev.mailkit.core.internal.deliverability;
 
-import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -20,8 +18,6 @@ final class DkimKeys {
 
     /** The DER that starts an Ed25519 SubjectPublicKeyInfo; the 32-byte key follows. */
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
-    /** The DER AlgorithmIdentifier of rsaEncryption with its NULL parameters. */
-    private static final byte[] RSA_ALGORITHM = HexFormat.of().parseHex("300d06092a864886f70d0101010500");
 
     private DkimKeys() {
     }
@@ -65,7 +61,7 @@ final class DkimKeys {
         }
         RSAPublicKey rsa = rsa(bytes);
         if (rsa == null) {
-            rsa = rsa(spki(bytes));
+            rsa = rsa(dev.mailkit.core.internal.Der.rsaPublicKeyInfo(bytes));
         }
         if (rsa == null) {
             throw new IllegalArgumentException("p= is not an RSA public key");
@@ -79,33 +75,6 @@ final class DkimKeys {
         } catch (GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** A bare PKCS#1 RSAPublicKey wrapped in a SubjectPublicKeyInfo. */
-    private static byte[] spki(byte[] pkcs1) {
-        ByteArrayOutputStream bitString = new ByteArrayOutputStream();
-        bitString.write(0); // no unused bits
-        bitString.writeBytes(pkcs1);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(RSA_ALGORITHM);
-        der(body, 0x03, bitString.toByteArray());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        der(out, 0x30, body.toByteArray());
-        return out.toByteArray();
-    }
-
-    private static void der(ByteArrayOutputStream out, int tag, byte[] content) {
-        out.write(tag);
-        int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else {
-            byte[] len = BigInteger.valueOf(n).toByteArray();
-            int skip = len[0] == 0 ? 1 : 0;
-            out.write(0x80 | (len.length - skip));
-            out.write(len, skip, len.length - skip);
-        }
-        out.writeBytes(content);
     }
 
     /**
