@@ -1,0 +1,48 @@
+package dev.mailkit.fleet.internal;
+
+import dev.mailkit.imap.SyncStateException;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+
+/** Transactions on a pooled data source. */
+final class Sql {
+
+    /** Work on a connection inside a transaction. */
+    interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final DataSource pool;
+
+    Sql(DataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Runs {@code work} in one transaction: all of it or, on any failure, none. */
+    <T> T inTransaction(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
+                c.commit();
+                return out;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new SyncStateException("fleet database: cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} on a connection in auto-commit mode (single statements, reads). */
+    <T> T read(String what, Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new SyncStateException("fleet database: cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
