@@ -1,6 +1,7 @@
 package dev.mailkit.fleet;
 
 import dev.mailkit.fleet.internal.DefaultFleetDatabase;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.time.Duration;
@@ -96,6 +97,27 @@ public interface FleetDatabase extends AutoCloseable {
      * @return the store (closing it releases nothing: the pool belongs to this database)
      */
     SyncStateStore stateStore(Lease lease);
+
+    /**
+     * The mirrored messages of a leased account, in this database so that every worker reaches them: content is
+     * stored once per SHA-256 (a message in three folders, or in two accounts, takes its bytes once), in chunks,
+     * so a message of any size is written and read in bounded memory. Every write is fenced as the state's are.
+     *
+     * @param lease the lease held
+     * @return the store
+     */
+    MessageStore messageStore(Lease lease);
+
+    /**
+     * Deletes message content no mirrored message refers to any more (after deletions and expunges). Safe to run
+     * while workers sync: a foreign key keeps referenced content, so a race with a worker storing the same content
+     * at that moment fails one of the two (this call, or that worker's write, which its next sync repeats) and
+     * loses nothing.
+     *
+     * @return how many distinct contents were deleted
+     * @throws dev.mailkit.imap.SyncStateException if the database refused (run it again)
+     */
+    int deleteUnreferencedContent();
 
     /** Closes the connection pool. */
     @Override

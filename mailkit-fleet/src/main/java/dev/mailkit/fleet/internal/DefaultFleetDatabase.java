@@ -6,6 +6,7 @@ import dev.mailkit.fleet.FleetDatabase;
 import dev.mailkit.fleet.Lease;
 import dev.mailkit.fleet.LeaseLostException;
 import dev.mailkit.imap.SyncStateException;
+import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
 import org.flywaydb.core.Flyway;
 
@@ -191,6 +192,21 @@ public final class DefaultFleetDatabase implements FleetDatabase {
     @Override
     public SyncStateStore stateStore(Lease lease) {
         return new PostgresSyncStateStore(sql, Objects.requireNonNull(lease, "lease"));
+    }
+
+    @Override
+    public MessageStore messageStore(Lease lease) {
+        return new PostgresMessageStore(sql, Objects.requireNonNull(lease, "lease"));
+    }
+
+    @Override
+    public int deleteUnreferencedContent() {
+        return sql.read("delete unreferenced content", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM blobs b"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM local_messages m WHERE m.sha256 = b.sha256)")) {
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /**

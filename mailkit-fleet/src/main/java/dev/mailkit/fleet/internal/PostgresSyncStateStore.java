@@ -1,7 +1,6 @@
 package dev.mailkit.fleet.internal;
 
 import dev.mailkit.fleet.Lease;
-import dev.mailkit.fleet.LeaseLostException;
 import dev.mailkit.imap.FolderState;
 import dev.mailkit.imap.MessageFlags;
 import dev.mailkit.imap.MessageRecord;
@@ -48,19 +47,7 @@ final class PostgresSyncStateStore implements SyncStateStore {
 
     /** Runs a write under the fence: the lease's token must still be the account's. */
     private void write(String what, Sql.Work<?> work) {
-        sql.inTransaction(what + " of " + account, c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT 1 FROM accounts WHERE account = ? AND fencing_token = ? FOR SHARE")) {
-                ps.setString(1, account);
-                ps.setLong(2, lease.fencingToken());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new LeaseLostException(account, lease.fencingToken());
-                    }
-                }
-            }
-            return work.run(c);
-        });
+        sql.fenced(lease, what, work);
     }
 
     @Override
