@@ -10,7 +10,9 @@ public class LeaseLostException extends SyncStateException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The account whose lease was lost. */
     private final String account;
+    /** The token of the lost lease. */
     private final long fencingToken;
 
     /**
