@@ -1,0 +1,2 @@
+/** Implementation of the fleet's PostgreSQL stores; not API. */
+package dev.mailkit.fleet.internal;
