@@ -81,6 +81,16 @@ public interface FleetDatabase extends AutoCloseable {
     void release(Lease lease, Duration nextSyncIn, String error);
 
     /**
+     * Gives a lease back without a sync (for example because the account's server is at its connection cap):
+     * the account is due again after {@code nextSyncIn}, its failure count and last error are unchanged.
+     *
+     * @param lease      the lease held
+     * @param nextSyncIn when the account is next due
+     * @throws LeaseLostException if another worker took the account
+     */
+    void giveBack(Lease lease, Duration nextSyncIn);
+
+    /**
      * How many syncs of an account failed in a row.
      *
      * @param account the account key

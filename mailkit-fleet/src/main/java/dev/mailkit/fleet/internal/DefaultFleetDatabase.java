@@ -178,6 +178,24 @@ public final class DefaultFleetDatabase implements FleetDatabase {
     }
 
     @Override
+    public void giveBack(Lease lease, Duration nextSyncIn) {
+        Objects.requireNonNull(nextSyncIn, "nextSyncIn");
+        sql.inTransaction("give back the lease of " + lease.account(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET holder = NULL, lease_expires = NULL,"
+                    + " next_due = clock_timestamp() + ? * interval '1 millisecond'"
+                    + " WHERE account = ? AND fencing_token = ?")) {
+                ps.setLong(1, nextSyncIn.toMillis());
+                ps.setString(2, lease.account());
+                ps.setLong(3, lease.fencingToken());
+                if (ps.executeUpdate() == 0) {
+                    throw new LeaseLostException(lease.account(), lease.fencingToken());
+                }
+                return null;
+            }
+        });
+    }
+
+    @Override
     public int failures(String account) {
         return sql.read("read failures of " + account, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT failures FROM accounts WHERE account = ?")) {

@@ -1,0 +1,187 @@
+package dev.mailkit.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailkit.fleet.testing.Mailboxes;
+import dev.mailkit.fleet.testing.ManyUsersDovecot;
+import dev.mailkit.fleet.testing.PostgresExtension;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Store;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Three worker processes ({@link FleetWorkerProcess}) share one database while mail arrives; every second or two
+ * one of them is killed with SIGKILL and replaced. At the end every account is an exact mirror of the server, and
+ * the accounts a killed worker held were taken over within the lease duration plus a poll (plus scheduling slack).
+ * Default: about 20 s with a fresh seed; a longer soak with {@code -Dmailkit.fleet.soakSeconds=300}, replay with
+ * {@code -Dmailkit.fleet.seed=}.
+ */
+class FleetKillIT {
+
+    @RegisterExtension
+    static final ManyUsersDovecot DOVECOT = new ManyUsersDovecot();
+
+    @RegisterExtension
+    static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private static final int ACCOUNTS = 12;
+    private static final long LEASE_MS = 1000;
+
+    private final List<Process> children = new ArrayList<>();
+
+    private Process worker(String url, String name, Path log) throws Exception {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FleetWorkerProcess.class.getName(),
+                url, String.valueOf(DOVECOT.port()), name, String.valueOf(LEASE_MS));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("MAILKIT_TEST_PASSWORD", ManyUsersDovecot.PASSWORD);
+        Process p = pb.start();
+        children.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII));
+        String line = out.readLine();
+        assertThat(line).as("worker %s started (see %s)", name, log).isEqualTo("STARTED");
+        return p;
+    }
+
+    /** Account to fencing token, of the leases a worker process holds now. */
+    private static Map<String, Long> held(String url, String name) throws Exception {
+        Map<String, Long> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url);
+             PreparedStatement ps = c.prepareStatement("SELECT account, fencing_token FROM accounts"
+                     + " WHERE holder LIKE ? AND lease_expires > clock_timestamp()")) {
+            ps.setString(1, name + "#%");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long scalar(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void workersKilledAtRandom_whileMailArrives_leaveEveryAccountAnExactMirror_andAreTakenOverWithinTheLease() throws Exception {
+        long seed = Long.getLong("mailkit.fleet.seed", System.nanoTime());
+        long soak = Long.getLong("mailkit.fleet.soakSeconds", 15);
+        System.out.println("FleetKillIT seed " + seed + ", " + soak + " s (replay with -Dmailkit.fleet.seed=" + seed + ")");
+        Random random = new Random(seed);
+        List<String> accounts = new ArrayList<>();
+        int ids = 0;
+        for (int i = 1; i <= ACCOUNTS; i++) {
+            String a = String.format("kill-%02d", i);
+            accounts.add(a);
+            try (Store store = Mailboxes.imap(DOVECOT.port(), a, ManyUsersDovecot.PASSWORD)) {
+                Mailboxes.append(store, "INBOX", a + "-" + ++ids, a + "-" + ++ids);
+                Mailboxes.append(store, "Archive", a + "-" + ++ids);
+            }
+        }
+        String url = POSTGRES.server().newDatabase();
+        try (FleetDatabase db = FleetDatabase.builder().jdbcUrl(url).build()) {
+            accounts.forEach(db::addAccount);
+        }
+        Path log = Files.createTempFile("fleet-kill-", ".log");
+        String[] names = new String[3];
+        Process[] procs = new Process[3];
+        int generation = 0;
+        for (int i = 0; i < 3; i++) {
+            names[i] = "w" + i + "g" + generation++;
+            procs[i] = worker(url, names[i], log);
+        }
+        int kills = 0;
+        int killsHoldingLeases = 0;
+        long maxTakeoverMs = 0;
+        List<Long> takeovers = new ArrayList<>();
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(soak);
+            long nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(1500));
+            while (System.nanoTime() < end) {
+                String account = accounts.get(random.nextInt(accounts.size()));
+                try (Store store = Mailboxes.imap(DOVECOT.port(), account, ManyUsersDovecot.PASSWORD)) {
+                    Mailboxes.append(store, random.nextBoolean() ? "INBOX" : "Archive", account + "-" + ++ids);
+                    Folder inbox = store.getFolder("INBOX");
+                    inbox.open(Folder.READ_WRITE);
+                    inbox.getMessage(1 + random.nextInt(inbox.getMessageCount()))
+                            .setFlags(new Flags(Flags.Flag.SEEN), random.nextBoolean());
+                    inbox.close(false);
+                }
+                if (System.nanoTime() >= nextKill) {
+                    int victim = random.nextInt(3);
+                    Map<String, Long> before = held(url, names[victim]);
+                    procs[victim].destroyForcibly(); // SIGKILL
+                    long killedAt = System.nanoTime();
+                    procs[victim].waitFor(10, TimeUnit.SECONDS);
+                    kills++;
+                    names[victim] = "w" + victim + "g" + generation++;
+                    procs[victim] = worker(url, names[victim], log);
+                    if (!before.isEmpty()) {
+                        killsHoldingLeases++;
+                        // how long until another worker leased each account the dead one held
+                        long deadline = killedAt + TimeUnit.SECONDS.toNanos(30);
+                        for (Map.Entry<String, Long> e : before.entrySet()) {
+                            while (scalar(url, "SELECT fencing_token FROM accounts WHERE account = '" + e.getKey() + "'")
+                                    == e.getValue() && System.nanoTime() < deadline) {
+                                Thread.sleep(20);
+                            }
+                        }
+                        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+                        takeovers.add(took);
+                        maxTakeoverMs = Math.max(maxTakeoverMs, took);
+                    }
+                    nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(1500));
+                }
+            }
+            // after the last change: wait until every account was leased anew and given back without an error
+            long token = scalar(url, "SELECT last_value FROM fencing_tokens");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline && scalar(url, "SELECT count(*) FROM accounts WHERE fencing_token <= " + token
+                    + " OR holder IS NOT NULL OR failures > 0") > 0) {
+                Thread.sleep(100);
+            }
+        } finally {
+            for (Process p : children) {
+                p.destroyForcibly();
+            }
+            for (Process p : children) {
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        System.out.println("FleetKillIT: " + kills + " kills (" + killsHoldingLeases + " holding leases), takeover ms "
+                + takeovers + ", max " + maxTakeoverMs + " (lease " + LEASE_MS + " ms, poll 100 ms); " + ids + " messages");
+        assertThat(kills).as("kills").isGreaterThanOrEqualTo(3);
+        assertThat(killsHoldingLeases).as("kills of a worker holding leases").isGreaterThanOrEqualTo(1);
+        // takeover within the lease plus a poll, with slack for a loaded machine
+        assertThat(maxTakeoverMs).as("takeover time").isLessThan(LEASE_MS + 100 + 5000);
+        try (FleetDatabase db = FleetDatabase.builder().jdbcUrl(url).build()) {
+            for (String a : accounts) {
+                assertThat(Mailboxes.mirror(db, a)).as("mirror of %s (seed %d)", a, seed)
+                        .isEqualTo(Mailboxes.server(DOVECOT.port(), a, ManyUsersDovecot.PASSWORD));
+            }
+        }
+        Files.deleteIfExists(log);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.mailkit.fleet;
+
+import dev.mailkit.core.ConnectionOptions;
+import dev.mailkit.core.Credentials;
+import dev.mailkit.core.Security;
+import dev.mailkit.core.ServerEndpoint;
+import java.time.Duration;
+
+/**
+ * A worker process for {@link FleetKillIT}: a {@link SyncFleet} on the given database and loopback Dovecot, run
+ * until the process is killed. Arguments: JDBC URL, IMAP port, worker name, lease milliseconds. The password comes
+ * from the environment variable {@code MAILKIT_TEST_PASSWORD}.
+ */
+public final class FleetWorkerProcess {
+
+    private FleetWorkerProcess() {
+    }
+
+    /**
+     * Runs the worker.
+     *
+     * @param args URL, port, name, lease ms
+     * @throws Exception never returns normally
+     */
+    public static void main(String[] args) throws Exception {
+        String url = args[0];
+        int port = Integer.parseInt(args[1]);
+        String password = System.getenv("MAILKIT_TEST_PASSWORD");
+        FleetDatabase db = FleetDatabase.builder().jdbcUrl(url).maxConnections(4).build();
+        SyncFleet fleet = SyncFleet.builder(db)
+                .workerName(args[2])
+                .threads(2)
+                .leaseDuration(Duration.ofMillis(Long.parseLong(args[3])))
+                .poll(Duration.ofMillis(100))
+                .interval(Duration.ofMillis(200))
+                .backoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+                .endpoints(account -> ServerEndpoint.of("127.0.0.1", port, Security.PLAIN))
+                .options(ConnectionOptions.builder().allowPlaintext().build())
+                .credentials(account -> Credentials.password(account, password))
+                .build();
+        fleet.start();
+        System.out.println("STARTED");
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+    }
+}
