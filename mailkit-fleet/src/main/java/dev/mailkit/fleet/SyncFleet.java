@@ -199,11 +199,13 @@ public final class SyncFleet implements AutoCloseable {
         ServerEndpoint endpoint;
         ProviderSettings provider;
         try {
-            provider = config.endpoints == null ? config.registry.lookup(account) : null;
-            endpoint = config.endpoints != null ? config.endpoints.apply(account)
-                    : provider.endpoint(Protocol.IMAP).orElseThrow(() -> new IllegalStateException(
-                            "provider " + config.registry.lookup(account).id() + " has no IMAP server"));
-            Objects.requireNonNull(endpoint, "the endpoints callback returned null for " + account);
+            // the application's endpoint for the account, else its provider's from the registry
+            endpoint = config.endpoints != null ? config.endpoints.apply(account) : null;
+            provider = endpoint != null ? null : config.registry.lookup(account);
+            if (endpoint == null) {
+                endpoint = provider.endpoint(Protocol.IMAP).orElseThrow(() -> new IllegalStateException(
+                        "provider " + config.registry.lookup(account).id() + " has no IMAP server"));
+            }
         } catch (RuntimeException e) {
             fail(lease, e);
             return;
@@ -394,10 +396,11 @@ public final class SyncFleet implements AutoCloseable {
         }
 
         /**
-         * The IMAP server of an account. Default: the provider found in the {@linkplain #registry registry} from
-         * the account key, which must then be an e-mail address (its limits and quirks apply too).
+         * The IMAP server of an account. Default (and for an account the function maps to null): the provider
+         * found in the {@linkplain #registry registry} from the account key, which must then be an e-mail address
+         * (its limits and quirks apply too).
          *
-         * @param endpoints the account key to its server
+         * @param endpoints the account key to its server, or to null for the registry's
          * @return this builder
          * @throws NullPointerException if endpoints is null
          */
