@@ -25,7 +25,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean full = args.length > 0 && args[0].equals("full");
         Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/target/bench");
-        List<String> suites = List.of((args.length > 2 ? args[2] : "imap,smtp").split(","));
+        List<String> suites = List.of((args.length > 2 ? args[2] : "imap,smtp,fleet").split(","));
         Files.createDirectories(out);
         PrintStream log = System.out;
         List<Result> results = new ArrayList<>();
@@ -45,6 +45,18 @@ public final class Bench {
         if (suites.contains("smtp")) {
             new SmtpBench(full, out, results, log).run();
         }
+        if (suites.contains("fleet")) {
+            String fleetMissing = missingFleetTools();
+            if (!fleetMissing.isEmpty()) {
+                if (System.getenv("CI") != null) {
+                    throw new IllegalStateException("CI is set but " + fleetMissing + " is missing: .ci/run installs it");
+                }
+                log.println("skipping the fleet benchmark: " + fleetMissing
+                        + " not installed (apt-get install postgresql dovecot-imapd)");
+            } else {
+                new FleetBench(full, out, log).run();
+            }
+        }
         String table = table(results);
         log.println(table);
         Files.writeString(out.resolve("results.md"), table, StandardCharsets.UTF_8);
@@ -53,6 +65,23 @@ public final class Bench {
             Files.writeString(out.resolve("sync-time.svg"), Chart.svg(results), StandardCharsets.UTF_8);
         }
         log.println("written to " + out.toAbsolutePath());
+    }
+
+    private static String missingFleetTools() {
+        StringBuilder b = new StringBuilder();
+        if (!Files.isExecutable(Path.of("/usr/sbin/dovecot"))) {
+            b.append("/usr/sbin/dovecot");
+        }
+        boolean postgres = false;
+        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            postgres = versions.anyMatch(v -> Files.isExecutable(v.resolve("bin/initdb")));
+        } catch (java.io.IOException e) {
+            // not installed
+        }
+        if (!postgres) {
+            b.append(b.length() == 0 ? "" : ", ").append("PostgreSQL (/usr/lib/postgresql/*/bin/initdb)");
+        }
+        return b.toString();
     }
 
     private static String missingTools() {

@@ -9,7 +9,8 @@ import java.time.Duration;
 /**
  * A worker process for {@link FleetKillIT}: a {@link SyncFleet} on the given database and loopback Dovecot, run
  * until the process is killed. Arguments: JDBC URL, IMAP port, worker name, lease milliseconds. The password comes
- * from the environment variable {@code MAILKIT_TEST_PASSWORD}.
+ * from the environment variable {@code MAILKIT_TEST_PASSWORD}. Each lease lost (a renewal or a write refused after
+ * another worker took the account over) is written to standard error as a line {@code LEASE_LOST account token}.
  */
 public final class FleetWorkerProcess {
 
@@ -37,6 +38,12 @@ public final class FleetWorkerProcess {
                 .endpoints(account -> ServerEndpoint.of("127.0.0.1", port, Security.PLAIN))
                 .options(ConnectionOptions.builder().allowPlaintext().build())
                 .credentials(account -> Credentials.password(account, password))
+                .listener(new FleetListener() {
+                    @Override
+                    public void onLeaseLost(Lease lease, LeaseLostException error) {
+                        System.err.println("LEASE_LOST " + lease.account() + " " + lease.fencingToken());
+                    }
+                })
                 .build();
         fleet.start();
         System.out.println("STARTED");
