@@ -16,4 +16,8 @@ module dev.mailkit.imap {
     // The SQLite JDBC driver, which java.sql's DriverManager finds as a java.sql.Driver service: required
     // so that it is resolved even where services are not bound (a jlink image, --limit-modules).
     requires org.xerial.sqlitejdbc;
+    // Reading mirrored mail: mime4j's parser and its lenient field parsers. Their jars name no module, so they are
+    // automatic modules named after their files.
+    requires apache.mime4j.core;
+    requires apache.mime4j.dom;
 }
