@@ -3,6 +3,7 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailkit.imap.internal.index.SearchText;
+import dev.mailkit.imap.internal.read.DefaultLocalMailbox;
 import dev.mailkit.imap.testing.LocalMirror;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -174,12 +175,16 @@ class SearchPropertiesTest {
                             expected.add(ids.get(i));
                         }
                     }
-                    List<Envelope> found = box.search(query, 0, 1000);
-                    Set<String> got = found.stream().map(Envelope::id).collect(Collectors.toCollection(TreeSet::new));
-                    assertThat(got).as("query %s", query).isEqualTo(expected);
-                    assertThat(found).as("newest first: %s", query).isSortedAccordingTo(
-                            Comparator.comparing(Envelope::date).reversed());
-                    assertThat(box.searchCount(query)).as("count of %s", query).isEqualTo(expected.size());
+                    // both plans: read from the full-text matches (few), and from the date index (many)
+                    for (int few : new int[] {1_000, 0}) {
+                        ((DefaultLocalMailbox) box).fewMatchesUpTo(few);
+                        List<Envelope> found = box.search(query, 0, 1000);
+                        Set<String> got = found.stream().map(Envelope::id).collect(Collectors.toCollection(TreeSet::new));
+                        assertThat(got).as("query %s (plan %d)", query, few).isEqualTo(expected);
+                        assertThat(found).as("newest first: %s", query).isSortedAccordingTo(
+                                Comparator.comparing(Envelope::date).reversed());
+                        assertThat(box.searchCount(query)).as("count of %s (plan %d)", query, few).isEqualTo(expected.size());
+                    }
                 }
             }
         } finally {

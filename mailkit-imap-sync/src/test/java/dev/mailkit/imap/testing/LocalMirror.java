@@ -118,6 +118,27 @@ public final class LocalMirror implements AutoCloseable {
     }
 
     /**
+     * Adds a message streamed from a file (for messages too large to hold in memory).
+     *
+     * @param folder the folder
+     * @param source the message's bytes
+     * @return its UID
+     * @throws IOException if the file cannot be read or written
+     */
+    public long addFile(String folder, Path source) throws IOException {
+        MessageStore.StoredFolder f = folder(folder);
+        long uid = nextUid.merge(folder, 1L, Long::sum);
+        String id;
+        try (MessageStore.MessageWriter w = f.newMessage(uid); java.io.InputStream in = java.nio.file.Files.newInputStream(source)) {
+            in.transferTo(w.stream());
+            id = w.commit(MessageFlags.NONE);
+        }
+        state.update(folder, List.of(new MessageRecord(folder, uid, id, MessageFlags.NONE, "", java.nio.file.Files.size(source),
+                Instant.parse("2026-11-02T10:00:00Z"), false)), List.of());
+        return uid;
+    }
+
+    /**
      * Adds one message.
      *
      * @param folder  the folder

@@ -274,6 +274,18 @@ public final class EnvelopeIndex {
         int done = 0;
         String folder = "";
         long uid = -1;
+        if (rebuild) {
+            // everything at once: deleting rows one by one from the full-text table costs more than indexing them
+            tx.run(() -> {
+                try (Statement s = db.createStatement()) {
+                    s.execute("DROP TRIGGER IF EXISTS envelopes_deleted");
+                    s.executeUpdate("DELETE FROM envelopes");
+                    s.execute("INSERT INTO search(search) VALUES ('delete-all')");
+                    s.execute(IndexSchema.TRIGGER);
+                    s.executeUpdate("UPDATE index_meta SET value = '0' WHERE key = 'complete'");
+                }
+            });
+        }
         while (true) {
             List<MessageRecord> step = stale(folder, uid, rebuild);
             if (step.isEmpty()) {

@@ -54,6 +54,8 @@ public record EnvelopeRow(long uid, String localId, int state, long date, String
     public static final int SUBJECT_CHARS = 1_000;
     /** Addresses kept per field. */
     public static final int ADDRESSES = 100;
+    /** Characters of each field's addresses kept (names and addresses together); further addresses are left out. */
+    public static final int ADDRESS_CHARS = 4_000;
     /** Message-IDs of References kept. */
     public static final int REFERENCES = 50;
     /** Characters of text indexed. */
@@ -79,9 +81,9 @@ public record EnvelopeRow(long uid, String localId, int state, long date, String
      * @return the row
      */
     public static EnvelopeRow of(MessageParser.Result r, MessageRecord record) {
-        List<EmailAddress> from = MailHeaders.addresses(r.from(), ADDRESSES);
-        List<EmailAddress> to = MailHeaders.addresses(r.to(), ADDRESSES);
-        List<EmailAddress> cc = MailHeaders.addresses(r.cc(), ADDRESSES);
+        List<EmailAddress> from = bounded(MailHeaders.addresses(r.from(), ADDRESSES));
+        List<EmailAddress> to = bounded(MailHeaders.addresses(r.to(), ADDRESSES));
+        List<EmailAddress> cc = bounded(MailHeaders.addresses(r.cc(), ADDRESSES));
         String subject = MailHeaders.cut(r.subject(), SUBJECT_CHARS);
         Instant date = effectiveDate(MailHeaders.date(r.date()).orElse(null), record.internalDate());
         List<String> ids = MailHeaders.messageIds(r.messageId(), 1);
@@ -123,6 +125,18 @@ public record EnvelopeRow(long uid, String localId, int state, long date, String
                 "", "", "", "", record.messageId(), "", "", false, "", "", "", "", "");
     }
 
+    /** The first addresses of a list, as many as fit in {@link #ADDRESS_CHARS} (at least one). */
+    static List<EmailAddress> bounded(List<EmailAddress> list) {
+        int chars = 0;
+        for (int i = 0; i < list.size(); i++) {
+            chars += list.get(i).name().length() + list.get(i).address().length() + 2;
+            if (chars > ADDRESS_CHARS && i > 0) {
+                return list.subList(0, i);
+            }
+        }
+        return list;
+    }
+
     static Instant effectiveDate(Instant header, Instant arrival) {
         if (header == null || header.isAfter(arrival.plus(FUTURE_SLACK)) && arrival.toEpochMilli() > 0) {
             return arrival;
@@ -133,27 +147,33 @@ public record EnvelopeRow(long uid, String localId, int state, long date, String
     /** The preview: white space collapsed, quoted lines ({@code > ...}) left out, at most {@link #PREVIEW_CHARS}. */
     static String preview(String text) {
         StringBuilder b = new StringBuilder(PREVIEW_CHARS + 16);
-        for (String line : text.split("\n", 200)) {
-            String l = line.strip();
-            if (l.startsWith(">")) {
-                continue;
+        int lineStart = 0;
+        int lines = 0;
+        while (lineStart < text.length() && b.length() <= PREVIEW_CHARS && lines++ < 200) {
+            int end = text.indexOf('\n', lineStart);
+            if (end < 0) {
+                end = text.length();
             }
-            for (int i = 0; i < l.length() && b.length() <= PREVIEW_CHARS; i++) {
-                char c = l.charAt(i);
-                if (Character.isWhitespace(c) || Character.isISOControl(c)) {
-                    if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
-                        b.append(' ');
+            int i = lineStart;
+            while (i < end && Character.isWhitespace(text.charAt(i))) {
+                i++;
+            }
+            if (i < end && text.charAt(i) != '>') { // quoted lines are left out
+                for (; i < end && b.length() <= PREVIEW_CHARS; i++) {
+                    char c = text.charAt(i);
+                    if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+                        if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
+                            b.append(' ');
+                        }
+                    } else {
+                        b.append(c);
                     }
-                } else {
-                    b.append(c);
+                }
+                if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
+                    b.append(' ');
                 }
             }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ' ') {
-                b.append(' ');
-            }
-            if (b.length() > PREVIEW_CHARS) {
-                break;
-            }
+            lineStart = end + 1;
         }
         return MailHeaders.cut(b.toString().strip(), PREVIEW_CHARS);
     }

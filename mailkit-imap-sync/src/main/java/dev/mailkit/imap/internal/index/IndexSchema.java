@@ -19,6 +19,10 @@ public final class IndexSchema {
     private IndexSchema() {
     }
 
+    /** Deletes a message's full-text row with its envelope. */
+    static final String TRIGGER = "CREATE TRIGGER envelopes_deleted AFTER DELETE ON envelopes BEGIN"
+            + " DELETE FROM search WHERE rowid = old.id; END";
+
     /**
      * Creates the tables.
      *
@@ -39,8 +43,10 @@ public final class IndexSchema {
         s.execute("CREATE INDEX envelopes_unreadable ON envelopes(state) WHERE state = " + EnvelopeRow.UNREADABLE);
         s.execute("CREATE VIRTUAL TABLE search USING fts5(subject, sender, recipients, body, attachments, content='',"
                 + " contentless_delete=1, tokenize=\"" + SearchText.TOKENIZER + "\")");
-        s.execute("CREATE TRIGGER envelopes_deleted AFTER DELETE ON envelopes BEGIN"
-                + " DELETE FROM search WHERE rowid = old.id; END");
+        // FTS5 merges its segments when 16 of a level exist instead of 4: a third less time per message indexed in
+        // the sync's small transactions, the same query times at 100,000 messages, a somewhat larger file
+        s.execute("INSERT INTO search(search, rank) VALUES ('automerge', 16)");
+        s.execute(TRIGGER);
         s.execute("CREATE TABLE index_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         boolean empty;
         try (ResultSet rs = s.executeQuery("SELECT NOT EXISTS (SELECT 1 FROM messages)")) {

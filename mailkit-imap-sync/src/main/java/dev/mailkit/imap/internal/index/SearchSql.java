@@ -16,8 +16,9 @@ import java.util.List;
  * @param where      the condition, over {@code e} (envelopes), {@code m} (messages) and {@code c} (local changes)
  * @param parameters its parameters, in order
  * @param match      the FTS5 expression every match must satisfy, or null when the query has no such words
+ * @param usesFlags  whether the condition reads the messages' flags (so {@code m} must be joined)
  */
-public record SearchSql(String where, List<Object> parameters, String match) {
+public record SearchSql(String where, List<Object> parameters, String match, boolean usesFlags) {
 
     /** The effective flags of a row: the local change's, else the last sync's. */
     private static final String FLAGS = "(' ' || COALESCE(c.flags, m.flags) || ' ')";
@@ -32,6 +33,7 @@ public record SearchSql(String where, List<Object> parameters, String match) {
         StringBuilder where = new StringBuilder("(c.kind IS NULL OR c.kind = 'KEPT')");
         List<Object> params = new ArrayList<>();
         List<String> positive = new ArrayList<>();
+        boolean flags = false;
         for (Query.Term t : query.terms()) {
             if (t instanceof Query.Words w && !w.negated()) {
                 positive.add(fts(w));
@@ -42,6 +44,7 @@ public record SearchSql(String where, List<Object> parameters, String match) {
                 where.append("e.id IN (SELECT rowid FROM search WHERE search MATCH ?)");
                 params.add(fts(w));
             } else if (t instanceof Query.Flag f) {
+                flags = true;
                 where.append(FLAGS).append(f.set() ? " LIKE " : " NOT LIKE ").append("'% \\").append(switch (f.flag()) {
                     case SEEN -> "Seen";
                     case FLAGGED -> "Flagged";
@@ -64,7 +67,7 @@ public record SearchSql(String where, List<Object> parameters, String match) {
             where.append(')');
         }
         String match = positive.isEmpty() ? null : String.join(" AND ", positive);
-        return new SearchSql(where.toString(), params, match);
+        return new SearchSql(where.toString(), params, match, flags);
     }
 
     /**

@@ -85,25 +85,15 @@ public final class SearchText {
     }
 
     private static String prepare(String text, boolean document) {
-        boolean plain = true;
+        boolean ascii = true;
         for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x1100) { // below: no CJK and no variation selector (symbols are looked for next)
-                plain = false;
+            if (text.charAt(i) >= 0x80) {
+                ascii = false;
                 break;
             }
         }
-        if (plain) {
-            boolean symbols = false;
-            for (int i = 0; i < text.length(); i++) {
-                if (isSymbol(text.charAt(i))) {
-                    symbols = true;
-                    break;
-                }
-            }
-            if (!symbols) {
-                return text;
-            }
+        if (ascii) {
+            return text; // no CJK, no symbol the tokenizer keeps (ASCII has none), no variation selector
         }
         StringBuilder out = new StringBuilder(text.length() + 16);
         int[] run = new int[64];

@@ -1,6 +1,5 @@
 package dev.mailkit.imap.internal.mime;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -361,21 +360,25 @@ public final class MessageParser {
         if (maxChars <= 0) {
             return "";
         }
-        long maxBytes = 4L * maxChars + 4;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[8192];
+        int maxBytes = (int) Math.min(Integer.MAX_VALUE - 16, 4L * maxChars + 4);
+        byte[] bytes = new byte[Math.min(maxBytes, 16 * 1024)];
+        int len = 0;
         int n;
         boolean more = false;
-        while ((n = in.read(buf)) > 0) {
-            int take = (int) Math.min(n, maxBytes - out.size());
-            out.write(buf, 0, take);
-            if (out.size() >= maxBytes) {
-                more = true;
+        while (true) {
+            if (len == bytes.length) {
+                if (len >= maxBytes) {
+                    more = in.read() >= 0;
+                    break;
+                }
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(maxBytes, 2L * len));
+            }
+            n = in.read(bytes, len, bytes.length - len);
+            if (n < 0) {
                 break;
             }
+            len += n;
         }
-        byte[] bytes = out.toByteArray();
-        int len = bytes.length;
         if (more) {
             len -= Charsets.unfinishedUtf8Tail(bytes, len);
         }

@@ -425,41 +425,99 @@ public final class DefaultLocalMailbox implements LocalMailbox {
         return out;
     }
 
-    @Override
-    public synchronized List<Envelope> search(String query, int offset, int limit) {
-        checkPage(offset, limit);
-        SearchSql sql = SearchSql.of(QueryParser.parse(query, zone));
-        String where = sql.where() + (sql.match() == null ? "" : " AND e.id IN (SELECT rowid FROM search WHERE search MATCH ?)");
-        try (PreparedStatement ps = db.prepareStatement("SELECT " + COLUMNS + FROM + " WHERE " + where
-                + " ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?")) {
-            int i = bind(ps, sql);
-            ps.setInt(i++, limit);
-            ps.setInt(i, offset);
-            return envelopes(ps);
-        } catch (SQLException e) {
-            throw fail("search", e);
+    /** Queries whose words match at most this many messages are read from the full-text matches, then sorted. */
+    static final int FEW_MATCHES = 2_000;
+
+    /** {@link #FEW_MATCHES}, changed by tests to take the other plan. */
+    private int fewMatches = FEW_MATCHES;
+
+    /**
+     * For tests: the number of matches up to which a query is read from its full-text matches (0: never, always
+     * from the date index).
+     *
+     * @param threshold the number of matches
+     */
+    public synchronized void fewMatchesUpTo(int threshold) {
+        this.fewMatches = threshold;
+    }
+
+    /**
+     * Whether the words of a query match few messages, found by reading at most {@link #FEW_MATCHES} + 1 of them.
+     * Few: the matches drive the query (then sorted by date). Many: the date index drives it, each row checked
+     * against the set of matches, and the first page is found long before the end. Either way a query over
+     * 100,000 messages stays within milliseconds (BENCHMARKS.md).
+     */
+    private boolean fewMatches(String match) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "SELECT count(*) FROM (SELECT rowid FROM search WHERE search MATCH ? LIMIT " + (fewMatches + 1) + ")")) {
+            ps.setString(1, match);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getInt(1) <= fewMatches;
+            }
         }
     }
 
-    private static int bind(PreparedStatement ps, SearchSql sql) throws SQLException {
-        int i = 1;
-        for (Object p : sql.parameters()) {
-            ps.setObject(i++, p);
+    /** The FROM and WHERE of a search, and its parameters in order. */
+    private record Plan(String from, String where, List<Object> parameters) {
+    }
+
+    private Plan plan(SearchSql sql, boolean forCount) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        String join = forCount && !sql.usesFlags() ? " LEFT JOIN local_changes c ON c.folder = e.folder AND c.uid = e.uid"
+                : " JOIN messages m ON m.folder = e.folder AND m.uid = e.uid"
+                        + " LEFT JOIN local_changes c ON c.folder = e.folder AND c.uid = e.uid";
+        if (sql.match() != null && fewMatches(sql.match())) {
+            params.add(sql.match());
+            params.addAll(sql.parameters());
+            return new Plan(" FROM search JOIN envelopes e ON e.id = search.rowid" + join, "search MATCH ? AND " + sql.where(),
+                    params);
         }
+        params.addAll(sql.parameters());
+        String where = sql.where();
         if (sql.match() != null) {
-            ps.setString(i++, sql.match());
+            params.add(sql.match());
+            where += " AND e.id IN (SELECT rowid FROM search WHERE search MATCH ?)";
+        }
+        return new Plan((sql.match() != null && !forCount ? " FROM envelopes e INDEXED BY envelopes_all_by_date"
+                : " FROM envelopes e") + join, where, params);
+    }
+
+    private static int bind(PreparedStatement ps, List<Object> parameters) throws SQLException {
+        int i = 1;
+        for (Object p : parameters) {
+            ps.setObject(i++, p);
         }
         return i;
     }
 
     @Override
+    public synchronized List<Envelope> search(String query, int offset, int limit) {
+        checkPage(offset, limit);
+        SearchSql sql = SearchSql.of(QueryParser.parse(query, zone));
+        try {
+            Plan plan = plan(sql, false);
+            try (PreparedStatement ps = db.prepareStatement("SELECT " + COLUMNS + plan.from() + " WHERE " + plan.where()
+                    + " ORDER BY e.date DESC, e.id DESC LIMIT ? OFFSET ?")) {
+                int i = bind(ps, plan.parameters());
+                ps.setInt(i++, limit);
+                ps.setInt(i, offset);
+                return envelopes(ps);
+            }
+        } catch (SQLException e) {
+            throw fail("search", e);
+        }
+    }
+
+    @Override
     public synchronized int searchCount(String query) {
         SearchSql sql = SearchSql.of(QueryParser.parse(query, zone));
-        String where = sql.where() + (sql.match() == null ? "" : " AND e.id IN (SELECT rowid FROM search WHERE search MATCH ?)");
-        try (PreparedStatement ps = db.prepareStatement("SELECT count(*)" + FROM + " WHERE " + where)) {
-            bind(ps, sql);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : 0;
+        try {
+            Plan plan = plan(sql, true);
+            try (PreparedStatement ps = db.prepareStatement("SELECT count(*)" + plan.from() + " WHERE " + plan.where())) {
+                bind(ps, plan.parameters());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
             }
         } catch (SQLException e) {
             throw fail("search", e);
