@@ -20,4 +20,7 @@ module dev.mailkit.imap {
     // automatic modules named after their files.
     requires apache.mime4j.core;
     requires apache.mime4j.dom;
+    // mime4j's own dependency: a named module, which the automatic modules above cannot require themselves, so
+    // without this line it is not resolved on a module path (NoClassDefFoundError in mime4j's field parser)
+    requires org.apache.commons.io;
 }
