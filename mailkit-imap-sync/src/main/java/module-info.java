@@ -16,4 +16,11 @@ module dev.mailkit.imap {
     // The SQLite JDBC driver, which java.sql's DriverManager finds as a java.sql.Driver service: required
     // so that it is resolved even where services are not bound (a jlink image, --limit-modules).
     requires org.xerial.sqlitejdbc;
+    // Reading mirrored mail: mime4j's parser and its lenient field parsers. Their jars name no module, so they are
+    // automatic modules named after their files.
+    requires apache.mime4j.core;
+    requires apache.mime4j.dom;
+    // mime4j's own dependency: a named module, which the automatic modules above cannot require themselves, so
+    // without this line it is not resolved on a module path (NoClassDefFoundError in mime4j's field parser)
+    requires org.apache.commons.io;
 }

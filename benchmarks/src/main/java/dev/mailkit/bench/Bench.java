@@ -25,7 +25,7 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         boolean full = args.length > 0 && args[0].equals("full");
         Path out = Path.of(args.length > 1 ? args[1] : "benchmarks/target/bench");
-        List<String> suites = List.of((args.length > 2 ? args[2] : "imap,smtp,fleet").split(","));
+        List<String> suites = List.of((args.length > 2 ? args[2] : "imap,smtp,fleet,index").split(","));
         Files.createDirectories(out);
         PrintStream log = System.out;
         List<Result> results = new ArrayList<>();
@@ -56,6 +56,16 @@ public final class Bench {
             } else {
                 new FleetBench(full, out, log).run();
             }
+        }
+        if (!suites.contains("index")) {
+            log.println("index benchmark not selected (-Dbench.suites=" + String.join(",", suites) + ")");
+        } else if (!Files.isExecutable(Path.of("/usr/bin/time"))) {
+            if (System.getenv("CI") != null) {
+                throw new IllegalStateException("CI is set but /usr/bin/time is missing: .ci/run installs it");
+            }
+            log.println("skipping the index benchmark: /usr/bin/time not installed (apt-get install time)");
+        } else {
+            new IndexBench(full, out, results, log).run(Files.isExecutable(Path.of("/usr/sbin/dovecot")));
         }
         String table = table(results);
         log.println(table);
@@ -97,7 +107,7 @@ public final class Bench {
     /** One Markdown table per suite: a row per scenario and size, a column per contender, ratios after. */
     static String table(List<Result> results) {
         StringBuilder all = new StringBuilder();
-        for (String suite : new String[] {"imap", "smtp"}) {
+        for (String suite : new String[] {"imap", "smtp", "index"}) {
             List<Result> part = results.stream().filter(r -> r.suite().equals(suite)).toList();
             if (!part.isEmpty()) {
                 all.append(suiteTable(part)).append('\n');

@@ -12,8 +12,17 @@ import java.util.concurrent.TimeUnit;
 /** Runs a whole process under GNU time: wall time from here, peak RSS from time's %M. */
 final class Processes {
 
-    /** Wall time and peak memory of one process run. */
-    record Measured(double millis, long rssKb) {
+    /**
+     * Wall time, peak memory and CPU time (user and system) of one process run.
+     *
+     * @param millis     wall time
+     * @param rssKb      peak resident memory
+     * @param cpuSeconds user and system CPU time of the process, or -1 when not known
+     */
+    record Measured(double millis, long rssKb, double cpuSeconds) {
+        Measured(double millis, long rssKb) {
+            this(millis, rssKb, -1);
+        }
     }
 
     private Processes() {
@@ -21,7 +30,7 @@ final class Processes {
 
     static Measured run(List<String> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
         Path rss = Files.createTempFile("mailkit-bench-rss", ".txt");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", rss.toString(), "-f", "%M"));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-o", rss.toString(), "-f", "%M %U %S"));
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -39,7 +48,8 @@ final class Processes {
         String text = Files.readString(rss, StandardCharsets.US_ASCII).strip();
         Files.deleteIfExists(rss);
         String[] lines = text.split("\n");
-        return new Measured(millis, Long.parseLong(lines[lines.length - 1].strip()));
+        String[] f = lines[lines.length - 1].strip().split(" ");
+        return new Measured(millis, Long.parseLong(f[0]), Double.parseDouble(f[1]) + Double.parseDouble(f[2]));
     }
 
     /** The java launcher and class path of this JVM, to start the contenders written in Java. */

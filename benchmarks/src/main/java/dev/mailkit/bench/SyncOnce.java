@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * The mailkit contender as a whole process: one {@code syncOnce()} of one folder. Args: port user folder
- * dir, and {@code durable} for {@code durableWrites()}.
+ * dir, then {@code durable} for {@code durableWrites()} and {@code noindex} for {@code withoutIndex()}.
  */
 public final class SyncOnce {
 
@@ -24,8 +24,12 @@ public final class SyncOnce {
                 .options(ConnectionOptions.builder().allowPlaintext().build())
                 .credentials(Credentials.password(args[1], System.getenv("BENCH_PASSWORD")))
                 .folders(FolderFilter.only(args[2])).maildir(Path.of(args[3]));
-        if (args.length > 4 && args[4].equals("durable")) {
-            b.durableWrites();
+        for (int i = 4; i < args.length; i++) {
+            switch (args[i]) {
+                case "durable" -> b.durableWrites();
+                case "noindex" -> b.withoutIndex();
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
         }
         try (ImapSynchronizer sync = b.build()) {
             SyncReport r = sync.syncOnce();

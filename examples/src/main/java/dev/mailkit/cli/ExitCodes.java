@@ -49,6 +49,9 @@ public final class ExitCodes {
         if (e instanceof ConnectionException || e instanceof TlsException) {
             return CONNECTION;
         }
+        if (e instanceof dev.mailkit.imap.QuerySyntaxException) {
+            return USAGE; // a search query that cannot be read is a bad argument
+        }
         if (e instanceof ProviderNotFoundException || e instanceof InvalidConfigurationException
                 || e instanceof IllegalArgumentException || e instanceof dev.mailkit.smtp.InvalidEmailException) {
             // an address, a header or an attachment given on the command line: a bad argument

@@ -5,6 +5,7 @@ import dev.mailkit.core.MailkitException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.function.UnaryOperator;
@@ -22,6 +23,9 @@ import java.util.function.UnaryOperator;
  * mailkit doctor me@outlook.com --password-env MAILKIT_PASSWORD
  * mailkit login me@outlook.com --client-id YOUR_CLIENT_ID --device
  * mailkit sync --provider outlook --user me@outlook.com --oauth2 --dir mail/me
+ * mailkit list --dir mail/me --folder INBOX --limit 20
+ * mailkit search --dir mail/me 'from:alice subject:"q3 report" has:attachment'
+ * mailkit show --dir mail/me INBOX:17 --save-attachments ~/Downloads
  * mailkit demo
  * </pre>
  */
@@ -29,7 +33,8 @@ import java.util.function.UnaryOperator;
         description = "Send mail and keep IMAP mailboxes in two-way sync, with built-in provider settings.",
         footer = ExitCodes.HELP,
         subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DoctorCommand.class, LoginCommand.class,
-                LogoutCommand.class, DemoCommand.class, FleetCommand.class})
+                LogoutCommand.class, DemoCommand.class, FleetCommand.class,
+                ListCommand.class, ShowCommand.class, SearchCommand.class})
 public final class Mailkit implements Runnable {
 
     /** Where a command reads environment variables (tests replace it). */
@@ -37,18 +42,21 @@ public final class Mailkit implements Runnable {
     final PrintWriter out;
     final PrintWriter err;
     final boolean terminal;
+    /** Standard output for bytes that are not text ({@code show --raw}). */
+    final OutputStream binaryOut;
 
-    Mailkit(UnaryOperator<String> environment, PrintWriter out, PrintWriter err, boolean terminal) {
+    Mailkit(UnaryOperator<String> environment, PrintWriter out, PrintWriter err, boolean terminal, OutputStream binaryOut) {
         this.environment = environment;
         this.out = out;
         this.err = err;
         this.terminal = terminal;
+        this.binaryOut = binaryOut;
     }
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed: providers, send, sync,"
-                + " doctor or demo");
+                + " doctor, list, show, search or demo");
     }
 
     /**
@@ -64,7 +72,7 @@ public final class Mailkit implements Runnable {
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, System::getenv, out, err, terminal()));
+        System.exit(run(args, System::getenv, out, err, terminal(), System.out));
     }
 
     /**
@@ -97,8 +105,31 @@ public final class Mailkit implements Runnable {
      */
     public static int run(String[] args, UnaryOperator<String> environment, PrintWriter out, PrintWriter err,
                           boolean terminal) {
-        Mailkit root = new Mailkit(environment, out, err, terminal);
+        return run(args, environment, out, err, terminal, new OutputStream() {
+            @Override
+            public void write(int b) {
+                out.write(b & 0xff); // bytes as ISO-8859-1 characters: only show --raw writes here
+            }
+        });
+    }
+
+    /**
+     * Runs {@code mailkit} in this process, with a stream for output that is not text.
+     *
+     * @param args        the command line
+     * @param environment environment variables
+     * @param out         standard output
+     * @param err         standard error
+     * @param terminal    whether output goes to a terminal (progress bar) or not (plain lines)
+     * @param binaryOut   standard output as bytes ({@code show --raw})
+     * @return the exit code, see {@link ExitCodes}
+     */
+    public static int run(String[] args, UnaryOperator<String> environment, PrintWriter out, PrintWriter err,
+                          boolean terminal, OutputStream binaryOut) {
+        Mailkit root = new Mailkit(environment, out, err, terminal, binaryOut);
         CommandLine cli = new CommandLine(root);
+        // search: a query term may start with '-' (-is:read); one that looks like an option of the command still needs --
+        cli.getSubcommands().get("search").setUnmatchedOptionsArePositionalParams(true);
         cli.setOut(out);
         cli.setErr(err);
         // A usage error says the one thing that is wrong and where the help is, not the whole help.

@@ -185,6 +185,7 @@ class MailkitExitCodesIT {
         Path guarded = dir.resolve("guarded");
         Path broken = dir.resolve("broken");
         Path attachment = dir.resolve("missing.pdf");
+        Path readable = dir.resolve("readable");
         List<Row> rows = List.of(
                 // mailkit itself
                 row("mailkit --help", 0, Map.of(), new String[] {"--help"},
@@ -338,6 +339,24 @@ class MailkitExitCodesIT {
                         "good.test", "--dkim-selector", "mk", "--dkim-public-key", attachment.toString()},
                         failure("--dkim-public-key: cannot read")),
 
+                // list, show, search: a mirror read offline
+                new Row("list", 0, Map.of(), new String[] {"list", "--dir", readable.toString()}, () -> fillReadable(readable),
+                        r -> assertThat(r.out()).contains("INBOX:1").contains("Q3 report").contains("2 of 2 message(s) in INBOX")),
+                row("list --json", 0, Map.of(), new String[] {"list", "--dir", readable.toString(), "--json"},
+                        r -> assertThat(r.out()).startsWith("{\"status\":\"ok\",\"exitCode\":0,\"folder\":\"INBOX\",\"total\":2,")),
+                row("search", 0, Map.of(), new String[] {"search", "--dir", readable.toString(), "from:alice", "q3"},
+                        r -> assertThat(r.out()).contains("INBOX:1").contains("1 of 1 message(s) match")),
+                row("show", 0, Map.of(), new String[] {"show", "--dir", readable.toString(), "INBOX:2"},
+                        r -> assertThat(r.out()).contains("Subject: 会议室预订").contains("Attachments (1):")),
+                row("search with an unknown field", 2, Map.of(), new String[] {"search", "--dir", readable.toString(), "frm:alice"},
+                        failure("unknown field 'frm:'", "put it in quotes")),
+                row("search with a bad date, --json", 2, Map.of(), new String[] {"search", "--dir", readable.toString(), "--json",
+                        "after:yesterday"}, jsonFailure(2, "'yesterday' is not a date; write it as 2026-01-31")),
+                row("show of a message the mirror lacks", 2, Map.of(), new String[] {"show", "--dir", readable.toString(),
+                        "INBOX:999"}, failure("no message INBOX:999")),
+                row("list without a mirror", 7, Map.of(), new String[] {"list", "--dir", dir.resolve("empty-dir").toString()},
+                        failure("no Maildir at")),
+
                 // login, logout, demo
                 row("login without --client-id", 2, Map.of(), new String[] {"login", "me@outlook.com", "--device"},
                         failure("--client-id", "see 'mailkit login --help'")),
@@ -369,6 +388,15 @@ class MailkitExitCodesIT {
                 throw new AssertionError(all, e);
             }
         }));
+    }
+
+    /** A mirror of two messages, written as a sync writes one (files, state and index). */
+    private static void fillReadable(Path maildir) throws Exception {
+        try (dev.mailkit.imap.testing.LocalMirror m = dev.mailkit.imap.testing.LocalMirror.in(maildir)) {
+            m.add("INBOX", "From: Alice <alice@example.com>\nSubject: Q3 report\nDate: Thu, 15 Jan 2026 09:00:00 +0000\n"
+                    + "Message-ID: <q3@x>\n\nThe numbers.\n");
+            m.add("INBOX", dev.mailkit.imap.MessageFlags.NONE, dev.mailkit.imap.testing.HostileMime.all().get("cjk-everywhere"));
+        }
     }
 
     /** Mirrors three messages into {@code maildir}, then deletes them on the server. */

@@ -119,6 +119,17 @@ class ExamplesTest {
     }
 
     @Test
+    void readAndSearch() throws Exception {
+        receive(3);
+        MirrorOnce.run(account, dir.resolve("mail"), out);
+        java.util.List<dev.mailkit.imap.Envelope> found = ReadAndSearch.run(dir.resolve("mail"), "subject:\"message 2\"",
+                dir.resolve("downloads"), out);
+        assertThat(found).singleElement().satisfies(e -> assertThat(e.subject()).isEqualTo("message 2"));
+        assertThat(printed.toString()).contains("1 match(es) for subject:\"message 2\"").contains("body 2")
+                .contains("1 message(s): message 3");
+    }
+
+    @Test
     void twoWaySyncWithLocalAction() throws Exception {
         receive(2);
         SyncReport r = TwoWaySyncWithLocalAction.run(account, dir.resolve("mail"), out);

@@ -266,6 +266,18 @@ public interface ImapSynchronizer extends AutoCloseable {
         }
 
         /**
+         * Keeps no envelope index (default: kept, for {@link LocalMailbox}): for applications that never list or
+         * search the mirror through mailkit, which then save the time indexing takes (see BENCHMARKS.md). A
+         * {@link LocalMailbox} opened later indexes what is missing when no synchronizer is using the Maildir.
+         *
+         * @return this builder
+         */
+        public Builder withoutIndex() {
+            config.withoutIndex = true;
+            return this;
+        }
+
+        /**
          * Only mirrors the server: local changes are neither looked for nor pushed (default: two-way).
          *
          * @return this builder

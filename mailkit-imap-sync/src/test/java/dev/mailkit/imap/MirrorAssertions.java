@@ -57,5 +57,13 @@ final class MirrorAssertions {
         assertThat(state.messages(folder)).extracting(MessageRecord::uid)
                 .containsExactlyInAnyOrderElementsOf(server.keySet());
         assertThat(files(root, folder)).allMatch(f -> !f.getParent().getFileName().toString().equals("tmp"));
+        if (Files.exists(root.resolve("mailkit-state.db"))) {
+            // the envelope index describes exactly the messages the state does (written in the same transactions)
+            try {
+                IndexConsistency.assertConsistent(root, folder);
+            } catch (java.sql.SQLException e) {
+                throw new IOException(e);
+            }
+        }
     }
 }

@@ -6,6 +6,10 @@ import dev.mailkit.imap.MessageRecord;
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.FolderAction;
 import dev.mailkit.imap.spi.LocalChange;
+import dev.mailkit.imap.internal.index.EnvelopeIndex;
+import dev.mailkit.imap.internal.index.EnvelopeRow;
+import dev.mailkit.imap.internal.index.IndexSchema;
+import dev.mailkit.imap.internal.maildir.MaildirFiles;
 import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.io.IOException;
@@ -33,10 +37,12 @@ import java.util.Set;
 public final class SqliteSyncStateStore implements SyncStateStore {
 
     /** The schema version this code writes; a file with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     private final Path file;
     private final Connection db;
+    /** Writes the envelope index with every change of messages, or null when this store keeps none. */
+    private EnvelopeIndex index;
 
     /**
      * Opens or creates the database.
@@ -130,6 +136,11 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 s.execute("ALTER TABLE flags_in_flight ADD COLUMN local TEXT");
                 // the flags an upload or move started with (NULL: not recorded)
                 s.execute("ALTER TABLE uploads ADD COLUMN flags TEXT");
+                version = 5;
+            }
+            if (version == 5) {
+                // the envelope index and its full-text table; existing messages are indexed by the next repair
+                IndexSchema.create(s);
             }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             db.commit();
@@ -138,6 +149,55 @@ public final class SqliteSyncStateStore implements SyncStateStore {
             throw e;
         } finally {
             db.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Keeps the envelope index from now on: every change of messages writes their index rows in its own
+     * transaction. Call it before the first change.
+     *
+     * @param files where the messages' files are
+     */
+    public synchronized void keepIndex(MaildirFiles files) {
+        this.index = new EnvelopeIndex(db, files);
+    }
+
+    /**
+     * Notes that messages will be written without index rows (a synchronizer with the index turned off), so that
+     * a later repair compares every message with its row.
+     */
+    public synchronized void withoutIndex() {
+        this.index = null;
+        try {
+            EnvelopeIndex.markIncomplete(db);
+        } catch (SQLException e) {
+            throw fail("mark the index incomplete", e);
+        }
+    }
+
+    /**
+     * Indexes what the index lacks: every message after a state written without it, messages whose files could
+     * not be read before; with {@code rebuild}, every message again. Does nothing, quickly, when the index is complete.
+     *
+     * @param files   where the messages' files are
+     * @param rebuild whether to index every message again
+     * @return how many messages were indexed
+     * @throws SyncStateException if the state cannot be read or written
+     */
+    public synchronized int repairIndex(MaildirFiles files, boolean rebuild) {
+        try {
+            boolean oldText;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT value FROM index_meta WHERE key = 'text'")) {
+                oldText = !rs.next() || !IndexSchema.TEXT_VERSION.equals(rs.getString(1));
+            }
+            if (!rebuild && !oldText && EnvelopeIndex.complete(db)) {
+                return 0;
+            }
+            EnvelopeIndex writer = index != null ? index : new EnvelopeIndex(db, files);
+            return writer.repair(rebuild || oldText, work -> inTransaction("index messages", work::run));
+        } catch (SQLException e) {
+            throw fail("repair the envelope index", e);
         }
     }
 
@@ -278,6 +338,13 @@ public final class SqliteSyncStateStore implements SyncStateStore {
         if (upserts.isEmpty() && removed.isEmpty()) {
             return;
         }
+        Map<Long, EnvelopeRow> envelopes;
+        try {
+            // files read and parsed before the transaction; their rows are written inside it, with the records
+            envelopes = index == null ? Map.of() : index.prepare(folder, upserts);
+        } catch (SQLException e) {
+            throw fail("read the envelope index of " + folder, e);
+        }
         inTransaction("update messages of " + folder, () -> {
             try (PreparedStatement del = db.prepareStatement("DELETE FROM messages WHERE folder = ? AND uid = ?");
                  // An upsert, not INSERT OR REPLACE: REPLACE deletes the old row, and the deletion would cascade
@@ -306,11 +373,14 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 }
                 put.executeBatch();
             }
+            if (index != null) {
+                index.write(folder, envelopes.values());
+            }
         });
     }
 
     /** Work on the connection inside a transaction. */
-    private interface SqlWork {
+    interface SqlWork {
         void run() throws SQLException;
     }
 
@@ -540,7 +610,7 @@ public final class SqliteSyncStateStore implements SyncStateStore {
                 s.execute("PRAGMA defer_foreign_keys = ON");
             }
             String[][] columns = {{"folders", "name"}, {"messages", "folder"}, {"local_changes", "folder"},
-                    {"uploads", "folder"}, {"local_changes", "target"}, {"flags_in_flight", "folder"}};
+                    {"uploads", "folder"}, {"local_changes", "target"}, {"flags_in_flight", "folder"}, {"envelopes", "folder"}};
             for (String[] c : columns) {
                 try (PreparedStatement ps = db.prepareStatement("UPDATE " + c[0] + " SET " + c[1] + " = ? || substr("
                         + c[1] + ", ?) WHERE " + c[1] + " = ? OR substr(" + c[1] + ", 1, ?) = ?")) {

@@ -20,6 +20,7 @@ import dev.mailkit.imap.SyncWatch;
 import dev.mailkit.imap.internal.engine.SyncEngine;
 import dev.mailkit.imap.internal.engine.SyncOptions;
 import dev.mailkit.imap.internal.maildir.Maildir;
+import dev.mailkit.imap.internal.maildir.MaildirFiles;
 import dev.mailkit.imap.internal.state.DurableStateStore;
 import dev.mailkit.imap.internal.state.SqliteSyncStateStore;
 import dev.mailkit.imap.internal.state.StateView;
@@ -53,6 +54,8 @@ public final class DefaultImapSynchronizer implements ImapSynchronizer {
     private final List<String> watchFolders;
     private final Duration idleRefresh;
     private final Duration periodicSync;
+    /** Indexes what the envelope index lacks before a sync, or null when this synchronizer keeps no index. */
+    private final Runnable indexRepair;
     private Watcher watcher;
 
     /**
@@ -82,6 +85,7 @@ public final class DefaultImapSynchronizer implements ImapSynchronizer {
             this.ownsState = b.stateStore == null;
             SyncStateStore raw = b.stateStore != null ? b.stateStore
                     : new SqliteSyncStateStore(b.maildir.resolve("mailkit-state.db"), b.durableWrites);
+            this.indexRepair = index(raw, b);
             this.state = b.durableWrites ? new DurableStateStore(raw, localStore) : raw;
             this.view = new StateView(state);
         } catch (RuntimeException e) {
@@ -103,6 +107,23 @@ public final class DefaultImapSynchronizer implements ImapSynchronizer {
                         .twoWay(!b.pullOnly).policy(b.policy).deleteToTrash(b.deleteToTrash)
                         .massDeletionShare(b.massDeletionShare).allowMassDeletion(b.allowMassDeletion)
                         .maxUploadBytes(maxUploadBytes(b, provider)).build());
+    }
+
+    /**
+     * The envelope index, kept in the SQLite state of a Maildir mirror: its rows are written with every change
+     * of messages. Returns the repair to run before each sync (a quick check when nothing is missing), or null.
+     */
+    private static Runnable index(SyncStateStore raw, SynchronizerConfig b) {
+        if (!(raw instanceof SqliteSyncStateStore sqlite) || b.messageStore != null || b.maildir == null) {
+            return null;
+        }
+        if (b.withoutIndex) {
+            sqlite.withoutIndex();
+            return null;
+        }
+        MaildirFiles files = new MaildirFiles(b.maildir);
+        sqlite.keepIndex(files);
+        return () -> sqlite.repairIndex(files, false);
     }
 
     /** The builder's limit, else the provider's published maximum message size, else the default. */
@@ -162,6 +183,9 @@ public final class DefaultImapSynchronizer implements ImapSynchronizer {
     @Override
     public SyncReport syncOnce() {
         synchronized (this) {
+            if (indexRepair != null) {
+                indexRepair.run(); // after a state written without the index: its messages are indexed first
+            }
             return engine.syncOnce();
         }
     }

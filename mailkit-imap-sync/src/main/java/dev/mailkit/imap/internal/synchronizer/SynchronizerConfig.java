@@ -35,6 +35,8 @@ public final class SynchronizerConfig {
     public long headersOnlyAbove;
     /** Whether local changes are left alone. */
     public boolean pullOnly;
+    /** Whether the envelope index is left out. */
+    public boolean withoutIndex;
     /** Whether every write is forced to disk before the state records it. */
     public boolean durableWrites;
     /** Who wins a conflict. */
