@@ -3,7 +3,6 @@ package dev.mailkit.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.SyncStateStore;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,8 +10,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -78,62 +75,6 @@ class SqliteSyncStateStoreTest {
                     MessageFlags.parse("\\Flagged"), seen));
             state.clearFlagsInFlight("INBOX", List.of(3L, 4L));
             assertThat(state.flagsInFlight("INBOX")).isEmpty();
-        }
-    }
-
-    @Test
-    void updatingARecord_keepsItsPendingLocalChange_andItsFlagChangeInFlight() {
-        try (SyncStateStore state = SyncStateStore.sqlite(dir.resolve("state.db"))) {
-            state.saveFolder(new FolderState("INBOX", '/', 1, 9, 0, ""));
-            MessageRecord r = new MessageRecord("INBOX", 3, "a,U=3", MessageFlags.NONE, "<a@b>", 10, Instant.EPOCH, false);
-            state.update("INBOX", List.of(r), List.of());
-            MessageFlags wanted = MessageFlags.parse("\\Seen $Work");
-            state.saveLocalChange(new LocalChange("INBOX", 3, wanted, LocalChange.Kind.KEPT, null));
-            state.saveFlagsInFlight("INBOX", Map.of(3L, new SyncStateStore.FlagsInFlight(wanted, MessageFlags.NONE, wanted)));
-            state.update("INBOX", List.of(r.withFlags(MessageFlags.parse("\\Flagged"))), List.of());
-            assertThat(state.message("INBOX", 3)).get().extracting(m -> m.flags().flagged()).isEqualTo(true);
-            assertThat(state.localChanges("INBOX")).extracting(LocalChange::flags).containsExactly(wanted);
-            assertThat(state.flagsInFlight("INBOX")).containsKey(3L);
-            state.update("INBOX", List.of(), List.of(3L)); // a removed message takes its change with it
-            assertThat(state.localChanges("INBOX")).isEmpty();
-            assertThat(state.flagsInFlight("INBOX")).isEmpty();
-        }
-    }
-
-    @Test
-    void manyMessageIds_areFoundInBatches_asOneAtATimeWouldFindThem() {
-        try (SyncStateStore state = SyncStateStore.sqlite(dir.resolve("state.db"))) {
-            List<MessageRecord> records = new ArrayList<>();
-            for (String folder : List.of("INBOX", "Archive")) {
-                state.saveFolder(new FolderState(folder, '/', 1, 1, 0, ""));
-                for (int uid = 1; uid <= 1200; uid++) {
-                    // every third Message-ID in both folders, the rest in one of them, some without one
-                    boolean here = uid % 3 == 0 || (uid % 2 == 0) == folder.equals("INBOX");
-                    if (here) {
-                        records.add(new MessageRecord(folder, uid, "f" + uid, MessageFlags.NONE,
-                                uid % 10 == 0 ? "" : "<m" + uid + "@example.com>", 100 + uid, Instant.EPOCH, false));
-                    }
-                }
-                state.update(folder, records.stream().filter(r -> r.folder().equals(folder)).toList(), List.of());
-            }
-            List<String> asked = new ArrayList<>();
-            for (int i = 1; i <= 1300; i++) {
-                asked.add("<m" + i + "@example.com>"); // 1201..1300 exist nowhere
-            }
-            asked.add("<m3@example.com>"); // a repeat
-            Map<String, List<MessageRecord>> found = state.findByMessageIds(asked);
-            Map<String, List<MessageRecord>> oneByOne = new HashMap<>();
-            for (String id : asked) {
-                List<MessageRecord> r = state.findByMessageId(id);
-                if (!r.isEmpty()) {
-                    oneByOne.put(id, r);
-                }
-            }
-            assertThat(found).isEqualTo(oneByOne);
-            assertThat(found.get("<m3@example.com>")).extracting(MessageRecord::folder).containsExactly("Archive", "INBOX");
-            assertThat(found).doesNotContainKey("<m10@example.com>").doesNotContainKey("<m1250@example.com>");
-            assertThat(found).hasSize(1200 - 120);
-            assertThat(state.findByMessageIds(List.of())).isEmpty();
         }
     }
 
