@@ -13,7 +13,6 @@ import org.flywaydb.core.Flyway;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -79,16 +78,7 @@ public final class DefaultFleetDatabase implements FleetDatabase {
 
     @Override
     public List<String> accounts() {
-        return sql.read("list accounts", c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT account FROM accounts ORDER BY account");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        });
+        return sql.read("list accounts", c -> Sql.strings(c, "SELECT account FROM accounts ORDER BY account"));
     }
 
     @Override

@@ -94,18 +94,8 @@ final class PostgresMessageStore implements MessageStore {
 
     @Override
     public List<String> folderNames(char separator) {
-        return sql.read("list local folders", c -> {
-            List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM local_folders WHERE account = ? ORDER BY name")) {
-                ps.setString(1, account);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return sql.read("list local folders", c -> Sql.strings(c,
+                "SELECT name FROM local_folders WHERE account = ? ORDER BY name", account));
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.mailkit.imap.spi.LocalChange;
 import dev.mailkit.imap.spi.SyncStateStore;
 
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -346,19 +345,8 @@ final class PostgresSyncStateStore implements SyncStateStore {
 
     @Override
     public Set<String> uploadsStarted(String folder) {
-        return sql.read("read uploads of " + account, c -> {
-            Set<String> out = new HashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT local_id FROM uploads WHERE account = ? AND folder = ?")) {
-                ps.setString(1, account);
-                ps.setString(2, folder);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-            }
-            return out;
-        });
+        return sql.read("read uploads of " + account, c -> new HashSet<>(Sql.strings(c,
+                "SELECT local_id FROM uploads WHERE account = ? AND folder = ?", account, folder)));
     }
 
     @Override

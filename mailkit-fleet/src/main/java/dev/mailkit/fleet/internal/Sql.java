@@ -69,4 +69,20 @@ final class Sql {
             throw new SyncStateException("fleet database: cannot " + what + ": " + e.getMessage(), e);
         }
     }
+
+    /** The first column of a query's rows, as text, in the order returned. */
+    static java.util.List<String> strings(Connection c, String query, String... params) throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (java.sql.PreparedStatement ps = c.prepareStatement(query)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
 }
