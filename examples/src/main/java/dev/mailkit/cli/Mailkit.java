@@ -33,7 +33,7 @@ import java.util.function.UnaryOperator;
         description = "Send mail and keep IMAP mailboxes in two-way sync, with built-in provider settings.",
         footer = ExitCodes.HELP,
         subcommands = {ProvidersCommand.class, SendCommand.class, SyncCommand.class, DoctorCommand.class, LoginCommand.class,
-                LogoutCommand.class, DemoCommand.class,
+                LogoutCommand.class, DemoCommand.class, FleetCommand.class,
                 ListCommand.class, ShowCommand.class, SearchCommand.class})
 public final class Mailkit implements Runnable {
 
