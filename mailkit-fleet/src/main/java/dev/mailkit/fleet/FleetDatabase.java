@@ -51,6 +51,16 @@ public interface FleetDatabase extends AutoCloseable {
     Optional<Lease> leaseNext(String worker, Duration duration);
 
     /**
+     * Leases the account whose sync is due soonest, due yet or not, among those nobody holds or whose lease
+     * expired (for workers that keep accounts leased while they watch them).
+     *
+     * @param worker   the worker's name
+     * @param duration how long the lease lasts unless renewed
+     * @return the lease, or empty when every account is held
+     */
+    Optional<Lease> leaseAny(String worker, Duration duration);
+
+    /**
      * Leases one account, if nobody holds it or its lease expired.
      *
      * @param account  the account key
@@ -71,6 +81,27 @@ public interface FleetDatabase extends AutoCloseable {
     Lease renew(Lease lease, Duration duration);
 
     /**
+     * Extends many leases in one statement.
+     *
+     * @param leases   leases held
+     * @param duration how long from now they last
+     * @return the accounts whose leases were extended; a lease missing from it was taken over (lost)
+     */
+    java.util.Set<String> renewAll(java.util.Collection<Lease> leases, Duration duration);
+
+    /**
+     * Records the outcome of a sync under a lease that stays held: the account is due again after
+     * {@code nextSyncIn} (what another worker goes by if it takes the account over), and its failure count and
+     * last error are updated as {@link #release} does.
+     *
+     * @param lease      the lease held
+     * @param nextSyncIn when the account is next due
+     * @param error      why the sync failed, or null after a success
+     * @throws LeaseLostException if another worker took the account
+     */
+    void record(Lease lease, Duration nextSyncIn, String error);
+
+    /**
      * Gives a lease back; the account is due again after {@code nextSyncIn}.
      *
      * @param lease      the lease held
@@ -89,6 +120,29 @@ public interface FleetDatabase extends AutoCloseable {
      * @throws LeaseLostException if another worker took the account
      */
     void giveBack(Lease lease, Duration nextSyncIn);
+
+    /**
+     * Tells the fleet this worker is alive for {@code aliveFor} from now, and forgets workers dead for an hour.
+     *
+     * @param worker   the worker's name
+     * @param aliveFor how long it counts as alive without another heartbeat
+     * @return how many workers are alive, this one included
+     */
+    int heartbeat(String worker, Duration aliveFor);
+
+    /**
+     * Tells the fleet this worker has stopped (it no longer counts when the others share the accounts).
+     *
+     * @param worker the worker's name
+     */
+    void leave(String worker);
+
+    /**
+     * How many accounts the fleet has.
+     *
+     * @return the count
+     */
+    int accountCount();
 
     /**
      * How many syncs of an account failed in a row.

@@ -61,4 +61,21 @@ public interface FleetListener {
      */
     default void onPostponed(Lease lease, String host) {
     }
+
+    /**
+     * Watch mode: this process leased an account to watch it (its first sync follows).
+     *
+     * @param lease the lease
+     */
+    default void onLeased(Lease lease) {
+    }
+
+    /**
+     * Watch mode: this process gave an account back to the fleet (its share shrank as another process joined, or
+     * the fleet is closing); another process takes it.
+     *
+     * @param lease the lease given back
+     */
+    default void onGivenBack(Lease lease) {
+    }
 }

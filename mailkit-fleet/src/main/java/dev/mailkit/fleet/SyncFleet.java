@@ -2,6 +2,7 @@ package dev.mailkit.fleet;
 
 import dev.mailkit.core.ConnectionOptions;
 import dev.mailkit.core.Credentials;
+import dev.mailkit.core.MailSession;
 import dev.mailkit.core.Protocol;
 import dev.mailkit.core.ServerEndpoint;
 import dev.mailkit.core.registry.ProviderRegistry;
@@ -75,6 +76,7 @@ public final class SyncFleet implements AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicInteger running = new AtomicInteger();
     private ExecutorService workers;
+    private volatile WatchingFleet watching;
     private ScheduledExecutorService renewer;
 
     private SyncFleet(FleetDatabase db, Builder config) {
@@ -102,6 +104,11 @@ public final class SyncFleet implements AutoCloseable {
         if (!started.compareAndSet(false, true) || stopping.getCount() == 0) {
             throw new IllegalStateException("the fleet was already started");
         }
+        if (config.watchAccounts > 0) {
+            watching = new WatchingFleet(this, db, config);
+            watching.start();
+            return;
+        }
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.threads, r -> {
             Thread t = new Thread(r, "mailkit-fleet-" + n.incrementAndGet());
@@ -125,7 +132,29 @@ public final class SyncFleet implements AutoCloseable {
      * @return the count
      */
     public int syncing() {
-        return running.get();
+        WatchingFleet w = watching;
+        return w != null ? w.syncing() : running.get();
+    }
+
+    /**
+     * In watch mode, how many accounts this process holds and watches.
+     *
+     * @return the count (0 in the default mode)
+     */
+    public int watched() {
+        WatchingFleet w = watching;
+        return w != null ? w.watched() : 0;
+    }
+
+    /**
+     * In watch mode, how many IDLE connections (one per watched account whose server offers IDLE) are open
+     * or being opened.
+     *
+     * @return the count (0 in the default mode)
+     */
+    public int idleConnections() {
+        WatchingFleet w = watching;
+        return w != null ? w.idleConnections() : 0;
     }
 
     /**
@@ -136,6 +165,10 @@ public final class SyncFleet implements AutoCloseable {
     @Override
     public void close() {
         stopping.countDown();
+        if (watching != null) {
+            watching.close();
+            return;
+        }
         if (workers == null) {
             return;
         }
@@ -193,24 +226,49 @@ public final class SyncFleet implements AutoCloseable {
         }
     }
 
+    /** An account's IMAP server: the application's endpoint, else its provider's from the registry. */
+    record Target(ServerEndpoint endpoint, ProviderSettings provider) {
+        String host() {
+            return endpoint.host().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    Target target(String account) {
+        ServerEndpoint endpoint = config.endpoints != null ? config.endpoints.apply(account) : null;
+        if (endpoint != null) {
+            return new Target(endpoint, null);
+        }
+        ProviderSettings provider = config.registry.lookup(account);
+        return new Target(provider.endpoint(Protocol.IMAP).orElseThrow(() -> new IllegalStateException(
+                "provider " + provider.id() + " has no IMAP server")), provider);
+    }
+
+    /** A session for one more connection to the account's server (the watch's), with fresh credentials. */
+    MailSession session(String account, Target target) {
+        MailSession.Builder b = MailSession.builder(Protocol.IMAP, target.endpoint()).credentials(credentials(account))
+                .options(config.options);
+        if (target.provider() != null) {
+            b.provider(target.provider());
+        }
+        return b.build();
+    }
+
+    private Credentials credentials(String account) {
+        return Objects.requireNonNull(config.credentials.apply(account),
+                "the credentials callback returned null for " + account);
+    }
+
     /** One account: cap, renewal, sync, give back. */
     private void run(Lease lease) {
         String account = lease.account();
-        ServerEndpoint endpoint;
-        ProviderSettings provider;
+        Target target;
         try {
-            // the application's endpoint for the account, else its provider's from the registry
-            endpoint = config.endpoints != null ? config.endpoints.apply(account) : null;
-            provider = endpoint != null ? null : config.registry.lookup(account);
-            if (endpoint == null) {
-                endpoint = provider.endpoint(Protocol.IMAP).orElseThrow(() -> new IllegalStateException(
-                        "provider " + config.registry.lookup(account).id() + " has no IMAP server"));
-            }
+            target = target(account);
         } catch (RuntimeException e) {
             fail(lease, e);
             return;
         }
-        String host = endpoint.host().toLowerCase(Locale.ROOT);
+        String host = target.host();
         Semaphore permits = permitsOf(host);
         if (permits != null && !permits.tryAcquire(config.connectionsPerAccount)) {
             try {
@@ -247,7 +305,7 @@ public final class SyncFleet implements AutoCloseable {
             listen(() -> config.listener.onStarted(lease));
             SyncReport report;
             try {
-                report = sync(lease, endpoint, provider, lost);
+                report = sync(lease, target, lost);
             } finally {
                 renewal.cancel(false);
             }
@@ -275,14 +333,14 @@ public final class SyncFleet implements AutoCloseable {
         }
     }
 
-    private SyncReport sync(Lease lease, ServerEndpoint endpoint, ProviderSettings provider, AtomicBoolean lost) {
-        Credentials credentials = Objects.requireNonNull(config.credentials.apply(lease.account()),
-                "the credentials callback returned null for " + lease.account());
+    /** One sync of a leased account, every write fenced; {@code lost} set means the lease is gone. */
+    SyncReport sync(Lease lease, Target target, AtomicBoolean lost) {
+        Credentials credentials = credentials(lease.account());
         ImapSynchronizer.Builder b = ImapSynchronizer.builder();
-        if (provider != null) {
-            b.provider(provider);
+        if (target.provider() != null) {
+            b.provider(target.provider());
         } else {
-            b.endpoint(endpoint);
+            b.endpoint(target.endpoint());
         }
         b.credentials(credentials).options(config.options).connections(config.connectionsPerAccount)
                 .stateStore(LeaseGuard.guard(SyncStateStore.class, db.stateStore(lease), lease, lost::get))
@@ -328,7 +386,7 @@ public final class SyncFleet implements AutoCloseable {
         return jittered(Duration.ofMillis(Math.min(d, max)));
     }
 
-    private Semaphore permitsOf(String host) {
+    Semaphore permitsOf(String host) {
         Integer cap = config.hostCaps.getOrDefault(host, config.defaultHostCap);
         if (cap == null) {
             return null;
@@ -336,7 +394,7 @@ public final class SyncFleet implements AutoCloseable {
         return hostPermits.computeIfAbsent(host, h -> new Semaphore(cap));
     }
 
-    private static void listen(Runnable call) {
+    static void listen(Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
@@ -347,23 +405,25 @@ public final class SyncFleet implements AutoCloseable {
     /** Mutable, not thread-safe builder; {@link #build()} copies what it needs. */
     public static final class Builder {
         private final FleetDatabase db;
-        private Function<String, Credentials> credentials;
-        private Function<String, ServerEndpoint> endpoints;
-        private ProviderRegistry registry = ProviderRegistry.defaults();
-        private ConnectionOptions options = ConnectionOptions.defaults();
-        private BiConsumer<String, ImapSynchronizer.Builder> configure;
-        private String workerName = defaultWorkerName();
-        private int threads = 4;
-        private int connectionsPerAccount = 1;
-        private Duration leaseDuration = Duration.ofSeconds(60);
-        private Duration poll = Duration.ofSeconds(1);
-        private Duration interval = Duration.ofMinutes(5);
-        private Duration backoffInitial = Duration.ofSeconds(30);
-        private Duration backoffMax = Duration.ofHours(1);
-        private Duration closeTimeout = Duration.ofSeconds(30);
-        private final Map<String, Integer> hostCaps = new HashMap<>();
-        private Integer defaultHostCap;
-        private FleetListener listener = new FleetListener() {
+        Function<String, Credentials> credentials;
+        Function<String, ServerEndpoint> endpoints;
+        ProviderRegistry registry = ProviderRegistry.defaults();
+        ConnectionOptions options = ConnectionOptions.defaults();
+        BiConsumer<String, ImapSynchronizer.Builder> configure;
+        String workerName = defaultWorkerName();
+        int threads = 4;
+        int connectionsPerAccount = 1;
+        Duration leaseDuration = Duration.ofSeconds(60);
+        Duration poll = Duration.ofSeconds(1);
+        Duration interval = Duration.ofMinutes(5);
+        Duration backoffInitial = Duration.ofSeconds(30);
+        Duration backoffMax = Duration.ofHours(1);
+        Duration closeTimeout = Duration.ofSeconds(30);
+        int watchAccounts;
+        Duration idleRefresh = Duration.ofMinutes(25);
+        final Map<String, Integer> hostCaps = new HashMap<>();
+        Integer defaultHostCap;
+        FleetListener listener = new FleetListener() {
         };
 
         private Builder(FleetDatabase db) {
@@ -600,6 +660,48 @@ public final class SyncFleet implements AutoCloseable {
         }
 
         /**
+         * Watch mode: this process keeps up to {@code maxAccounts} accounts leased — its share, the fleet's
+         * accounts divided by the live watching processes, so that processes started together, or one that
+         * joins later, even out — and syncs each when its server tells of a change, not only every
+         * {@linkplain #interval interval}. Each watched account holds one IDLE connection to its INBOX; where
+         * the server offers NOTIFY (RFC 5465) that same connection also reports changes in every other folder,
+         * so an account costs one connection and one thread however many folders it has. Without NOTIFY the other
+         * folders are synced every interval; without IDLE the account holds no connection between its syncs.
+         * Syncs run on the {@linkplain #threads bounded pool} as in the default mode, one at a time per account.
+         * Leases are renewed for all accounts at once; a process that dies leaves its accounts to the others
+         * after at most a {@linkplain #leaseDuration lease} and a {@linkplain #poll poll}, one that is
+         * {@linkplain SyncFleet#close closed} gives them back at once.
+         *
+         * @param maxAccounts the most accounts this process watches, 1 to 100,000
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder watch(int maxAccounts) {
+            if (maxAccounts < 1 || maxAccounts > 100_000) {
+                throw new IllegalArgumentException("watch must be between 1 and 100000 accounts, got " + maxAccounts);
+            }
+            this.watchAccounts = maxAccounts;
+            return this;
+        }
+
+        /**
+         * In watch mode, how often each IDLE is ended and issued again, before servers time it out (default 25
+         * minutes; RFC 3501 servers wait at least 30).
+         *
+         * @param every between 1 second and 29 minutes
+         * @return this builder
+         * @throws IllegalArgumentException if out of range
+         */
+        public Builder idleRefresh(Duration every) {
+            Objects.requireNonNull(every, "every");
+            if (every.compareTo(Duration.ofSeconds(1)) < 0 || every.compareTo(Duration.ofMinutes(29)) > 0) {
+                throw new IllegalArgumentException("idleRefresh must be between 1 second and 29 minutes, got " + every);
+            }
+            this.idleRefresh = every;
+            return this;
+        }
+
+        /**
          * Told about every account's syncs (see {@link FleetListener}).
          *
          * @param listener the listener
@@ -650,6 +752,8 @@ public final class SyncFleet implements AutoCloseable {
             copy.hostCaps.putAll(hostCaps);
             copy.defaultHostCap = defaultHostCap;
             copy.listener = listener;
+            copy.watchAccounts = watchAccounts;
+            copy.idleRefresh = idleRefresh;
             return new SyncFleet(db, copy);
         }
 

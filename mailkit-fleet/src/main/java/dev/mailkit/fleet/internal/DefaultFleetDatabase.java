@@ -13,7 +13,10 @@ import org.flywaydb.core.Flyway;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -83,22 +86,28 @@ public final class DefaultFleetDatabase implements FleetDatabase {
 
     @Override
     public Optional<Lease> leaseNext(String worker, Duration duration) {
-        return take(null, worker, duration);
+        return take(null, worker, duration, true);
+    }
+
+    @Override
+    public Optional<Lease> leaseAny(String worker, Duration duration) {
+        return take(null, worker, duration, false);
     }
 
     @Override
     public Optional<Lease> lease(String account, String worker, Duration duration) {
-        return take(Objects.requireNonNull(account, "account"), worker, duration);
+        return take(Objects.requireNonNull(account, "account"), worker, duration, false);
     }
 
-    private Optional<Lease> take(String account, String worker, Duration duration) {
+    private Optional<Lease> take(String account, String worker, Duration duration, boolean dueOnly) {
         Objects.requireNonNull(worker, "worker");
         requirePositive(duration);
         return sql.inTransaction("lease an account", c -> {
             String chosen;
             try (PreparedStatement ps = c.prepareStatement("SELECT account FROM accounts"
                     + " WHERE (lease_expires IS NULL OR lease_expires < clock_timestamp())"
-                    + (account == null ? " AND next_due <= clock_timestamp() ORDER BY next_due, account LIMIT 1"
+                    + (account == null ? (dueOnly ? " AND next_due <= clock_timestamp()" : "")
+                            + " ORDER BY next_due, account LIMIT 1"
                             : " AND account = ?")
                     + " FOR UPDATE SKIP LOCKED")) {
                 if (account != null) {
@@ -148,9 +157,19 @@ public final class DefaultFleetDatabase implements FleetDatabase {
 
     @Override
     public void release(Lease lease, Duration nextSyncIn, String error) {
+        finish(lease, nextSyncIn, error, false);
+    }
+
+    @Override
+    public void record(Lease lease, Duration nextSyncIn, String error) {
+        finish(lease, nextSyncIn, error, true);
+    }
+
+    private void finish(Lease lease, Duration nextSyncIn, String error, boolean keep) {
         Objects.requireNonNull(nextSyncIn, "nextSyncIn");
-        sql.inTransaction("release the lease of " + lease.account(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET holder = NULL, lease_expires = NULL,"
+        sql.inTransaction((keep ? "record a sync of " : "release the lease of ") + lease.account(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts SET "
+                    + (keep ? "" : "holder = NULL, lease_expires = NULL, ")
                     + " next_due = clock_timestamp() + ? * interval '1 millisecond',"
                     + " failures = CASE WHEN ? THEN failures + 1 ELSE 0 END, last_error = ?"
                     + " WHERE account = ? AND fencing_token = ?")) {
@@ -163,6 +182,85 @@ public final class DefaultFleetDatabase implements FleetDatabase {
                     throw new LeaseLostException(lease.account(), lease.fencingToken());
                 }
                 return null;
+            }
+        });
+    }
+
+    @Override
+    public Set<String> renewAll(Collection<Lease> leases, Duration duration) {
+        requirePositive(duration);
+        if (leases.isEmpty()) {
+            return Set.of();
+        }
+        String[] accounts = new String[leases.size()];
+        Long[] tokens = new Long[leases.size()];
+        int i = 0;
+        for (Lease l : leases) {
+            accounts[i] = l.account();
+            tokens[i++] = l.fencingToken();
+        }
+        return sql.inTransaction("renew " + accounts.length + " leases", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE accounts a"
+                    + " SET lease_expires = clock_timestamp() + ? * interval '1 millisecond'"
+                    + " FROM unnest(?::text[], ?::bigint[]) AS held(account, token)"
+                    + " WHERE a.account = held.account AND a.fencing_token = held.token RETURNING a.account")) {
+                ps.setLong(1, duration.toMillis());
+                ps.setArray(2, c.createArrayOf("text", accounts));
+                ps.setArray(3, c.createArrayOf("bigint", tokens));
+                Set<String> renewed = new HashSet<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        renewed.add(rs.getString(1));
+                    }
+                }
+                return renewed;
+            }
+        });
+    }
+
+    @Override
+    public int heartbeat(String worker, Duration aliveFor) {
+        Objects.requireNonNull(worker, "worker");
+        requirePositive(aliveFor);
+        return sql.inTransaction("heartbeat of " + worker, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (worker, alive_until)"
+                    + " VALUES (?, clock_timestamp() + ? * interval '1 millisecond')"
+                    + " ON CONFLICT (worker) DO UPDATE SET alive_until = EXCLUDED.alive_until")) {
+                ps.setString(1, worker);
+                ps.setLong(2, aliveFor.toMillis());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM workers WHERE alive_until < clock_timestamp() - interval '1 hour'")) {
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM workers WHERE alive_until >= clock_timestamp()");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
+    }
+
+    @Override
+    public void leave(String worker) {
+        Objects.requireNonNull(worker, "worker");
+        sql.read("remove worker " + worker, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM workers WHERE worker = ?")) {
+                ps.setString(1, worker);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int accountCount() {
+        return sql.read("count accounts", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM accounts");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
             }
         });
     }
