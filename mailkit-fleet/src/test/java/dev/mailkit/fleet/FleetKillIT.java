@@ -23,7 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -48,10 +49,10 @@ class FleetKillIT {
 
     private final List<Process> children = new ArrayList<>();
 
-    private Process worker(String url, String name, Path log) throws Exception {
+    private Process worker(String url, String name, Path log, boolean watch) throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), FleetWorkerProcess.class.getName(),
-                url, String.valueOf(DOVECOT.port()), name, String.valueOf(LEASE_MS));
+                url, String.valueOf(DOVECOT.port()), name, String.valueOf(LEASE_MS), watch ? "watch" : "poll");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("MAILKIT_TEST_PASSWORD", ManyUsersDovecot.PASSWORD);
         Process p = pb.start();
@@ -67,8 +68,9 @@ class FleetKillIT {
         Map<String, Long> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection(url);
              PreparedStatement ps = c.prepareStatement("SELECT account, fencing_token FROM accounts"
-                     + " WHERE holder LIKE ? AND lease_expires > clock_timestamp()")) {
-            ps.setString(1, name + "#%"); // SyncFleet names each thread's leases worker#n
+                     + " WHERE (holder = ? OR holder LIKE ?) AND lease_expires > clock_timestamp()")) {
+            ps.setString(1, name); // in watch mode
+            ps.setString(2, name + "#%"); // else SyncFleet names each thread's leases worker#n
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), rs.getLong(2));
@@ -91,18 +93,21 @@ class FleetKillIT {
         assertThat(kill.waitFor()).as("kill -%s %d", signal, p.pid()).isZero();
     }
 
-    @Test
-    void workersKilledAtRandom_whileMailArrives_leaveEveryAccountAnExactMirror_andAreTakenOverWithinTheLease() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"poll", "watch"})
+    void workersKilledAtRandom_whileMailArrives_leaveEveryAccountAnExactMirror_andAreTakenOverWithinTheLease(String mode)
+            throws Exception {
+        boolean watch = mode.equals("watch");
         long seed = Long.getLong("mailkit.fleet.seed", System.nanoTime());
         long soak = Long.getLong("mailkit.fleet.soakSeconds", 18);
-        System.out.println("FleetKillIT seed " + seed + ", " + ACCOUNTS + " accounts, " + soak
+        System.out.println("FleetKillIT " + mode + " seed " + seed + ", " + ACCOUNTS + " accounts, " + soak
                 + " s (replay with -Dmailkit.fleet.seed=" + seed + ")");
         long started = System.nanoTime();
         Random random = new Random(seed);
         List<String> accounts = new ArrayList<>();
         int ids = 0;
         for (int i = 1; i <= ACCOUNTS; i++) {
-            String a = String.format("kill-%03d", i);
+            String a = String.format("kill-%s-%03d", mode, i);
             accounts.add(a);
             try (Store store = Mailboxes.imap(DOVECOT.port(), a, ManyUsersDovecot.PASSWORD)) {
                 Mailboxes.append(store, "INBOX", a + "-" + ++ids, a + "-" + ++ids);
@@ -119,7 +124,7 @@ class FleetKillIT {
         int generation = 0;
         for (int i = 0; i < 3; i++) {
             names[i] = "w" + i + "g" + generation++;
-            procs[i] = worker(url, names[i], log);
+            procs[i] = worker(url, names[i], log, watch);
         }
         int kills = 0;
         int killsHoldingLeases = 0;
@@ -130,6 +135,7 @@ class FleetKillIT {
         List<Long> takeovers = new ArrayList<>();
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(soak);
+            long lastChange = System.nanoTime();
             long nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(1500));
             while (System.nanoTime() < end) {
                 String account = accounts.get(random.nextInt(accounts.size()));
@@ -141,6 +147,7 @@ class FleetKillIT {
                             .setFlags(new Flags(Flags.Flag.SEEN), random.nextBoolean());
                     inbox.close(false);
                 }
+                lastChange = System.nanoTime();
                 if (System.nanoTime() >= nextKill && ++events % 4 == 1) {
                     // pause a worker holding leases past its lease, then let it go on: what it held is taken
                     // over meanwhile, and its renewals and writes on resuming are refused
@@ -166,12 +173,16 @@ class FleetKillIT {
                 } else if (System.nanoTime() >= nextKill) {
                     int victim = random.nextInt(3);
                     Map<String, Long> before = held(url, names[victim]);
+                    for (int i = 1; i < 3 && before.isEmpty(); i++) { // one holding leases, if any does
+                        victim = (victim + 1) % 3;
+                        before = held(url, names[victim]);
+                    }
                     procs[victim].destroyForcibly(); // SIGKILL
                     long killedAt = System.nanoTime();
                     procs[victim].waitFor(10, TimeUnit.SECONDS);
                     kills++;
                     names[victim] = "w" + victim + "g" + generation++;
-                    procs[victim] = worker(url, names[victim], log);
+                    procs[victim] = worker(url, names[victim], log, watch);
                     if (!before.isEmpty()) {
                         killsHoldingLeases++;
                         // how long until another worker leased each account the dead one held
@@ -189,12 +200,34 @@ class FleetKillIT {
                     nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(1500));
                 }
             }
-            // after the last change: wait until every account was leased anew and given back without an error
-            long token = scalar(url, "SELECT last_value FROM fencing_tokens");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, ACCOUNTS / 2));
-            while (System.nanoTime() < deadline && scalar(url, "SELECT count(*) FROM accounts WHERE fencing_token <= " + token
-                    + " OR holder IS NOT NULL OR failures > 0") > 0) {
-                Thread.sleep(100);
+            if (watch) {
+                // accounts stay leased: wait until each recorded a sync after the last change (which puts its next
+                // periodic sync ten minutes away), then until no account records another for 2 s
+                long lastChangeMs = scalar(url, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+                        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastChange);
+                String after = "SELECT count(*) FROM accounts WHERE failures > 0 OR next_due < to_timestamp("
+                        + (lastChangeMs + TimeUnit.MINUTES.toMillis(10)) + " / 1000.0)";
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, ACCOUNTS / 2));
+                while (System.nanoTime() < deadline && scalar(url, after) > 0) {
+                    Thread.sleep(100);
+                }
+                long sum = -1;
+                while (System.nanoTime() < deadline) {
+                    long now = scalar(url, "SELECT coalesce(sum(extract(epoch FROM next_due) * 1000), 0)::bigint FROM accounts");
+                    if (now == sum) {
+                        break;
+                    }
+                    sum = now;
+                    Thread.sleep(2000);
+                }
+            } else {
+                // after the last change: wait until every account was leased anew and given back without an error
+                long token = scalar(url, "SELECT last_value FROM fencing_tokens");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, ACCOUNTS / 2));
+                while (System.nanoTime() < deadline && scalar(url, "SELECT count(*) FROM accounts WHERE fencing_token <= "
+                        + token + " OR holder IS NOT NULL OR failures > 0") > 0) {
+                    Thread.sleep(100);
+                }
             }
         } finally {
             for (Process p : children) {
@@ -205,7 +238,7 @@ class FleetKillIT {
             }
         }
         long refusals = Files.readAllLines(log).stream().filter(l -> l.startsWith("LEASE_LOST ")).count();
-        System.out.println("FleetKillIT: " + ACCOUNTS + " accounts, " + kills + " kills (" + killsHoldingLeases
+        System.out.println("FleetKillIT " + mode + ": " + ACCOUNTS + " accounts, " + kills + " kills (" + killsHoldingLeases
                 + " holding leases), takeover ms " + takeovers + ", max " + maxTakeoverMs + " (lease " + LEASE_MS
                 + " ms, poll 100 ms); " + pauses + " pauses past the lease, " + takenOverWhilePaused
                 + " leases taken over meanwhile, " + refusals + " leases lost (renewal or write refused); " + ids
@@ -216,6 +249,7 @@ class FleetKillIT {
             assertThat(refusals).as("leases lost by a paused worker on resuming").isGreaterThanOrEqualTo(1);
         }
         assertThat(killsHoldingLeases).as("kills of a worker holding leases").isGreaterThanOrEqualTo(1);
+        Thread.sleep(LEASE_MS + 200); // the killed workers' leases (watch mode keeps them) expire
         try (FleetDatabase db = FleetDatabase.builder().jdbcUrl(url).build()) {
             for (String a : accounts) {
                 assertThat(Mailboxes.mirror(db, a)).as("mirror of %s (seed %d)", a, seed)
