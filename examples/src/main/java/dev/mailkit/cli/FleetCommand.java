@@ -64,6 +64,11 @@ final class FleetCommand implements Callable<Integer> {
             + " renewed: the time after which another worker takes over the accounts of one that died (default 60).")
     long lease = 60;
 
+    @Option(names = "--watch", paramLabel = "N", description = "Watch mode: keep up to N accounts (this worker's"
+            + " share) leased and sync each as soon as its server tells of a change (IDLE, and NOTIFY for its other"
+            + " folders), besides every --interval. Workers share the accounts evenly and hand them over on stop.")
+    Integer watch;
+
     @Option(names = "--worker", paramLabel = "NAME", description = "This worker's name in the database (default:"
             + " host and process id).")
     String worker;
@@ -123,6 +128,9 @@ final class FleetCommand implements Callable<Integer> {
             if (worker != null) {
                 fb.workerName(worker);
             }
+            if (watch != null) {
+                fb.watch(watch);
+            }
             try (SyncFleet fleet = fb.build()) {
                 fleet.start();
                 root.out.println("fleet: worker started on " + list.size() + " account(s) in the file, "
@@ -162,6 +170,16 @@ final class FleetCommand implements Callable<Integer> {
         @Override
         public void onLeaseLost(Lease lease, LeaseLostException error) {
             line("lost " + lease.account() + " to another worker");
+        }
+
+        @Override
+        public void onLeased(Lease lease) {
+            line("watching " + lease.account());
+        }
+
+        @Override
+        public void onGivenBack(Lease lease) {
+            line("gave back " + lease.account());
         }
 
         private void line(String text) {

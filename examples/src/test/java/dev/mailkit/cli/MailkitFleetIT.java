@@ -93,6 +93,27 @@ class MailkitFleetIT {
     }
 
     @Test
+    void aWatchingWorker_syncsWhenMailArrives_notOnlyEveryInterval_andGivesTheAccountBackOnStop() throws Exception {
+        append("carol", "watched before");
+        String db = postgres.newDatabase();
+        Path file = accounts(line("carol"));
+        // the interval is ten minutes: a second sync that adds the new message can only come from IDLE
+        java.util.concurrent.CompletableFuture<CliRun> run = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                CliRun.of(Map.of("DOVECOT_PW", DovecotServer.PASSWORD), "fleet", "--db", db, "--accounts",
+                        file.toString(), "--watch", "10", "--interval", "600", "--for", "9"));
+        Thread.sleep(5000);
+        append("carol", "watched after");
+        CliRun r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        String out = r.out();
+        assertThat(out).contains("fleet: watching carol@example.com").contains("fleet: gave back carol@example.com")
+                .doesNotContain("failed");
+        int first = out.indexOf("fleet: synced carol@example.com");
+        assertThat(first).as(out).isNotNegative();
+        assertThat(out.substring(first + 1)).as(out).contains("fleet: synced carol@example.com (1 added");
+    }
+
+    @Test
     void badAccountFiles_andMissingPasswords_areUsageErrors_namingTheLine() throws Exception {
         String db = postgres.newDatabase();
         CliRun noEnv = CliRun.of(Map.of(), "fleet", "--db", db, "--accounts", accounts(line("alice")).toString(), "--for", "1");
