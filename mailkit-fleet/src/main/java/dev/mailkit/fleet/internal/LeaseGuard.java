@@ -3,7 +3,9 @@ package dev.mailkit.fleet.internal;
 import dev.mailkit.fleet.Lease;
 import dev.mailkit.fleet.LeaseLostException;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.function.BooleanSupplier;
 
@@ -29,7 +31,24 @@ public final class LeaseGuard {
      * @return the guarded store
      */
     public static <T> T guard(Class<T> type, T store, Lease lease, BooleanSupplier lost) {
-        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                new Guarded(store, lease, lost)));
+    }
+
+    /** The handler of one guarded object; it knows its target, so that a guarded argument is passed unwrapped. */
+    private static final class Guarded implements InvocationHandler {
+        private final Object target;
+        private final Lease lease;
+        private final BooleanSupplier lost;
+
+        Guarded(Object target, Lease lease, BooleanSupplier lost) {
+            this.target = target;
+            this.lease = lease;
+            this.lost = lost;
+        }
+
+        @Override
+        public Object invoke(Object self, Method method, Object[] args) throws Throwable {
             if (method.getDeclaringClass() == Object.class) {
                 if (method.getName().equals("equals")) {
                     return self == args[0];
@@ -37,7 +56,7 @@ public final class LeaseGuard {
                 if (method.getName().equals("hashCode")) {
                     return System.identityHashCode(self);
                 }
-                return method.invoke(store, args);
+                return method.invoke(target, args);
             }
             boolean close = method.getName().equals("close") && method.getParameterCount() == 0;
             if (!close && lost.getAsBoolean()) {
@@ -45,7 +64,7 @@ public final class LeaseGuard {
             }
             Object result;
             try {
-                result = method.invoke(store, args);
+                result = method.invoke(target, unwrapped(args));
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
@@ -54,8 +73,28 @@ public final class LeaseGuard {
                 return guardAny(returned, result, lease, lost);
             }
             return result;
-        });
-        return type.cast(proxy);
+        }
+    }
+
+    /**
+     * The arguments with every guarded object replaced by what it guards: a store gets back its own objects (a
+     * folder handed to another folder's {@code copyIn} or {@code moveIn}), not a proxy it cannot cast.
+     */
+    private static Object[] unwrapped(Object[] args) {
+        if (args == null) {
+            return null;
+        }
+        Object[] out = args;
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a != null && Proxy.isProxyClass(a.getClass()) && Proxy.getInvocationHandler(a) instanceof Guarded g) {
+                if (out == args) {
+                    out = args.clone();
+                }
+                out[i] = g.target;
+            }
+        }
+        return out;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
