@@ -122,13 +122,15 @@ public interface FleetDatabase extends AutoCloseable {
     void giveBack(Lease lease, Duration nextSyncIn);
 
     /**
-     * Tells the fleet this worker is alive for {@code aliveFor} from now, and forgets workers dead for an hour.
+     * Tells the fleet this worker is alive for {@code aliveFor} from now and watches at most {@code capacity}
+     * accounts, and forgets workers dead for an hour.
      *
      * @param worker   the worker's name
+     * @param capacity the most accounts it watches
      * @param aliveFor how long it counts as alive without another heartbeat
-     * @return how many workers are alive, this one included
+     * @return the capacities of the live workers, this one's included
      */
-    int heartbeat(String worker, Duration aliveFor);
+    List<Integer> heartbeat(String worker, int capacity, Duration aliveFor);
 
     /**
      * Tells the fleet this worker has stopped (it no longer counts when the others share the accounts).

@@ -12,6 +12,7 @@ import jakarta.mail.Store;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,16 @@ final class WatchingFleet {
     private static final Duration MAX_IDLE_BACKOFF = Duration.ofMinutes(5);
     /** Stack of an IDLE thread: it only waits on a socket. */
     private static final long IDLE_STACK = 256 * 1024;
+    /** Threads that refresh and close IDLE connections. */
+    private static final int IDLE_WORKERS = 4;
 
     private final SyncFleet fleet;
     private final FleetDatabase db;
     private final SyncFleet.Builder config;
     private final String worker;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Accounts no longer held whose sync still runs: their leases are renewed until it ends, then given back. */
+    private final Map<String, Held> draining = new ConcurrentHashMap<>();
     private final AtomicInteger idleThreads = new AtomicInteger();
     private final AtomicInteger syncing = new AtomicInteger();
     private volatile boolean closed;
@@ -64,6 +69,8 @@ final class WatchingFleet {
     private ScheduledExecutorService balancer;
     private ScheduledExecutorService renewer;
     private ScheduledExecutorService idleControl;
+    /** Refreshes and closings of IDLE connections, a few at a time: one stalled server holds up one thread. */
+    private ExecutorService idleWork;
 
     /** One account held by this process. Its fields change under its own lock. */
     private final class Held {
@@ -74,6 +81,8 @@ final class WatchingFleet {
         volatile long dueAt = System.nanoTime();
         volatile int failures;
         volatile Idler idler;
+        /** The server offers no IDLE: synced every interval, no connection between syncs. */
+        volatile boolean noIdle;
         boolean running;
         /** A change was told while a sync ran: sync again after it. */
         boolean again;
@@ -103,6 +112,8 @@ final class WatchingFleet {
         balancer = Executors.newSingleThreadScheduledExecutor(daemon(() -> "mailkit-fleet-balance"));
         renewer = Executors.newSingleThreadScheduledExecutor(daemon(() -> "mailkit-fleet-renew"));
         idleControl = Executors.newSingleThreadScheduledExecutor(daemon(() -> "mailkit-fleet-idle-control"));
+        AtomicInteger w = new AtomicInteger();
+        idleWork = Executors.newFixedThreadPool(IDLE_WORKERS, daemon(() -> "mailkit-fleet-idle-work-" + w.incrementAndGet()));
         long poll = config.poll.toMillis();
         balancer.scheduleWithFixedDelay(this::balance, 0, poll, TimeUnit.MILLISECONDS);
         long every = Math.max(1, config.leaseDuration.toMillis() / 3);
@@ -139,9 +150,8 @@ final class WatchingFleet {
             return;
         }
         try {
-            int live = Math.max(1, db.heartbeat(worker, config.leaseDuration));
-            int accounts = db.accountCount();
-            int share = Math.min(config.watchAccounts, (accounts + live - 1) / live);
+            List<Integer> capacities = db.heartbeat(worker, config.watchAccounts, config.leaseDuration);
+            int share = share(db.accountCount(), capacities, config.watchAccounts);
             int surplus = held.size() - share;
             if (surplus > 0) {
                 // those not syncing first: they are given back at once
@@ -157,10 +167,15 @@ final class WatchingFleet {
                     break;
                 }
                 Held h = new Held(lease.get());
-                held.put(h.account(), h);
+                if (held.putIfAbsent(h.account(), h) != null || draining.containsKey(h.account())) {
+                    // cannot be: the lease was free in the database. Give it back rather than hold it twice.
+                    held.remove(h.account(), h);
+                    giveBack(h);
+                    continue;
+                }
                 SyncFleet.listen(() -> config.listener.onLeased(h.lease));
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a throwing task would never run again: no heartbeat, no leases
             LOG.warn("fleet {}: cannot balance the accounts: {}", worker, e.toString());
         }
         long now = System.nanoTime();
@@ -169,6 +184,32 @@ final class WatchingFleet {
                 queueSync(h);
             }
         }
+    }
+
+    /**
+     * This process's share of the accounts: the live processes' capacities filled to one level, as evenly as their
+     * capacities allow (a process that takes only 10 leaves the rest to the others), at most {@code mine}.
+     *
+     * @param accounts   the fleet's accounts
+     * @param capacities the live watching processes' {@code watch(n)}, this one's included
+     * @param mine       this process's
+     * @return how many accounts this process should hold
+     */
+    static int share(int accounts, List<Integer> capacities, int mine) {
+        List<Integer> caps = new ArrayList<>(capacities);
+        if (caps.isEmpty()) {
+            caps.add(mine);
+        }
+        caps.sort(null);
+        long remaining = accounts;
+        for (int i = 0; i < caps.size(); i++) {
+            long level = (remaining + (caps.size() - i) - 1) / (caps.size() - i);
+            if (caps.get(i) >= level) {
+                return (int) Math.min(mine, level);
+            }
+            remaining -= caps.get(i);
+        }
+        return mine; // the fleet's capacity is below its accounts: every process takes all it may
     }
 
     private void queueSync(Held h) {
@@ -192,6 +233,7 @@ final class WatchingFleet {
                 return;
             }
             h.running = true;
+            h.dueAt = System.nanoTime() + config.interval.toNanos(); // not queued again by the timer meanwhile
         }
         syncing.incrementAndGet();
         Lease lease = h.lease;
@@ -213,7 +255,7 @@ final class WatchingFleet {
                 h.dueAt = System.nanoTime() + config.interval.toNanos();
                 db.record(lease, config.interval, null);
                 SyncFleet.listen(() -> config.listener.onSynced(lease, report));
-                if (h.idler == null) {
+                if (h.idler == null && !h.noIdle) {
                     startIdler(h, target);
                 }
             } finally {
@@ -242,6 +284,7 @@ final class WatchingFleet {
                 giveBack = h.dropped && h.giveBackWanted && !h.givenBack;
                 h.givenBack |= giveBack;
             }
+            draining.remove(h.account(), h);
             if (giveBack) {
                 giveBack(h);
             } else if (again && h.failures == 0) {
@@ -268,6 +311,7 @@ final class WatchingFleet {
 
     private void lost(Held h, LeaseLostException e) {
         h.lost.set(true);
+        draining.remove(h.account(), h);
         if (drop(h, false)) {
             LOG.info("fleet: lease of {} lost (another worker holds it now)", h.account());
             SyncFleet.listen(() -> config.listener.onLeaseLost(h.lease, e));
@@ -285,6 +329,9 @@ final class WatchingFleet {
             h.giveBackWanted = giveBack;
             now = giveBack && !h.running;
             h.givenBack |= now;
+            if (h.running && !h.lost.get()) {
+                draining.put(h.account(), h); // its lease stays renewed until the sync ends
+            }
         }
         held.remove(h.account(), h);
         Idler idler = h.idler;
@@ -308,9 +355,10 @@ final class WatchingFleet {
         }
     }
 
-    /** All leases in one statement; one that was not renewed was taken over. */
+    /** All leases in one statement (those draining too); one that was not renewed was taken over. */
     private void renew() {
         List<Held> all = new ArrayList<>(held.values());
+        all.addAll(draining.values());
         if (all.isEmpty()) {
             return;
         }
@@ -320,11 +368,11 @@ final class WatchingFleet {
             for (Held h : all) {
                 if (renewed.contains(h.account())) {
                     h.renewedAt = start;
-                } else if (!h.dropped) {
+                } else if (!h.givenBack) {
                     lost(h, new LeaseLostException(h.account(), h.lease.fencingToken()));
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a throwing task would never run again
             LOG.warn("fleet {}: cannot renew {} leases: {}", worker, all.size(), e.toString());
             for (Held h : all) {
                 // the database did not answer: a lease may still be ours until it expires
@@ -336,11 +384,15 @@ final class WatchingFleet {
     }
 
     private void refreshIdle() {
-        for (Held h : held.values()) {
-            Idler idler = h.idler;
-            if (idler != null) {
-                idler.refresh();
+        try {
+            for (Held h : held.values()) {
+                Idler idler = h.idler;
+                if (idler != null) {
+                    idleWork.execute(idler::refresh);
+                }
             }
+        } catch (Throwable e) { // a throwing task would never run again
+            LOG.warn("fleet {}: cannot refresh IDLE: {}", worker, e.toString());
         }
     }
 
@@ -365,11 +417,31 @@ final class WatchingFleet {
                 || e instanceof InvalidConfigurationException || e instanceof ConnectionException c && c.isPermanent();
     }
 
-    /** The IDLE connection of one account, on its own thread; every notification queues a sync. */
+    /**
+     * Whether an untagged response tells of a change in the account: a new or expunged message, changed flags
+     * (RFC 3501, RFC 7162's VANISHED), or — with NOTIFY — another folder's STATUS or a folder created, renamed
+     * or deleted (LIST). A keep-alive ({@code * OK Still here}) is not.
+     */
+    static boolean isChange(Response r) {
+        if (r.isTagged() || !(r instanceof IMAPResponse ir)) {
+            return false;
+        }
+        for (String key : CHANGES) {
+            if (ir.keyEquals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String[] CHANGES = {"EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST"};
+
+    /** The IDLE connection of one account, on its own thread; every change it reports queues a sync. */
     private final class Idler implements Runnable {
         private final Held h;
         private volatile boolean stopped;
         private volatile IMAPFolder folder;
+        private volatile Thread thread;
 
         Idler(Held h) {
             this.h = h;
@@ -377,11 +449,17 @@ final class WatchingFleet {
 
         @Override
         public void run() {
+            thread = Thread.currentThread();
             idleThreads.incrementAndGet();
             try {
                 loop();
             } finally {
                 idleThreads.decrementAndGet();
+                synchronized (h) {
+                    if (h.idler == this) {
+                        h.idler = null; // started again after the next successful sync, unless the server has no IDLE
+                    }
+                }
             }
         }
 
@@ -396,6 +474,7 @@ final class WatchingFleet {
                     IMAPStore imap = (IMAPStore) store;
                     if (!imap.hasCapability("IDLE")) {
                         LOG.info("fleet: {} offers no IDLE; synced every {}", h.account(), config.interval);
+                        h.noIdle = true;
                         return;
                     }
                     IMAPFolder f = (IMAPFolder) store.getFolder("INBOX");
@@ -403,17 +482,30 @@ final class WatchingFleet {
                     if (imap.hasCapability("NOTIFY")) {
                         notifyAll(f);
                     }
+                    // every change this connection hears of queues a sync, whichever thread reads it: the IDLE's,
+                    // or a refresh's NOOP between two IDLEs (checking a flag after each IDLE would miss that one
+                    // until the next refresh)
+                    f.doCommand(p -> {
+                        p.addResponseHandler(r -> {
+                            if (isChange(r) && !stopped && !closed) {
+                                queueSync(h);
+                            }
+                        });
+                        return null;
+                    });
                     folder = f;
                     if (stopped) {
                         break;
                     }
-                    wait = Duration.ofSeconds(1);
                     queueSync(h); // whatever changed while nothing listened
                     while (!stopped && !closed && f.isOpen()) {
                         f.idle(true);
-                        if (!stopped && !closed) {
-                            queueSync(h);
-                        }
+                        // an IDLE that ended normally: the server takes IDLE, so the next failure starts the
+                        // backoff anew (not before: a server that drops every IDLE at once must not be asked
+                        // for a login and a sync every second)
+                        wait = Duration.ofSeconds(1);
+                        // no sync for the IDLE's end itself: a server's keep-alive ("* OK Still here") or the
+                        // refresh ends it too; the changes queued theirs as they came
                     }
                 } catch (MessagingException | RuntimeException e) {
                     if (stopped || closed) {
@@ -471,11 +563,15 @@ final class WatchingFleet {
             }
         }
 
-        /** Ends the IDLE and the thread, from the control thread (a stalled server cannot block the caller). */
+        /** Ends the IDLE and the thread, on the IDLE work pool (a stalled server cannot block the caller). */
         void close() {
             stopped = true;
+            Thread t = thread;
+            if (t != null && folder == null) {
+                t.interrupt(); // waiting to reconnect: wake it
+            }
             try {
-                idleControl.execute(() -> {
+                idleWork.execute(() -> {
                     IMAPFolder f = folder;
                     if (f != null) {
                         try {
@@ -495,7 +591,7 @@ final class WatchingFleet {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // closed: the loop sees it
         }
     }
 
@@ -509,6 +605,11 @@ final class WatchingFleet {
         }
         closed = true;
         shutdown(balancer, Duration.ofSeconds(10));
+        try {
+            db.leave(worker); // first: the others' shares grow now, and they take what is given back below
+        } catch (RuntimeException e) {
+            LOG.debug("fleet {}: cannot leave: {}", worker, e.toString());
+        }
         for (Held h : new ArrayList<>(held.values())) {
             drop(h, true);
         }
@@ -525,14 +626,10 @@ final class WatchingFleet {
         }
         renewer.shutdownNow();
         shutdown(idleControl, Duration.ofSeconds(10));
-        try {
-            db.leave(worker);
-        } catch (RuntimeException e) {
-            LOG.debug("fleet {}: cannot leave: {}", worker, e.toString());
-        }
+        shutdown(idleWork, Duration.ofSeconds(10)); // the closings queued above run first
     }
 
-    private static void shutdown(ScheduledExecutorService s, Duration wait) {
+    private static void shutdown(ExecutorService s, Duration wait) {
         s.shutdown();
         try {
             if (!s.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {

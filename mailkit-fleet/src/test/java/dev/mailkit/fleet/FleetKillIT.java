@@ -88,6 +88,19 @@ class FleetKillIT {
         }
     }
 
+    /** Account to {next_due in epoch ms, failures}. */
+    private static Map<String, long[]> dueAndFailures(String url) throws Exception {
+        Map<String, long[]> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(
+                "SELECT account, (extract(epoch FROM next_due) * 1000)::bigint, failures FROM accounts");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+            }
+        }
+        return out;
+    }
+
     private static void signal(String signal, Process p) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
         assertThat(kill.waitFor()).as("kill -%s %d", signal, p.pid()).isZero();
@@ -127,6 +140,7 @@ class FleetKillIT {
             procs[i] = worker(url, names[i], log, watch);
         }
         int kills = 0;
+        int moves = 0;
         int killsHoldingLeases = 0;
         int pauses = 0;
         int takenOverWhilePaused = 0;
@@ -135,7 +149,7 @@ class FleetKillIT {
         List<Long> takeovers = new ArrayList<>();
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(soak);
-            long lastChange = System.nanoTime();
+            Map<String, Long> lastChangeOf = new HashMap<>();
             long nextKill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1000 + random.nextInt(1500));
             while (System.nanoTime() < end) {
                 String account = accounts.get(random.nextInt(accounts.size()));
@@ -145,9 +159,16 @@ class FleetKillIT {
                     inbox.open(Folder.READ_WRITE);
                     inbox.getMessage(1 + random.nextInt(inbox.getMessageCount()))
                             .setFlags(new Flags(Flags.Flag.SEEN), random.nextBoolean());
+                    if (random.nextInt(4) == 0 && inbox.getMessageCount() > 1) {
+                        // a move on the server: the mirror copies the message it has instead of downloading it
+                        ((org.eclipse.angus.mail.imap.IMAPFolder) inbox).moveMessages(
+                                new jakarta.mail.Message[] {inbox.getMessage(1 + random.nextInt(inbox.getMessageCount()))},
+                                store.getFolder("Archive"));
+                        moves++;
+                    }
                     inbox.close(false);
                 }
-                lastChange = System.nanoTime();
+                lastChangeOf.put(account, System.nanoTime());
                 if (System.nanoTime() >= nextKill && ++events % 4 == 1) {
                     // pause a worker holding leases past its lease, then let it go on: what it held is taken
                     // over meanwhile, and its renewals and writes on resuming are refused
@@ -201,16 +222,20 @@ class FleetKillIT {
                 }
             }
             if (watch) {
-                // accounts stay leased: wait until each recorded a sync after the last change (which puts its next
-                // periodic sync ten minutes away), then until no account records another for 2 s
-                long lastChangeMs = scalar(url, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
-                        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastChange);
-                String after = "SELECT count(*) FROM accounts WHERE failures > 0 OR next_due < to_timestamp("
-                        + (lastChangeMs + TimeUnit.MINUTES.toMillis(10)) + " / 1000.0)";
+                // accounts stay leased and are synced only when their server tells of a change (the interval is
+                // ten minutes): wait until each recorded a sync after its own last change (which puts its next
+                // periodic sync ten minutes after that sync), then until no account records another for 2 s
+                long offsetMs = scalar(url, "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+                        - TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(60, ACCOUNTS / 2));
-                while (System.nanoTime() < deadline && scalar(url, after) > 0) {
+                List<String> behind = new ArrayList<>(accounts);
+                while (!behind.isEmpty() && System.nanoTime() < deadline) {
+                    Map<String, long[]> rows = dueAndFailures(url);
+                    behind.removeIf(a -> rows.get(a)[1] == 0 && rows.get(a)[0] > offsetMs
+                            + TimeUnit.NANOSECONDS.toMillis(lastChangeOf.getOrDefault(a, 0L)) + TimeUnit.MINUTES.toMillis(10));
                     Thread.sleep(100);
                 }
+                assertThat(behind).as("accounts not synced after their last change (seed %d)", seed).isEmpty();
                 long sum = -1;
                 while (System.nanoTime() < deadline) {
                     long now = scalar(url, "SELECT coalesce(sum(extract(epoch FROM next_due) * 1000), 0)::bigint FROM accounts");
@@ -242,7 +267,7 @@ class FleetKillIT {
                 + " holding leases), takeover ms " + takeovers + ", max " + maxTakeoverMs + " (lease " + LEASE_MS
                 + " ms, poll 100 ms); " + pauses + " pauses past the lease, " + takenOverWhilePaused
                 + " leases taken over meanwhile, " + refusals + " leases lost (renewal or write refused); " + ids
-                + " messages; " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s in all, setup included");
+                + " messages, " + moves + " moved; " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s in all, setup included");
         assertThat(kills).as("kills").isGreaterThanOrEqualTo(3);
         assertThat(pauses).as("pauses of a worker holding leases").isGreaterThanOrEqualTo(1);
         if (takenOverWhilePaused > 0) {

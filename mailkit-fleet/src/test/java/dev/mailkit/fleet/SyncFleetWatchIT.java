@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@link SyncFleet} in watch mode against Dovecot (which offers IDLE and NOTIFY): two processes' worth of fleets
  * share the accounts evenly, each account costs one IDLE connection and one thread although it has two folders,
- * mail arriving in either folder is synced at once (the interval is ten minutes, so only the server's
+ * mail arriving in either folder, a flag change and a move on the server are synced at once (the interval is ten minutes, so only the server's
  * notification can start those syncs), a closed fleet's accounts move to the other, no sync of one account
  * overlaps another, and every account ends an exact mirror.
  */
@@ -90,10 +90,23 @@ class SyncFleetWatchIT {
                         int before = synced.get(account).size();
                         long t0 = System.nanoTime();
                         try (Store store = Mailboxes.imap(DOVECOT.port(), account, ManyUsersDovecot.PASSWORD)) {
-                            if (n % 3 == 2) {
+                            if (n % 4 == 3) {
+                                // moved on the server: mirrored by a copy of the message the mirror has
+                                Folder from = store.getFolder("Archive");
+                                from.open(Folder.READ_WRITE);
+                                if (from.getMessageCount() == 0) {
+                                    from.close(false);
+                                    from = store.getFolder("INBOX");
+                                    from.open(Folder.READ_WRITE);
+                                }
+                                ((org.eclipse.angus.mail.imap.IMAPFolder) from).moveMessages(new jakarta.mail.Message[] {
+                                        from.getMessage(1)}, store.getFolder(from.getName().equals("INBOX") ? "Archive" : "INBOX"));
+                                from.close(false);
+                            } else if (n % 3 == 2) {
                                 Folder inbox = store.getFolder("INBOX");
                                 inbox.open(Folder.READ_WRITE);
-                                inbox.getMessage(1).setFlags(new Flags(Flags.Flag.FLAGGED), n % 2 == 0);
+                                jakarta.mail.Message m = inbox.getMessage(1); // a real change: the flag toggled
+                                m.setFlags(new Flags(Flags.Flag.FLAGGED), !m.isSet(Flags.Flag.FLAGGED));
                                 inbox.close(false);
                             } else {
                                 Mailboxes.append(store, n % 3 == 0 ? "INBOX" : "Archive", account + "-" + ++ids);
@@ -142,7 +155,7 @@ class SyncFleetWatchIT {
                 .leaseDuration(Duration.ofSeconds(3))
                 .poll(Duration.ofMillis(200))
                 .interval(Duration.ofMinutes(10))
-                .idleRefresh(Duration.ofSeconds(2))
+                .idleRefresh(Duration.ofSeconds(30)) // a change heard between two IDLEs must not wait for it
                 .endpoints(account -> ServerEndpoint.of("127.0.0.1", DOVECOT.port(), Security.PLAIN))
                 .options(ConnectionOptions.builder().allowPlaintext().build())
                 .credentials(account -> Credentials.password(account, ManyUsersDovecot.PASSWORD))

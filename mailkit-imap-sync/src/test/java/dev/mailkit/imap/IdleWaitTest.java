@@ -92,6 +92,23 @@ class IdleWaitTest {
     }
 
     @Test
+    void keepAlivesInIdle_startNoSync_butAChangeDoes() throws Exception {
+        server.idleKeepAlive(Duration.ofMillis(100));
+        try (ImapSynchronizer s = synchronizer(ConnectionOptions.builder()); SyncWatch w = s.watch()) {
+            waitFor(() -> s.state().findByMessageId("<idle1@example.com>").size() == 1, "the first sync");
+            waitFor(() -> !server.commands("IDLE").isEmpty(), "IDLE");
+            Thread.sleep(1_000); // the sync asked for once IDLE listens
+            int selects = server.commands("SELECT").size() + server.commands("EXAMINE").size();
+            Thread.sleep(3_000); // thirty keep-alives
+            assertThat(server.commands("SELECT").size() + server.commands("EXAMINE").size())
+                    .as("folders opened while the server only said it is still there").isEqualTo(selects);
+            server.append("INBOX", ServerClient.message(4, "<idle4@example.com>", "between keep-alives"));
+            waitFor(() -> s.state().findByMessageId("<idle4@example.com>").size() == 1, "mail announced in IDLE");
+        }
+        assertThat(watchErrors).isEmpty();
+    }
+
+    @Test
     void anIdleSilentForLongerThanTheIdleTimeout_endsWithATypedTimeout_andIsEstablishedAgain() throws Exception {
         ConnectionOptions.Builder options = ConnectionOptions.builder().readTimeout(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(2));

@@ -141,7 +141,7 @@ public final class DefaultFleetDatabase implements FleetDatabase {
         return sql.inTransaction("renew the lease of " + lease.account(), c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE accounts"
                     + " SET lease_expires = clock_timestamp() + ? * interval '1 millisecond'"
-                    + " WHERE account = ? AND fencing_token = ? RETURNING lease_expires")) {
+                    + " WHERE account = ? AND fencing_token = ? AND holder IS NOT NULL RETURNING lease_expires")) {
                 ps.setLong(1, duration.toMillis());
                 ps.setString(2, lease.account());
                 ps.setLong(3, lease.fencingToken());
@@ -203,7 +203,8 @@ public final class DefaultFleetDatabase implements FleetDatabase {
             try (PreparedStatement ps = c.prepareStatement("UPDATE accounts a"
                     + " SET lease_expires = clock_timestamp() + ? * interval '1 millisecond'"
                     + " FROM unnest(?::text[], ?::bigint[]) AS held(account, token)"
-                    + " WHERE a.account = held.account AND a.fencing_token = held.token RETURNING a.account")) {
+                    + " WHERE a.account = held.account AND a.fencing_token = held.token AND a.holder IS NOT NULL"
+                    + " RETURNING a.account")) {
                 ps.setLong(1, duration.toMillis());
                 ps.setArray(2, c.createArrayOf("text", accounts));
                 ps.setArray(3, c.createArrayOf("bigint", tokens));
@@ -219,27 +220,31 @@ public final class DefaultFleetDatabase implements FleetDatabase {
     }
 
     @Override
-    public int heartbeat(String worker, Duration aliveFor) {
+    public List<Integer> heartbeat(String worker, int capacity, Duration aliveFor) {
         Objects.requireNonNull(worker, "worker");
         requirePositive(aliveFor);
         return sql.inTransaction("heartbeat of " + worker, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (worker, alive_until)"
-                    + " VALUES (?, clock_timestamp() + ? * interval '1 millisecond')"
-                    + " ON CONFLICT (worker) DO UPDATE SET alive_until = EXCLUDED.alive_until")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO workers (worker, capacity, alive_until)"
+                    + " VALUES (?, ?, clock_timestamp() + ? * interval '1 millisecond')"
+                    + " ON CONFLICT (worker) DO UPDATE SET capacity = EXCLUDED.capacity, alive_until = EXCLUDED.alive_until")) {
                 ps.setString(1, worker);
-                ps.setLong(2, aliveFor.toMillis());
+                ps.setInt(2, capacity);
+                ps.setLong(3, aliveFor.toMillis());
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM workers WHERE alive_until < clock_timestamp() - interval '1 hour'")) {
                 ps.executeUpdate();
             }
+            List<Integer> out = new java.util.ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT count(*) FROM workers WHERE alive_until >= clock_timestamp()");
+                    "SELECT capacity FROM workers WHERE alive_until >= clock_timestamp()");
                  ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
             }
+            return out;
         });
     }
 

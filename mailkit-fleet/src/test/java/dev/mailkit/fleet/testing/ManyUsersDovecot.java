@@ -61,6 +61,9 @@ public final class ManyUsersDovecot implements BeforeAllCallback, AfterAllCallba
                 "state_dir = " + base.resolve("run/state"),
                 "protocols = imap",
                 "listen = 127.0.0.1",
+                // room for a watching fleet's IDLE connections: one imap process per connection
+                "default_process_limit = 1500",
+                "default_client_limit = 6000",
                 "log_path = " + base.resolve("dovecot.log"),
                 "ssl = no",
                 "disable_plaintext_auth = no",
@@ -93,6 +96,9 @@ public final class ManyUsersDovecot implements BeforeAllCallback, AfterAllCallba
                 "}",
                 "service anvil {",
                 "  chroot =",
+                "}",
+                "service imap {",
+                "  process_limit = 2500", // Dovecot's own default for imap is 1024
                 "}",
                 "protocol imap {",
                 "  mail_max_userip_connections = 50",

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -142,6 +143,19 @@ public final class HostileImapServer implements AutoCloseable {
     }
 
     private volatile Streamer greeting;
+
+    private volatile Duration idleKeepAlive;
+
+    /**
+     * In IDLE, sends {@code * OK Still here} this often, as Dovecot does every two minutes (null: never).
+     *
+     * @param every the interval
+     * @return this server
+     */
+    public HostileImapServer idleKeepAlive(Duration every) {
+        this.idleKeepAlive = every;
+        return this;
+    }
 
     /** Sends this instead of the greeting (null: the usual {@code * OK [CAPABILITY ...]} line). */
     public HostileImapServer greeting(Streamer greeting) {
@@ -766,6 +780,7 @@ public final class HostileImapServer implements AutoCloseable {
         commands.add(new Command(conn.id, tag, "IDLE", "", folder, conn, List.of()));
         out.write("+ idling\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        long keptAlive = System.nanoTime();
         while (in.available() == 0) {
             List<Response> updates = new ArrayList<>();
             synchronized (lock) {
@@ -773,6 +788,11 @@ public final class HostileImapServer implements AutoCloseable {
             }
             for (Response r : updates) {
                 out.write(r.bytes);
+            }
+            Duration keepAlive = idleKeepAlive;
+            if (keepAlive != null && System.nanoTime() - keptAlive >= keepAlive.toNanos()) {
+                out.write("* OK Still here\r\n".getBytes(StandardCharsets.US_ASCII));
+                keptAlive = System.nanoTime();
             }
             out.flush();
             try {

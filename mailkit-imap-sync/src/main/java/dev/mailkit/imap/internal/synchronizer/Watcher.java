@@ -12,6 +12,7 @@ import jakarta.mail.Store;
 import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
 
 /**
  * {@link SyncWatch}: one IDLE connection per watched folder, each on its own thread, re-issued before
- * servers time it out; a scheduler that runs debounced syncs, a periodic sync for unwatched folders,
+ * servers time it out, a sync asked for each change it reports (not for keep-alives); a scheduler that runs debounced syncs, a periodic sync for unwatched folders,
  * and a cheap poll of the Maildir directories' modification times for edits by other clients.
  */
 public final class Watcher implements SyncWatch {
@@ -184,6 +185,16 @@ public final class Watcher implements SyncWatch {
                 if (name.equals(folders.get(0)) && ((IMAPStore) store).hasCapability("NOTIFY")) {
                     notifyAll(folder);
                 }
+                // every change this connection hears of asks for a sync, whichever thread reads it: the IDLE's,
+                // or a refresh's command between two IDLEs
+                folder.doCommand(p -> {
+                    p.addResponseHandler(r -> {
+                        if (isChange(r) && !closed) {
+                            syncSoon();
+                        }
+                    });
+                    return null;
+                });
                 synchronized (idling) {
                     idling.put(Thread.currentThread(), folder);
                 }
@@ -192,10 +203,9 @@ public final class Watcher implements SyncWatch {
                 // was down) produced no notification: sync once now that one is listening.
                 syncSoon();
                 while (!closed && folder.isOpen()) {
+                    // no sync for the IDLE's end itself: a server's keep-alive ("* OK Still here") or the refresh
+                    // ends it too; the changes asked for theirs as they came
                     folder.idle(true);
-                    if (!closed) {
-                        syncSoon();
-                    }
                 }
             } catch (MessagingException | RuntimeException e) {
                 if (closed) {
@@ -217,6 +227,23 @@ public final class Watcher implements SyncWatch {
                 closeQuietly(store);
             }
         }
+    }
+
+    /**
+     * Whether an untagged response tells of a change: a new or expunged message, changed flags (RFC 3501, RFC
+     * 7162's VANISHED), or — with NOTIFY — another folder's STATUS or a folder created, renamed or deleted
+     * (LIST). A keep-alive ({@code * OK Still here}) is not.
+     */
+    static boolean isChange(Response r) {
+        if (r.isTagged() || !(r instanceof IMAPResponse ir)) {
+            return false;
+        }
+        for (String key : new String[] {"EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST"}) {
+            if (ir.keyEquals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

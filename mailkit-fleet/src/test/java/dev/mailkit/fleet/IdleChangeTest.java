@@ -1,0 +1,33 @@
+package dev.mailkit.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.junit.jupiter.api.Test;
+
+/** Which responses on a watching connection start a sync: changes, not keep-alives nor command results. */
+class IdleChangeTest {
+
+    private static boolean change(String line) throws Exception {
+        return WatchingFleet.isChange(new IMAPResponse(line));
+    }
+
+    @Test
+    void changes_startASync() throws Exception {
+        assertThat(change("* 23 EXISTS")).isTrue();
+        assertThat(change("* 4 EXPUNGE")).isTrue();
+        assertThat(change("* 7 FETCH (FLAGS (\\Seen) MODSEQ (12))")).isTrue();
+        assertThat(change("* VANISHED (EARLIER) 300:310")).isTrue();
+        assertThat(change("* STATUS Archive (MESSAGES 3 UIDNEXT 9 UIDVALIDITY 1)")).isTrue();
+        assertThat(change("* LIST () \"/\" \"New folder\"")).isTrue();
+    }
+
+    @Test
+    void keepAlives_andResults_doNot() throws Exception {
+        assertThat(change("* OK Still here")).isFalse();
+        assertThat(change("+ idling")).isFalse();
+        assertThat(change("A12 OK IDLE terminated")).isFalse();
+        assertThat(change("* 2 RECENT")).isFalse();
+        assertThat(change("* OK [HIGHESTMODSEQ 40] Highest")).isFalse();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.mailkit.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** How watching processes share the accounts: every account has room, nobody above its capacity, evenly. */
+class WatchShareTest {
+
+    @Test
+    void equalCapacities_shareEvenly_roundedUp() {
+        assertThat(WatchingFleet.share(12, List.of(100, 100), 100)).isEqualTo(6);
+        assertThat(WatchingFleet.share(13, List.of(100, 100, 100), 100)).isEqualTo(5);
+        assertThat(WatchingFleet.share(1000, List.of(100_000), 100_000)).isEqualTo(1000);
+        assertThat(WatchingFleet.share(0, List.of(10, 10), 10)).isZero();
+    }
+
+    @Test
+    void aSmallCapacity_leavesTheRestToTheOthers() {
+        // 100 accounts, capacities 100, 100 and 10: the small one takes 10, the others 45 each
+        assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 10)).isEqualTo(10);
+        assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 100)).isEqualTo(45);
+        // more accounts than the fleet can hold: everyone takes all it may
+        assertThat(WatchingFleet.share(500, List.of(100, 100, 10), 100)).isEqualTo(100);
+    }
+
+    @Test
+    void randomFleets_giveEveryAccountRoom_withinEachCapacity_noShareAboveAnotherUnlessCapped() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 5_000; round++) {
+            int processes = 1 + random.nextInt(6);
+            List<Integer> caps = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                caps.add(1 + random.nextInt(random.nextBoolean() ? 20 : 2_000));
+            }
+            int accounts = random.nextInt(3_000);
+            long capacity = caps.stream().mapToLong(Integer::longValue).sum();
+            int[] shares = caps.stream().mapToInt(c -> WatchingFleet.share(accounts, caps, c)).toArray();
+            long room = 0;
+            int maxShare = 0;
+            for (int i = 0; i < processes; i++) {
+                assertThat(shares[i]).as("seed %d: share within capacity", seed).isBetween(0, caps.get(i));
+                room += shares[i];
+                maxShare = Math.max(maxShare, shares[i]);
+            }
+            assertThat(room).as("seed %d: room for every account %s %d", seed, caps, accounts)
+                    .isGreaterThanOrEqualTo(Math.min(accounts, capacity));
+            for (int i = 0; i < processes; i++) {
+                if (shares[i] < maxShare) {
+                    assertThat(shares[i]).as("seed %d: a smaller share only where the capacity is reached", seed)
+                            .isEqualTo(caps.get(i));
+                }
+            }
+            if (capacity >= accounts) {
+                // rounding up gives each process at most one account more than an exact split would
+                assertThat(room).as("seed %d: no more room than one account a process beyond the accounts", seed)
+                        .isLessThan((long) accounts + processes);
+            }
+        }
+    }
+}
