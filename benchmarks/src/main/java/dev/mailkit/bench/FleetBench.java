@@ -66,6 +66,9 @@ final class FleetBench {
         int messages = Integer.getInteger("bench.fleet.messages", full ? 50 : 3);
         int heapAccounts = full ? 1000 : 10;
         int heapMessages = full ? 10 : 2;
+        String chosen = System.getProperty("bench.fleet.parts", "");
+        java.util.Set<String> parts = java.util.Set.of((chosen.isBlank() ? "throughput,takeover,heap,watch" : chosen)
+                .split(","));
         Files.deleteIfExists(workerLog);
         ManyUsersDovecot dovecot = new ManyUsersDovecot();
         dovecot.beforeAll(null);
@@ -75,32 +78,46 @@ final class FleetBench {
             long t = System.nanoTime();
             List<String> names = names("t", accounts);
             List<String> heapNames = names("h", heapAccounts);
-            populate(names, messages);
-            populate(heapNames, heapMessages);
+            if (parts.contains("throughput") || parts.contains("takeover")) {
+                populate(names, messages);
+            }
+            if (parts.contains("heap") || parts.contains("watch")) {
+                populate(heapNames, heapMessages);
+            }
             line(String.format(Locale.ROOT, "populated %d + %d accounts in %.1f s", accounts, heapAccounts,
                     (System.nanoTime() - t) / 1e9));
 
-            line("");
-            line("| workers | threads each | accounts × messages | initial sync | accounts/min | messages/s | scaling | load before → after |");
-            line("|---:|---:|---|---:|---:|---:|---:|---|");
-            if (full) {
-                syncAll(pg, names, messages, 3, true); // untimed: Dovecot's caches of these mailboxes warm
-            }
-            double one = 0;
-            for (int workers = 1; workers <= 3; workers++) {
-                double s = syncAll(pg, names, messages, workers, false);
-                if (workers == 1) {
-                    one = s;
+            if (parts.contains("throughput")) {
+                line("");
+                line("| workers | threads each | accounts × messages | initial sync | accounts/min | messages/s | scaling | load before → after |");
+                line("|---:|---:|---|---:|---:|---:|---:|---|");
+                if (full) {
+                    syncAll(pg, names, messages, 3, true); // untimed: Dovecot's caches of these mailboxes warm
                 }
-                // line written by syncAll; scaling appended there
-                lines.set(lines.size() - 1, lines.get(lines.size() - 1).replace("SCALING",
-                        String.format(Locale.ROOT, "%.2f×", one / s)));
-                log.println(lines.get(lines.size() - 1));
+                double one = 0;
+                for (int workers = 1; workers <= 3; workers++) {
+                    double s = syncAll(pg, names, messages, workers, false);
+                    if (workers == 1) {
+                        one = s;
+                    }
+                    // line written by syncAll; scaling appended there
+                    lines.set(lines.size() - 1, lines.get(lines.size() - 1).replace("SCALING",
+                            String.format(Locale.ROOT, "%.2f×", one / s)));
+                    log.println(lines.get(lines.size() - 1));
+                }
             }
-            line("");
-            takeover(pg, names, full ? 5 : 1);
-            line("");
-            heap(pg, heapNames, heapMessages);
+            if (parts.contains("takeover")) {
+                line("");
+                takeover(pg, names, full ? 5 : 1);
+            }
+            if (parts.contains("heap")) {
+                line("");
+                heap(pg, heapNames, heapMessages);
+            }
+            if (parts.contains("watch")) {
+                line("");
+                watch(pg, heapNames);
+            }
         } finally {
             for (Process p : children) {
                 p.destroyForcibly();
@@ -194,8 +211,14 @@ final class FleetBench {
 
     private Process worker(String url, String name, int threads, long leaseMs, long pollMs, long intervalMs)
             throws Exception {
+        return worker(url, name, threads, leaseMs, pollMs, intervalMs, "poll");
+    }
+
+    private Process worker(String url, String name, int threads, long leaseMs, long pollMs, long intervalMs, String mode)
+            throws Exception {
         List<String> cmd = Processes.javaWithHeap("-Xmx512m", FleetWorker.class.getName(), url, String.valueOf(port),
-                name, String.valueOf(threads), String.valueOf(leaseMs), String.valueOf(pollMs), String.valueOf(intervalMs));
+                name, String.valueOf(threads), String.valueOf(leaseMs), String.valueOf(pollMs), String.valueOf(intervalMs),
+                mode);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(workerLog.toFile()));
         pb.environment().put("MAILKIT_BENCH_PASSWORD", ManyUsersDovecot.PASSWORD);
         Process p = pb.start();
@@ -373,5 +396,91 @@ final class FleetBench {
                         + " load %s → %s",
                 names.size(), messages, firstRound, rounds, syncs, samples, maxHeap / 1048576.0, String.join(", ", sampleText),
                 maxThreads, hwm / 1024, before, load()));
+    }
+
+    /**
+     * One worker in watch mode, threads(8), -Xmx512m, watching every account (one IDLE connection each, NOTIFY on):
+     * the time until all are synced and watched, then mail arriving in random accounts and the time from each
+     * APPEND's completion to the message in the database; live heap and threads sampled throughout.
+     */
+    private void watch(PostgresServer pg, List<String> names) throws Exception {
+        String url = database(pg, names);
+        update(url, "UPDATE accounts SET next_due = now()");
+        String before = load();
+        long start = System.nanoTime();
+        Process p = worker(url, "watch", 8, 60_000, 1000, 3_600_000, "watch");
+        awaitStarted(p);
+        PrintWriter cmd = new PrintWriter(p.getOutputStream(), true, StandardCharsets.US_ASCII);
+        long maxHeap = 0;
+        long maxThreads = 0;
+        long hwm = 0;
+        List<String> sampleText = new ArrayList<>();
+        double allWatched = -1;
+        while (allWatched < 0) {
+            Thread.sleep(full ? 2000 : 300);
+            long[] h = sample(p, cmd);
+            maxHeap = Math.max(maxHeap, h[0]);
+            maxThreads = Math.max(maxThreads, h[1]);
+            hwm = h[2];
+            sampleText.add(String.format(Locale.ROOT, "%.1f", h[0] / 1048576.0));
+            if (h[4] == names.size() && h[5] == names.size()
+                    && scalar(url, "SELECT count(*) FROM accounts WHERE next_due < now() + interval '30 minutes'") == 0) {
+                allWatched = (System.nanoTime() - start) / 1e9;
+            }
+            if (scalar(url, "SELECT count(*) FROM accounts WHERE failures > 0") > 0
+                    || System.nanoTime() - start > TimeUnit.MINUTES.toNanos(30)) {
+                stop(List.of(p));
+                throw new IllegalStateException("fleet watch failed or timed out; see " + workerLog);
+            }
+        }
+        java.util.Random random = new java.util.Random(42);
+        List<Long> latencies = new ArrayList<>();
+        int arrivals = full ? 40 : 5;
+        for (int i = 0; i < arrivals; i++) {
+            String account = names.get(random.nextInt(names.size()));
+            long count = scalar(url, "SELECT count(*) FROM messages WHERE account = '" + account + "'");
+            Properties props = new Properties();
+            try (Store store = Session.getInstance(props).getStore("imap")) {
+                store.connect("127.0.0.1", port, account, ManyUsersDovecot.PASSWORD);
+                store.getFolder("INBOX").appendMessages(new Message[] {message(account, 1000 + i)});
+            }
+            long t0 = System.nanoTime();
+            while (scalar(url, "SELECT count(*) FROM messages WHERE account = '" + account + "'") == count) {
+                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(60)) {
+                    stop(List.of(p));
+                    throw new IllegalStateException("a message to " + account + " was not synced within 60 s");
+                }
+                Thread.sleep(5);
+            }
+            latencies.add((System.nanoTime() - t0) / 1_000_000);
+            if (i % 10 == 9) {
+                long[] h = sample(p, cmd);
+                maxHeap = Math.max(maxHeap, h[0]);
+                maxThreads = Math.max(maxThreads, h[1]);
+                hwm = h[2];
+                sampleText.add(String.format(Locale.ROOT, "%.1f", h[0] / 1048576.0));
+            }
+        }
+        stop(List.of(p));
+        List<Long> sorted = new ArrayList<>(latencies);
+        java.util.Collections.sort(sorted);
+        line(String.format(Locale.ROOT, "watch mode: one worker, threads(8), -Xmx512m, %,d accounts watched (IDLE + NOTIFY,"
+                        + " interval 1 h): all synced and watched %.1f s after start; %d messages appended to random"
+                        + " accounts, APPEND to mirrored in the database: median %d ms, max %d ms; live heap after a full GC,"
+                        + " %d samples: max %.1f MB (MB: %s); threads max %d; peak RSS %d MB; load %s → %s",
+                names.size(), allWatched, arrivals, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
+                sampleText.size(), maxHeap / 1048576.0, String.join(", ", sampleText), maxThreads, hwm / 1024, before,
+                load()));
+    }
+
+    /** Live heap, threads, VmHWM kB, VmRSS kB, accounts watched, IDLE connections of a worker. */
+    private static long[] sample(Process p, PrintWriter cmd) throws Exception {
+        cmd.println("HEAP");
+        String[] h = reader(p).readLine().split(" ");
+        long[] out = new long[6];
+        for (int i = 0; i < 6; i++) {
+            out[i] = Long.parseLong(h[i + 1]);
+        }
+        return out;
     }
 }

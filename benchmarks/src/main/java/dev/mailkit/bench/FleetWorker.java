@@ -18,7 +18,8 @@ import java.time.Duration;
  * A fleet worker process for {@link FleetBench}: one {@link SyncFleet} on the given database and loopback Dovecot,
  * run until killed. Arguments: JDBC URL, IMAP port, worker name, threads, lease ms, poll ms, interval ms. The password
  * comes from {@code MAILKIT_BENCH_PASSWORD}. Prints {@code STARTED}; for each line {@code HEAP} read from standard
- * input it runs a full GC and prints {@code HEAP <live heap bytes> <threads> <VmHWM kB> <VmRSS kB>}.
+ * input it runs a full GC and prints {@code HEAP <live heap bytes> <threads> <VmHWM kB> <VmRSS kB> <accounts watched>
+ * <IDLE connections>}. An eighth argument {@code watch} runs the fleet in watch mode.
  */
 public final class FleetWorker {
 
@@ -31,7 +32,11 @@ public final class FleetWorker {
         int threads = Integer.parseInt(args[3]);
         String password = System.getenv("MAILKIT_BENCH_PASSWORD");
         FleetDatabase db = FleetDatabase.builder().jdbcUrl(url).maxConnections(threads + 2).build();
-        SyncFleet fleet = SyncFleet.builder(db)
+        SyncFleet.Builder builder = SyncFleet.builder(db);
+        if (args.length > 7 && args[7].equals("watch")) {
+            builder.watch(100_000);
+        }
+        SyncFleet fleet = builder
                 .workerName(args[2])
                 .threads(threads)
                 .leaseDuration(Duration.ofMillis(Long.parseLong(args[4])))
@@ -51,7 +56,8 @@ public final class FleetWorker {
                 System.gc();
                 long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 int live = ManagementFactory.getThreadMXBean().getThreadCount();
-                System.out.println("HEAP " + used + " " + live + " " + status("VmHWM") + " " + status("VmRSS"));
+                System.out.println("HEAP " + used + " " + live + " " + status("VmHWM") + " " + status("VmRSS") + " "
+                        + fleet.watched() + " " + fleet.idleConnections());
                 System.out.flush();
             }
         }
