@@ -64,6 +64,7 @@ class SyncFleetWatchIT {
             }
         }
         String url = POSTGRES.server().newDatabase();
+        long poolThreadsBefore = unnamedPoolThreads();
         try (FleetDatabase dbA = FleetDatabase.builder().jdbcUrl(url).build();
              FleetDatabase dbB = FleetDatabase.builder().jdbcUrl(url).build()) {
             accounts.forEach(dbA::addAccount);
@@ -78,6 +79,8 @@ class SyncFleetWatchIT {
                             && b.watched() == ACCOUNTS / 2 && b.idleConnections() == ACCOUNTS / 2
                             && a.idleConnections() == ACCOUNTS / 2);
                     assertThat(givenBack.get()).as("accounts A gave back to B").isGreaterThanOrEqualTo(ACCOUNTS / 2);
+                    assertThat(unnamedPoolThreads()).as("threads of unnamed pools (a write-timeout scheduler per"
+                            + " connection)").isEqualTo(poolThreadsBefore);
                     long idleThreads = Thread.getAllStackTraces().keySet().stream()
                             .filter(t -> t.getName().startsWith("mailkit-fleet-idle-watch-")).count();
                     assertThat(idleThreads).as("IDLE threads for %d accounts of two folders each", ACCOUNTS)
@@ -135,6 +138,10 @@ class SyncFleetWatchIT {
                         .isEqualTo(Mailboxes.server(DOVECOT.port(), acc, ManyUsersDovecot.PASSWORD));
             }
         }
+    }
+
+    private static long unnamedPoolThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("pool-")).count();
     }
 
     private static void await(String what, long millis, BooleanSupplier condition) throws InterruptedException {
