@@ -118,6 +118,14 @@ final class FleetBench {
                 line("");
                 watch(pg, heapNames);
             }
+        } catch (Exception | Error e) {
+            // what Dovecot said about it (connection limits, inotify) before its directory is removed
+            String[] dovecotLog = dovecot.log().split("\n");
+            System.err.println("Dovecot's log, last 40 lines:");
+            for (int i = Math.max(0, dovecotLog.length - 40); i < dovecotLog.length; i++) {
+                System.err.println(dovecotLog[i]);
+            }
+            throw e;
         } finally {
             for (Process p : children) {
                 p.destroyForcibly();

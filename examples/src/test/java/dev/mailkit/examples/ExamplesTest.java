@@ -152,6 +152,16 @@ class ExamplesTest {
     }
 
     @Test
+    void syncManyAccounts_twoWorkersOnAnEmbeddedPostgres_shareTheAccounts_andHandThemOver() throws Exception {
+        java.util.Map<String, Integer> mirrored = SyncManyAccounts.run(4, out);
+        assertThat(mirrored).containsOnlyKeys("user1", "user2", "user3", "user4");
+        assertThat(mirrored).containsEntry("user1", 2).containsEntry("user2", 1).containsEntry("user3", 1)
+                .containsEntry("user4", 1);
+        assertThat(printed.toString()).contains("worker-2 stopped: worker-1 watches all 4")
+                .containsPattern("worker-1 watches \\d accounts, worker-2 \\d");
+    }
+
+    @Test
     void watchEvents() throws Exception {
         receive(1);
         Thread t = new Thread(() -> {

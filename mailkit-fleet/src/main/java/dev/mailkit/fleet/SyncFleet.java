@@ -60,8 +60,10 @@ import java.util.function.Function;
  * <p>What is enforced: at most {@link Builder#threads threads} syncs at once in this process; one sync per account
  * across every process sharing the database (the lease, with fencing); at most
  * {@link Builder#connectionsPerAccount connectionsPerAccount} IMAP connections per sync; and, per server host, at
- * most {@link Builder#maxConnectionsPerHost(String, int) the host's cap} connections opened by this process (not
- * counted across processes: divide a provider's budget by the number of processes). A provider's own per-account
+ * most {@link Builder#maxConnectionsPerHost(String, int) the host's cap} sync connections opened by this process (not
+ * counted across processes: divide a provider's budget by the number of processes). In {@linkplain Builder#watch
+ * watch mode} each watched account also holds one IDLE connection, which the host cap does not count: bound those
+ * with {@code watch(n)}. A provider's own per-account
  * limit (Gmail: 15 connections) is never reached by the fleet alone, which holds one account on one sync at a time;
  * the user's other mail clients count against it too.
  */

@@ -178,11 +178,15 @@ final class WatchingFleet {
         } catch (Throwable e) { // a throwing task would never run again: no heartbeat, no leases
             LOG.warn("fleet {}: cannot balance the accounts: {}", worker, e.toString());
         }
-        long now = System.nanoTime();
-        for (Held h : held.values()) {
-            if (now - h.dueAt >= 0) {
-                queueSync(h);
+        try {
+            long now = System.nanoTime();
+            for (Held h : held.values()) {
+                if (now - h.dueAt >= 0) {
+                    queueSync(h);
+                }
             }
+        } catch (Throwable e) {
+            LOG.warn("fleet {}: cannot queue the due syncs: {}", worker, e.toString());
         }
     }
 
