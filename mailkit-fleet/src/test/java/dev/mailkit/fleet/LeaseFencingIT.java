@@ -159,6 +159,32 @@ class LeaseFencingIT {
                 .isEqualTo(l3.fencingToken());
     }
 
+    @Test
+    void aRenewalRacingAGiveBack_doesNotReviveTheLease_andTheAccountCanBeLeasedAtOnce() {
+        db.addAccount("a@example.com");
+        db.addAccount("b@example.com");
+        Lease a = db.leaseAny("w1", Duration.ofMinutes(1)).orElseThrow();
+        Lease b = db.leaseAny("w1", Duration.ofMinutes(1)).orElseThrow();
+        db.giveBack(a, Duration.ZERO); // given back while a renewal of both was on its way
+        assertThat(db.renewAll(List.of(a, b), Duration.ofMinutes(1))).containsExactly(b.account());
+        assertThatThrownBy(() -> db.renew(a, Duration.ofMinutes(1))).isInstanceOf(LeaseLostException.class);
+        assertThat(db.leaseAny("w2", Duration.ofMinutes(1))).get().extracting(Lease::account).isEqualTo(a.account());
+        assertThat(db.leaseAny("w2", Duration.ofMinutes(1))).as("b is still held").isEmpty();
+    }
+
+    @Test
+    void heartbeats_countTheLiveWorkers_withTheirCapacities_andALeftWorkerNoLonger() throws Exception {
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
+        assertThat(db.heartbeat("w2", 10, Duration.ofMillis(300))).containsExactlyInAnyOrder(100, 10);
+        Thread.sleep(500); // w2's heartbeat expired
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
+        db.heartbeat("w3", 50, Duration.ofMinutes(1));
+        db.leave("w3");
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
+        db.addAccount("x@example.com");
+        assertThat(db.accountCount()).isEqualTo(1);
+    }
+
     private static MessageRecord record(long uid) {
         return new MessageRecord("INBOX", uid, "f" + uid, MessageFlags.NONE, "", 1, Instant.EPOCH, false);
     }
