@@ -5,9 +5,12 @@
  * <p>Exports {@code dev.mailkit.imap} (the synchronizer and what it reports) and {@code dev.mailkit.imap.spi}
  * (for other stores of mail or state), and reads mailkit core transitively.
  */
+@SuppressWarnings("module") // the qualified export names a module built after this one
 module dev.mailkit.imap {
     exports dev.mailkit.imap;
     exports dev.mailkit.imap.spi;
+    // the watching connections' helpers, for the fleet's watch mode (built after this module)
+    exports dev.mailkit.imap.internal.idle to dev.mailkit.fleet;
 
     requires transitive dev.mailkit.core;
     requires org.eclipse.angus.mail;

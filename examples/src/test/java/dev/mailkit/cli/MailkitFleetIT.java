@@ -113,6 +113,91 @@ class MailkitFleetIT {
         assertThat(out.substring(first + 1)).as(out).contains("fleet: synced carol@example.com (1 added");
     }
 
+    /** A {@code mailkit fleet} process and the accounts it says it watches. */
+    private static final class Worker {
+        final Process process;
+        final java.util.Set<String> watching = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final StringBuffer out = new StringBuffer();
+
+        Worker(Process process) {
+            this.process = process;
+            Thread reader = new Thread(() -> {
+                try (java.io.BufferedReader r = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        out.append(line).append('\n');
+                        if (line.startsWith("fleet: watching ")) {
+                            watching.add(line.substring("fleet: watching ".length()));
+                        } else if (line.startsWith("fleet: gave back ")) {
+                            watching.remove(line.substring("fleet: gave back ".length()));
+                        } else if (line.startsWith("fleet: lost ")) {
+                            watching.remove(line.substring("fleet: lost ".length()).replace(" to another worker", ""));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // the process is gone
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    private Worker worker(String db, Path accounts, String name) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Mailkit.class.getName(), "fleet", "--db", db, "--accounts", accounts.toString(), "--watch", "10",
+                "--lease", "2", "--worker", name).redirectErrorStream(true);
+        pb.environment().put("DOVECOT_PW", DovecotServer.PASSWORD);
+        return new Worker(pb.start());
+    }
+
+    private static void await(String what, long millis, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("not within " + millis + " ms: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void threeWatchingWorkers_shareTheAccounts_andAKilledOnesAccountsMoveToTheOthers() throws Exception {
+        String db = postgres.newDatabase();
+        Path file = accounts(line("alice"), line("bob"), line("carol"), line("dave"));
+        java.util.List<Worker> workers = new java.util.ArrayList<>();
+        try {
+            for (String name : java.util.List.of("w1", "w2", "w3")) {
+                workers.add(worker(db, file, name));
+            }
+            // 4 accounts on 3 workers: 2, 1 and 1 once they have evened out
+            await("every account watched, each worker watching one or two", 60_000, () ->
+                    workers.stream().mapToInt(w -> w.watching.size()).sum() == 4
+                            && workers.stream().allMatch(w -> w.watching.size() >= 1 && w.watching.size() <= 2));
+            Worker victim = workers.stream().max(java.util.Comparator.comparingInt(w -> w.watching.size())).orElseThrow();
+            java.util.Set<String> orphaned = java.util.Set.copyOf(victim.watching);
+            victim.process.destroyForcibly(); // SIGKILL: its leases expire, nothing is given back
+            victim.process.waitFor();
+            long killed = System.nanoTime();
+            java.util.List<Worker> survivors = workers.stream().filter(w -> w != victim).toList();
+            await("the killed worker's " + orphaned + " watched by the others", 30_000, () -> survivors.stream()
+                    .flatMap(w -> w.watching.stream()).collect(java.util.stream.Collectors.toSet()).containsAll(orphaned)
+                    && survivors.stream().mapToInt(w -> w.watching.size()).sum() == 4);
+            long tookMs = (System.nanoTime() - killed) / 1_000_000;
+            System.out.println("MailkitFleetIT: " + orphaned + " taken over " + tookMs + " ms after the SIGKILL (2 s leases)");
+            for (Worker w : survivors) {
+                assertThat(w.out.toString()).as("worker output").doesNotContain("failed");
+            }
+        } finally {
+            for (Worker w : workers) {
+                w.process.destroyForcibly();
+                w.process.waitFor();
+            }
+        }
+    }
+
     @Test
     void badAccountFiles_andMissingPasswords_areUsageErrors_namingTheLine() throws Exception {
         String db = postgres.newDatabase();

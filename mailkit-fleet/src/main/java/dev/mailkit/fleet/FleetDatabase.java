@@ -128,9 +128,9 @@ public interface FleetDatabase extends AutoCloseable {
      * @param worker   the worker's name
      * @param capacity the most accounts it watches
      * @param aliveFor how long it counts as alive without another heartbeat
-     * @return the capacities of the live workers, this one's included
+     * @return the live workers, this one included, with their capacities and how many accounts each holds
      */
-    List<Integer> heartbeat(String worker, int capacity, Duration aliveFor);
+    List<WorkerLoad> heartbeat(String worker, int capacity, Duration aliveFor);
 
     /**
      * Tells the fleet this worker has stopped (it no longer counts when the others share the accounts).

@@ -6,13 +6,12 @@ import dev.mailkit.core.InvalidConfigurationException;
 import dev.mailkit.core.MailSession;
 import dev.mailkit.core.TlsException;
 import dev.mailkit.imap.SyncReport;
+import dev.mailkit.imap.internal.idle.IdleSignals;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
-import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,20 +149,19 @@ final class WatchingFleet {
             return;
         }
         try {
-            List<Integer> capacities = db.heartbeat(worker, config.watchAccounts, config.leaseDuration);
-            int share = share(db.accountCount(), capacities, config.watchAccounts);
+            List<WorkerLoad> live = db.heartbeat(worker, config.watchAccounts, config.leaseDuration);
+            List<Integer> capacities = live.stream().map(WorkerLoad::capacity).toList();
+            int accounts = db.accountCount();
+            int share = share(accounts, capacities, config.watchAccounts, true);
             int surplus = held.size() - share;
             if (surplus > 0) {
-                // those not syncing first: they are given back at once
-                List<Held> order = new ArrayList<>(held.values());
-                order.sort(Comparator.comparing(h -> h.running));
-                for (Held h : order.subList(0, surplus)) {
-                    drop(h, true);
-                }
+                giveBack(surplus);
             }
+            boolean free = true;
             for (int taken = 0; held.size() < share && taken < TAKE_PER_ROUND && !closed; taken++) {
                 Optional<Lease> lease = db.leaseAny(worker, config.leaseDuration);
                 if (lease.isEmpty()) {
+                    free = false;
                     break;
                 }
                 Held h = new Held(lease.get());
@@ -174,6 +172,14 @@ final class WatchingFleet {
                     continue;
                 }
                 SyncFleet.listen(() -> config.listener.onLeased(h.lease));
+            }
+            // Shares are rounded up, so the first workers may take one account more each and leave one with fewer
+            // than its rounded-down share (4 accounts, 3 workers: 2, 2, 0). With nothing free, a worker above its
+            // rounded-down share gives the difference back when another is below its own.
+            int minimum = share(accounts, capacities, config.watchAccounts, false);
+            if ((!free || held.size() >= share) && held.size() > minimum && live.stream().anyMatch(w ->
+                    !w.worker().equals(worker) && w.held() < share(accounts, capacities, w.capacity(), false))) {
+                giveBack(held.size() - minimum);
             }
         } catch (Throwable e) { // a throwing task would never run again: no heartbeat, no leases
             LOG.warn("fleet {}: cannot balance the accounts: {}", worker, e.toString());
@@ -200,6 +206,11 @@ final class WatchingFleet {
      * @return how many accounts this process should hold
      */
     static int share(int accounts, List<Integer> capacities, int mine) {
+        return share(accounts, capacities, mine, true);
+    }
+
+    /** {@link #share(int, List, int)}, the level rounded up or down. */
+    static int share(int accounts, List<Integer> capacities, int mine, boolean roundUp) {
         List<Integer> caps = new ArrayList<>(capacities);
         if (caps.isEmpty()) {
             caps.add(mine);
@@ -207,13 +218,22 @@ final class WatchingFleet {
         caps.sort(null);
         long remaining = accounts;
         for (int i = 0; i < caps.size(); i++) {
-            long level = (remaining + (caps.size() - i) - 1) / (caps.size() - i);
+            long level = roundUp ? (remaining + (caps.size() - i) - 1) / (caps.size() - i) : remaining / (caps.size() - i);
             if (caps.get(i) >= level) {
                 return (int) Math.min(mine, level);
             }
             remaining -= caps.get(i);
         }
         return mine; // the fleet's capacity is below its accounts: every process takes all it may
+    }
+
+    /** Gives back {@code count} accounts, those not syncing first (they go at once). */
+    private void giveBack(int count) {
+        List<Held> order = new ArrayList<>(held.values());
+        order.sort(Comparator.comparing(h -> h.running));
+        for (Held h : order.subList(0, Math.min(count, order.size()))) {
+            drop(h, true);
+        }
     }
 
     private void queueSync(Held h) {
@@ -421,25 +441,6 @@ final class WatchingFleet {
                 || e instanceof InvalidConfigurationException || e instanceof ConnectionException c && c.isPermanent();
     }
 
-    /**
-     * Whether an untagged response tells of a change in the account: a new or expunged message, changed flags
-     * (RFC 3501, RFC 7162's VANISHED), or — with NOTIFY — another folder's STATUS or a folder created, renamed
-     * or deleted (LIST). A keep-alive ({@code * OK Still here}) is not.
-     */
-    static boolean isChange(Response r) {
-        if (r.isTagged() || !(r instanceof IMAPResponse ir)) {
-            return false;
-        }
-        for (String key : CHANGES) {
-            if (ir.keyEquals(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static final String[] CHANGES = {"EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST"};
-
     /** The IDLE connection of one account, on its own thread; every change it reports queues a sync. */
     private final class Idler implements Runnable {
         private final Held h;
@@ -486,16 +487,11 @@ final class WatchingFleet {
                     if (imap.hasCapability("NOTIFY")) {
                         notifyAll(f);
                     }
-                    // every change this connection hears of queues a sync, whichever thread reads it: the IDLE's,
-                    // or a refresh's NOOP between two IDLEs (checking a flag after each IDLE would miss that one
-                    // until the next refresh)
-                    f.doCommand(p -> {
-                        p.addResponseHandler(r -> {
-                            if (isChange(r) && !stopped && !closed) {
-                                queueSync(h);
-                            }
-                        });
-                        return null;
+                    // every change this connection hears of queues a sync, whichever thread reads it
+                    IdleSignals.onChange(f, () -> {
+                        if (!stopped && !closed) {
+                            queueSync(h);
+                        }
                     });
                     folder = f;
                     if (stopped) {
@@ -544,12 +540,7 @@ final class WatchingFleet {
          */
         private void notifyAll(IMAPFolder f) {
             try {
-                f.doCommand(p -> {
-                    Response[] r = p.command("NOTIFY SET (selected (MessageNew MessageExpunge FlagChange))"
-                            + " (personal (MessageNew MessageExpunge FlagChange))", null);
-                    p.handleResult(r[r.length - 1]);
-                    return null;
-                });
+                IdleSignals.notifyEveryFolder(f);
             } catch (MessagingException e) {
                 LOG.debug("fleet: NOTIFY refused for {}: {}", h.account(), e.toString());
             }

@@ -173,16 +173,19 @@ class LeaseFencingIT {
     }
 
     @Test
-    void heartbeats_countTheLiveWorkers_withTheirCapacities_andALeftWorkerNoLonger() throws Exception {
-        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
-        assertThat(db.heartbeat("w2", 10, Duration.ofMillis(300))).containsExactlyInAnyOrder(100, 10);
+    void heartbeats_tellTheLiveWorkers_withTheirCapacitiesAndLeases_andALeftWorkerNoLonger() throws Exception {
+        db.addAccount("x@example.com");
+        db.addAccount("y@example.com");
+        assertThat(db.accountCount()).isEqualTo(2);
+        db.leaseAny("w1", Duration.ofMinutes(1)).orElseThrow();
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(new WorkerLoad("w1", 100, 1));
+        assertThat(db.heartbeat("w2", 10, Duration.ofMillis(300)))
+                .containsExactlyInAnyOrder(new WorkerLoad("w1", 100, 1), new WorkerLoad("w2", 10, 0));
         Thread.sleep(500); // w2's heartbeat expired
-        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).extracting(WorkerLoad::worker).containsExactly("w1");
         db.heartbeat("w3", 50, Duration.ofMinutes(1));
         db.leave("w3");
-        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).containsExactly(100);
-        db.addAccount("x@example.com");
-        assertThat(db.accountCount()).isEqualTo(1);
+        assertThat(db.heartbeat("w1", 100, Duration.ofMinutes(1))).extracting(WorkerLoad::worker).containsExactly("w1");
     }
 
     private static MessageRecord record(long uid) {

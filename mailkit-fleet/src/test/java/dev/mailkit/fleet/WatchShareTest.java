@@ -19,6 +19,15 @@ class WatchShareTest {
     }
 
     @Test
+    void roundedDown_isWhatEachIsOwedAtLeast() {
+        // 4 accounts, 3 workers: rounded up each may take 2 (2, 2, 0 is possible); rounded down each is owed 1
+        assertThat(WatchingFleet.share(4, List.of(100, 100, 100), 100, true)).isEqualTo(2);
+        assertThat(WatchingFleet.share(4, List.of(100, 100, 100), 100, false)).isEqualTo(1);
+        assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 10, false)).isEqualTo(10);
+        assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 100, false)).isEqualTo(45);
+    }
+
+    @Test
     void aSmallCapacity_leavesTheRestToTheOthers() {
         // 100 accounts, capacities 100, 100 and 10: the small one takes 10, the others 45 each
         assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 10)).isEqualTo(10);
@@ -40,6 +49,9 @@ class WatchShareTest {
             int accounts = random.nextInt(3_000);
             long capacity = caps.stream().mapToLong(Integer::longValue).sum();
             int[] shares = caps.stream().mapToInt(c -> WatchingFleet.share(accounts, caps, c)).toArray();
+            long owed = caps.stream().mapToLong(c -> WatchingFleet.share(accounts, caps, c, false)).sum();
+            assertThat(owed).as("seed %d: the rounded-down shares never ask for more than there is", seed)
+                    .isLessThanOrEqualTo(accounts);
             long room = 0;
             int maxShare = 0;
             for (int i = 0; i < processes; i++) {

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.mailkit.fleet.FleetDatabase;
 import dev.mailkit.fleet.Lease;
 import dev.mailkit.fleet.LeaseLostException;
+import dev.mailkit.fleet.WorkerLoad;
 import dev.mailkit.imap.SyncStateException;
 import dev.mailkit.imap.spi.MessageStore;
 import dev.mailkit.imap.spi.SyncStateStore;
@@ -220,7 +221,7 @@ public final class DefaultFleetDatabase implements FleetDatabase {
     }
 
     @Override
-    public List<Integer> heartbeat(String worker, int capacity, Duration aliveFor) {
+    public List<WorkerLoad> heartbeat(String worker, int capacity, Duration aliveFor) {
         Objects.requireNonNull(worker, "worker");
         requirePositive(aliveFor);
         return sql.inTransaction("heartbeat of " + worker, c -> {
@@ -236,12 +237,13 @@ public final class DefaultFleetDatabase implements FleetDatabase {
                     "DELETE FROM workers WHERE alive_until < clock_timestamp() - interval '1 hour'")) {
                 ps.executeUpdate();
             }
-            List<Integer> out = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT capacity FROM workers WHERE alive_until >= clock_timestamp()");
+            List<WorkerLoad> out = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT w.worker, w.capacity, count(a.account)"
+                    + " FROM workers w LEFT JOIN accounts a ON a.holder = w.worker AND a.lease_expires >= clock_timestamp()"
+                    + " WHERE w.alive_until >= clock_timestamp() GROUP BY w.worker, w.capacity");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getInt(1));
+                    out.add(new WorkerLoad(rs.getString(1), rs.getInt(2), rs.getInt(3)));
                 }
             }
             return out;

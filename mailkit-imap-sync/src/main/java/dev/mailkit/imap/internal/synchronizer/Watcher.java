@@ -6,13 +6,12 @@ import dev.mailkit.imap.ImapSynchronizer;
 import dev.mailkit.imap.SyncListener;
 import dev.mailkit.imap.SyncReport;
 import dev.mailkit.imap.SyncWatch;
+import dev.mailkit.imap.internal.idle.IdleSignals;
 import jakarta.mail.Folder;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Store;
-import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
-import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,15 +184,10 @@ public final class Watcher implements SyncWatch {
                 if (name.equals(folders.get(0)) && ((IMAPStore) store).hasCapability("NOTIFY")) {
                     notifyAll(folder);
                 }
-                // every change this connection hears of asks for a sync, whichever thread reads it: the IDLE's,
-                // or a refresh's command between two IDLEs
-                folder.doCommand(p -> {
-                    p.addResponseHandler(r -> {
-                        if (isChange(r) && !closed) {
-                            syncSoon();
-                        }
-                    });
-                    return null;
+                IdleSignals.onChange(folder, () -> {
+                    if (!closed) {
+                        syncSoon();
+                    }
                 });
                 synchronized (idling) {
                     idling.put(Thread.currentThread(), folder);
@@ -230,35 +224,13 @@ public final class Watcher implements SyncWatch {
     }
 
     /**
-     * Whether an untagged response tells of a change: a new or expunged message, changed flags (RFC 3501, RFC
-     * 7162's VANISHED), or — with NOTIFY — another folder's STATUS or a folder created, renamed or deleted
-     * (LIST). A keep-alive ({@code * OK Still here}) is not.
-     */
-    static boolean isChange(Response r) {
-        if (r.isTagged() || !(r instanceof IMAPResponse ir)) {
-            return false;
-        }
-        for (String key : new String[] {"EXISTS", "EXPUNGE", "FETCH", "VANISHED", "STATUS", "LIST"}) {
-            if (ir.keyEquals(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
      * RFC 5465 NOTIFY: new, expunged and re-flagged messages in every folder of the account also end the
      * IDLE of this connection, so one connection watches the whole account. Refused: IDLE covers the
      * watched folders only, and the periodic sync the rest.
      */
     private void notifyAll(IMAPFolder folder) {
         try {
-            folder.doCommand(p -> {
-                Response[] r = p.command("NOTIFY SET (selected (MessageNew MessageExpunge FlagChange))"
-                        + " (personal (MessageNew MessageExpunge FlagChange))", null);
-                p.handleResult(r[r.length - 1]);
-                return null;
-            });
+            IdleSignals.notifyEveryFolder(folder);
         } catch (MessagingException e) {
             LOG.debug("NOTIFY refused, watching {} only: {}", folder.getFullName(), e.toString());
         }

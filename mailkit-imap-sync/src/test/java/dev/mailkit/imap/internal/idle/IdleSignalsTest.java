@@ -1,4 +1,4 @@
-package dev.mailkit.fleet;
+package dev.mailkit.imap.internal.idle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,10 @@ import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.junit.jupiter.api.Test;
 
 /** Which responses on a watching connection start a sync: changes, not keep-alives nor command results. */
-class IdleChangeTest {
+class IdleSignalsTest {
 
     private static boolean change(String line) throws Exception {
-        return WatchingFleet.isChange(new IMAPResponse(line));
+        return IdleSignals.isChange(new IMAPResponse(line));
     }
 
     @Test
