@@ -5,3 +5,6 @@ CREATE TABLE workers (
     capacity     INTEGER NOT NULL,           -- the most accounts it watches (SyncFleet.Builder.watch)
     alive_until  TIMESTAMPTZ NOT NULL
 );
+
+-- the leases each worker holds, counted by every heartbeat
+CREATE INDEX accounts_holder ON accounts (holder);

@@ -102,7 +102,17 @@ final class FleetCommand implements Callable<Integer> {
             dbb.credentials(dbUser, password);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "mailkit-fleet-stop");
+        CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C or SIGTERM: the JVM ends once its hooks return, so the hook waits for the worker to close — the
+        // syncs under way finish and the accounts are given back to the other workers at once — for at most 40 s
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(40, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "mailkit-fleet-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (FleetDatabase database = dbb.build()) {
             List<String> known = database.accounts();
@@ -142,14 +152,16 @@ final class FleetCommand implements Callable<Integer> {
                     stop.await();
                 }
             }
+            root.out.println("fleet: worker stopped");
+            root.out.flush();
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException e) {
-                // the JVM is shutting down: the hook has run
+                // the JVM is shutting down: the hook waits for this
             }
+            stopped.countDown();
         }
-        root.out.println("fleet: worker stopped");
         return ExitCodes.OK;
     }
 

@@ -118,10 +118,11 @@ class MailkitFleetIT {
         final Process process;
         final java.util.Set<String> watching = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final StringBuffer out = new StringBuffer();
+        final Thread reader;
 
         Worker(Process process) {
             this.process = process;
-            Thread reader = new Thread(() -> {
+            reader = new Thread(() -> {
                 try (java.io.BufferedReader r = new java.io.BufferedReader(
                         new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
@@ -144,10 +145,14 @@ class MailkitFleetIT {
     }
 
     private Worker worker(String db, Path accounts, String name) throws Exception {
+        return worker(db, accounts, name, 2);
+    }
+
+    private Worker worker(String db, Path accounts, String name, int leaseSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Mailkit.class.getName(), "fleet", "--db", db, "--accounts", accounts.toString(), "--watch", "10",
-                "--lease", "2", "--worker", name).redirectErrorStream(true);
+                "--lease", String.valueOf(leaseSeconds), "--worker", name).redirectErrorStream(true);
         pb.environment().put("DOVECOT_PW", DovecotServer.PASSWORD);
         return new Worker(pb.start());
     }
@@ -190,6 +195,35 @@ class MailkitFleetIT {
             for (Worker w : survivors) {
                 assertThat(w.out.toString()).as("worker output").doesNotContain("failed");
             }
+        } finally {
+            for (Worker w : workers) {
+                w.process.destroyForcibly();
+                w.process.waitFor();
+            }
+        }
+    }
+
+    @Test
+    void aWorkerStoppedWithSigterm_handsItsAccountsOver_beforeItsLeasesWouldExpire() throws Exception {
+        String db = postgres.newDatabase();
+        Path file = accounts(line("alice"), line("bob"), line("carol"), line("dave"));
+        java.util.List<Worker> workers = new java.util.ArrayList<>();
+        try {
+            for (String name : java.util.List.of("t1", "t2")) {
+                workers.add(worker(db, file, name, 60)); // leases of a minute: an expiry cannot explain a handover
+            }
+            await("the accounts shared 2 and 2", 60_000, () -> workers.stream().allMatch(w -> w.watching.size() == 2));
+            Worker stopped = workers.get(0);
+            long t0 = System.nanoTime();
+            // SIGTERM, as a service manager stops it (Process.destroy() would also close this end of its output)
+            assertThat(new ProcessBuilder("kill", "-TERM", String.valueOf(stopped.process.pid())).start().waitFor())
+                    .isZero();
+            assertThat(stopped.process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)).as("stopped").isTrue();
+            stopped.reader.join(10_000); // everything it printed read
+            await("the other worker watching all four", 20_000, () -> workers.get(1).watching.size() == 4);
+            System.out.println("MailkitFleetIT: accounts handed over " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms after SIGTERM (60 s leases)");
+            assertThat(stopped.out.toString()).contains("fleet: gave back").contains("fleet: worker stopped");
         } finally {
             for (Worker w : workers) {
                 w.process.destroyForcibly();

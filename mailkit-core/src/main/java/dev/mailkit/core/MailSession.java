@@ -97,21 +97,6 @@ public final class MailSession {
         return protocol.name().toLowerCase(Locale.ROOT);
     }
 
-    /** The scheduler of every connection's write timeout: one daemon thread for the JVM. */
-    private static final class WriteTimeouts {
-        static final java.util.concurrent.ScheduledExecutorService SCHEDULER = create();
-
-        private static java.util.concurrent.ScheduledExecutorService create() {
-            java.util.concurrent.ScheduledThreadPoolExecutor s = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "mailkit-write-timeouts");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setRemoveOnCancelPolicy(true); // a write that finished in time leaves nothing queued
-            return s;
-        }
-    }
-
     private Properties properties() {
         String p = "mail." + jakartaProtocol() + ".";
         Properties props = new Properties();
@@ -123,7 +108,7 @@ public final class MailSession {
         props.setProperty(p + "writetimeout", String.valueOf(options.writeTimeout().toMillis()));
         // Angus Mail enforces the write timeout with a scheduler of its own per connection, that is a thread per
         // connection unless given one: all of them share one (a thousand watched accounts are not 1,000 threads)
-        props.put(p + "executor.writetimeout", WriteTimeouts.SCHEDULER);
+        props.put(p + "executor.writetimeout", dev.mailkit.core.internal.WriteTimeoutScheduler.INSTANCE);
         ProxySettings proxy = options.proxy().orElse(null);
         // Through a proxy, Angus Mail must not open an implicit TLS connection itself (it would with new Socket(),
         // directly to the server): the plain factory below then makes sockets that are TLS over the tunnel.

@@ -412,7 +412,7 @@ public final class SyncFleet implements AutoCloseable {
         ProviderRegistry registry = ProviderRegistry.defaults();
         ConnectionOptions options = ConnectionOptions.defaults();
         BiConsumer<String, ImapSynchronizer.Builder> configure;
-        String workerName = defaultWorkerName();
+        String workerName; // null: defaultWorkerName() when built
         int threads = 4;
         int connectionsPerAccount = 1;
         Duration leaseDuration = Duration.ofSeconds(60);
@@ -432,6 +432,9 @@ public final class SyncFleet implements AutoCloseable {
             this.db = db;
         }
 
+        /** Fleets built in this JVM: the second and later get a suffix, so that two never share a name. */
+        private static final AtomicInteger BUILT = new AtomicInteger();
+
         private static String defaultWorkerName() {
             String host;
             try {
@@ -439,7 +442,8 @@ public final class SyncFleet implements AutoCloseable {
             } catch (Exception e) {
                 host = "localhost";
             }
-            return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+            int n = BUILT.incrementAndGet();
+            return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + (n == 1 ? "" : "/" + n);
         }
 
         /**
@@ -511,8 +515,9 @@ public final class SyncFleet implements AutoCloseable {
         }
 
         /**
-         * This process's name in the leases (default host name and process id); thread {@code i} leases as
-         * {@code name#i}.
+         * This process's name in the leases (default host name and process id, and {@code /n} for the n-th fleet
+         * built in the JVM); in the default mode thread {@code i} leases as {@code name#i}. Two fleets on one
+         * database must not share a name.
          *
          * @param name the name
          * @return this builder
@@ -742,7 +747,7 @@ public final class SyncFleet implements AutoCloseable {
             copy.registry = registry;
             copy.options = options;
             copy.configure = configure;
-            copy.workerName = workerName;
+            copy.workerName = workerName != null ? workerName : defaultWorkerName();
             copy.threads = threads;
             copy.connectionsPerAccount = connectionsPerAccount;
             copy.leaseDuration = leaseDuration;

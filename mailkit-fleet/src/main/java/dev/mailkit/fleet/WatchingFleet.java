@@ -149,7 +149,8 @@ final class WatchingFleet {
             return;
         }
         try {
-            List<WorkerLoad> live = db.heartbeat(worker, config.watchAccounts, config.leaseDuration);
+            // alive for a lease, and for three polls at least: a slow poll must not make it look dead between two
+            List<WorkerLoad> live = db.heartbeat(worker, config.watchAccounts, aliveFor());
             List<Integer> capacities = live.stream().map(WorkerLoad::capacity).toList();
             int accounts = db.accountCount();
             int share = share(accounts, capacities, config.watchAccounts, true);
@@ -157,16 +158,15 @@ final class WatchingFleet {
             if (surplus > 0) {
                 giveBack(surplus);
             }
-            boolean free = true;
             for (int taken = 0; held.size() < share && taken < TAKE_PER_ROUND && !closed; taken++) {
                 Optional<Lease> lease = db.leaseAny(worker, config.leaseDuration);
                 if (lease.isEmpty()) {
-                    free = false;
                     break;
                 }
                 Held h = new Held(lease.get());
                 if (held.putIfAbsent(h.account(), h) != null || draining.containsKey(h.account())) {
-                    // cannot be: the lease was free in the database. Give it back rather than hold it twice.
+                    // its last sync here still winds down (the lease was lost meanwhile): not two syncs of one
+                    // account in this process — give it back; it is taken again once that sync has ended
                     held.remove(h.account(), h);
                     giveBack(h);
                     continue;
@@ -174,10 +174,12 @@ final class WatchingFleet {
                 SyncFleet.listen(() -> config.listener.onLeased(h.lease));
             }
             // Shares are rounded up, so the first workers may take one account more each and leave one with fewer
-            // than its rounded-down share (4 accounts, 3 workers: 2, 2, 0). With nothing free, a worker above its
-            // rounded-down share gives the difference back when another is below its own.
+            // than its rounded-down share (4 accounts, 3 workers: 2, 2, 0). When every account is held (nothing
+            // free: not while a dead worker's leases expire or a new one is still leasing), a worker above its
+            // rounded-down share gives the difference back if another is below its own.
             int minimum = share(accounts, capacities, config.watchAccounts, false);
-            if ((!free || held.size() >= share) && held.size() > minimum && live.stream().anyMatch(w ->
+            boolean allHeld = live.stream().mapToLong(WorkerLoad::held).sum() >= accounts;
+            if (allHeld && held.size() > minimum && live.stream().anyMatch(w ->
                     !w.worker().equals(worker) && w.held() < share(accounts, capacities, w.capacity(), false))) {
                 giveBack(held.size() - minimum);
             }
@@ -218,13 +220,19 @@ final class WatchingFleet {
         caps.sort(null);
         long remaining = accounts;
         for (int i = 0; i < caps.size(); i++) {
-            long level = roundUp ? (remaining + (caps.size() - i) - 1) / (caps.size() - i) : remaining / (caps.size() - i);
-            if (caps.get(i) >= level) {
+            long others = caps.size() - i; // this one and every larger one
+            if ((long) caps.get(i) * others >= remaining) { // the level remaining / others is within this capacity
+                long level = roundUp ? (remaining + others - 1) / others : remaining / others;
                 return (int) Math.min(mine, level);
             }
             remaining -= caps.get(i);
         }
         return mine; // the fleet's capacity is below its accounts: every process takes all it may
+    }
+
+    private Duration aliveFor() {
+        Duration polls = config.poll.multipliedBy(3);
+        return polls.compareTo(config.leaseDuration) > 0 ? polls : config.leaseDuration;
     }
 
     /** Gives back {@code count} accounts, those not syncing first (they go at once). */
@@ -255,6 +263,9 @@ final class WatchingFleet {
             if (h.running) {
                 h.again = true; // one sync per account at a time
                 return;
+            }
+            if (h.failures > 0 && System.nanoTime() - h.dueAt < 0) {
+                return; // backing off after a failure: a change told meanwhile waits for the retry (not a login a message)
             }
             h.running = true;
             h.dueAt = System.nanoTime() + config.interval.toNanos(); // not queued again by the timer meanwhile
@@ -335,7 +346,6 @@ final class WatchingFleet {
 
     private void lost(Held h, LeaseLostException e) {
         h.lost.set(true);
-        draining.remove(h.account(), h);
         if (drop(h, false)) {
             LOG.info("fleet: lease of {} lost (another worker holds it now)", h.account());
             SyncFleet.listen(() -> config.listener.onLeaseLost(h.lease, e));
@@ -353,8 +363,9 @@ final class WatchingFleet {
             h.giveBackWanted = giveBack;
             now = giveBack && !h.running;
             h.givenBack |= now;
-            if (h.running && !h.lost.get()) {
-                draining.put(h.account(), h); // its lease stays renewed until the sync ends
+            if (h.running) {
+                // kept until the sync ends: its lease renewed (unless lost), and the account not leased again here
+                draining.put(h.account(), h);
             }
         }
         held.remove(h.account(), h);
@@ -382,7 +393,7 @@ final class WatchingFleet {
     /** All leases in one statement (those draining too); one that was not renewed was taken over. */
     private void renew() {
         List<Held> all = new ArrayList<>(held.values());
-        all.addAll(draining.values());
+        draining.values().stream().filter(h -> !h.lost.get()).forEach(all::add);
         if (all.isEmpty()) {
             return;
         }
@@ -487,18 +498,20 @@ final class WatchingFleet {
                     if (imap.hasCapability("NOTIFY")) {
                         notifyAll(f);
                     }
-                    // every change this connection hears of queues a sync, whichever thread reads it
+                    // every change this connection hears of queues a sync, whichever thread reads it; after a
+                    // NOTIFY overflow the server tells no more: sync, and connect again to ask anew
+                    AtomicBoolean overflowed = new AtomicBoolean();
                     IdleSignals.onChange(f, () -> {
                         if (!stopped && !closed) {
                             queueSync(h);
                         }
-                    });
+                    }, () -> overflowed.set(true));
                     folder = f;
                     if (stopped) {
                         break;
                     }
                     queueSync(h); // whatever changed while nothing listened
-                    while (!stopped && !closed && f.isOpen()) {
+                    while (!stopped && !closed && f.isOpen() && !overflowed.get()) {
                         f.idle(true);
                         // an IDLE that ended normally: the server takes IDLE, so the next failure starts the
                         // backoff anew (not before: a server that drops every IDLE at once must not be asked

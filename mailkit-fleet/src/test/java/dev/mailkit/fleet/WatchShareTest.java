@@ -28,6 +28,60 @@ class WatchShareTest {
     }
 
     @Test
+    void roundedDown_countsWhatTheSmallerCapacitiesCannotTake() {
+        // 3 accounts, capacities 1 and 100: the large one is owed 2, not 1
+        assertThat(WatchingFleet.share(3, List.of(1, 100), 100, false)).isEqualTo(2);
+        assertThat(WatchingFleet.share(5, List.of(1, 1, 100), 100, false)).isEqualTo(3);
+    }
+
+    /**
+     * The reference: the level L at which the capacities, each filled up to L, hold exactly the accounts (found
+     * by bisection over real numbers); a process's share is its capacity or L, rounded.
+     */
+    private static int reference(int accounts, List<Integer> caps, int mine, boolean roundUp) {
+        long capacity = caps.stream().mapToLong(Integer::longValue).sum();
+        if (capacity <= accounts) {
+            return mine;
+        }
+        double lo = 0;
+        double hi = accounts;
+        for (int i = 0; i < 200; i++) {
+            double mid = (lo + hi) / 2;
+            double held = caps.stream().mapToDouble(c -> Math.min(c, mid)).sum();
+            if (held < accounts) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        double level = hi;
+        long rounded = roundUp ? (long) Math.ceil(level - 1e-9) : (long) Math.floor(level + 1e-9);
+        return (int) Math.min(mine, rounded);
+    }
+
+    @Test
+    void randomFleets_matchTheReference() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 5_000; round++) {
+            int processes = 1 + random.nextInt(6);
+            List<Integer> caps = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                caps.add(1 + random.nextInt(random.nextBoolean() ? 20 : 2_000));
+            }
+            int accounts = random.nextInt(3_000);
+            for (int c : caps) {
+                for (boolean up : new boolean[] {true, false}) {
+                    assertThat(WatchingFleet.share(accounts, caps, c, up))
+                            .as("seed %d: %d accounts, capacities %s, this one %d, rounded %s", seed, accounts, caps, c,
+                                    up ? "up" : "down")
+                            .isEqualTo(reference(accounts, caps, c, up));
+                }
+            }
+        }
+    }
+
+    @Test
     void aSmallCapacity_leavesTheRestToTheOthers() {
         // 100 accounts, capacities 100, 100 and 10: the small one takes 10, the others 45 each
         assertThat(WatchingFleet.share(100, List.of(100, 100, 10), 10)).isEqualTo(10);

@@ -37,18 +37,35 @@ public final class IdleSignals {
     }
 
     /**
-     * Runs {@code changed} for every change the open folder's connection reads from now on, whichever thread reads
-     * it: the IDLE's, or another command's between two IDLEs (a check after each IDLE would miss that one). It must
-     * return at once (it runs while the connection is locked).
+     * Whether a response says the server stopped sending NOTIFY events because too many were pending (RFC 5465
+     * {@code * OK [NOTIFICATIONOVERFLOW]}): changes may have been lost, and no more are told until NOTIFY is set
+     * again.
      *
-     * @param folder  the open folder
-     * @param changed what to run
+     * @param r a response read on the connection
+     * @return whether it is that
+     */
+    public static boolean isOverflow(Response r) {
+        return r.isUnTagged() && r.isOK() && r.toString().toUpperCase(java.util.Locale.ROOT).contains("[NOTIFICATIONOVERFLOW]");
+    }
+
+    /**
+     * Runs {@code changed} for every change the open folder's connection reads from now on, whichever thread reads
+     * it: the IDLE's, or another command's between two IDLEs (a check after each IDLE would miss that one); and
+     * after a NOTIFY overflow, {@code changed} and then {@code overflow} (the caller connects again to set NOTIFY
+     * anew). Both must return at once (they run while the connection is locked).
+     *
+     * @param folder   the open folder
+     * @param changed  what to run for a change
+     * @param overflow what to run after a NOTIFY overflow
      * @throws MessagingException if the folder is closed
      */
-    public static void onChange(IMAPFolder folder, Runnable changed) throws MessagingException {
+    public static void onChange(IMAPFolder folder, Runnable changed, Runnable overflow) throws MessagingException {
         folder.doCommand(p -> {
             p.addResponseHandler(r -> {
-                if (isChange(r)) {
+                if (isOverflow(r)) {
+                    changed.run();
+                    overflow.run();
+                } else if (isChange(r)) {
                     changed.run();
                 }
             });

@@ -184,11 +184,13 @@ public final class Watcher implements SyncWatch {
                 if (name.equals(folders.get(0)) && ((IMAPStore) store).hasCapability("NOTIFY")) {
                     notifyAll(folder);
                 }
+                // after a NOTIFY overflow the server tells no more: a sync, and a new connection to ask anew
+                java.util.concurrent.atomic.AtomicBoolean overflowed = new java.util.concurrent.atomic.AtomicBoolean();
                 IdleSignals.onChange(folder, () -> {
                     if (!closed) {
                         syncSoon();
                     }
-                });
+                }, () -> overflowed.set(true));
                 synchronized (idling) {
                     idling.put(Thread.currentThread(), folder);
                 }
@@ -196,7 +198,7 @@ public final class Watcher implements SyncWatch {
                 // Whatever changed while no IDLE was listening (before the first one, or while the connection
                 // was down) produced no notification: sync once now that one is listening.
                 syncSoon();
-                while (!closed && folder.isOpen()) {
+                while (!closed && folder.isOpen() && !overflowed.get()) {
                     // no sync for the IDLE's end itself: a server's keep-alive ("* OK Still here") or the refresh
                     // ends it too; the changes asked for theirs as they came
                     folder.idle(true);

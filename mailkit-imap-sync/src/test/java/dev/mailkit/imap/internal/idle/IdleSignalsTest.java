@@ -30,4 +30,12 @@ class IdleSignalsTest {
         assertThat(change("* 2 RECENT")).isFalse();
         assertThat(change("* OK [HIGHESTMODSEQ 40] Highest")).isFalse();
     }
+
+    @Test
+    void aNotifyOverflow_isTold() throws Exception {
+        assertThat(IdleSignals.isOverflow(new IMAPResponse("* OK [NOTIFICATIONOVERFLOW] ...A mighty big bunch of updates"))).isTrue();
+        assertThat(IdleSignals.isOverflow(new IMAPResponse("* OK Still here"))).isFalse();
+        assertThat(IdleSignals.isOverflow(new IMAPResponse("A3 OK [NOTIFICATIONOVERFLOW] done"))).isFalse();
+        assertThat(IdleSignals.isChange(new IMAPResponse("* OK [NOTIFICATIONOVERFLOW] lost some"))).isFalse();
+    }
 }
