@@ -148,13 +148,26 @@ class MailkitFleetIT {
         return worker(db, accounts, name, 2);
     }
 
+    /** Every worker process a test started, killed after it. */
+    private final java.util.List<Worker> started = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void killWorkers() throws Exception {
+        for (Worker w : started) {
+            w.process.destroyForcibly();
+            w.process.waitFor();
+        }
+    }
+
     private Worker worker(String db, Path accounts, String name, int leaseSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Mailkit.class.getName(), "fleet", "--db", db, "--accounts", accounts.toString(), "--watch", "10",
                 "--lease", String.valueOf(leaseSeconds), "--worker", name).redirectErrorStream(true);
         pb.environment().put("DOVECOT_PW", DovecotServer.PASSWORD);
-        return new Worker(pb.start());
+        Worker w = new Worker(pb.start());
+        started.add(w);
+        return w;
     }
 
     private static void await(String what, long millis, java.util.function.BooleanSupplier condition)
@@ -173,33 +186,26 @@ class MailkitFleetIT {
         String db = postgres.newDatabase();
         Path file = accounts(line("alice"), line("bob"), line("carol"), line("dave"));
         java.util.List<Worker> workers = new java.util.ArrayList<>();
-        try {
-            for (String name : java.util.List.of("w1", "w2", "w3")) {
-                workers.add(worker(db, file, name));
-            }
-            // 4 accounts on 3 workers: 2, 1 and 1 once they have evened out
-            await("every account watched, each worker watching one or two", 60_000, () ->
-                    workers.stream().mapToInt(w -> w.watching.size()).sum() == 4
-                            && workers.stream().allMatch(w -> w.watching.size() >= 1 && w.watching.size() <= 2));
-            Worker victim = workers.stream().max(java.util.Comparator.comparingInt(w -> w.watching.size())).orElseThrow();
-            java.util.Set<String> orphaned = java.util.Set.copyOf(victim.watching);
-            victim.process.destroyForcibly(); // SIGKILL: its leases expire, nothing is given back
-            victim.process.waitFor();
-            long killed = System.nanoTime();
-            java.util.List<Worker> survivors = workers.stream().filter(w -> w != victim).toList();
-            await("the killed worker's " + orphaned + " watched by the others", 30_000, () -> survivors.stream()
-                    .flatMap(w -> w.watching.stream()).collect(java.util.stream.Collectors.toSet()).containsAll(orphaned)
-                    && survivors.stream().mapToInt(w -> w.watching.size()).sum() == 4);
-            long tookMs = (System.nanoTime() - killed) / 1_000_000;
-            System.out.println("MailkitFleetIT: " + orphaned + " taken over " + tookMs + " ms after the SIGKILL (2 s leases)");
-            for (Worker w : survivors) {
-                assertThat(w.out.toString()).as("worker output").doesNotContain("failed");
-            }
-        } finally {
-            for (Worker w : workers) {
-                w.process.destroyForcibly();
-                w.process.waitFor();
-            }
+        for (String name : java.util.List.of("w1", "w2", "w3")) {
+            workers.add(worker(db, file, name));
+        }
+        // 4 accounts on 3 workers: 2, 1 and 1 once they have evened out
+        await("every account watched, each worker watching one or two", 60_000, () ->
+                workers.stream().mapToInt(w -> w.watching.size()).sum() == 4
+                        && workers.stream().allMatch(w -> w.watching.size() >= 1 && w.watching.size() <= 2));
+        Worker victim = workers.stream().max(java.util.Comparator.comparingInt(w -> w.watching.size())).orElseThrow();
+        java.util.Set<String> orphaned = java.util.Set.copyOf(victim.watching);
+        victim.process.destroyForcibly(); // SIGKILL: its leases expire, nothing is given back
+        victim.process.waitFor();
+        long killed = System.nanoTime();
+        java.util.List<Worker> survivors = workers.stream().filter(w -> w != victim).toList();
+        await("the killed worker's " + orphaned + " watched by the others", 30_000, () -> survivors.stream()
+                .flatMap(w -> w.watching.stream()).collect(java.util.stream.Collectors.toSet()).containsAll(orphaned)
+                && survivors.stream().mapToInt(w -> w.watching.size()).sum() == 4);
+        long tookMs = (System.nanoTime() - killed) / 1_000_000;
+        System.out.println("MailkitFleetIT: " + orphaned + " taken over " + tookMs + " ms after the SIGKILL (2 s leases)");
+        for (Worker w : survivors) {
+            assertThat(w.out.toString()).as("worker output").doesNotContain("failed");
         }
     }
 
@@ -208,28 +214,21 @@ class MailkitFleetIT {
         String db = postgres.newDatabase();
         Path file = accounts(line("alice"), line("bob"), line("carol"), line("dave"));
         java.util.List<Worker> workers = new java.util.ArrayList<>();
-        try {
-            for (String name : java.util.List.of("t1", "t2")) {
-                workers.add(worker(db, file, name, 60)); // leases of a minute: an expiry cannot explain a handover
-            }
-            await("the accounts shared 2 and 2", 60_000, () -> workers.stream().allMatch(w -> w.watching.size() == 2));
-            Worker stopped = workers.get(0);
-            long t0 = System.nanoTime();
-            // SIGTERM, as a service manager stops it (Process.destroy() would also close this end of its output)
-            assertThat(new ProcessBuilder("kill", "-TERM", String.valueOf(stopped.process.pid())).start().waitFor())
-                    .isZero();
-            assertThat(stopped.process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)).as("stopped").isTrue();
-            stopped.reader.join(10_000); // everything it printed read
-            await("the other worker watching all four", 20_000, () -> workers.get(1).watching.size() == 4);
-            System.out.println("MailkitFleetIT: accounts handed over " + (System.nanoTime() - t0) / 1_000_000
-                    + " ms after SIGTERM (60 s leases)");
-            assertThat(stopped.out.toString()).contains("fleet: gave back").contains("fleet: worker stopped");
-        } finally {
-            for (Worker w : workers) {
-                w.process.destroyForcibly();
-                w.process.waitFor();
-            }
+        for (String name : java.util.List.of("t1", "t2")) {
+            workers.add(worker(db, file, name, 60)); // leases of a minute: an expiry cannot explain a handover
         }
+        await("the accounts shared 2 and 2", 60_000, () -> workers.stream().allMatch(w -> w.watching.size() == 2));
+        Worker stopped = workers.get(0);
+        long t0 = System.nanoTime();
+        // SIGTERM, as a service manager stops it (Process.destroy() would also close this end of its output)
+        assertThat(new ProcessBuilder("kill", "-TERM", String.valueOf(stopped.process.pid())).start().waitFor())
+                .isZero();
+        assertThat(stopped.process.waitFor(45, java.util.concurrent.TimeUnit.SECONDS)).as("stopped").isTrue();
+        stopped.reader.join(10_000); // everything it printed read
+        await("the other worker watching all four", 20_000, () -> workers.get(1).watching.size() == 4);
+        System.out.println("MailkitFleetIT: accounts handed over " + (System.nanoTime() - t0) / 1_000_000
+                + " ms after SIGTERM (60 s leases)");
+        assertThat(stopped.out.toString()).contains("fleet: gave back").contains("fleet: worker stopped");
     }
 
     @Test

@@ -61,15 +61,7 @@ class WatchShareTest {
 
     @Test
     void randomFleets_matchTheReference() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        for (int round = 0; round < 5_000; round++) {
-            int processes = 1 + random.nextInt(6);
-            List<Integer> caps = new ArrayList<>();
-            for (int i = 0; i < processes; i++) {
-                caps.add(1 + random.nextInt(random.nextBoolean() ? 20 : 2_000));
-            }
-            int accounts = random.nextInt(3_000);
+        randomFleets((seed, accounts, caps) -> {
             for (int c : caps) {
                 for (boolean up : new boolean[] {true, false}) {
                     assertThat(WatchingFleet.share(accounts, caps, c, up))
@@ -78,6 +70,25 @@ class WatchShareTest {
                             .isEqualTo(reference(accounts, caps, c, up));
                 }
             }
+        });
+    }
+
+    /** A random fleet: its seed (to replay), how many accounts, and the processes' capacities. */
+    private interface Fleet {
+        void check(long seed, int accounts, List<Integer> caps);
+    }
+
+    /** 5,000 random fleets of 1 to 6 processes, capacities 1 to 20 or to 2,000, up to 3,000 accounts. */
+    private static void randomFleets(Fleet check) {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        for (int round = 0; round < 5_000; round++) {
+            int processes = 1 + random.nextInt(6);
+            List<Integer> caps = new ArrayList<>();
+            for (int i = 0; i < processes; i++) {
+                caps.add(1 + random.nextInt(random.nextBoolean() ? 20 : 2_000));
+            }
+            check.check(seed, random.nextInt(3_000), caps);
         }
     }
 
@@ -92,15 +103,8 @@ class WatchShareTest {
 
     @Test
     void randomFleets_giveEveryAccountRoom_withinEachCapacity_noShareAboveAnotherUnlessCapped() {
-        long seed = System.nanoTime();
-        Random random = new Random(seed);
-        for (int round = 0; round < 5_000; round++) {
-            int processes = 1 + random.nextInt(6);
-            List<Integer> caps = new ArrayList<>();
-            for (int i = 0; i < processes; i++) {
-                caps.add(1 + random.nextInt(random.nextBoolean() ? 20 : 2_000));
-            }
-            int accounts = random.nextInt(3_000);
+        randomFleets((seed, accounts, caps) -> {
+            int processes = caps.size();
             long capacity = caps.stream().mapToLong(Integer::longValue).sum();
             int[] shares = caps.stream().mapToInt(c -> WatchingFleet.share(accounts, caps, c)).toArray();
             long owed = caps.stream().mapToLong(c -> WatchingFleet.share(accounts, caps, c, false)).sum();
@@ -126,6 +130,6 @@ class WatchShareTest {
                 assertThat(room).as("seed %d: no more room than one account a process beyond the accounts", seed)
                         .isLessThan((long) accounts + processes);
             }
-        }
+        });
     }
 }
