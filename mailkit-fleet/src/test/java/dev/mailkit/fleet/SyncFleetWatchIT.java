@@ -42,7 +42,9 @@ class SyncFleetWatchIT {
 
     private static final int ACCOUNTS = 12;
 
+    /** Per account, when each completed sync started (System.nanoTime). */
     private final Map<String, List<Long>> synced = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Long> STARTED = new ThreadLocal<>(); // onStarted and onSynced share a thread
     private final Map<String, AtomicInteger> running = new ConcurrentHashMap<>();
     private final List<String> overlaps = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
@@ -90,7 +92,6 @@ class SyncFleetWatchIT {
                     List<Long> latencies = new ArrayList<>();
                     for (int n = 0; n < 16; n++) {
                         String account = accounts.get(random.nextInt(ACCOUNTS));
-                        int before = synced.get(account).size();
                         long t0 = System.nanoTime();
                         try (Store store = Mailboxes.imap(DOVECOT.port(), account, ManyUsersDovecot.PASSWORD)) {
                             if (n % 4 == 3) {
@@ -115,8 +116,10 @@ class SyncFleetWatchIT {
                                 Mailboxes.append(store, n % 3 == 0 ? "INBOX" : "Archive", account + "-" + ++ids);
                             }
                         }
+                        long changed = System.nanoTime();
+                        // a sync that started after the change: one under way before it may have missed it
                         await("a sync of " + account + " after change " + n, 10_000,
-                                () -> synced.get(account).size() > before);
+                                () -> synced.get(account).stream().anyMatch(start -> start > changed));
                         latencies.add((System.nanoTime() - t0) / 1_000_000);
                     }
                     System.out.println("SyncFleetWatchIT: change to sync ms " + latencies);
@@ -125,11 +128,12 @@ class SyncFleetWatchIT {
                 await("A watches every account again", 10_000,
                         () -> a.watched() == ACCOUNTS && a.idleConnections() == ACCOUNTS);
                 String account = accounts.get(random.nextInt(ACCOUNTS));
-                int before = synced.get(account).size();
                 try (Store store = Mailboxes.imap(DOVECOT.port(), account, ManyUsersDovecot.PASSWORD)) {
                     Mailboxes.append(store, "Archive", account + "-" + ++ids);
                 }
-                await("a sync of " + account + " by A after the takeover", 10_000, () -> synced.get(account).size() > before);
+                long appended = System.nanoTime();
+                await("a sync of " + account + " by A after the takeover", 10_000,
+                        () -> synced.get(account).stream().anyMatch(start -> start > appended));
             }
             assertThat(problems).as("failures and lost leases").isEmpty();
             assertThat(overlaps).as("syncs of one account at once").isEmpty();
@@ -169,6 +173,7 @@ class SyncFleetWatchIT {
                 .listener(new FleetListener() {
                     @Override
                     public void onStarted(Lease lease) {
+                        STARTED.set(System.nanoTime());
                         if (running.computeIfAbsent(lease.account(), k -> new AtomicInteger()).incrementAndGet() > 1) {
                             overlaps.add(lease.account());
                         }
@@ -177,7 +182,7 @@ class SyncFleetWatchIT {
                     @Override
                     public void onSynced(Lease lease, SyncReport report) {
                         running.get(lease.account()).decrementAndGet();
-                        synced.computeIfAbsent(lease.account(), k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+                        synced.computeIfAbsent(lease.account(), k -> new CopyOnWriteArrayList<>()).add(STARTED.get());
                     }
 
                     @Override
