@@ -516,9 +516,17 @@ final class WatchingFleet {
                         // an IDLE that ended normally: the server takes IDLE, so the next failure starts the
                         // backoff anew (not before: a server that drops every IDLE at once must not be asked
                         // for a login and a sync every second)
-                        wait = Duration.ofSeconds(1);
+                        if (!overflowed.get()) {
+                            wait = Duration.ofSeconds(1);
+                        }
                         // no sync for the IDLE's end itself: a server's keep-alive ("* OK Still here") or the
                         // refresh ends it too; the changes queued theirs as they came
+                    }
+                    if (overflowed.get() && !stopped && !closed) {
+                        // connect again to set NOTIFY anew, after the backoff: a server that overflows at once
+                        // every time must not get a login a second
+                        sleep(wait);
+                        wait = wait.multipliedBy(2).compareTo(MAX_IDLE_BACKOFF) > 0 ? MAX_IDLE_BACKOFF : wait.multipliedBy(2);
                     }
                 } catch (MessagingException | RuntimeException e) {
                     if (stopped || closed) {

@@ -109,6 +109,18 @@ class IdleWaitTest {
     }
 
     @Test
+    void aServerOverflowingItsNotificationsAtOnce_isAskedAgainWithBackoff_notInALoop() throws Exception {
+        server.idleUntagged("* OK [NOTIFICATIONOVERFLOW] too many", Duration.ofMillis(50));
+        try (ImapSynchronizer s = synchronizer(ConnectionOptions.builder()); SyncWatch w = s.watch()) {
+            waitFor(() -> !server.commands("IDLE").isEmpty(), "IDLE");
+            int idles = server.commands("IDLE").size();
+            Thread.sleep(4_000); // an overflow 50 ms into every IDLE
+            // reconnections after 1, 2 and 4 s at most: without the backoff one every few milliseconds
+            assertThat(server.commands("IDLE").size() - idles).as("IDLEs issued again in 4 s").isBetween(1, 3);
+        }
+    }
+
+    @Test
     void anIdleSilentForLongerThanTheIdleTimeout_endsWithATypedTimeout_andIsEstablishedAgain() throws Exception {
         ConnectionOptions.Builder options = ConnectionOptions.builder().readTimeout(Duration.ofSeconds(1))
                 .idleTimeout(Duration.ofSeconds(2));

@@ -153,6 +153,21 @@ public final class HostileImapServer implements AutoCloseable {
      * @return this server
      */
     public HostileImapServer idleKeepAlive(Duration every) {
+        return idleUntagged("* OK Still here", every);
+    }
+
+    private volatile String idleLine = "* OK Still here";
+
+    /**
+     * In IDLE, sends this untagged line this often (null: never), for example RFC 5465's
+     * {@code * OK [NOTIFICATIONOVERFLOW]}.
+     *
+     * @param line  the line, without CRLF
+     * @param every the interval
+     * @return this server
+     */
+    public HostileImapServer idleUntagged(String line, Duration every) {
+        this.idleLine = line;
         this.idleKeepAlive = every;
         return this;
     }
@@ -791,7 +806,7 @@ public final class HostileImapServer implements AutoCloseable {
             }
             Duration keepAlive = idleKeepAlive;
             if (keepAlive != null && System.nanoTime() - keptAlive >= keepAlive.toNanos()) {
-                out.write("* OK Still here\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write((idleLine + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 keptAlive = System.nanoTime();
             }
             out.flush();

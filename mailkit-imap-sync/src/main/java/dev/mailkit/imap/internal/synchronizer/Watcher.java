@@ -194,7 +194,6 @@ public final class Watcher implements SyncWatch {
                 synchronized (idling) {
                     idling.put(Thread.currentThread(), folder);
                 }
-                wait = Duration.ofSeconds(1);
                 // Whatever changed while no IDLE was listening (before the first one, or while the connection
                 // was down) produced no notification: sync once now that one is listening.
                 syncSoon();
@@ -202,6 +201,17 @@ public final class Watcher implements SyncWatch {
                     // no sync for the IDLE's end itself: a server's keep-alive ("* OK Still here") or the refresh
                     // ends it too; the changes asked for theirs as they came
                     folder.idle(true);
+                    if (!overflowed.get()) {
+                        // an IDLE that worked: the next failure starts the backoff anew (not merely a connection
+                        // that worked: a server that ends every IDLE at once gets no login a second)
+                        wait = Duration.ofSeconds(1);
+                    }
+                }
+                if (overflowed.get() && !closed) {
+                    // connect again to set NOTIFY anew, after the backoff: a server that overflows at once every
+                    // time gets no login a second
+                    sleep(wait);
+                    wait = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
                 }
             } catch (MessagingException | RuntimeException e) {
                 if (closed) {
