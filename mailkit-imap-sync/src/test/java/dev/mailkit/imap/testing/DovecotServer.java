@@ -67,23 +67,9 @@ public final class DovecotServer implements AutoCloseable {
      * @throws Exception if it cannot start
      */
     public static DovecotServer start(Set<String> withoutCapabilities) throws Exception {
-        Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        if (dovecot == null) {
-            if (System.getenv("CI") != null) {
-                fail("Dovecot is not installed but CI is set: install dovecot-imapd (.ci/run does)");
-            }
-            Assumptions.abort("Dovecot is not installed (apt-get install dovecot-imapd); skipping outside CI");
-        }
-        Path base = Files.createTempDirectory(Path.of("/tmp"), "mailkit-dovecot-");
-        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
-        for (String d : List.of("run", "home")) {
-            Files.createDirectories(base.resolve(d));
-        }
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        Path dovecot = installed();
+        Path base = newBase();
+        int port = freePort();
         String hash = run(List.of("doveadm", "pw", "-s", "SHA512-CRYPT", "-p", PASSWORD)).strip();
         UserPrincipalLookupService users = base.getFileSystem().getUserPrincipalLookupService();
         StringBuilder passwd = new StringBuilder();
@@ -98,23 +84,7 @@ public final class DovecotServer implements AutoCloseable {
                     .append('\n');
         }
         Files.writeString(base.resolve("users"), passwd.toString());
-        Path conf = base.resolve("dovecot.conf");
-        Files.writeString(conf, String.join("\n",
-                "base_dir = " + base.resolve("run"),
-                "state_dir = " + base.resolve("run/state"),
-                "protocols = imap",
-                "listen = 127.0.0.1",
-                "log_path = " + base.resolve("dovecot.log"),
-                "ssl = no",
-                "disable_plaintext_auth = no",
-                "auth_mechanisms = plain login",
-                "mail_location = maildir:~/Maildir",
-                "mail_uid = mail",
-                "mail_gid = mail",
-                "first_valid_uid = 1",
-                "namespace inbox {",
-                "  inbox = yes",
-                "  separator = /",
+        Path conf = writeConfig(base, port, List.of(
                 "  mailbox Sent {",
                 "    special_use = \\Sent",
                 "    auto = subscribe",
@@ -122,8 +92,7 @@ public final class DovecotServer implements AutoCloseable {
                 "  mailbox Trash {",
                 "    special_use = \\Trash",
                 "    auto = subscribe",
-                "  }",
-                "}",
+                "  }"), List.of(
                 "passdb {",
                 "  driver = passwd-file",
                 "  args = scheme=SHA512-CRYPT " + base.resolve("users"),
@@ -131,24 +100,7 @@ public final class DovecotServer implements AutoCloseable {
                 "userdb {",
                 "  driver = passwd-file",
                 "  args = " + base.resolve("users"),
-                "}",
-                "service imap-login {",
-                "  chroot =",
-                "  inet_listener imap {",
-                "    address = 127.0.0.1",
-                "    port = " + port,
-                "  }",
-                "  inet_listener imaps {",
-                "    port = 0",
-                "  }",
-                "}",
-                "service anvil {",
-                "  chroot =",
-                "}",
-                "protocol imap {",
-                "  mail_max_userip_connections = 50",
-                "}",
-                ""), StandardCharsets.US_ASCII);
+                "}"));
         launch(dovecot, base, conf, port);
         DovecotServer server = new DovecotServer(dovecot, base, conf, port);
         if (!withoutCapabilities.isEmpty()) {
@@ -170,6 +122,114 @@ public final class DovecotServer implements AutoCloseable {
             }
         }
         return server;
+    }
+
+    /**
+     * Starts a Dovecot where any user name logs in with {@link #PASSWORD} (a static passdb; each user's Maildir
+     * is made at its first login, no folders made for it), with room for a thousand IDLE connections or more —
+     * for tests of many accounts. Skipped or failing without Dovecot as {@link #start()}.
+     *
+     * @return the running server
+     * @throws Exception if it cannot start
+     */
+    public static DovecotServer startForAnyUser() throws Exception {
+        Path dovecot = installed();
+        Path base = newBase();
+        int port = freePort();
+        Files.setOwner(base.resolve("home"), base.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("mail"));
+        String uid = run(List.of("id", "-u", "mail")).strip();
+        String gid = run(List.of("id", "-g", "mail")).strip();
+        Path conf = writeConfig(base, port, List.of(), List.of(
+                // one imap process per connection: Dovecot's own limits are 100 and, for imap, 1024
+                "default_process_limit = 1500",
+                "default_client_limit = 6000",
+                "service imap {",
+                "  process_limit = 2500",
+                "}",
+                "passdb {",
+                "  driver = static",
+                "  args = password=" + PASSWORD,
+                "}",
+                "userdb {",
+                "  driver = static",
+                "  args = uid=" + uid + " gid=" + gid + " home=" + base.resolve("home") + "/%u",
+                "}"));
+        launch(dovecot, base, conf, port);
+        return new DovecotServer(dovecot, base, conf, port);
+    }
+
+    private static Path installed() {
+        Path dovecot = Stream.of("/usr/sbin/dovecot", "/usr/local/sbin/dovecot").map(Path::of)
+                .filter(Files::isExecutable).findFirst().orElse(null);
+        if (dovecot == null) {
+            if (System.getenv("CI") != null) {
+                fail("Dovecot is not installed but CI is set: install dovecot-imapd (.ci/run does)");
+            }
+            Assumptions.abort("Dovecot is not installed (apt-get install dovecot-imapd); skipping outside CI");
+        }
+        return dovecot;
+    }
+
+    private static Path newBase() throws IOException {
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "mailkit-dovecot-");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (String d : List.of("run", "home")) {
+            Files.createDirectories(base.resolve(d));
+        }
+        return base;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Writes the configuration: IMAP on loopback without TLS, Maildir, one inbox namespace with {@code mailboxes}
+     * in it, and {@code more} (authentication, limits).
+     */
+    private static Path writeConfig(Path base, int port, List<String> mailboxes, List<String> more) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(List.of(
+                "base_dir = " + base.resolve("run"),
+                "state_dir = " + base.resolve("run/state"),
+                "protocols = imap",
+                "listen = 127.0.0.1",
+                "log_path = " + base.resolve("dovecot.log"),
+                "ssl = no",
+                "disable_plaintext_auth = no",
+                "auth_mechanisms = plain login",
+                "mail_location = maildir:~/Maildir",
+                "mail_uid = mail",
+                "mail_gid = mail",
+                "first_valid_uid = 1",
+                "namespace inbox {",
+                "  inbox = yes",
+                "  separator = /"));
+        lines.addAll(mailboxes);
+        lines.add("}");
+        lines.addAll(more);
+        lines.addAll(List.of(
+                "service imap-login {",
+                "  chroot =",
+                "  inet_listener imap {",
+                "    address = 127.0.0.1",
+                "    port = " + port,
+                "  }",
+                "  inet_listener imaps {",
+                "    port = 0",
+                "  }",
+                "}",
+                "service anvil {",
+                "  chroot =",
+                "}",
+                "protocol imap {",
+                "  mail_max_userip_connections = 50",
+                "}",
+                ""));
+        Path conf = base.resolve("dovecot.conf");
+        Files.writeString(conf, String.join("\n", lines), StandardCharsets.US_ASCII);
+        return conf;
     }
 
     /**
@@ -274,6 +334,15 @@ public final class DovecotServer implements AutoCloseable {
         List<String> cmd = new java.util.ArrayList<>(List.of("doveadm", "-c", conf.toString()));
         cmd.addAll(List.of(args));
         return run(cmd);
+    }
+
+    /**
+     * Dovecot's log so far.
+     *
+     * @return the log, or "(no log)"
+     */
+    public String log() {
+        return log(base);
     }
 
     private static String log(Path base) {
